@@ -1,0 +1,52 @@
+// main(): the entry point of a charm process under a Juju unit agent. Reads the hook context
+// from the environment, runs the hook with the process hook tools and the file state store,
+// and sets the exit code. Outside Juju it prints one clear message instead of a stack trace.
+import { readHookContext } from '../juju/hook-context.js';
+import { readMetadata } from '../juju/metadata.js';
+import { ProcessHookTools } from '../juju/process-hook-tools.js';
+import { Redactor } from '../juju/redact.js';
+import { FileStateStore } from '../state/file-store.js';
+import type { Charm } from './charm.js';
+import { type HookResult, runHook } from './run-hook.js';
+
+/**
+ * Run the current hook and set `process.exitCode`.
+ * @example
+ * // src/charm.ts, bundled and started by the charm's `dispatch` script
+ * import { Charm, main } from 'juju-reactive';
+ * const charm = new Charm();
+ * // ... handlers ...
+ * await main(charm);
+ */
+export async function main(
+  charm: Charm,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<HookResult | undefined> {
+  const context = readHookContext(env);
+  if (context.isErr()) {
+    process.stderr.write(`juju-reactive: ${context.error.message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  let metadata = charm.options.metadata;
+  if (metadata === undefined) {
+    try {
+      metadata = readMetadata(context.value.charmDir);
+    } catch (error) {
+      process.stderr.write(`juju-reactive: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+      return undefined;
+    }
+  }
+  const redactor = new Redactor();
+  const result = await runHook({
+    charm,
+    context: context.value,
+    metadata,
+    tools: new ProcessHookTools({ env, redactor }),
+    store: FileStateStore.forCharmDir(context.value.charmDir),
+    redactor,
+  });
+  process.exitCode = result.exitCode;
+  return result;
+}

@@ -1,0 +1,116 @@
+// runHook: one hook, start to finish: load state, bind endpoints and layers, dispatch,
+// then commit (relation data, leader settings, secrets, unit state) only if all succeeded.
+// Shared by the process entry point and the simulator, so both follow the same rules.
+import { bindEndpoints } from '../endpoints/binding.js';
+import type { HookContext } from '../juju/hook-context.js';
+import { type CommitReport, HookSession } from '../juju/hook-session.js';
+import type { HookTools } from '../juju/hook-tools.js';
+import type { CharmMetadata } from '../juju/metadata.js';
+import { Redactor } from '../juju/redact.js';
+import { dispatch, HandlerFailedError, type HandlerRun } from '../reactive/dispatch.js';
+import { RuntimeEvents } from '../reactive/events.js';
+import { attachTriggers } from '../reactive/triggers.js';
+import type { StateStore } from '../state/store.js';
+import { UnitState } from '../state/unit-state.js';
+import { stateBookkeeping } from './bookkeeping.js';
+import type { Charm } from './charm.js';
+import { Logger } from './logger.js';
+import { HookRuntime } from './runtime.js';
+
+export interface RunHookOptions {
+  readonly charm: Charm;
+  readonly context: HookContext;
+  readonly metadata: CharmMetadata;
+  readonly tools: HookTools;
+  readonly store: StateStore;
+  /** Subscribe before the hook starts to see every event (tracing, the simulator). */
+  readonly events?: RuntimeEvents;
+  readonly redactor?: Redactor;
+}
+
+export interface HookResult {
+  readonly ok: boolean;
+  /** 0 on success; 1 tells Juju the hook failed and must be retried. */
+  readonly exitCode: 0 | 1;
+  readonly runs: readonly HandlerRun[];
+  readonly commit?: CommitReport;
+  /** Redacted description of the failure. */
+  readonly error?: string;
+  /** The handler that threw, when one did. */
+  readonly failedHandler?: string;
+}
+
+export async function runHook(options: RunHookOptions): Promise<HookResult> {
+  const { charm, context, metadata, tools, store } = options;
+  const events = options.events ?? new RuntimeEvents();
+  const redactor = options.redactor ?? new Redactor();
+  const juju = new HookSession(tools, {
+    unitName: context.unitName,
+    applicationName: context.applicationName,
+    redactor,
+  });
+  const unit = context.unitName;
+  const hook = context.hookName;
+  events.emit('hook.start', { unit, hook });
+  let runs: readonly HandlerRun[] = [];
+  let runtime: HookRuntime | undefined;
+  try {
+    const state = new UnitState(store.load());
+    state.flags.onChange((flag, set) => events.emit(set ? 'flag.set' : 'flag.cleared', { flag }));
+    attachTriggers(state.flags, charm.triggers);
+    runtime = new HookRuntime({
+      context,
+      metadata,
+      state,
+      juju,
+      log: new Logger(juju, events, redactor),
+      events,
+      redactor,
+    });
+    for (const layer of charm.layers) layer.setup(runtime);
+    const endpointHandlers = bindEndpoints(runtime, charm.endpoints);
+    const report = await dispatch({
+      // Endpoint handlers first: they turn relation data into the flags charm handlers use.
+      handlers: [...endpointHandlers, ...charm.handlers],
+      flags: state.flags,
+      hookName: hook,
+      context: runtime,
+      events,
+      bookkeeping: stateBookkeeping(state, context.charmDir),
+      ...(charm.options.maxIterations === undefined
+        ? {}
+        : { maxIterations: charm.options.maxIterations }),
+    });
+    runs = report.runs;
+    const committed = juju.commit();
+    if (committed.isErr()) throw committed.error;
+    for (const w of committed.value.relationWrites) events.emit('relation.published', w);
+    store.save(state.snapshot());
+    events.emit('hook.end', { unit, hook, ok: true });
+    return { ok: true, exitCode: 0, runs, commit: committed.value };
+  } catch (error) {
+    const failedHandler = error instanceof HandlerFailedError ? error.handlerId : undefined;
+    const cause = error instanceof HandlerFailedError ? error.cause : error;
+    const summary = redactor.redact(
+      failedHandler
+        ? `hook ${hook} failed in handler ${failedHandler}: ${describe(cause)}`
+        : `hook ${hook} failed: ${describe(cause)}`,
+    );
+    const stack = cause instanceof Error && cause.stack ? redactor.redact(cause.stack) : undefined;
+    const logged = juju.log(stack ? `${summary}\n${stack}` : summary, 'ERROR');
+    if (logged.isErr()) process.stderr.write(`${summary}\n`);
+    events.emit('hook.end', { unit, hook, ok: false, error: summary });
+    return {
+      ok: false,
+      exitCode: 1,
+      runs,
+      error: summary,
+      ...(failedHandler ? { failedHandler } : {}),
+    };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,133 @@
+// Automatic endpoint flags, managed at hook start: joined, changed, changed.<key>, departed,
+// broken. Outside its own relation hooks an already-joined endpoint makes no hook-tool call.
+// Values seen last are kept as hashes (never raw values: they may be passwords).
+import type { RelationData } from '../juju/hook-tools.js';
+import { hashValue } from '../util/json.js';
+import type { Endpoint } from './endpoint.js';
+import { decodeValue } from './views.js';
+
+/** seen[relationId][unit or 'app:<name>'][key] = hash of the decoded value. */
+type Seen = Record<string, Record<string, Record<string, string>>>;
+
+type RelationEvent = 'created' | 'joined' | 'changed' | 'departed' | 'broken';
+
+export function manageAutomaticFlags(endpoint: Endpoint): void {
+  const rt = endpoint.runtime;
+  const ctx = rt.context;
+  const name = endpoint.endpointName;
+  const flag = (s: string): string => `endpoint.${name}.${s}`;
+  const ownRelation = ctx.relation?.name === name ? ctx.relation : undefined;
+  const event = ownRelation ? relationEvent(ctx.hookName, name) : undefined;
+
+  if (!ownRelation || event === undefined) {
+    if (rt.flags.isSet(flag('joined'))) {
+      rt.flags.clear(flag('departed'));
+      return;
+    }
+    // Not joined as far as we know: look once (for example, the first hook after an upgrade).
+    scanAll(endpoint);
+    const joined = endpoint.isJoined;
+    rt.flags.toggle(flag('joined'), joined);
+    if (joined) rt.flags.clear(flag('departed'));
+    return;
+  }
+
+  const seenKey = endpoint.stateKey('seen');
+  const seen = (rt.state.get(seenKey) as Seen | undefined) ?? {};
+  const relationId = ownRelation.id;
+  const changedKeys = new Set<string>();
+
+  switch (event) {
+    case 'joined':
+    case 'changed':
+    case 'created': {
+      if (ctx.remoteUnit) {
+        const bag = rt.juju.relationGetCommitted(relationId, ctx.remoteUnit);
+        if (bag.isErr()) throw bag.error;
+        compare(seen, relationId, ctx.remoteUnit, bag.value, changedKeys);
+      } else if (ctx.remoteApp && event === 'changed') {
+        const bag = rt.juju.relationGetCommitted(relationId, ctx.remoteApp, true);
+        if (bag.isErr()) throw bag.error;
+        compare(seen, relationId, `app:${ctx.remoteApp}`, bag.value, changedKeys);
+      }
+      break;
+    }
+    case 'departed': {
+      const unit = ctx.remoteUnit;
+      if (unit) {
+        // Juju keeps a departing unit's data readable during -departed.
+        const bag = rt.juju.relationGetCommitted(relationId, unit);
+        const data = bag.isOk() ? bag.value : {};
+        for (const key of Object.keys(seen[relationId]?.[unit] ?? {})) changedKeys.add(key);
+        for (const key of Object.keys(data)) changedKeys.add(key);
+        delete seen[relationId]?.[unit];
+        endpoint.recordDeparted({ unitName: unit, relationId, data });
+      }
+      rt.flags.set(flag('departed'));
+      rt.flags.set(flag('changed'));
+      break;
+    }
+    case 'broken': {
+      for (const unitSeen of Object.values(seen[relationId] ?? {}))
+        for (const key of Object.keys(unitSeen)) changedKeys.add(key);
+      delete seen[relationId];
+      rt.flags.set(flag('broken'));
+      break;
+    }
+  }
+  if (seen[relationId] && Object.keys(seen[relationId]).length === 0) delete seen[relationId];
+  rt.state.set(seenKey, seen);
+  for (const key of [...changedKeys].sort()) rt.flags.set(flag(`changed.${key}`));
+  if (changedKeys.size > 0) rt.flags.set(flag('changed'));
+
+  const joined = endpoint.isJoined;
+  rt.flags.toggle(flag('joined'), joined);
+  if (joined && event !== 'departed') rt.flags.clear(flag('departed'));
+  if (joined && event !== 'broken') rt.flags.clear(flag('broken'));
+}
+
+/** Read every unit of every relation and record what changed (used when not yet joined). */
+function scanAll(endpoint: Endpoint): void {
+  const rt = endpoint.runtime;
+  const units = endpoint.allJoinedUnits;
+  if (units.length === 0) return;
+  const seenKey = endpoint.stateKey('seen');
+  const seen = (rt.state.get(seenKey) as Seen | undefined) ?? {};
+  const changedKeys = new Set<string>();
+  for (const unit of units)
+    compare(seen, unit.relationId, unit.unitName, unit.rawData(), changedKeys);
+  rt.state.set(seenKey, seen);
+  const name = endpoint.endpointName;
+  for (const key of [...changedKeys].sort()) rt.flags.set(`endpoint.${name}.changed.${key}`);
+  if (changedKeys.size > 0) rt.flags.set(`endpoint.${name}.changed`);
+}
+
+function compare(
+  seen: Seen,
+  relationId: string,
+  who: string,
+  bag: RelationData,
+  changed: Set<string>,
+): void {
+  const before = seen[relationId]?.[who] ?? {};
+  const now: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(bag)) now[key] = hashValue(decodeValue(raw));
+  for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
+    if (before[key] !== now[key]) changed.add(key);
+  }
+  seen[relationId] ??= {};
+  seen[relationId][who] = now;
+}
+
+function relationEvent(hookName: string, endpointName: string): RelationEvent | undefined {
+  const prefix = `${endpointName}-relation-`;
+  if (!hookName.startsWith(prefix)) return undefined;
+  const event = hookName.slice(prefix.length);
+  return event === 'created' ||
+    event === 'joined' ||
+    event === 'changed' ||
+    event === 'departed' ||
+    event === 'broken'
+    ? event
+    : undefined;
+}

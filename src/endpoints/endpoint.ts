@@ -1,0 +1,243 @@
+// Endpoint: the base class interface authors subclass. One instance per metadata endpoint
+// it is bound to, per hook. It gives relations, units and data views, expands
+// `{endpoint_name}` in flags, and carries the handlers the interface attaches.
+import type { HookRuntime } from '../charm/runtime.js';
+import type { RelationData } from '../juju/hook-tools.js';
+import type { EndpointRole } from '../juju/metadata.js';
+import { compareRelationIds } from '../juju/ordering.js';
+import { Handler, type HandlerSpec, validateHandlerSpec } from '../reactive/handlers.js';
+import type { JsonValue } from '../util/json.js';
+import { type RelatedUnit, Relation } from './relation.js';
+import { decodeValue } from './views.js';
+
+/** What an endpoint instance is bound to. */
+export interface EndpointBinding {
+  readonly name: string;
+  readonly role: EndpointRole;
+  readonly interfaceName: string;
+  readonly runtime: HookRuntime;
+}
+
+/** The constructor side of an Endpoint subclass. */
+export interface EndpointClass<E extends Endpoint, O> {
+  new (binding: EndpointBinding, options: O): E;
+  /** The interface name from metadata.yaml this class handles. */
+  readonly interfaceName: string;
+  /** The roles it may be bound in (all when omitted). */
+  readonly roles?: readonly EndpointRole[];
+  readonly name: string;
+}
+
+/** A handler attached to an endpoint class; `{endpoint_name}` in its flags is expanded. */
+export interface EndpointHandler {
+  readonly spec: HandlerSpec & { readonly id: string };
+  readonly run: (runtime: HookRuntime) => void | Promise<void>;
+}
+
+/** A unit that left, with the data it last had. Kept until clearDepartedUnits(). */
+export interface DepartedUnit {
+  readonly unitName: string;
+  readonly relationId: string;
+  /** Its last data, JSON-decoded where possible. */
+  readonly received: Readonly<Record<string, unknown>>;
+  readonly receivedRaw: Readonly<RelationData>;
+}
+
+interface StoredDeparted {
+  unitName: string;
+  relationId: string;
+  data: RelationData;
+}
+
+export abstract class Endpoint {
+  /** Override: the interface name this class handles. */
+  static readonly interfaceName: string = '';
+  static readonly roles?: readonly EndpointRole[];
+
+  readonly endpointName: string;
+  readonly role: EndpointRole;
+  readonly interfaceName: string;
+  readonly runtime: HookRuntime;
+  private relationCache: readonly Relation[] | undefined;
+
+  constructor(binding: EndpointBinding) {
+    this.endpointName = binding.name;
+    this.role = binding.role;
+    this.interfaceName = binding.interfaceName;
+    this.runtime = binding.runtime;
+  }
+
+  /**
+   * Expand a flag name for this endpoint: `{endpoint_name}` is replaced by the bound name;
+   * a name without the placeholder gets the `endpoint.<name>.` prefix.
+   * @example peers.expandName('{endpoint_name}.available') // 'cluster.available'
+   * @example peers.expandName('changed') // 'endpoint.cluster.changed'
+   */
+  expandName(flag: string): string {
+    if (flag.includes('{endpoint_name}'))
+      return flag.replaceAll('{endpoint_name}', this.endpointName);
+    return `endpoint.${this.endpointName}.${flag}`;
+  }
+
+  /** Relations of this endpoint, in numeric order of relation id. A relation being broken is left out. */
+  get relations(): readonly Relation[] {
+    if (this.relationCache === undefined) {
+      const ids = this.runtime.juju.relationIds(this.endpointName);
+      if (ids.isErr()) throw ids.error;
+      const ctx = this.runtime.context;
+      const ownHook = ctx.relation?.name === this.endpointName ? ctx.relation : undefined;
+      const broken = ownHook && ctx.hookName.endsWith('-relation-broken') ? ownHook.id : undefined;
+      const departing =
+        ownHook && ctx.hookName.endsWith('-relation-departed') && ctx.remoteUnit
+          ? { id: ownHook.id, unit: ctx.remoteUnit }
+          : undefined;
+      this.relationCache = ids.value
+        .filter((id) => id !== broken)
+        .sort(compareRelationIds)
+        .map(
+          (id) =>
+            new Relation(
+              this.runtime.juju,
+              this.endpointName,
+              id,
+              departing?.id === id ? new Set([departing.unit]) : new Set(),
+            ),
+        );
+    }
+    return this.relationCache;
+  }
+
+  /** The relation with this id, if it belongs to this endpoint. */
+  relation(relationId: string): Relation | undefined {
+    return this.relations.find((r) => r.relationId === relationId);
+  }
+
+  /** Every remote unit of every relation: by relation id, then unit number. */
+  get allJoinedUnits(): readonly RelatedUnit[] {
+    return this.relations.flatMap((r) => r.joinedUnits);
+  }
+
+  /** True when any relation of this endpoint has a remote unit. */
+  get isJoined(): boolean {
+    return this.relations.some((r) => r.joinedUnits.length > 0);
+  }
+
+  /** Units that departed (persisted across hooks) with the data they last had. */
+  get allDepartedUnits(): readonly DepartedUnit[] {
+    return this.storedDeparted().map((d) => ({
+      unitName: d.unitName,
+      relationId: d.relationId,
+      receivedRaw: d.data,
+      received: Object.fromEntries(Object.entries(d.data).map(([k, v]) => [k, decodeValue(v)])),
+    }));
+  }
+
+  /** Forget departed units once handled. */
+  clearDepartedUnits(): void {
+    this.runtime.state.unset(this.stateKey('departed_units'));
+  }
+
+  /** Clear `endpoint.<name>.changed` and every `endpoint.<name>.changed.<key>`. */
+  clearChangedFlags(): void {
+    const base = this.expandName('changed');
+    this.runtime.flags.clear(base);
+    for (const flag of this.runtime.flags.list(`${base}.`)) this.runtime.flags.clear(flag);
+  }
+
+  /** Set, clear and test flags by their short name (expanded with expandName). */
+  setFlag(flag: string): void {
+    this.runtime.flags.set(this.expandName(flag));
+  }
+  clearFlag(flag: string): void {
+    this.runtime.flags.clear(this.expandName(flag));
+  }
+  toggleFlag(flag: string, value: boolean): void {
+    this.runtime.flags.toggle(this.expandName(flag), value);
+  }
+  isFlagSet(flag: string): boolean {
+    return this.runtime.flags.isSet(this.expandName(flag));
+  }
+
+  /** The endpoint bound to `name` in this hook, if any. */
+  static fromName(runtime: HookRuntime, name: string): Endpoint | undefined {
+    return runtime.endpointByName(name);
+  }
+
+  /** The endpoint a flag belongs to: `endpoint.<name>.…` or `<name>.…`. */
+  static fromFlag(runtime: HookRuntime, flag: string): Endpoint | undefined {
+    const parts = flag.split('.');
+    const name = parts[0] === 'endpoint' ? parts[1] : parts[0];
+    return name === undefined ? undefined : runtime.endpointByName(name);
+  }
+
+  /** Override to attach handlers; flags may use `{endpoint_name}`. */
+  protected handlers(): readonly EndpointHandler[] {
+    return [];
+  }
+
+  /** Override for work at hook start, after the automatic flags were set. */
+  protected startup(): void {}
+
+  /** Define an endpoint handler (use inside handlers()). */
+  protected on(
+    spec: HandlerSpec & { readonly id: string },
+    run: (runtime: HookRuntime) => void | Promise<void>,
+  ): EndpointHandler {
+    return { spec, run };
+  }
+
+  /** @internal Run startup(); called by the runtime after automatic flags. */
+  runStartup(): void {
+    this.startup();
+  }
+
+  /** @internal The handlers with `{endpoint_name}` expanded and ids made unique per endpoint. */
+  collectHandlers(): Handler<HookRuntime>[] {
+    const expand = (list: readonly string[] | undefined): readonly string[] | undefined =>
+      list?.map((f) => f.replaceAll('{endpoint_name}', this.endpointName));
+    return this.handlers().map(({ spec, run }) => {
+      const id = `${this.endpointName}:${spec.id}`;
+      const hook =
+        spec.hook === undefined
+          ? undefined
+          : (typeof spec.hook === 'string' ? [spec.hook] : spec.hook).map((p) =>
+              p.replaceAll('{endpoint_name}', this.endpointName),
+            );
+      const expanded: HandlerSpec = {
+        ...spec,
+        id,
+        ...(spec.when ? { when: expand(spec.when) } : {}),
+        ...(spec.whenAny ? { whenAny: expand(spec.whenAny) } : {}),
+        ...(spec.whenNot ? { whenNot: expand(spec.whenNot) } : {}),
+        ...(spec.whenNotAll ? { whenNotAll: expand(spec.whenNotAll) } : {}),
+        ...(hook ? { hook } : {}),
+      };
+      validateHandlerSpec(expanded, id);
+      return new Handler<HookRuntime>(id, expanded, run);
+    });
+  }
+
+  /** @internal Key under which this endpoint keeps data in the unit state. */
+  stateKey(what: string): string {
+    return `endpoint.${this.endpointName}.${what}`;
+  }
+
+  /** @internal */
+  storedDeparted(): StoredDeparted[] {
+    return (
+      (this.runtime.state.get(this.stateKey('departed_units')) as StoredDeparted[] | undefined) ??
+      []
+    );
+  }
+
+  /** @internal */
+  recordDeparted(unit: StoredDeparted): void {
+    const rest = this.storedDeparted().filter(
+      (d) => !(d.unitName === unit.unitName && d.relationId === unit.relationId),
+    );
+    this.runtime.state.set(this.stateKey('departed_units'), [
+      ...rest,
+      unit,
+    ] as unknown as JsonValue);
+  }
+}

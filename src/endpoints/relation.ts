@@ -1,0 +1,199 @@
+// Relation and RelatedUnit: one relation of an endpoint and one remote unit in it, with
+// their data views. Reads go through the hook session's cache; writes are staged there.
+import { Err, Ok, type Result } from 'ts-results-es';
+import type { HookSession } from '../juju/hook-session.js';
+import type { RelationData } from '../juju/hook-tools.js';
+import { compareUnitNames } from '../juju/ordering.js';
+import { decodeValue, publishView, receivedView } from './views.js';
+
+/** Anything with zod's safeParse (kept structural so the core does not import zod). */
+export interface DataSchema<T> {
+  safeParse(
+    value: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly SchemaIssue[] } };
+}
+export interface SchemaIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** Why a unit's received data did not parse: which unit, which key, what is wrong. */
+export class ReceivedDataError extends Error {
+  override readonly name = 'ReceivedDataError';
+  constructor(
+    readonly unit: string,
+    readonly relationId: string,
+    readonly key: string,
+    readonly problem: string,
+  ) {
+    super(`${unit} on ${relationId}: ${key ? `${key}: ` : ''}${problem}`);
+  }
+}
+
+/** Parse a decoded bag with a schema; the error names the first offending key. */
+export function parseBag<T>(
+  schema: DataSchema<T>,
+  bag: Record<string, unknown>,
+  unit: string,
+  relationId: string,
+): Result<T, ReceivedDataError> {
+  const parsed = schema.safeParse(bag);
+  if (parsed.success) return Ok(parsed.data);
+  const issue = parsed.error.issues[0];
+  const key = issue?.path.length ? String(issue.path[0]) : '';
+  return Err(new ReceivedDataError(unit, relationId, key, issue?.message ?? 'invalid data'));
+}
+
+function decodeBag(bag: RelationData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(bag).sort()) out[key] = decodeValue(bag[key] as string);
+  return out;
+}
+
+export class Relation {
+  constructor(
+    readonly session: HookSession,
+    readonly endpointName: string,
+    readonly relationId: string,
+    /** Units to leave out of joinedUnits (the departing unit during -departed). */
+    private readonly exclude: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** The remote application's name (peers: this application), or undefined if unknown. */
+  get application(): string | undefined {
+    const app = this.session.relationListApp(this.relationId);
+    if (app.isOk() && app.value) return app.value;
+    const first = this.joinedUnits[0];
+    return first ? first.unitName.split('/')[0] : undefined;
+  }
+
+  /** Remote units in the relation, in numeric order. */
+  get joinedUnits(): readonly RelatedUnit[] {
+    const list = this.session.relationList(this.relationId);
+    if (list.isErr()) throw list.error;
+    return list.value
+      .filter((u) => !this.exclude.has(u))
+      .sort(compareUnitNames)
+      .map((u) => new RelatedUnit(this, u));
+  }
+
+  /** A view of any unit in the relation, joined or departing. */
+  unit(unitName: string): RelatedUnit {
+    return new RelatedUnit(this, unitName);
+  }
+
+  /** This unit's bag: values JSON-encoded with sorted keys. Assign undefined/null to delete. */
+  get toPublish(): Record<string, unknown> {
+    return this.publish(false, true);
+  }
+  /** This unit's bag, strings as they are. */
+  get toPublishRaw(): Record<string, unknown> {
+    return this.publish(false, false);
+  }
+  /** The application's bag (leader only): values JSON-encoded. */
+  get toPublishApp(): Record<string, unknown> {
+    return this.publish(true, true);
+  }
+  /** The application's bag (leader only), strings as they are. */
+  get toPublishAppRaw(): Record<string, unknown> {
+    return this.publish(true, false);
+  }
+
+  /** The remote application's bag, JSON-decoded. Read-only. */
+  get receivedApp(): Readonly<Record<string, unknown>> {
+    return receivedView(() => this.remoteAppBag(), true, `application data on ${this.relationId}`);
+  }
+  get receivedAppRaw(): Readonly<Record<string, unknown>> {
+    return receivedView(() => this.remoteAppBag(), false, `application data on ${this.relationId}`);
+  }
+
+  private remoteAppBag(): RelationData {
+    const app = this.application;
+    if (app === undefined) return {};
+    const bag = this.session.relationGetCommitted(this.relationId, app, true);
+    if (bag.isErr()) throw bag.error;
+    return bag.value;
+  }
+
+  private publish(app: boolean, json: boolean): Record<string, unknown> {
+    if (app) {
+      const leader = this.session.isLeader();
+      if (leader.isErr()) throw leader.error;
+      if (!leader.value) {
+        throw new Error(
+          `toPublishApp on ${this.relationId} used by ${this.session.unitName}, which is not the leader; ` +
+            "guard the handler with when('leadership.is_leader')",
+        );
+      }
+    }
+    return publishView(
+      {
+        session: this.session,
+        relationId: this.relationId,
+        entity: app ? this.session.applicationName : this.session.unitName,
+        app,
+        what: `${app ? 'application' : 'unit'} data on ${this.relationId}`,
+      },
+      json,
+    );
+  }
+}
+
+export class RelatedUnit {
+  constructor(
+    readonly relation: Relation,
+    readonly unitName: string,
+  ) {}
+
+  get relationId(): string {
+    return this.relation.relationId;
+  }
+
+  /** The unit's number (`mysql/10` → 10). */
+  get unitNumber(): number {
+    return Number(this.unitName.split('/')[1]);
+  }
+
+  /** The raw bag as the unit published it (one relation-get per hook, cached). */
+  rawData(): RelationData {
+    const bag = this.relation.session.relationGetCommitted(this.relation.relationId, this.unitName);
+    if (bag.isErr()) throw bag.error;
+    return bag.value;
+  }
+
+  /** The unit's data, JSON-decoded (raw string where a value is not JSON). Read-only. */
+  get received(): Readonly<Record<string, unknown>> {
+    return receivedView(
+      () => this.rawData(),
+      true,
+      `data of ${this.unitName} on ${this.relationId}`,
+    );
+  }
+
+  /** The unit's data as strings. Read-only. */
+  get receivedRaw(): Readonly<Record<string, unknown>> {
+    return receivedView(
+      () => this.rawData(),
+      false,
+      `data of ${this.unitName} on ${this.relationId}`,
+    );
+  }
+
+  /** Validate the decoded data with a schema. Never throws for bad data: returns the reason. */
+  parse<T>(schema: DataSchema<T>): Result<T, ReceivedDataError> {
+    let bag: RelationData;
+    try {
+      bag = this.rawData();
+    } catch (error) {
+      return Err(
+        new ReceivedDataError(
+          this.unitName,
+          this.relationId,
+          '',
+          `cannot read data: ${(error as Error).message}`,
+        ),
+      );
+    }
+    return parseBag(schema, decodeBag(bag), this.unitName, this.relationId);
+  }
+}

@@ -1,0 +1,111 @@
+// Relation data views: plain-object proxies over one bag. Publish views stage writes in the
+// hook session (JSON-encoded or raw); received views decode and refuse writes.
+import type { HookSession } from '../juju/hook-session.js';
+import type { RelationData } from '../juju/hook-tools.js';
+import { stableStringify } from '../util/json.js';
+
+/** Decode a received value: JSON when it parses, the raw string otherwise. */
+export function decodeValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Encode a published value: JSON with sorted object keys. */
+export function encodeValue(value: unknown): string {
+  return stableStringify(value);
+}
+
+export interface PublishTarget {
+  readonly session: HookSession;
+  readonly relationId: string;
+  /** The unit name, or the application name when `app`. */
+  readonly entity: string;
+  readonly app: boolean;
+  readonly what: string;
+}
+
+/**
+ * A writable view of this unit's (or application's) bag. Assigning stages a write; assigning
+ * `undefined`/`null` or deleting a key stages a deletion. With `json`, values are encoded
+ * with sorted keys; without, values must be strings.
+ */
+export function publishView(target: PublishTarget, json: boolean): Record<string, unknown> {
+  const read = (): RelationData => {
+    const bag = target.session.relationGet(target.relationId, target.entity, target.app);
+    if (bag.isErr()) throw bag.error;
+    return bag.value;
+  };
+  const write = (key: string, value: unknown): void => {
+    let encoded: string | null;
+    if (value === undefined || value === null) encoded = null;
+    else if (json) encoded = encodeValue(value);
+    else if (typeof value === 'string') encoded = value;
+    else
+      throw new TypeError(
+        `${target.what}: raw values must be strings (got ${typeof value} for ${key}); use the JSON view to publish other types`,
+      );
+    const staged = target.session.relationSet(target.relationId, { [key]: encoded }, target.app);
+    if (staged.isErr()) throw staged.error;
+  };
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_t, key) => {
+      if (typeof key !== 'string') return undefined;
+      const raw = read()[key];
+      return raw === undefined ? undefined : json ? decodeValue(raw) : raw;
+    },
+    set: (_t, key, value) => {
+      if (typeof key !== 'string') return false;
+      write(key, value);
+      return true;
+    },
+    deleteProperty: (_t, key) => {
+      if (typeof key === 'string') write(key, null);
+      return true;
+    },
+    has: (_t, key) => typeof key === 'string' && key in read(),
+    ownKeys: () => Object.keys(read()).sort(),
+    getOwnPropertyDescriptor: (_t, key) => {
+      if (typeof key !== 'string') return undefined;
+      const raw = read()[key];
+      if (raw === undefined) return undefined;
+      return {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value: json ? decodeValue(raw) : raw,
+      };
+    },
+  });
+}
+
+/** A read-only view of a remote bag. Writing to it throws with what to do instead. */
+export function receivedView(
+  load: () => RelationData,
+  json: boolean,
+  what: string,
+): Readonly<Record<string, unknown>> {
+  const refuse = (): never => {
+    throw new TypeError(
+      `${what} is read-only: it is data another unit published. Publish this unit's own data with relation.toPublish.`,
+    );
+  };
+  const value = (raw: string | undefined): unknown =>
+    raw === undefined ? undefined : json ? decodeValue(raw) : raw;
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_t, key) => (typeof key === 'string' ? value(load()[key]) : undefined),
+    set: refuse,
+    deleteProperty: refuse,
+    defineProperty: refuse,
+    has: (_t, key) => typeof key === 'string' && key in load(),
+    ownKeys: () => Object.keys(load()).sort(),
+    getOwnPropertyDescriptor: (_t, key) => {
+      if (typeof key !== 'string') return undefined;
+      const raw = load()[key];
+      if (raw === undefined) return undefined;
+      return { configurable: true, enumerable: true, writable: false, value: value(raw) };
+    },
+  });
+}

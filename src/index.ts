@@ -1,0 +1,86 @@
+// juju-reactive: write Juju charms in TypeScript in the reactive, flag-driven style.
+// The public API of the core package.
+
+export {
+  Charm,
+  type CharmOptions,
+  type EndpointRegistration,
+  HandlerBuilder,
+  type Layer,
+} from './charm/charm.js';
+export { Logger } from './charm/logger.js';
+export { main } from './charm/main.js';
+export { type HookResult, type RunHookOptions, runHook } from './charm/run-hook.js';
+export { HookRuntime } from './charm/runtime.js';
+export {
+  type DepartedUnit,
+  Endpoint,
+  type EndpointBinding,
+  type EndpointClass,
+  type EndpointHandler,
+} from './endpoints/endpoint.js';
+export {
+  type DataSchema,
+  parseBag,
+  ReceivedDataError,
+  RelatedUnit,
+  Relation,
+  type SchemaIssue,
+} from './endpoints/relation.js';
+export { decodeValue, encodeValue } from './endpoints/views.js';
+export {
+  type HookContext,
+  HookContextError,
+  type HookKind,
+  hookKind,
+  readHookContext,
+} from './juju/hook-context.js';
+export { type CommitReport, HookSession, type PendingValue } from './juju/hook-session.js';
+export {
+  classifyToolFailure,
+  HookToolError,
+  type HookToolErrorKind,
+} from './juju/hook-tool-error.js';
+export type * from './juju/hook-tools.js';
+export {
+  type CharmMetadata,
+  type ConfigOption,
+  configDefaults,
+  type EndpointMetadata,
+  type EndpointRole,
+  MetadataError,
+  parseConfigOptions,
+  parseMetadata,
+  readConfigOptions,
+  readMetadata,
+} from './juju/metadata.js';
+export { compareRelationIds, compareUnitNames } from './juju/ordering.js';
+export { ProcessHookTools } from './juju/process-hook-tools.js';
+export { Redactor } from './juju/redact.js';
+export { leaderGet, leaderSet, leadership } from './layers/leadership.js';
+export {
+  DEFAULT_MAX_ITERATIONS,
+  DispatchNotSettledError,
+  type DispatchReport,
+  HandlerFailedError,
+  type HandlerRun,
+} from './reactive/dispatch.js';
+export {
+  type DispatchPhase,
+  type RuntimeEventMap,
+  RuntimeEvents,
+  type ToolCallEvent,
+} from './reactive/events.js';
+export { type FlagListener, FlagSet } from './reactive/flags.js';
+export type { HandlerFn, HandlerSpec } from './reactive/handlers.js';
+export type { TriggerSpec } from './reactive/triggers.js';
+export { FileStateStore, STATE_FILE_NAME } from './state/file-store.js';
+export { MemoryStateStore } from './state/memory-store.js';
+export {
+  emptySnapshot,
+  type StateSnapshot,
+  type StateStore,
+  StateStoreError,
+} from './state/store.js';
+export { UnitState } from './state/unit-state.js';
+export { hashValue, type JsonValue, stableStringify } from './util/json.js';

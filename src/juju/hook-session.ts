@@ -1,0 +1,395 @@
+// HookSession: the hook tools as one hook sees them. Reads are cached for the hook; relation
+// data, leader settings and secret changes are buffered and written only by commit(), which
+// the runtime calls after every handler succeeded. A hook that fails never calls commit().
+import { Err, Ok, type Result } from 'ts-results-es';
+import { HookToolError } from './hook-tool-error.js';
+import type {
+  GoalState,
+  HookTools,
+  LogLevel,
+  NetworkInfo,
+  PortProtocol,
+  RelationData,
+  SecretAddOptions,
+  SecretContent,
+  SecretGetOptions,
+  SecretGrantOptions,
+  WorkloadStatusName,
+} from './hook-tools.js';
+import { compareRelationIds } from './ordering.js';
+import type { Redactor } from './redact.js';
+
+/** A value to publish: a string writes, null or undefined deletes. */
+export type PendingValue = string | null | undefined;
+
+type SecretOp =
+  | {
+      readonly op: 'set';
+      readonly id: string;
+      readonly content: SecretContent;
+      readonly options?: Omit<SecretAddOptions, 'owner'>;
+    }
+  | {
+      readonly op: 'grant' | 'revoke';
+      readonly id: string;
+      readonly relationId: string;
+      readonly options?: SecretGrantOptions;
+    }
+  | { readonly op: 'remove'; readonly id: string; readonly revision?: number };
+
+/** What commit() wrote, for traces and tests. */
+export interface CommitReport {
+  readonly relationWrites: readonly {
+    readonly relationId: string;
+    readonly app: boolean;
+    readonly keys: readonly string[];
+  }[];
+  readonly leaderKeys: readonly string[];
+  readonly secretOps: number;
+}
+
+export interface HookSessionOptions {
+  readonly unitName: string;
+  readonly applicationName: string;
+  readonly redactor: Redactor;
+}
+
+const bagKey = (relationId: string, entity: string, app: boolean): string =>
+  `${relationId}\u0000${entity}\u0000${app ? 'app' : 'unit'}`;
+
+export class HookSession {
+  readonly unitName: string;
+  readonly applicationName: string;
+  private readonly cache = new Map<string, Result<unknown, HookToolError>>();
+  private readonly pendingBags = new Map<
+    string,
+    { relationId: string; app: boolean; values: Map<string, string | null> }
+  >();
+  private pendingLeader = new Map<string, string | null>();
+  private readonly secretOps: SecretOp[] = [];
+  private committed = false;
+
+  constructor(
+    readonly tools: HookTools,
+    private readonly options: HookSessionOptions,
+  ) {
+    this.unitName = options.unitName;
+    this.applicationName = options.applicationName;
+  }
+
+  private cached<T>(key: string, read: () => Result<T, HookToolError>): Result<T, HookToolError> {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit as Result<T, HookToolError>;
+    const value = read();
+    this.cache.set(key, value);
+    return value;
+  }
+
+  // ---- reads, cached for the hook ----
+
+  relationIds(endpoint: string): Result<string[], HookToolError> {
+    return this.cached(`ids\u0000${endpoint}`, () => this.tools.relationIds(endpoint));
+  }
+
+  relationList(relationId: string): Result<string[], HookToolError> {
+    return this.cached(`list\u0000${relationId}`, () => this.tools.relationList(relationId));
+  }
+
+  relationListApp(relationId: string): Result<string, HookToolError> {
+    return this.cached(`listapp\u0000${relationId}`, () => this.tools.relationListApp(relationId));
+  }
+
+  /** A bag as committed before this hook, ignoring this hook's pending writes. */
+  relationGetCommitted(
+    relationId: string,
+    entity: string,
+    app = false,
+  ): Result<RelationData, HookToolError> {
+    return this.cached(`get\u0000${bagKey(relationId, entity, app)}`, () =>
+      this.tools.relationGet(relationId, entity, app ? { app: true } : undefined),
+    );
+  }
+
+  /** A bag; for this unit's (or application's) own bag, with this hook's pending writes applied. */
+  relationGet(
+    relationId: string,
+    entity: string,
+    app = false,
+  ): Result<RelationData, HookToolError> {
+    const committed = this.relationGetCommitted(relationId, entity, app);
+    const pending = this.pendingBags.get(bagKey(relationId, entity, app));
+    if (committed.isErr() || pending === undefined) return committed;
+    const merged: RelationData = { ...committed.value };
+    for (const [k, v] of pending.values) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+    return Ok(merged);
+  }
+
+  networkGet(binding: string, relationId?: string): Result<NetworkInfo, HookToolError> {
+    return this.cached(`net\u0000${binding}\u0000${relationId ?? ''}`, () =>
+      this.tools.networkGet(binding, relationId === undefined ? undefined : { relationId }),
+    );
+  }
+
+  ingressAddress(binding: string, relationId?: string): Result<string, HookToolError> {
+    return this.cached(`ingress\u0000${binding}\u0000${relationId ?? ''}`, () =>
+      this.tools.networkGetIngressAddress(
+        binding,
+        relationId === undefined ? undefined : { relationId },
+      ),
+    );
+  }
+
+  unitGet(key: 'private-address' | 'public-address'): Result<string, HookToolError> {
+    return this.cached(`unit\u0000${key}`, () => this.tools.unitGet(key));
+  }
+
+  config(): Result<Record<string, unknown>, HookToolError> {
+    return this.cached('config', () => this.tools.configGet());
+  }
+
+  isLeader(): Result<boolean, HookToolError> {
+    return this.cached('is-leader', () => this.tools.isLeader());
+  }
+
+  goalState(): Result<GoalState, HookToolError> {
+    return this.cached('goal-state', () => this.tools.goalState());
+  }
+
+  /** Leader settings as committed before this hook. */
+  leaderGetCommitted(): Result<Record<string, string>, HookToolError> {
+    return this.cached('leader-get', () => this.tools.leaderGet());
+  }
+
+  /** Leader settings with this hook's pending leaderSet() applied. */
+  leaderGet(): Result<Record<string, string>, HookToolError> {
+    const committed = this.leaderGetCommitted();
+    if (committed.isErr() || this.pendingLeader.size === 0) return committed;
+    const merged = { ...committed.value };
+    for (const [k, v] of this.pendingLeader) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+    return Ok(merged);
+  }
+
+  secretGet(idOrLabel: string, options?: SecretGetOptions): Result<SecretContent, HookToolError> {
+    const result = this.tools.secretGet(idOrLabel, options);
+    if (result.isOk()) for (const v of Object.values(result.value)) this.options.redactor.add(v);
+    return result;
+  }
+
+  // ---- buffered writes: applied by commit() ----
+
+  /**
+   * Stage writes to this unit's bag (or, with `app`, the application's bag; leader only).
+   * null/undefined/'' delete a key. Nothing reaches Juju before commit().
+   */
+  relationSet(
+    relationId: string,
+    data: Readonly<Record<string, PendingValue>>,
+    app = false,
+  ): Result<void, HookToolError> {
+    this.assertOpen('relationSet');
+    if (app) {
+      const leader = this.isLeader();
+      if (leader.isErr()) return leader;
+      if (!leader.value) {
+        return Err(
+          new HookToolError(
+            'not-leader',
+            'relation-set',
+            `${this.unitName} is not the leader: only the leader may write application data`,
+          ),
+        );
+      }
+    }
+    const entity = app ? this.applicationName : this.unitName;
+    const key = bagKey(relationId, entity, app);
+    let bag = this.pendingBags.get(key);
+    if (bag === undefined) {
+      bag = { relationId, app, values: new Map() };
+      this.pendingBags.set(key, bag);
+    }
+    for (const [k, v] of Object.entries(data))
+      bag.values.set(k, v === undefined || v === null || v === '' ? null : v);
+    return Ok(undefined);
+  }
+
+  /** Stage leader settings (leader only). '' or null deletes a key. */
+  leaderSet(data: Readonly<Record<string, PendingValue>>): Result<void, HookToolError> {
+    this.assertOpen('leaderSet');
+    const leader = this.isLeader();
+    if (leader.isErr()) return leader;
+    if (!leader.value) {
+      return Err(
+        new HookToolError(
+          'not-leader',
+          'leader-set',
+          `cannot write leadership settings: ${this.unitName} is not the leader`,
+        ),
+      );
+    }
+    for (const [k, v] of Object.entries(data))
+      this.pendingLeader.set(k, v === undefined || v === null || v === '' ? null : v);
+    return Ok(undefined);
+  }
+
+  /** Creates the secret now (Juju itself discards it if the hook fails) and returns its id. */
+  secretAdd(content: SecretContent, options?: SecretAddOptions): Result<string, HookToolError> {
+    for (const v of Object.values(content)) this.options.redactor.add(v);
+    return this.tools.secretAdd(content, options);
+  }
+
+  secretSet(id: string, content: SecretContent, options?: Omit<SecretAddOptions, 'owner'>): void {
+    this.assertOpen('secretSet');
+    for (const v of Object.values(content)) this.options.redactor.add(v);
+    this.secretOps.push({ op: 'set', id, content, ...(options ? { options } : {}) });
+  }
+
+  secretGrant(id: string, relationId: string, options?: SecretGrantOptions): void {
+    this.assertOpen('secretGrant');
+    this.secretOps.push({ op: 'grant', id, relationId, ...(options ? { options } : {}) });
+  }
+
+  secretRevoke(id: string, relationId: string, options?: SecretGrantOptions): void {
+    this.assertOpen('secretRevoke');
+    this.secretOps.push({ op: 'revoke', id, relationId, ...(options ? { options } : {}) });
+  }
+
+  secretRemove(id: string, revision?: number): void {
+    this.assertOpen('secretRemove');
+    this.secretOps.push({ op: 'remove', id, ...(revision === undefined ? {} : { revision }) });
+  }
+
+  // ---- immediate: Juju applies these at once, as it does in a real hook ----
+
+  log(message: string, level: LogLevel): Result<void, HookToolError> {
+    return this.tools.jujuLog(this.options.redactor.redact(message), level);
+  }
+
+  statusSet(
+    status: WorkloadStatusName,
+    message: string,
+    application = false,
+  ): Result<void, HookToolError> {
+    return this.tools.statusSet(
+      status,
+      this.options.redactor.redact(message),
+      application ? { application: true } : undefined,
+    );
+  }
+
+  applicationVersionSet(version: string): Result<void, HookToolError> {
+    return this.tools.applicationVersionSet(version);
+  }
+
+  openPort(port: number, protocol?: PortProtocol): Result<void, HookToolError> {
+    return this.tools.openPort(port, protocol);
+  }
+
+  closePort(port: number, protocol?: PortProtocol): Result<void, HookToolError> {
+    return this.tools.closePort(port, protocol);
+  }
+
+  // ---- commit ----
+
+  /** True when commit() would write something. */
+  get hasPendingWrites(): boolean {
+    return this.pendingBags.size > 0 || this.pendingLeader.size > 0 || this.secretOps.length > 0;
+  }
+
+  /**
+   * Write what the hook staged, in order: relation data (one relation-set per bag, only keys
+   * whose value differs from the committed one), leader settings (one leader-set), secret
+   * operations. Stops at the first failure and returns it; the hook then fails.
+   *
+   * Leader settings are buffered on purpose: Juju applies leader-set the moment it is called,
+   * so a hook that failed later would leave them behind. Buffering makes them commit with
+   * the rest of the hook's writes.
+   */
+  commit(): Result<CommitReport, HookToolError> {
+    this.assertOpen('commit');
+    this.committed = true;
+    const relationWrites: { relationId: string; app: boolean; keys: string[] }[] = [];
+    const bags = [...this.pendingBags.values()].sort(
+      (a, b) => compareRelationIds(a.relationId, b.relationId) || Number(a.app) - Number(b.app),
+    );
+    for (const bag of bags) {
+      const entity = bag.app ? this.applicationName : this.unitName;
+      const before = this.relationGetCommitted(bag.relationId, entity, bag.app);
+      if (before.isErr()) return before;
+      const delta = diff(before.value, bag.values);
+      if (Object.keys(delta).length === 0) continue;
+      const written = this.tools.relationSet(
+        bag.relationId,
+        delta,
+        bag.app ? { app: true } : undefined,
+      );
+      if (written.isErr()) return written;
+      relationWrites.push({
+        relationId: bag.relationId,
+        app: bag.app,
+        keys: Object.keys(delta).sort(),
+      });
+    }
+    let leaderKeys: string[] = [];
+    if (this.pendingLeader.size > 0) {
+      const before = this.leaderGetCommitted();
+      if (before.isErr()) return before;
+      const delta = diff(before.value, this.pendingLeader);
+      leaderKeys = Object.keys(delta).sort();
+      if (leaderKeys.length > 0) {
+        const written = this.tools.leaderSet(delta);
+        if (written.isErr()) return written;
+      }
+    }
+    for (const op of this.secretOps) {
+      const done = this.applySecretOp(op);
+      if (done.isErr()) return done;
+    }
+    return Ok({ relationWrites, leaderKeys, secretOps: this.secretOps.length });
+  }
+
+  private applySecretOp(op: SecretOp): Result<void, HookToolError> {
+    switch (op.op) {
+      case 'set':
+        return this.tools.secretSet(op.id, op.content, op.options);
+      case 'grant':
+        return this.tools.secretGrant(op.id, op.relationId, op.options);
+      case 'revoke':
+        return this.tools.secretRevoke(op.id, op.relationId, op.options);
+      case 'remove':
+        return this.tools.secretRemove(
+          op.id,
+          op.revision === undefined ? undefined : { revision: op.revision },
+        );
+    }
+  }
+
+  private assertOpen(what: string): void {
+    if (this.committed) {
+      throw new Error(
+        `${what}() called after the hook's writes were committed; make writes from handlers, not after dispatch`,
+      );
+    }
+  }
+}
+
+/** Keys whose pending value differs from the committed bag; deletions become ''. */
+function diff(
+  before: Readonly<Record<string, string>>,
+  pending: ReadonlyMap<string, string | null>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of [...pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (v === null) {
+      if (k in before) out[k] = '';
+    } else if (before[k] !== v) {
+      out[k] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,269 @@
+// Charm metadata and config options, read from metadata.yaml / config.yaml or charmcraft.yaml.
+// Rejects a malformed file with an error that names the file and the field; never guesses.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+
+export type EndpointRole = 'peers' | 'provides' | 'requires';
+
+/** One endpoint declared under `peers`, `provides` or `requires`. */
+export interface EndpointMetadata {
+  readonly name: string;
+  readonly role: EndpointRole;
+  readonly interface: string;
+  readonly limit?: number;
+  readonly scope?: 'global' | 'container';
+  readonly optional?: boolean;
+}
+
+/** What this library needs from metadata.yaml. */
+export interface CharmMetadata {
+  readonly name: string;
+  readonly summary?: string;
+  /** In file order within each role: peers, then provides, then requires. */
+  readonly endpoints: readonly EndpointMetadata[];
+}
+
+export type ConfigOptionType = 'string' | 'int' | 'float' | 'boolean' | 'secret';
+
+/** One option under `options:` in config.yaml. */
+export interface ConfigOption {
+  readonly type: ConfigOptionType;
+  readonly default?: string | number | boolean;
+  readonly description?: string;
+}
+
+/** A charm file is missing or malformed; `field` is the dotted path ('' for the whole file). */
+export class MetadataError extends Error {
+  override readonly name = 'MetadataError';
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    message: string,
+  ) {
+    super(field === '' ? `${file}: ${message}` : `${file}: ${field} ${message}`);
+  }
+}
+
+type YamlMap = Record<string, unknown>;
+
+const ROLES: readonly EndpointRole[] = ['peers', 'provides', 'requires'];
+const OPTION_TYPES: readonly ConfigOptionType[] = ['string', 'int', 'float', 'boolean', 'secret'];
+
+/**
+ * Parse metadata.yaml text (or charmcraft.yaml, which has the same keys at top level).
+ * Throws {@link MetadataError} naming `fileName` and the offending field.
+ */
+export function parseMetadata(text: string, fileName: string): CharmMetadata {
+  const root = parseRoot(text, fileName);
+  const name = root['name'];
+  if (typeof name !== 'string' || name === '') {
+    throw new MetadataError(fileName, 'name', 'must be a non-empty string');
+  }
+  const summary = optionalString(root, 'summary', 'summary', fileName);
+
+  const endpoints: EndpointMetadata[] = [];
+  const seen = new Map<string, string>();
+  for (const role of ROLES) {
+    const section = optionalMap(root[role], role, fileName);
+    for (const [endpoint, spec] of Object.entries(section)) {
+      const path = `${role}.${endpoint}`;
+      const earlier = seen.get(endpoint);
+      if (earlier !== undefined) {
+        throw new MetadataError(
+          fileName,
+          path,
+          `reuses the endpoint name already declared in ${earlier}`,
+        );
+      }
+      seen.set(endpoint, path);
+      endpoints.push(parseEndpoint(endpoint, role, spec, path, fileName));
+    }
+  }
+  return summary === undefined ? { name, endpoints } : { name, summary, endpoints };
+}
+
+function parseEndpoint(
+  name: string,
+  role: EndpointRole,
+  spec: unknown,
+  path: string,
+  file: string,
+): EndpointMetadata {
+  // Juju accepts the short form `requires: { db: mysql }`: the value is the interface.
+  if (typeof spec === 'string' && spec !== '') return { name, role, interface: spec };
+  if (!isMap(spec)) {
+    throw new MetadataError(file, path, 'must be a mapping with at least an interface');
+  }
+  const iface = spec['interface'];
+  if (typeof iface !== 'string' || iface === '') {
+    throw new MetadataError(file, `${path}.interface`, 'must be a non-empty string');
+  }
+  const out: {
+    name: string;
+    role: EndpointRole;
+    interface: string;
+    limit?: number;
+    scope?: 'global' | 'container';
+    optional?: boolean;
+  } = { name, role, interface: iface };
+  const { limit, scope, optional } = spec;
+  if (limit !== undefined && limit !== null) {
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+      throw new MetadataError(file, `${path}.limit`, 'must be a positive integer');
+    }
+    out.limit = limit;
+  }
+  if (scope !== undefined && scope !== null) {
+    if (scope !== 'global' && scope !== 'container') {
+      throw new MetadataError(file, `${path}.scope`, 'must be "global" or "container"');
+    }
+    out.scope = scope;
+  }
+  if (optional !== undefined && optional !== null) {
+    if (typeof optional !== 'boolean') {
+      throw new MetadataError(file, `${path}.optional`, 'must be true or false');
+    }
+    out.optional = optional;
+  }
+  return out;
+}
+
+/**
+ * Read the charm's metadata from `charmDir`: metadata.yaml, else charmcraft.yaml.
+ * Throws {@link MetadataError} when neither exists or the file is malformed.
+ */
+export function readMetadata(charmDir: string): CharmMetadata {
+  for (const file of ['metadata.yaml', 'charmcraft.yaml']) {
+    const path = join(charmDir, file);
+    if (existsSync(path)) return parseMetadata(readFileSync(path, 'utf8'), path);
+  }
+  throw new MetadataError(
+    join(charmDir, 'metadata.yaml'),
+    '',
+    `not found, and neither is charmcraft.yaml in ${charmDir}: ` +
+      'a charm declares its name and endpoints in one of them',
+  );
+}
+
+/**
+ * Parse config options from config.yaml text (`options:`) or charmcraft.yaml text
+ * (`config.options:`). A file without options gives `{}`.
+ */
+export function parseConfigOptions(
+  text: string,
+  fileName: string,
+): Readonly<Record<string, ConfigOption>> {
+  const root = parseRoot(text, fileName);
+  let prefix = 'options';
+  let section: unknown = root['options'];
+  if (section === undefined && root['config'] !== undefined && root['config'] !== null) {
+    const config = root['config'];
+    if (!isMap(config)) throw new MetadataError(fileName, 'config', 'must be a mapping');
+    prefix = 'config.options';
+    section = config['options'];
+  }
+  const out: Record<string, ConfigOption> = {};
+  for (const [name, spec] of Object.entries(optionalMap(section, prefix, fileName))) {
+    out[name] = parseOption(spec, `${prefix}.${name}`, fileName);
+  }
+  return out;
+}
+
+function parseOption(spec: unknown, path: string, file: string): ConfigOption {
+  if (!isMap(spec)) throw new MetadataError(file, path, 'must be a mapping with at least a type');
+  const type = spec['type'];
+  if (typeof type !== 'string' || !(OPTION_TYPES as readonly string[]).includes(type)) {
+    throw new MetadataError(file, `${path}.type`, `must be one of ${OPTION_TYPES.join(', ')}`);
+  }
+  const optionType = type as ConfigOptionType;
+  const description = optionalString(spec, 'description', `${path}.description`, file);
+  const value = spec['default'];
+  let defaultValue: string | number | boolean | undefined;
+  if (value !== undefined && value !== null) {
+    if (!defaultMatches(optionType, value)) {
+      throw new MetadataError(file, `${path}.default`, `must be a ${DEFAULT_SHAPE[optionType]}`);
+    }
+    defaultValue = value;
+  }
+  return {
+    type: optionType,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    ...(description === undefined ? {} : { description }),
+  };
+}
+
+const DEFAULT_SHAPE: Record<ConfigOptionType, string> = {
+  string: 'string',
+  secret: 'string (a secret URI)',
+  int: 'whole number',
+  float: 'number',
+  boolean: 'boolean (true or false)',
+};
+
+function defaultMatches(
+  type: ConfigOptionType,
+  value: unknown,
+): value is string | number | boolean {
+  switch (type) {
+    case 'string':
+    case 'secret':
+      return typeof value === 'string';
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'float':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+  }
+}
+
+/**
+ * Read config options from `charmDir`: config.yaml, else charmcraft.yaml's `config.options`,
+ * else `{}` (a charm without config).
+ */
+export function readConfigOptions(charmDir: string): Readonly<Record<string, ConfigOption>> {
+  for (const file of ['config.yaml', 'charmcraft.yaml']) {
+    const path = join(charmDir, file);
+    if (existsSync(path)) return parseConfigOptions(readFileSync(path, 'utf8'), path);
+  }
+  return {};
+}
+
+/** The default value of every option that has one. */
+export function configDefaults(
+  options: Readonly<Record<string, ConfigOption>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(options)) {
+    if (option.default !== undefined) out[name] = option.default;
+  }
+  return out;
+}
+
+function parseRoot(text: string, file: string): YamlMap {
+  const doc = parseDocument(text, { prettyErrors: true });
+  const error = doc.errors[0];
+  if (error) throw new MetadataError(file, '', `is not valid YAML: ${error.message}`);
+  const root: unknown = doc.toJS();
+  if (root === null || root === undefined) return {};
+  if (!isMap(root)) throw new MetadataError(file, '', 'must be a YAML mapping at the top level');
+  return root;
+}
+
+function optionalMap(value: unknown, path: string, file: string): YamlMap {
+  if (value === undefined || value === null) return {};
+  if (!isMap(value)) throw new MetadataError(file, path, 'must be a mapping');
+  return value;
+}
+
+function optionalString(map: YamlMap, key: string, path: string, file: string): string | undefined {
+  const value = map[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new MetadataError(file, path, 'must be a string');
+  return value;
+}
+
+function isMap(value: unknown): value is YamlMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,572 @@
+// HookTools backed by the real hook-tool processes Juju puts on PATH during a hook.
+// The ONLY module in the project that spawns hook tools. Never puts secret content in argv
+// (it travels by stdin or a 0600 temp file), and never lets tool output reach a message unredacted.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Err, Ok, type Result } from 'ts-results-es';
+import { classifyToolFailure, HookToolError } from './hook-tool-error.js';
+import type {
+  BindAddress,
+  GoalState,
+  HookTools,
+  LogLevel,
+  NetworkInfo,
+  PortProtocol,
+  RelationData,
+  SecretAddOptions,
+  SecretContent,
+  SecretGetOptions,
+  SecretGrantOptions,
+  WorkloadStatus,
+  WorkloadStatusName,
+} from './hook-tools.js';
+import { Redactor } from './redact.js';
+
+/** One finished hook-tool call, as reported to `onCall`. `args` is redacted and holds no secret. */
+export interface HookToolCall {
+  readonly tool: string;
+  readonly args: readonly string[];
+  /** The exit code; 127 when the tool was not found, -1 when it was killed by a signal. */
+  readonly exitCode: number;
+  readonly durationMs: number;
+}
+
+export interface ProcessHookToolsOptions {
+  /** Environment for the tools (PATH, JUJU_* context). Default: `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Learns secret values seen here and masks them in argv reports and error messages. */
+  readonly redactor?: Redactor;
+  /** Called after every tool call, for tracing. */
+  readonly onCall?: (call: HookToolCall) => void;
+}
+
+type Shape<T> = (value: unknown) => Result<T, string>;
+
+const MAX_OUTPUT = 64 * 1024 * 1024;
+const SECRET_ID_RE = /^secret:|^[0-9a-v]{20}$/;
+const STATUSES: ReadonlySet<string> = new Set<WorkloadStatus['status']>([
+  'maintenance',
+  'blocked',
+  'waiting',
+  'active',
+  'unknown',
+  'error',
+]);
+
+/**
+ * Calls Juju's hook tools with `spawnSync`, one at a time, parsing their `--format=json` output.
+ *
+ * @example
+ * const tools = new ProcessHookTools({ redactor, onCall: (c) => trace.push(c) });
+ * const ids = tools.relationIds('cluster'); // Ok(['cluster:3'])
+ */
+export class ProcessHookTools implements HookTools {
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly redactor: Redactor;
+  private readonly onCall: ((call: HookToolCall) => void) | undefined;
+
+  constructor(options: ProcessHookToolsOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.redactor = options.redactor ?? new Redactor();
+    this.onCall = options.onCall;
+  }
+
+  relationIds(endpoint: string): Result<string[], HookToolError> {
+    return this.json('relation-ids', [endpoint], stringArray);
+  }
+
+  relationList(relationId: string): Result<string[], HookToolError> {
+    return this.json('relation-list', ['-r', relationId], stringArray);
+  }
+
+  relationListApp(relationId: string): Result<string, HookToolError> {
+    return this.json('relation-list', ['-r', relationId, '--app'], optionalString).map(
+      (v) => v ?? '',
+    );
+  }
+
+  relationGet(
+    relationId: string,
+    entity: string,
+    options: { readonly app?: boolean } = {},
+  ): Result<RelationData, HookToolError> {
+    const app = options.app ? ['--app'] : [];
+    return this.json('relation-get', ['-r', relationId, ...app, '-', entity], stringMap);
+  }
+
+  relationGetKey(
+    relationId: string,
+    entity: string,
+    key: string,
+    options: { readonly app?: boolean } = {},
+  ): Result<string | undefined, HookToolError> {
+    const app = options.app ? ['--app'] : [];
+    return this.json('relation-get', ['-r', relationId, ...app, key, entity], optionalString).map(
+      (v) => (v === '' ? undefined : v),
+    );
+  }
+
+  /** Data goes as a JSON (hence YAML) map on stdin, never argv. Writing nothing calls nothing. */
+  relationSet(
+    relationId: string,
+    data: RelationData,
+    options: { readonly app?: boolean } = {},
+  ): Result<void, HookToolError> {
+    if (Object.keys(data).length === 0) return Ok(undefined);
+    const app = options.app ? ['--app'] : [];
+    return this.exec(
+      'relation-set',
+      ['-r', relationId, ...app, '--file', '-'],
+      JSON.stringify(data),
+    );
+  }
+
+  networkGet(
+    binding: string,
+    options: { readonly relationId?: string } = {},
+  ): Result<NetworkInfo, HookToolError> {
+    return this.json('network-get', [binding, ...relationArg(options.relationId)], networkInfo);
+  }
+
+  networkGetIngressAddress(
+    binding: string,
+    options: { readonly relationId?: string } = {},
+  ): Result<string, HookToolError> {
+    const args = [binding, '--ingress-address', ...relationArg(options.relationId)];
+    return this.json('network-get', args, requiredString);
+  }
+
+  unitGet(key: 'private-address' | 'public-address'): Result<string, HookToolError> {
+    return this.json('unit-get', [key], requiredString);
+  }
+
+  configGet(): Result<Record<string, unknown>, HookToolError> {
+    return this.json('config-get', ['--all'], anyMap);
+  }
+
+  isLeader(): Result<boolean, HookToolError> {
+    return this.json('is-leader', [], boolean);
+  }
+
+  leaderGet(): Result<Record<string, string>, HookToolError> {
+    return this.json('leader-get', [], stringMap);
+  }
+
+  /**
+   * Juju's `leader-set` has no `--file`: the values travel in argv, where any process on the
+   * machine can read them. Secrets belong in Juju secrets, never in leader settings; values the
+   * redactor knows are still masked in `onCall` and error messages. Writing nothing calls nothing.
+   */
+  leaderSet(data: Record<string, string>): Result<void, HookToolError> {
+    const entries = Object.entries(data);
+    if (entries.length === 0) return Ok(undefined);
+    const bad = entries.find(([k]) => k === '' || k.includes('='));
+    if (bad !== undefined) {
+      return Err(
+        misuse('leader-set', `key "${bad[0]}" is empty or contains "="; it cannot be written`),
+      );
+    }
+    return this.exec(
+      'leader-set',
+      entries.map(([k, v]) => `${k}=${v}`),
+    );
+  }
+
+  /** The message is redacted before it leaves the process. */
+  jujuLog(message: string, level: LogLevel): Result<void, HookToolError> {
+    return this.exec('juju-log', ['-l', level, '--', this.redactor.redact(message)]);
+  }
+
+  statusSet(
+    status: WorkloadStatusName,
+    message: string,
+    options: { readonly application?: boolean } = {},
+  ): Result<void, HookToolError> {
+    const app = options.application ? ['--application'] : [];
+    return this.exec('status-set', [...app, '--', status, this.redactor.redact(message)]);
+  }
+
+  statusGet(
+    options: { readonly application?: boolean } = {},
+  ): Result<WorkloadStatus, HookToolError> {
+    if (options.application) {
+      return this.json('status-get', ['--include-data', '--application'], applicationStatus);
+    }
+    return this.json('status-get', ['--include-data'], workloadStatus);
+  }
+
+  applicationVersionSet(version: string): Result<void, HookToolError> {
+    return this.exec('application-version-set', [version]);
+  }
+
+  goalState(): Result<GoalState, HookToolError> {
+    return this.json('goal-state', [], goalState);
+  }
+
+  openPort(port: number, protocol: PortProtocol = 'tcp'): Result<void, HookToolError> {
+    return this.port('open-port', port, protocol);
+  }
+
+  closePort(port: number, protocol: PortProtocol = 'tcp'): Result<void, HookToolError> {
+    return this.port('close-port', port, protocol);
+  }
+
+  /** Content goes through a 0600 temp file (`secret-add` reads no stdin), removed afterwards. */
+  secretAdd(content: SecretContent, options: SecretAddOptions = {}): Result<string, HookToolError> {
+    this.learn(content);
+    const flags = [...flag('--owner', options.owner), ...secretMetadataFlags(options)];
+    return this.withContentFile('secret-add', content, (path) =>
+      this.run('secret-add', [...flags, '--file', path]),
+    ).andThen((out) => {
+      const id = out.trim();
+      return id === '' || /\s/.test(id)
+        ? Err(new HookToolError('bad-output', 'secret-add', 'did not print a single secret id'))
+        : Ok(id);
+    });
+  }
+
+  /**
+   * `idOrLabel` is a secret id (`secret:...`) or, failing that, a label. With an id,
+   * `options.label` sets this unit's label for the secret.
+   */
+  secretGet(
+    idOrLabel: string,
+    options: SecretGetOptions = {},
+  ): Result<SecretContent, HookToolError> {
+    const isId = SECRET_ID_RE.test(idOrLabel);
+    if (!isId && options.label !== undefined && options.label !== idOrLabel) {
+      return Err(
+        misuse(
+          'secret-get',
+          `"${idOrLabel}" is not a secret id, and a different label was also given`,
+        ),
+      );
+    }
+    const target = isId ? [idOrLabel, ...flag('--label', options.label)] : ['--label', idOrLabel];
+    const freshness = [
+      ...(options.peek ? ['--peek'] : []),
+      ...(options.refresh ? ['--refresh'] : []),
+    ];
+    const got = this.json('secret-get', [...target, ...freshness], stringMap);
+    if (got.isOk()) this.learn(got.value);
+    return got;
+  }
+
+  /** Empty content updates only the metadata given in `options`. */
+  secretSet(
+    id: string,
+    content: SecretContent,
+    options: Omit<SecretAddOptions, 'owner'> = {},
+  ): Result<void, HookToolError> {
+    this.learn(content);
+    const args = [id, ...secretMetadataFlags(options)];
+    if (Object.keys(content).length === 0) return this.exec('secret-set', args);
+    return this.withContentFile('secret-set', content, (path) =>
+      this.run('secret-set', [...args, '--file', path]),
+    ).map(() => undefined);
+  }
+
+  secretGrant(
+    id: string,
+    relationId: string,
+    options: SecretGrantOptions = {},
+  ): Result<void, HookToolError> {
+    return this.exec('secret-grant', [id, '-r', relationId, ...flag('--unit', options.unit)]);
+  }
+
+  secretRevoke(
+    id: string,
+    relationId: string,
+    options: SecretGrantOptions = {},
+  ): Result<void, HookToolError> {
+    return this.exec('secret-revoke', [id, '-r', relationId, ...flag('--unit', options.unit)]);
+  }
+
+  secretRemove(
+    id: string,
+    options: { readonly revision?: number } = {},
+  ): Result<void, HookToolError> {
+    const revision = options.revision === undefined ? undefined : String(options.revision);
+    return this.exec('secret-remove', [id, ...flag('--revision', revision)]);
+  }
+
+  stateGet(): Result<Record<string, string>, HookToolError> {
+    return this.json('state-get', [], stringMap);
+  }
+
+  /** Data goes as a JSON (hence YAML) map on stdin. Writing nothing calls nothing. */
+  stateSet(data: Record<string, string>): Result<void, HookToolError> {
+    if (Object.keys(data).length === 0) return Ok(undefined);
+    return this.exec('state-set', ['--file', '-'], JSON.stringify(data));
+  }
+
+  stateDelete(key: string): Result<void, HookToolError> {
+    return this.exec('state-delete', [key]);
+  }
+
+  private port(tool: string, port: number, protocol: PortProtocol): Result<void, HookToolError> {
+    if (protocol === 'icmp') return this.exec(tool, ['icmp']);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      return Err(misuse(tool, `port ${port} is not a whole number from 1 to 65535`));
+    }
+    return this.exec(tool, [`${port}/${protocol}`]);
+  }
+
+  private learn(content: SecretContent): void {
+    for (const value of Object.values(content)) this.redactor.add(value);
+  }
+
+  /** Write secret content to a fresh 0600 file in a private temp dir, always removed after `use`. */
+  private withContentFile<T>(
+    tool: string,
+    content: SecretContent,
+    use: (path: string) => Result<T, HookToolError>,
+  ): Result<T, HookToolError> {
+    let dir: string | undefined;
+    try {
+      try {
+        dir = mkdtempSync(join(tmpdir(), 'juju-reactive-secret-'));
+        writeFileSync(join(dir, 'content.yaml'), JSON.stringify(content), {
+          mode: 0o600,
+          flag: 'wx',
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+        const message = `could not write a temporary file for the secret content (${code})`;
+        return Err(new HookToolError('failed', tool, message));
+      }
+      return use(join(dir, 'content.yaml'));
+    } finally {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private exec(tool: string, args: readonly string[], input?: string): Result<void, HookToolError> {
+    return this.run(tool, args, input).map(() => undefined);
+  }
+
+  private json<T>(
+    tool: string,
+    args: readonly string[],
+    shape: Shape<T>,
+  ): Result<T, HookToolError> {
+    const out = this.run(tool, ['--format=json', ...args]);
+    if (out.isErr()) return out;
+    const text = out.value.trim();
+    let value: unknown = null;
+    if (text !== '') {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        // Never quote the output: it may hold relation passwords or secret content.
+        return Err(
+          new HookToolError(
+            'bad-output',
+            tool,
+            `printed ${text.length} characters that are not JSON`,
+          ),
+        );
+      }
+    }
+    return shape(value).mapErr(
+      (expected) =>
+        new HookToolError(
+          'bad-output',
+          tool,
+          `printed ${describe(value)} where ${expected} was expected`,
+        ),
+    );
+  }
+
+  private run(tool: string, args: readonly string[], input = ''): Result<string, HookToolError> {
+    const started = performance.now();
+    const child = spawnSync(tool, args, {
+      env: this.env,
+      input,
+      encoding: 'utf8',
+      maxBuffer: MAX_OUTPUT,
+      windowsHide: true,
+    });
+    const missing = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    const exitCode = missing ? 127 : (child.status ?? -1);
+    this.onCall?.({
+      tool,
+      args: args.map((a) => this.redactor.redact(a)),
+      exitCode,
+      durationMs: performance.now() - started,
+    });
+    if (missing) {
+      return Err(
+        new HookToolError(
+          'tool-missing',
+          tool,
+          'not found on PATH: is this running inside a Juju hook?',
+        ),
+      );
+    }
+    if (child.error) {
+      const message = this.redactor.redact(`could not be run: ${child.error.message}`);
+      return Err(new HookToolError('failed', tool, message, child.status ?? undefined));
+    }
+    if (child.status === null) {
+      return Err(new HookToolError('failed', tool, `was killed by ${child.signal ?? 'a signal'}`));
+    }
+    if (child.status !== 0) {
+      const text = child.stderr.trim().replace(/^ERROR\s+/, '');
+      const message = text === '' ? `exited with code ${child.status}` : this.redactor.redact(text);
+      return Err(
+        new HookToolError(
+          classifyToolFailure(child.status, child.stderr),
+          tool,
+          message,
+          child.status,
+        ),
+      );
+    }
+    return Ok(child.stdout);
+  }
+}
+
+function misuse(tool: string, message: string): HookToolError {
+  return new HookToolError('bad-arguments', tool, message);
+}
+
+function flag(name: string, value: string | undefined): string[] {
+  return value === undefined ? [] : [name, value];
+}
+
+function relationArg(relationId: string | undefined): string[] {
+  return flag('-r', relationId);
+}
+
+function secretMetadataFlags(options: Omit<SecretAddOptions, 'owner'>): string[] {
+  return [
+    ...flag('--label', options.label),
+    ...flag('--description', options.description),
+    ...flag('--expire', options.expire),
+    ...flag('--rotate', options.rotate),
+  ];
+}
+
+// ---- output shapes: each accepts what Juju prints with --format=json, or says what it wanted.
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const stringArray: Shape<string[]> = (v) => {
+  if (v === null) return Ok([]);
+  return Array.isArray(v) && v.every((s) => typeof s === 'string')
+    ? Ok(v as string[])
+    : Err('an array of strings');
+};
+
+const stringMap: Shape<Record<string, string>> = (v) => {
+  if (v === null) return Ok({});
+  return isMap(v) && Object.values(v).every((s) => typeof s === 'string')
+    ? Ok(v as Record<string, string>)
+    : Err('an object of strings');
+};
+
+const anyMap: Shape<Record<string, unknown>> = (v) =>
+  v === null ? Ok({}) : isMap(v) ? Ok(v) : Err('an object');
+
+const optionalString: Shape<string | undefined> = (v) =>
+  v === null ? Ok(undefined) : typeof v === 'string' ? Ok(v) : Err('a string');
+
+const requiredString: Shape<string> = (v) =>
+  typeof v === 'string' && v !== '' ? Ok(v) : Err('a non-empty string');
+
+const boolean: Shape<boolean> = (v) => (typeof v === 'boolean' ? Ok(v) : Err('true or false'));
+
+const workloadStatus: Shape<WorkloadStatus> = (v) => {
+  const expected = 'an object with a workload status and message';
+  if (!isMap(v)) return Err(expected);
+  const { status, message } = v;
+  if (typeof status !== 'string' || !STATUSES.has(status)) return Err(expected);
+  if (message !== undefined && typeof message !== 'string') return Err(expected);
+  return Ok({ status: status as WorkloadStatus['status'], message: message ?? '' });
+};
+
+const applicationStatus: Shape<WorkloadStatus> = (v) =>
+  isMap(v) && isMap(v['application-status'])
+    ? workloadStatus(v['application-status'])
+    : Err('an object with application-status');
+
+const networkInfo: Shape<NetworkInfo> = (v) => {
+  const expected = 'an object with bind-addresses, ingress-addresses and egress-subnets';
+  if (!isMap(v)) return Err(expected);
+  const ingress = stringArray(v['ingress-addresses'] ?? null);
+  const egress = stringArray(v['egress-subnets'] ?? null);
+  const rawBind = v['bind-addresses'] ?? [];
+  if (ingress.isErr() || egress.isErr() || !Array.isArray(rawBind)) return Err(expected);
+  const bindAddresses: BindAddress[] = [];
+  for (const raw of rawBind) {
+    const bind = bindAddress(raw);
+    if (bind === undefined) return Err(expected);
+    bindAddresses.push(bind);
+  }
+  return Ok({ bindAddresses, ingressAddresses: ingress.value, egressSubnets: egress.value });
+};
+
+function bindAddress(raw: unknown): BindAddress | undefined {
+  if (!isMap(raw)) return undefined;
+  const interfaceName = raw['interface-name'] ?? '';
+  const macAddress = raw['mac-address'] ?? '';
+  const rawAddresses = raw['addresses'] ?? [];
+  if (typeof interfaceName !== 'string' || typeof macAddress !== 'string') return undefined;
+  if (!Array.isArray(rawAddresses)) return undefined;
+  const addresses: { value: string; cidr: string; hostname?: string }[] = [];
+  for (const a of rawAddresses) {
+    if (!isMap(a)) return undefined;
+    // Juju prints `value`; agents before 2.9 printed `address`.
+    const value = a['value'] ?? a['address'];
+    const cidr = a['cidr'] ?? '';
+    const hostname = a['hostname'] ?? '';
+    if (typeof value !== 'string' || typeof cidr !== 'string' || typeof hostname !== 'string') {
+      return undefined;
+    }
+    addresses.push(hostname === '' ? { value, cidr } : { value, cidr, hostname });
+  }
+  return { interfaceName, macAddress, addresses };
+}
+
+type GoalUnits = Record<string, { status: string; since?: string }>;
+
+function goalUnits(v: unknown): GoalUnits | undefined {
+  if (v === null || v === undefined) return {};
+  if (!isMap(v)) return undefined;
+  const out: GoalUnits = {};
+  for (const [name, entry] of Object.entries(v)) {
+    if (!isMap(entry) || typeof entry['status'] !== 'string') return undefined;
+    const since = entry['since'];
+    if (since !== undefined && typeof since !== 'string') return undefined;
+    out[name] =
+      since === undefined ? { status: entry['status'] } : { status: entry['status'], since };
+  }
+  return out;
+}
+
+const goalState: Shape<GoalState> = (v) => {
+  const expected = 'an object with units and relations';
+  if (!isMap(v)) return Err(expected);
+  const units = goalUnits(v['units']);
+  const rawRelations = v['relations'] ?? {};
+  if (units === undefined || !isMap(rawRelations)) return Err(expected);
+  const relations: Record<string, GoalUnits> = {};
+  for (const [endpoint, entry] of Object.entries(rawRelations)) {
+    const related = goalUnits(entry);
+    if (related === undefined) return Err(expected);
+    relations[endpoint] = related;
+  }
+  return Ok({ units, relations });
+};

@@ -1,0 +1,74 @@
+// The leadership layer: flags leadership.is_leader, leadership.set.<key>,
+// leadership.changed.<key> and leadership.changed, managed at every hook start from
+// is-leader and leader-get against the values seen last hook (kept as hashes, never values).
+import type { Layer } from '../charm/charm.js';
+import type { HookRuntime } from '../charm/runtime.js';
+import type { PendingValue } from '../juju/hook-session.js';
+import { hashValue } from '../util/json.js';
+
+const SEEN_KEY = 'leadership.seen';
+
+/** Register with `charm.use(leadership)`. */
+export const leadership: Layer = {
+  name: 'leadership',
+  setup(rt: HookRuntime): void {
+    rt.flags.toggle('leadership.is_leader', rt.isLeader());
+    const current = rt.juju.leaderGetCommitted();
+    if (current.isErr()) throw current.error;
+    const seen = (rt.state.get(SEEN_KEY) as Record<string, string> | undefined) ?? {};
+    const now: Record<string, string> = {};
+    for (const [k, v] of Object.entries(current.value)) now[k] = hashValue(v);
+    let anyChanged = false;
+    for (const key of [...new Set([...Object.keys(seen), ...Object.keys(now)])].sort()) {
+      const changed = seen[key] !== now[key];
+      anyChanged ||= changed;
+      rt.flags.toggle(`leadership.changed.${key}`, changed);
+      rt.flags.toggle(`leadership.set.${key}`, key in now);
+    }
+    rt.flags.toggle('leadership.changed', anyChanged);
+    rt.state.set(SEEN_KEY, now);
+  },
+};
+
+/**
+ * Write leader settings (leader only). Flags update at once so handlers react in this hook;
+ * Juju sees the settings when the hook commits. Throws on a non-leader: guard the handler
+ * with when('leadership.is_leader').
+ * @example leaderSet(rt, { 'cluster-created': 'true' });
+ */
+export function leaderSet(rt: HookRuntime, settings: Readonly<Record<string, PendingValue>>): void {
+  const staged = rt.juju.leaderSet(settings);
+  if (staged.isErr()) {
+    if (staged.error.kind === 'not-leader') {
+      throw new Error(
+        `leaderSet() called on ${rt.unitName}, which is not the leader; guard the handler with when('leadership.is_leader')`,
+      );
+    }
+    throw staged.error;
+  }
+  const seen = { ...((rt.state.get(SEEN_KEY) as Record<string, string> | undefined) ?? {}) };
+  for (const [key, value] of Object.entries(settings)) {
+    const present = value !== undefined && value !== null && value !== '';
+    const hash = present ? hashValue(value) : undefined;
+    if (seen[key] !== hash) {
+      rt.flags.set(`leadership.changed.${key}`);
+      rt.flags.set('leadership.changed');
+    }
+    rt.flags.toggle(`leadership.set.${key}`, present);
+    if (hash === undefined) delete seen[key];
+    else seen[key] = hash;
+  }
+  rt.state.set(SEEN_KEY, seen);
+}
+
+/** Leader settings as this hook sees them (including its own pending leaderSet). */
+export function leaderGet(rt: HookRuntime): Record<string, string>;
+export function leaderGet(rt: HookRuntime, key: string): string | undefined;
+export function leaderGet(
+  rt: HookRuntime,
+  key?: string,
+): Record<string, string> | string | undefined {
+  const settings = rt.juju.leaderGet();
+  if (settings.isErr()) throw settings.error;
+  return key === undefined ? settings.value : settings.value[key];
+}

@@ -1,0 +1,84 @@
+// Flags: the unit's boolean facts, persisted between hooks. Every real change is reported
+// to listeners (dispatch journaling, triggers, events); a no-op set or clear is not a change.
+
+/** Called on each real transition; `set` is true for a set, false for a clear. */
+export type FlagListener = (flag: string, set: boolean) => void;
+
+/** A sorted, observable set of flags. One per runtime; never shared. */
+export class FlagSet {
+  private readonly flags: Set<string>;
+  private readonly listeners: FlagListener[] = [];
+
+  constructor(initial: Iterable<string> = []) {
+    this.flags = new Set(initial);
+  }
+
+  /** Subscribe to real transitions. Returns an unsubscribe function. */
+  onChange(listener: FlagListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Set a flag. Returns true if this was a change. */
+  set(flag: string): boolean {
+    assertFlagName(flag);
+    if (this.flags.has(flag)) return false;
+    this.flags.add(flag);
+    this.notify(flag, true);
+    return true;
+  }
+
+  /** Clear a flag. Returns true if this was a change. */
+  clear(flag: string): boolean {
+    if (!this.flags.delete(flag)) return false;
+    this.notify(flag, false);
+    return true;
+  }
+
+  /** Set the flag if `value` is true, clear it otherwise. Returns true if this was a change. */
+  toggle(flag: string, value?: boolean): boolean {
+    const next = value ?? !this.flags.has(flag);
+    return next ? this.set(flag) : this.clear(flag);
+  }
+
+  isSet(flag: string): boolean {
+    return this.flags.has(flag);
+  }
+
+  /** True when every flag given is set (true for none). */
+  allSet(...flags: readonly string[]): boolean {
+    return flags.every((f) => this.flags.has(f));
+  }
+
+  /** True when at least one flag given is set (false for none). */
+  anySet(...flags: readonly string[]): boolean {
+    return flags.some((f) => this.flags.has(f));
+  }
+
+  /** All set flags, sorted; optionally only those starting with `prefix`. */
+  list(prefix?: string): string[] {
+    const all = [...this.flags];
+    return (prefix === undefined ? all : all.filter((f) => f.startsWith(prefix))).sort();
+  }
+
+  private notify(flag: string, set: boolean): void {
+    // Copy: a listener (a trigger) may subscribe or change flags re-entrantly.
+    for (const listener of [...this.listeners]) listener(flag, set);
+  }
+}
+
+function assertFlagName(flag: string): void {
+  if (typeof flag !== 'string' || flag.length === 0 || flag.trim() !== flag) {
+    throw new TypeError(
+      `invalid flag name ${JSON.stringify(flag)}: flags are non-empty strings without surrounding whitespace`,
+    );
+  }
+  if (flag.includes('{endpoint_name}')) {
+    throw new TypeError(
+      `flag ${JSON.stringify(flag)} still holds the {endpoint_name} placeholder: use endpoint.expandName() or an endpoint handler`,
+    );
+  }
+}

@@ -1,0 +1,36 @@
+// Hook-name patterns for hook(...) predicates: literal names, `{a,b}` alternatives and `*`.
+// Compiled once per handler definition; matching is a plain RegExp test.
+
+/**
+ * Compile a hook pattern into a RegExp.
+ * @example compileHookPattern('{install,upgrade-charm}').test('install') // true
+ * @example compileHookPattern('cluster-relation-{joined,changed}')
+ */
+export function compileHookPattern(pattern: string): RegExp {
+  if (pattern.length === 0) throw new TypeError('an empty hook pattern matches nothing');
+  let source = '';
+  let depth = 0;
+  for (const ch of pattern) {
+    if (ch === '{') {
+      if (depth > 0)
+        throw new TypeError(
+          `hook pattern ${JSON.stringify(pattern)}: nested braces are not supported`,
+        );
+      depth++;
+      source += '(?:';
+    } else if (ch === '}') {
+      if (depth === 0)
+        throw new TypeError(`hook pattern ${JSON.stringify(pattern)}: unbalanced '}'`);
+      depth--;
+      source += ')';
+    } else if (ch === ',' && depth > 0) {
+      source += '|';
+    } else if (ch === '*') {
+      source += '.*';
+    } else {
+      source += ch.replace(/[.+?^$()|[\]\\]/g, '\\$&');
+    }
+  }
+  if (depth !== 0) throw new TypeError(`hook pattern ${JSON.stringify(pattern)}: unbalanced '{'`);
+  return new RegExp(`^${source}$`);
+}
