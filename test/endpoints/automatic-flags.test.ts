@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { Charm } from '../../src/charm/charm.js';
+import { hookHarness } from '../helpers/hook.js';
+import { peerRelation, peersMeta, peerTools, peerUnits, TestPeers } from './builders.js';
+
+const rel = { name: 'cluster', id: 'cluster:0' };
+
+function setup(
+  units = peerUnits(2, (i) => ({ 'cluster-address': JSON.stringify(`10.0.0.${i}`) })),
+) {
+  const charm = new Charm().endpoint(TestPeers);
+  const tools = peerTools({ 'cluster:0': peerRelation(units) });
+  const h = hookHarness(charm, { tools, metadata: peersMeta });
+  const flags = () => h.store.load().flags;
+  return { h, tools, flags, world: tools.world };
+}
+
+describe('endpoint.<name>.joined', () => {
+  it('is set in a joined hook once a remote unit is present', async () => {
+    const { h, flags } = setup();
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    expect(flags()).toContain('endpoint.cluster.joined');
+  });
+
+  it('is not set while the relation has no remote unit', async () => {
+    const { h, flags } = setup({});
+    await h.run({ hookName: 'cluster-relation-created', relation: rel });
+    expect(flags()).not.toContain('endpoint.cluster.joined');
+  });
+
+  it('is found outside relation hooks when units are already there (first hook after an upgrade)', async () => {
+    const { h, flags } = setup();
+    await h.run({ hookName: 'upgrade-charm' });
+    expect(flags()).toEqual(
+      expect.arrayContaining(['endpoint.cluster.joined', 'endpoint.cluster.changed']),
+    );
+  });
+});
+
+describe('endpoint.<name>.changed and changed.<key>', () => {
+  it('are set for every key a remote unit published that was not seen before', async () => {
+    const { h, flags } = setup();
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    expect(flags()).toEqual(
+      expect.arrayContaining([
+        'endpoint.cluster.changed',
+        'endpoint.cluster.changed.cluster-address',
+      ]),
+    );
+  });
+
+  it('are not set again when the data is the same as last seen', async () => {
+    const charm = new Charm().endpoint(TestPeers);
+    charm.when('endpoint.cluster.changed').run(function consume(rt) {
+      rt.endpoint(TestPeers).clearChangedFlags();
+    });
+    const tools = peerTools({ 'cluster:0': peerRelation(peerUnits(1, () => ({ a: '"x"' }))) });
+    const h = hookHarness(charm, { tools, metadata: peersMeta });
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    const second = await h.run({
+      hookName: 'cluster-relation-changed',
+      relation: rel,
+      remoteUnit: 'mysql/1',
+    });
+    expect(second.runs.map((r) => r.handler)).not.toContain('consume');
+    expect(h.store.load().flags.filter((f) => f.includes('changed'))).toEqual([]);
+  });
+
+  it('compares decoded values, so a re-encoding of the same JSON is not a change', async () => {
+    const { h, flags, world } = setup(peerUnits(1, () => ({ cfg: '{"a":1,"b":2}' })));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    const charmFlagsCleared = flags().filter((f) => !f.startsWith('endpoint.cluster.changed'));
+    h.store.save({ version: 1, flags: charmFlagsCleared, data: h.store.load().data });
+    (world.relations['cluster:0']?.units as Record<string, Record<string, string>>)['mysql/1'] = {
+      cfg: '{"b":2,"a":1}',
+    };
+    await h.run({ hookName: 'cluster-relation-changed', relation: rel, remoteUnit: 'mysql/1' });
+    expect(flags()).not.toContain('endpoint.cluster.changed.cfg');
+  });
+
+  it('are set for a changed value and for a removed key', async () => {
+    const { h, flags, world } = setup(peerUnits(1, () => ({ a: '"1"', b: '"2"' })));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    h.store.save({
+      version: 1,
+      flags: flags().filter((f) => !f.startsWith('endpoint.cluster.changed')),
+      data: h.store.load().data,
+    });
+    (world.relations['cluster:0']?.units as Record<string, Record<string, string>>)['mysql/1'] = {
+      a: '"1b"',
+    };
+    await h.run({ hookName: 'cluster-relation-changed', relation: rel, remoteUnit: 'mysql/1' });
+    const changed = flags().filter((f) => f.startsWith('endpoint.cluster.changed'));
+    expect(changed).toEqual([
+      'endpoint.cluster.changed',
+      'endpoint.cluster.changed.a',
+      'endpoint.cluster.changed.b',
+    ]);
+  });
+
+  it('are tracked per unit: another unit publishing the same value is a change', async () => {
+    const { h, flags } = setup(peerUnits(2, () => ({ a: '"same"' })));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    h.store.save({
+      version: 1,
+      flags: flags().filter((f) => !f.startsWith('endpoint.cluster.changed')),
+      data: h.store.load().data,
+    });
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/2' });
+    expect(flags()).toContain('endpoint.cluster.changed.a');
+  });
+});
+
+describe('endpoint.<name>.departed', () => {
+  it('is set with changed in a departed hook, and the unit is kept with its last data', async () => {
+    const charm = new Charm().endpoint(TestPeers);
+    const departed: unknown[] = [];
+    charm.when('endpoint.cluster.departed').run(function onDeparted(rt) {
+      departed.push(...rt.endpoint(TestPeers).allDepartedUnits);
+    });
+    const tools = peerTools({
+      'cluster:0': peerRelation(peerUnits(2, (i) => ({ addr: `"10.0.0.${i}"` }))),
+    });
+    const h = hookHarness(charm, { tools, metadata: peersMeta });
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/2' });
+    // Juju: during -departed the unit is gone from relation-list but its data is readable.
+    const r = tools.world.relations['cluster:0'];
+    if (!r?.units['mysql/2']) throw new Error('fixture');
+    r.departed = { 'mysql/2': r.units['mysql/2'] };
+    delete r.units['mysql/2'];
+    const result = await h.run({
+      hookName: 'cluster-relation-departed',
+      relation: rel,
+      remoteUnit: 'mysql/2',
+      departingUnit: 'mysql/2',
+    });
+    expect(result.ok).toBe(true);
+    expect(h.store.load().flags).toEqual(
+      expect.arrayContaining([
+        'endpoint.cluster.departed',
+        'endpoint.cluster.changed',
+        'endpoint.cluster.joined',
+      ]),
+    );
+    expect(departed).toEqual([
+      {
+        unitName: 'mysql/2',
+        relationId: 'cluster:0',
+        received: { addr: '10.0.0.2' },
+        receivedRaw: { addr: '"10.0.0.2"' },
+      },
+    ]);
+  });
+
+  it('keeps departed units across hooks until cleared', async () => {
+    const charm = new Charm().endpoint(TestPeers);
+    const seen: string[][] = [];
+    charm.hook('update-status').run(function look(rt) {
+      const peers = rt.endpoint(TestPeers);
+      seen.push(peers.allDepartedUnits.map((u) => u.unitName));
+      peers.clearDepartedUnits();
+    });
+    const tools = peerTools({ 'cluster:0': peerRelation(peerUnits(1)) });
+    const h = hookHarness(charm, { tools, metadata: peersMeta });
+    await h.run({ hookName: 'cluster-relation-departed', relation: rel, remoteUnit: 'mysql/7' });
+    await h.run({ hookName: 'update-status' });
+    await h.run({ hookName: 'update-status' });
+    expect(seen).toEqual([['mysql/7'], []]);
+  });
+
+  it('is cleared by the next non-departed hook while still joined, and kept when no unit remains', async () => {
+    const { h, flags, world } = setup(peerUnits(1));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    h.store.save({
+      version: 1,
+      flags: flags().filter((f) => !f.startsWith('endpoint.cluster.changed')),
+      data: h.store.load().data,
+    });
+    // mysql/9 never published anything: its departure alone must still set changed.
+    await h.run({ hookName: 'cluster-relation-departed', relation: rel, remoteUnit: 'mysql/9' });
+    expect(flags()).toEqual(
+      expect.arrayContaining(['endpoint.cluster.departed', 'endpoint.cluster.changed']),
+    );
+    await h.run({ hookName: 'update-status' });
+    expect(flags()).not.toContain('endpoint.cluster.departed');
+
+    const r = world.relations['cluster:0'];
+    if (!r) throw new Error('fixture');
+    r.units = {};
+    await h.run({ hookName: 'cluster-relation-departed', relation: rel, remoteUnit: 'mysql/1' });
+    expect(flags()).toContain('endpoint.cluster.departed');
+    expect(flags()).not.toContain('endpoint.cluster.joined');
+    await h.run({ hookName: 'update-status' });
+    expect(flags()).toContain('endpoint.cluster.departed');
+  });
+});
+
+describe('hook-tool economy', () => {
+  it('makes no hook-tool call for an already-joined endpoint outside its own relation hooks', async () => {
+    const { h, tools } = setup(peerUnits(2, () => ({ a: '"x"' })));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    tools.calls.length = 0;
+    await h.run({ hookName: 'update-status' });
+    expect(tools.toolNames()).toEqual([]);
+  });
+
+  it('reads only the remote unit of a relation-changed hook, once', async () => {
+    const { h, tools } = setup(peerUnits(3, () => ({ a: '"x"' })));
+    await h.run({ hookName: 'cluster-relation-changed', relation: rel, remoteUnit: 'mysql/2' });
+    expect(tools.callsOf('relation-get').map((c) => c.args[1])).toEqual(['mysql/2']);
+    expect(tools.callsOf('relation-ids')).toHaveLength(1);
+    expect(tools.callsOf('relation-list')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { Charm } from '../../src/charm/charm.js';
+import { leaderGet, leaderSet, leadership } from '../../src/layers/leadership.js';
+import { hookHarness } from '../helpers/hook.js';
+import { StubHookTools, stubWorld } from '../helpers/stub-tools.js';
+
+function setup(leader: boolean, settings: Record<string, string> = {}) {
+  const charm = new Charm().use(leadership);
+  const tools = new StubHookTools(stubWorld({ leader, leaderSettings: settings }));
+  const h = hookHarness(charm, { tools });
+  return {
+    charm,
+    tools,
+    h,
+    flags: () => h.store.load().flags.filter((f) => f.startsWith('leadership.')),
+  };
+}
+
+describe('leadership flags at hook start', () => {
+  it('sets is_leader, set.<key>, changed.<key> and changed from is-leader and leader-get', async () => {
+    const { h, flags } = setup(true, { a: '1' });
+    await h.run({ hookName: 'leader-elected' });
+    expect(flags()).toEqual([
+      'leadership.changed',
+      'leadership.changed.a',
+      'leadership.is_leader',
+      'leadership.set.a',
+    ]);
+  });
+
+  it('clears changed flags when nothing changed since the last hook', async () => {
+    const { h, flags } = setup(false, { a: '1' });
+    await h.run({ hookName: 'leader-settings-changed' });
+    await h.run({ hookName: 'update-status' });
+    expect(flags()).toEqual(['leadership.set.a']);
+  });
+
+  it('treats a deleted key as changed and clears its set flag', async () => {
+    const { h, flags, tools } = setup(false, { a: '1', b: '2' });
+    await h.run({ hookName: 'leader-settings-changed' });
+    delete tools.world.leaderSettings.b;
+    await h.run({ hookName: 'leader-settings-changed' });
+    expect(flags()).toEqual(['leadership.changed', 'leadership.changed.b', 'leadership.set.a']);
+  });
+
+  it('follows a leader change in both directions', async () => {
+    const { h, flags, tools } = setup(true);
+    await h.run({ hookName: 'leader-elected' });
+    expect(flags()).toContain('leadership.is_leader');
+    tools.world.leader = false;
+    await h.run({ hookName: 'leader-settings-changed' });
+    expect(flags()).not.toContain('leadership.is_leader');
+    tools.world.leader = true;
+    await h.run({ hookName: 'leader-elected' });
+    expect(flags()).toContain('leadership.is_leader');
+  });
+
+  it('never stores leader setting values in unit state (only hashes)', async () => {
+    const { h } = setup(false, { password: 'hunter2-very-secret' });
+    await h.run({ hookName: 'leader-settings-changed' });
+    expect(JSON.stringify(h.store.load())).not.toContain('hunter2-very-secret');
+  });
+});
+
+describe('leaderSet', () => {
+  it('updates flags at once so handlers react in the same hook, and commits one leader-set', async () => {
+    const { charm, h, tools } = setup(true);
+    charm
+      .when('leadership.is_leader')
+      .whenNot('leadership.set.pw')
+      .run(function choose(rt) {
+        leaderSet(rt, { pw: 'generated-password', other: 'x' });
+      });
+    let seen: string | undefined;
+    charm.when('leadership.changed.pw').run(function react(rt) {
+      seen = leaderGet(rt, 'pw');
+    });
+    const r = await h.run({ hookName: 'leader-elected' });
+    expect(r.runs.map((x) => `${x.handler}@${x.iteration}`)).toEqual(['choose@0', 'react@1']);
+    expect(seen).toBe('generated-password');
+    expect(tools.callsOf('leader-set').map((c) => c.args)).toEqual([
+      [{ other: 'x', pw: 'generated-password' }],
+    ]);
+  });
+
+  it('fails the hook on a non-leader with a message naming the guard, writing nothing', async () => {
+    const { charm, h, tools } = setup(false);
+    charm.handler({ id: 'misuse' }, (rt) => leaderSet(rt, { a: 'b' }));
+    const r = await h.run({ hookName: 'update-status' });
+    expect(r.exitCode).toBe(1);
+    expect(r.error).toMatch(
+      /leaderSet\(\) called on mysql\/0, which is not the leader; guard the handler with when\('leadership.is_leader'\)/,
+    );
+    expect(tools.callsOf('leader-set')).toEqual([]);
+  });
+
+  it('buffers leader settings until the hook succeeds (Juju would apply them at once)', async () => {
+    const { charm, h, tools } = setup(true);
+    charm.handler({ id: 'write' }, (rt) => leaderSet(rt, { a: 'b' }));
+    charm.handler({ id: 'fail' }, () => {
+      throw new Error('later failure');
+    });
+    const r = await h.run({ hookName: 'update-status' });
+    expect(r.exitCode).toBe(1);
+    expect(tools.callsOf('leader-set')).toEqual([]);
+    expect(tools.world.leaderSettings).toEqual({});
+  });
+
+  it('deletes a key with null and sends only changed keys', async () => {
+    const { charm, h, tools } = setup(true, { keep: 'same', drop: 'x' });
+    charm.handler({ id: 'write' }, (rt) => leaderSet(rt, { keep: 'same', drop: null, add: 'new' }));
+    await h.run({ hookName: 'update-status' });
+    expect(tools.callsOf('leader-set').map((c) => c.args)).toEqual([[{ add: 'new', drop: '' }]]);
+    expect(tools.world.leaderSettings).toEqual({ keep: 'same', add: 'new' });
+  });
+});
