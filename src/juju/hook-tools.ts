@@ -33,7 +33,7 @@ export type WorkloadStatusName = 'maintenance' | 'blocked' | 'waiting' | 'active
 
 /** A workload status as `status-get` reports it. */
 export interface WorkloadStatus {
-  readonly status: WorkloadStatusName | 'unknown' | 'error';
+  readonly status: WorkloadStatusName | 'unknown' | 'error' | 'terminated';
   readonly message: string;
 }
 

@@ -45,6 +45,8 @@ export interface ProcessHookToolsOptions {
 type Shape<T> = (value: unknown) => Result<T, string>;
 
 const MAX_OUTPUT = 64 * 1024 * 1024;
+/** Longest juju-log message sent; longer ones are cut. */
+export const MAX_LOG_CHARS = 32_000;
 const SECRET_ID_RE = /^secret:|^[0-9a-v]{20}$/;
 const STATUSES: ReadonlySet<string> = new Set<WorkloadStatus['status']>([
   'maintenance',
@@ -53,6 +55,7 @@ const STATUSES: ReadonlySet<string> = new Set<WorkloadStatus['status']>([
   'active',
   'unknown',
   'error',
+  'terminated',
 ]);
 
 /**
@@ -174,9 +177,14 @@ export class ProcessHookTools implements HookTools {
     );
   }
 
-  /** The message is redacted before it leaves the process. */
+  /**
+   * The message is redacted before it leaves the process, and cut to {@link MAX_LOG_CHARS}
+   * characters: it travels in argv, where Linux allows 128 KiB per argument.
+   */
   jujuLog(message: string, level: LogLevel): Result<void, HookToolError> {
-    return this.exec('juju-log', ['-l', level, '--', this.redactor.redact(message)]);
+    let text = this.redactor.redact(message);
+    if (text.length > MAX_LOG_CHARS) text = `${text.slice(0, MAX_LOG_CHARS)} [truncated]`;
+    return this.exec('juju-log', ['-l', level, '--', text]);
   }
 
   statusSet(
