@@ -1,6 +1,7 @@
 // Automatic endpoint flags, managed at hook start: joined, changed, changed.<key>, departed,
 // broken. Outside its own relation hooks an already-joined endpoint makes no hook-tool call.
 // Values seen last are kept as hashes (never raw values: they may be passwords).
+import { hookKind } from '../juju/hook-context.js';
 import type { RelationData } from '../juju/hook-tools.js';
 import { hashValue } from '../util/json.js';
 import type { Endpoint } from './endpoint.js';
@@ -9,15 +10,15 @@ import { decodeValue } from './views.js';
 /** seen[relationId][unit or 'app:<name>'][key] = hash of the decoded value. */
 type Seen = Record<string, Record<string, Record<string, string>>>;
 
-type RelationEvent = 'created' | 'joined' | 'changed' | 'departed' | 'broken';
-
 export function manageAutomaticFlags(endpoint: Endpoint): void {
   const rt = endpoint.runtime;
   const ctx = rt.context;
   const name = endpoint.endpointName;
   const flag = (s: string): string => `endpoint.${name}.${s}`;
   const ownRelation = ctx.relation?.name === name ? ctx.relation : undefined;
-  const event = ownRelation ? relationEvent(ctx.hookName, name) : undefined;
+  const kind = hookKind(ctx.hookName);
+  const event =
+    ownRelation && kind.kind === 'relation' && kind.endpoint === name ? kind.event : undefined;
 
   if (!ownRelation || event === undefined) {
     if (rt.flags.isSet(flag('joined'))) {
@@ -117,17 +118,4 @@ function compare(
   }
   seen[relationId] ??= {};
   seen[relationId][who] = now;
-}
-
-function relationEvent(hookName: string, endpointName: string): RelationEvent | undefined {
-  const prefix = `${endpointName}-relation-`;
-  if (!hookName.startsWith(prefix)) return undefined;
-  const event = hookName.slice(prefix.length);
-  return event === 'created' ||
-    event === 'joined' ||
-    event === 'changed' ||
-    event === 'departed' ||
-    event === 'broken'
-    ? event
-    : undefined;
 }
