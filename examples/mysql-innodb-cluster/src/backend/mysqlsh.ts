@@ -1,0 +1,161 @@
+// Cluster operations through MySQL Shell. Each operation is a generated JavaScript script
+// written to mysqlsh's stdin; credentials travel inside that script (as JSON literals),
+// never in argv, so they never show in `ps` or in Juju's logs.
+import { spawn } from 'node:child_process';
+import {
+  assertSafeAddress,
+  type ClusterCredentials,
+  type ClusterOperations,
+  type ClusterStatus,
+} from './types.js';
+
+export interface MysqlShellOptions {
+  /** The mysqlsh executable (default: `mysqlsh` on PATH). */
+  readonly command?: string;
+  /** Port of every instance (default 3306). */
+  readonly port?: number;
+}
+
+/** Run `mysqlsh --no-wizard --js` with `script` on stdin; resolves with stdout. */
+function runShell(command: string, script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, ['--no-wizard', '--js'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('error', (e) =>
+      reject(new Error(`cannot run ${command}: ${e.message} (is MySQL Shell installed?)`)),
+    );
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      // The script holds the password, but mysqlsh's error text does not echo scripts.
+      else
+        reject(
+          new Error(`${command} exited ${code}: ${err.trim().split('\n').slice(-3).join(' ')}`),
+        );
+    });
+    child.stdin.end(script);
+  });
+}
+
+export class MysqlShellOperations implements ClusterOperations {
+  private readonly command: string;
+  private readonly port: number;
+
+  constructor(options: MysqlShellOptions = {}) {
+    this.command = options.command ?? 'mysqlsh';
+    this.port = options.port ?? 3306;
+  }
+
+  private connect(address: string, credentials: ClusterCredentials): string {
+    assertSafeAddress(address);
+    const target = {
+      host: address,
+      port: this.port,
+      user: credentials.user,
+      password: credentials.password,
+    };
+    return `shell.connect(${JSON.stringify(target)});\n`;
+  }
+
+  async configureInstance(address: string, credentials: ClusterCredentials): Promise<void> {
+    const target = {
+      host: address,
+      port: this.port,
+      user: credentials.user,
+      password: credentials.password,
+    };
+    assertSafeAddress(address);
+    await runShell(
+      this.command,
+      `dba.configureInstance(${JSON.stringify(target)}, {restart: true});\n`,
+    );
+  }
+
+  async createCluster(
+    name: string,
+    seedAddress: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    const script =
+      this.connect(seedAddress, credentials) +
+      `try { dba.getCluster(${JSON.stringify(name)}); } catch (e) { dba.createCluster(${JSON.stringify(name)}); }\n`;
+    await runShell(this.command, script);
+  }
+
+  async addInstance(
+    name: string,
+    address: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    assertSafeAddress(address);
+    const target = {
+      host: address,
+      port: this.port,
+      user: credentials.user,
+      password: credentials.password,
+    };
+    const script =
+      this.connect(via, credentials) +
+      `var c = dba.getCluster(${JSON.stringify(name)});\n` +
+      `var known = Object.keys(c.status().defaultReplicaSet.topology);\n` +
+      `if (known.indexOf(${JSON.stringify(`${address}:${this.port}`)}) < 0) c.addInstance(${JSON.stringify(target)}, {recoveryMethod: 'clone'});\n`;
+    await runShell(this.command, script);
+  }
+
+  async removeInstance(
+    name: string,
+    address: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    assertSafeAddress(address);
+    const script =
+      this.connect(via, credentials) +
+      `var c = dba.getCluster(${JSON.stringify(name)});\n` +
+      `var known = Object.keys(c.status().defaultReplicaSet.topology);\n` +
+      `if (known.indexOf(${JSON.stringify(`${address}:${this.port}`)}) >= 0) c.removeInstance(${JSON.stringify(`${address}:${this.port}`)}, {force: true});\n`;
+    await runShell(this.command, script);
+  }
+
+  async status(
+    name: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<ClusterStatus | undefined> {
+    const script =
+      this.connect(via, credentials) +
+      `try { var s = dba.getCluster(${JSON.stringify(name)}).status(); print(JSON.stringify(s)); } catch (e) { print('null'); }\n`;
+    const out = (await runShell(this.command, script)).trim();
+    const parsed = parseStatus(out.split('\n').at(-1) ?? 'null');
+    return parsed ? { ...parsed, name } : undefined;
+  }
+}
+
+function parseStatus(line: string): Omit<ClusterStatus, 'name'> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new Error('mysqlsh printed a cluster status that is not JSON');
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const topology = (
+    value as {
+      defaultReplicaSet?: { topology?: Record<string, { mode?: string; memberRole?: string }> };
+    }
+  ).defaultReplicaSet?.topology;
+  if (!topology) return undefined;
+  return {
+    members: Object.entries(topology).map(([hostPort, m]) => ({
+      address: hostPort.replace(/:\d+$/, ''),
+      role: m.memberRole === 'PRIMARY' || m.mode === 'R/W' ? 'primary' : 'secondary',
+    })),
+  };
+}
