@@ -52,7 +52,7 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
   const unit = context.unitName;
   const hook = context.hookName;
   events.emit('hook.start', { unit, hook });
-  let runs: readonly HandlerRun[] = [];
+  const runs: HandlerRun[] = [];
   let runtime: HookRuntime | undefined;
   try {
     const state = new UnitState(store.load());
@@ -69,7 +69,7 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
     });
     for (const layer of charm.layers) layer.setup(runtime);
     const endpointHandlers = bindEndpoints(runtime, charm.endpoints);
-    const report = await dispatch({
+    await dispatch({
       // Endpoint handlers first: they turn relation data into the flags charm handlers use.
       handlers: [...endpointHandlers, ...charm.handlers],
       flags: state.flags,
@@ -77,11 +77,11 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
       context: runtime,
       events,
       bookkeeping: stateBookkeeping(state, context.charmDir),
+      runs,
       ...(charm.options.maxIterations === undefined
         ? {}
         : { maxIterations: charm.options.maxIterations }),
     });
-    runs = report.runs;
     const committed = juju.commit();
     if (committed.isErr()) throw committed.error;
     for (const w of committed.value.relationWrites) events.emit('relation.published', w);

@@ -17,6 +17,8 @@ export interface DispatchOptions<C> {
   /** onlyOnce and whenFileChanged bookkeeping, kept in the unit state. */
   readonly bookkeeping: DispatchBookkeeping;
   readonly maxIterations?: number;
+  /** Filled as handlers succeed, so a caller still sees what ran when dispatch throws. */
+  readonly runs?: HandlerRun[];
 }
 
 export interface DispatchBookkeeping {
@@ -74,7 +76,7 @@ export class DispatchNotSettledError extends Error {
 export async function dispatch<C>(options: DispatchOptions<C>): Promise<DispatchReport> {
   const { handlers, flags, hookName, context, events, bookkeeping } = options;
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  const runs: HandlerRun[] = [];
+  const runs: HandlerRun[] = options.runs ?? [];
 
   let changed = new Set<string>();
   let clearedSinceCheck = false;

@@ -33,6 +33,7 @@ export class FlagSet {
 
   /** Clear a flag. Returns true if this was a change. */
   clear(flag: string): boolean {
+    assertFlagName(flag);
     if (!this.flags.delete(flag)) return false;
     this.notify(flag, false);
     return true;

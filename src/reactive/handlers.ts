@@ -80,7 +80,7 @@ export class Handler<C> {
     if (spec.when && !f.allSet(...spec.when)) return false;
     if (spec.whenAny && !f.anySet(...spec.whenAny)) return false;
     if (spec.whenNot && f.anySet(...spec.whenNot)) return false;
-    if (spec.whenNotAll && spec.whenNotAll.length > 0 && f.allSet(...spec.whenNotAll)) return false;
+    if (spec.whenNotAll && f.allSet(...spec.whenNotAll)) return false;
     if (spec.onlyOnce && env.onlyOnceDone(this.id)) return false;
     if (spec.whenFileChanged && !env.filesChanged(this.id, spec.whenFileChanged)) return false;
     return true;
@@ -101,6 +101,17 @@ export function validateHandlerSpec(spec: HandlerSpec, fnName: string): void {
   }
   if (spec.whenAny !== undefined && spec.whenAny.length === 0) {
     throw new TypeError(`${where}: whenAny([]) can never hold; give at least one flag`);
+  }
+  if (spec.whenNotAll !== undefined && spec.whenNotAll.length === 0) {
+    throw new TypeError(`${where}: whenNotAll([]) can never hold; give at least one flag`);
+  }
+  if (spec.whenFileChanged !== undefined && spec.whenFileChanged.length === 0) {
+    throw new TypeError(`${where}: whenFileChanged([]) can never hold; give at least one path`);
+  }
+  if (spec.hook !== undefined && toArray(spec.hook).length === 0) {
+    throw new TypeError(
+      `${where}: hook() needs at least one hook-name pattern (without one the handler would run in every hook)`,
+    );
   }
 }
 

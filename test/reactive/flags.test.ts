@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { Charm } from '../../src/charm/charm.js';
+import { FlagSet } from '../../src/reactive/flags.js';
+import { flagChanges, recordEvents, unitWith } from './builders.js';
+
+/** A flag set and the transitions its listeners saw, as `+flag` / `-flag`. */
+function watched(initial: readonly string[] = []): { flags: FlagSet; seen: string[] } {
+  const flags = new FlagSet(initial);
+  const seen: string[] = [];
+  flags.onChange((flag, set) => seen.push(`${set ? '+' : '-'}${flag}`));
+  return { flags, seen };
+}
+
+describe('flag transitions', () => {
+  it('sets a flag, reports the change and tells listeners once', () => {
+    const { flags, seen } = watched();
+    expect(flags.set('db.ready')).toBe(true);
+    expect(flags.isSet('db.ready')).toBe(true);
+    expect(seen).toEqual(['+db.ready']);
+  });
+
+  it('treats setting an already-set flag as no change: no listener call', () => {
+    const { flags, seen } = watched(['db.ready']);
+    expect(flags.set('db.ready')).toBe(false);
+    expect(flags.isSet('db.ready')).toBe(true);
+    expect(seen).toEqual([]);
+  });
+
+  it('clears a set flag and tells listeners it was cleared', () => {
+    const { flags, seen } = watched(['db.ready', 'other']);
+    expect(flags.clear('db.ready')).toBe(true);
+    expect(flags.isSet('db.ready')).toBe(false);
+    expect(flags.list()).toEqual(['other']);
+    expect(seen).toEqual(['-db.ready']);
+  });
+
+  it('treats clearing an unset flag as no change: no listener call', () => {
+    const { flags, seen } = watched(['other']);
+    expect(flags.clear('db.ready')).toBe(false);
+    expect(seen).toEqual([]);
+  });
+
+  it('toggles a flag to the opposite state when no value is given', () => {
+    const { flags, seen } = watched();
+    expect(flags.toggle('a')).toBe(true);
+    expect(flags.isSet('a')).toBe(true);
+    expect(flags.toggle('a')).toBe(true);
+    expect(flags.isSet('a')).toBe(false);
+    expect(seen).toEqual(['+a', '-a']);
+  });
+
+  it('toggles to the given value, and toggling to the current value is not a change', () => {
+    const { flags, seen } = watched(['on']);
+    expect(flags.toggle('on', true)).toBe(false);
+    expect(flags.toggle('off', false)).toBe(false);
+    expect(flags.toggle('off', true)).toBe(true);
+    expect(flags.toggle('on', false)).toBe(true);
+    expect(flags.list()).toEqual(['off']);
+    expect(seen).toEqual(['+off', '-on']);
+  });
+
+  it('stops calling a listener once it unsubscribed', () => {
+    const flags = new FlagSet();
+    const seen: string[] = [];
+    const unsubscribe = flags.onChange((flag) => seen.push(flag));
+    flags.set('a');
+    unsubscribe();
+    flags.set('b');
+    expect(seen).toEqual(['a']);
+  });
+});
+
+describe('flag queries', () => {
+  it.each([
+    { set: [], ask: ['a', 'b'], all: false, any: false },
+    { set: ['a'], ask: ['a', 'b'], all: false, any: true },
+    { set: ['b'], ask: ['a', 'b'], all: false, any: true },
+    { set: ['a', 'b'], ask: ['a', 'b'], all: true, any: true },
+    { set: ['a', 'b', 'c'], ask: ['a', 'b'], all: true, any: true },
+    { set: ['c'], ask: ['a', 'b'], all: false, any: false },
+  ])('with $set set, allSet($ask) is $all and anySet($ask) is $any', ({ set, ask, all, any }) => {
+    const flags = new FlagSet(set);
+    expect(flags.allSet(...ask)).toBe(all);
+    expect(flags.anySet(...ask)).toBe(any);
+  });
+
+  it('holds allSet() of no flags true and anySet() of no flags false', () => {
+    const flags = new FlagSet(['a']);
+    expect(flags.allSet()).toBe(true);
+    expect(flags.anySet()).toBe(false);
+  });
+
+  it('lists flags sorted, whatever order they were set in', () => {
+    const flags = new FlagSet(['zeta']);
+    for (const f of ['beta', 'alpha', 'endpoint.cluster.joined', 'Alpha']) flags.set(f);
+    expect(flags.list()).toEqual(['Alpha', 'alpha', 'beta', 'endpoint.cluster.joined', 'zeta']);
+  });
+
+  it('lists only the flags that start with a prefix, sorted', () => {
+    const flags = new FlagSet([
+      'endpoint.cluster.joined',
+      'endpoint.cluster.changed.b',
+      'endpoint.cluster.changed',
+      'endpoint.db.joined',
+      'cluster',
+    ]);
+    expect(flags.list('endpoint.cluster.')).toEqual([
+      'endpoint.cluster.changed',
+      'endpoint.cluster.changed.b',
+      'endpoint.cluster.joined',
+    ]);
+    expect(flags.list('nothing.')).toEqual([]);
+  });
+
+  it('returns a copy from list(): changing it does not change the flags', () => {
+    const flags = new FlagSet(['a']);
+    flags.list().push('b');
+    expect(flags.isSet('b')).toBe(false);
+  });
+});
+
+describe('flag names', () => {
+  it.each([
+    ['the empty string', ''],
+    ['leading whitespace', ' a'],
+    ['trailing whitespace', 'a\n'],
+    ['an unexpanded {endpoint_name} placeholder', '{endpoint_name}.available'],
+  ])('rejects %s on set, clear and toggle', (_what, name) => {
+    const { flags, seen } = watched();
+    expect(() => flags.set(name)).toThrow(TypeError);
+    expect(() => flags.clear(name)).toThrow(TypeError);
+    expect(() => flags.toggle(name)).toThrow(TypeError);
+    expect(seen).toEqual([]);
+    expect(flags.list()).toEqual([]);
+  });
+
+  it('says which name was rejected and why', () => {
+    const flags = new FlagSet();
+    expect(() => flags.set('{endpoint_name}.available')).toThrow(
+      /\{endpoint_name\}\.available.*placeholder/,
+    );
+    expect(() => flags.set(' a')).toThrow(/invalid flag name " a"/);
+  });
+});
+
+describe('flag events in a hook', () => {
+  it('emits flag.set and flag.cleared only for real transitions', async () => {
+    const charm = new Charm();
+    charm.hook('install').run(function flip(rt) {
+      rt.flags.set('already'); // already set: no event
+      rt.flags.clear('never-set'); // not set: no event
+      rt.flags.set('fresh');
+      rt.flags.set('fresh');
+      rt.flags.clear('old');
+      rt.flags.clear('old');
+    });
+    const h = unitWith(charm, { flags: ['already', 'old'] });
+    const recorded = recordEvents(h.events);
+    const result = await h.run({ hookName: 'install' });
+    expect(result.exitCode).toBe(0);
+    expect(flagChanges(recorded)).toEqual(['+fresh', '-old']);
+    expect(h.store.load().flags).toEqual(['already', 'fresh']);
+  });
+});
