@@ -175,8 +175,12 @@ export class HookSession {
     return Ok(merged);
   }
 
+  /** Secret content. A plain read (no peek/refresh) is cached for the hook. */
   secretGet(idOrLabel: string, options?: SecretGetOptions): Result<SecretContent, HookToolError> {
-    const result = this.tools.secretGet(idOrLabel, options);
+    const plain = options === undefined || (!options.peek && !options.refresh && options.label === undefined);
+    const result = plain
+      ? this.cached(`secret\u0000${idOrLabel}`, () => this.tools.secretGet(idOrLabel))
+      : this.tools.secretGet(idOrLabel, options);
     if (result.isOk()) for (const v of Object.values(result.value)) this.options.redactor.add(v);
     return result;
   }

@@ -1,0 +1,21 @@
+// This unit's own cluster address and the leader-settings keys derived from addresses.
+
+import type { HookRuntime } from 'juju-reactive';
+
+/**
+ * The address peers use to reach this unit: the ingress address of the `cluster` binding
+ * (network-get), falling back to `unit-get private-address` where network-get is unavailable.
+ */
+export function localClusterAddress(rt: HookRuntime, endpoint = 'cluster'): string {
+  const relationId = rt.endpointByName(endpoint)?.relations[0]?.relationId;
+  const ingress = rt.juju.ingressAddress(endpoint, relationId);
+  if (ingress.isOk() && ingress.value) return ingress.value;
+  const privateAddress = rt.juju.unitGet('private-address');
+  if (privateAddress.isErr()) throw privateAddress.error;
+  return privateAddress.value;
+}
+
+/** `cluster-instance-clustered-10-0-0-2`: Juju keys cannot hold dots or colons. */
+export function instanceKey(what: 'configured' | 'clustered', address: string): string {
+  return `cluster-instance-${what}-${address.replace(/[.:]/g, '-')}`;
+}
