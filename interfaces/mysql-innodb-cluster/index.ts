@@ -1,0 +1,30 @@
+// juju-reactive/interfaces/mysql-innodb-cluster: the peer interface layer of a MySQL InnoDB
+// Cluster charm. Register it with `charm.endpoint(MySQLInnoDBClusterPeers, options)`.
+
+export {
+  type ClusterConnectionInfo,
+  type ClusterConnectionInfoOptions,
+  ClusterPeerUnit,
+  DEFAULT_MINIMUM_CLUSTER_SIZE,
+  MySQLInnoDBClusterPeers,
+  type MySQLInnoDBClusterPeersOptions,
+  type PeerClusterData,
+  type ReadyClusterPeerUnit,
+} from './peers.js';
+export {
+  type ClusterPeerData,
+  clusterAddressSchema,
+  clusterPasswordSchema,
+  clusterPeerDataSchema,
+  clusterUserSchema,
+  isClusterAddress,
+  KEYS,
+  MAX_ADDRESS_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MAX_USER_LENGTH,
+  type PeerDataProblem,
+  parseClusterPeerData,
+  passwordSecretSchema,
+  SECRET_PASSWORD_FIELD,
+  secretIdSchema,
+} from './schema.js';

@@ -1,0 +1,140 @@
+// The wire format of the mysql-innodb-cluster peer relation: key names, zod schemas for what
+// a peer may publish, and the parser that turns one peer's decoded bag into typed fields.
+// Uses zod/mini (tree-shakable: ~16 KB bundled instead of ~450 KB) because it runs in every hook.
+// Error texts never contain the value that was rejected: it may be a password.
+import * as z from 'zod/mini';
+
+/** Relation keys, spelled as the original Python interface spells them (wire-compatible). */
+export const KEYS = {
+  clusterAddress: 'cluster-address',
+  clusterUser: 'cluster-user',
+  clusterPassword: 'cluster-password',
+  /** Secret mode: the id of a Juju secret whose `password` field holds the password. */
+  clusterPasswordSecret: 'cluster-password-secret',
+  unitConfigureReady: 'unit-configure-ready',
+  unitClustered: 'unit-clustered',
+  ingressAddress: 'ingress-address',
+  privateAddress: 'private-address',
+} as const;
+
+/** The key inside the Juju secret that holds the password (secret mode). */
+export const SECRET_PASSWORD_FIELD = 'password';
+
+/** MySQL 8 limits account names to 32 characters. */
+export const MAX_USER_LENGTH = 32;
+/** Passwords are opaque, but bounded: nothing legitimate is longer. */
+export const MAX_PASSWORD_LENGTH = 256;
+/** A DNS name is at most 253 characters; IP addresses are shorter. */
+export const MAX_ADDRESS_LENGTH = 253;
+const MAX_SECRET_ID_LENGTH = 128;
+
+/** The type of a rejected value, for messages: never the value itself. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+/** A string schema whose type error says what was received (by type only). */
+function text(rule: string) {
+  return z.string({
+    error: (issue) => `must be ${rule} (got ${kindOf(issue.input)})`,
+  });
+}
+
+const { ipv4: IPV4, ipv6: IPV6, hostname: HOSTNAME } = z.regexes;
+
+/** True for an IPv4 address, an IPv6 address without brackets or zone, or a DNS hostname. */
+export function isClusterAddress(value: string): boolean {
+  if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH) return false;
+  if (IPV4.test(value) || IPV6.test(value)) return true;
+  if (!HOSTNAME.test(value)) return false;
+  // A name whose last label is all digits would be a malformed IPv4 address, not a hostname.
+  const labels = value.replace(/\.$/, '').split('.');
+  return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
+}
+
+const ADDRESS_RULE = 'an IPv4 address, an IPv6 address without brackets, or a DNS hostname';
+const USER_RULE = `a MySQL account name of 1 to ${MAX_USER_LENGTH} letters, digits, "_", "." or "-", not starting with "." or "-"`;
+const PASSWORD_RULE = `a string of 1 to ${MAX_PASSWORD_LENGTH} characters without control characters`;
+const SECRET_RULE = 'a Juju secret id (secret:...)';
+
+const USER_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+// No control, format, unassigned or private-use characters, and no line separators.
+const PASSWORD_RE = /^[^\p{C}\p{Zl}\p{Zp}]+$/u;
+const SECRET_ID_RE = /^secret:(?:\/\/[0-9a-f-]{1,64}\/)?[0-9a-z]{1,64}$/;
+
+export const clusterAddressSchema = text(ADDRESS_RULE).check(
+  z.maxLength(MAX_ADDRESS_LENGTH, { error: `must be ${ADDRESS_RULE} (too long)`, abort: true }),
+  z.refine(isClusterAddress, { error: `must be ${ADDRESS_RULE}` }),
+);
+
+export const clusterUserSchema = text(USER_RULE).check(
+  z.minLength(1, { error: `must be ${USER_RULE} (empty)`, abort: true }),
+  z.maxLength(MAX_USER_LENGTH, { error: `must be ${USER_RULE} (too long)`, abort: true }),
+  z.regex(USER_RE, { error: `must be ${USER_RULE} (bad characters)` }),
+);
+
+export const clusterPasswordSchema = text(PASSWORD_RULE).check(
+  z.minLength(1, { error: `must be ${PASSWORD_RULE} (empty)`, abort: true }),
+  z.maxLength(MAX_PASSWORD_LENGTH, { error: `must be ${PASSWORD_RULE} (too long)`, abort: true }),
+  z.regex(PASSWORD_RE, { error: `must be ${PASSWORD_RULE} (control characters)` }),
+);
+
+export const secretIdSchema = text(SECRET_RULE).check(
+  z.maxLength(MAX_SECRET_ID_LENGTH, { error: `must be ${SECRET_RULE} (too long)`, abort: true }),
+  z.regex(SECRET_ID_RE, { error: `must be ${SECRET_RULE}` }),
+);
+
+const flagSchema = z.boolean({
+  error: (issue) => `must be JSON true or false (got ${kindOf(issue.input)})`,
+});
+
+/** What one peer may publish, key by key (values JSON-decoded). Every key is optional. */
+export const clusterPeerDataSchema = z.object({
+  [KEYS.clusterAddress]: z.optional(clusterAddressSchema),
+  [KEYS.clusterUser]: z.optional(clusterUserSchema),
+  [KEYS.clusterPassword]: z.optional(clusterPasswordSchema),
+  [KEYS.clusterPasswordSecret]: z.optional(secretIdSchema),
+  [KEYS.unitConfigureReady]: z.optional(flagSchema),
+  [KEYS.unitClustered]: z.optional(flagSchema),
+});
+
+/** One peer's data, typed: what survived validation. */
+export type ClusterPeerData = z.infer<typeof clusterPeerDataSchema>;
+
+/** The content of a password secret. */
+export const passwordSecretSchema = z.object({ [SECRET_PASSWORD_FIELD]: clusterPasswordSchema });
+
+/** A key a peer published that was rejected, and why (never the value). */
+export interface PeerDataProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/**
+ * Validate a peer's decoded bag key by key: a bad key is dropped and reported, the others are
+ * kept (a malformed `unit-clustered` does not hide a valid address). `null` and `""` count as
+ * not published: that is how a unit withdraws a value.
+ */
+export function parseClusterPeerData(bag: Readonly<Record<string, unknown>>): {
+  readonly data: ClusterPeerData;
+  readonly problems: readonly PeerDataProblem[];
+} {
+  const data: Record<string, unknown> = {};
+  const problems: PeerDataProblem[] = [];
+  for (const [field, schema] of Object.entries(clusterPeerDataSchema.shape)) {
+    const value = bag[field];
+    if (value === undefined || value === null || value === '') continue;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) data[field] = parsed.data;
+    else problems.push({ field, problem: parsed.error.issues[0]?.message ?? 'invalid' });
+  }
+  return { data: data as ClusterPeerData, problems };
+}
+
+/** Strip the brackets of a bracketed IPv6 address (`[fd00::1]` → `fd00::1`). */
+export function unbracket(address: string): string {
+  return address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+}
