@@ -76,6 +76,7 @@ export type { HandlerFn, HandlerSpec } from './reactive/handlers.js';
 export type { TriggerSpec } from './reactive/triggers.js';
 export { FileStateStore, STATE_FILE_NAME } from './state/file-store.js';
 export { MemoryStateStore } from './state/memory-store.js';
+export { JujuStateStore, JUJU_STATE_CHUNK } from './state/juju-store.js';
 export {
   emptySnapshot,
   type StateSnapshot,

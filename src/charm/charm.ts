@@ -31,6 +31,11 @@ export interface CharmOptions {
   readonly metadata?: CharmMetadata;
   /** Bound on dispatch iterations before the hook fails as not settling (default 100). */
   readonly maxIterations?: number;
+  /**
+   * Where main() keeps unit state: 'file' (default; a JSON file in the charm dir) or 'juju'
+   * (state-get/state-set, committed by Juju with the hook's relation data).
+   */
+  readonly stateStore?: 'file' | 'juju';
 }
 
 /**

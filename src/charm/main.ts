@@ -6,6 +6,7 @@ import { readMetadata } from '../juju/metadata.js';
 import { ProcessHookTools } from '../juju/process-hook-tools.js';
 import { Redactor } from '../juju/redact.js';
 import { FileStateStore } from '../state/file-store.js';
+import { JujuStateStore } from '../state/juju-store.js';
 import type { Charm } from './charm.js';
 import { type HookResult, runHook } from './run-hook.js';
 
@@ -39,12 +40,16 @@ export async function main(
     }
   }
   const redactor = new Redactor();
+  const tools = new ProcessHookTools({ env, redactor });
   const result = await runHook({
     charm,
     context: context.value,
     metadata,
-    tools: new ProcessHookTools({ env, redactor }),
-    store: FileStateStore.forCharmDir(context.value.charmDir),
+    tools,
+    store:
+      charm.options.stateStore === 'juju'
+        ? new JujuStateStore(tools)
+        : FileStateStore.forCharmDir(context.value.charmDir),
     redactor,
   });
   process.exitCode = result.exitCode;
