@@ -22,6 +22,7 @@ import {
   parseClusterPeerData,
   passwordSecretSchema,
   SECRET_PASSWORD_FIELD,
+  secretIdSchema,
   unbracket,
 } from './schema.js';
 
@@ -49,12 +50,22 @@ export interface ClusterConnectionInfoOptions {
    * granted to the peer relation, whose id goes under `cluster-password-secret`.
    */
   readonly passwordSecret?: boolean;
+  /**
+   * Publish a reference to an existing secret that holds the password under `password`,
+   * for example an application-owned secret the leader created: every unit of the
+   * application can read such a secret without a grant. Takes precedence over
+   * `passwordSecret`; the password itself is then published nowhere.
+   */
+  readonly passwordSecretId?: string;
 }
 
 /** How to reach one peer's cluster user: all three fields present and valid. */
 export interface ClusterConnectionInfo {
+  /** `cluster-address`: where the peer's instance listens. */
   readonly address: string;
+  /** `cluster-user`: the MySQL account to connect as. */
   readonly user: string;
+  /** The account's password (from relation data or the peer's password secret). */
   readonly password: string;
 }
 
@@ -116,6 +127,7 @@ export class ClusterPeerUnit extends RelatedUnit {
 
 /** A peer whose connection info is complete and valid. */
 export type ReadyClusterPeerUnit = ClusterPeerUnit & {
+  /** Always present on a ready peer. */
   readonly connectionInfo: ClusterConnectionInfo;
 };
 
@@ -238,7 +250,11 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     const data = relation.toPublish;
     data[KEYS.clusterAddress] = clusterAddress;
     data[KEYS.clusterUser] = user;
-    if (options.passwordSecret) {
+    if (options.passwordSecretId !== undefined) {
+      this.check('passwordSecretId', secretIdSchema, options.passwordSecretId, true);
+      data[KEYS.clusterPasswordSecret] = options.passwordSecretId;
+      data[KEYS.clusterPassword] = undefined;
+    } else if (options.passwordSecret) {
       data[KEYS.clusterPasswordSecret] = this.passwordSecret(relation.relationId, password);
       data[KEYS.clusterPassword] = undefined;
     } else {

@@ -6,14 +6,21 @@ import * as z from 'zod/mini';
 
 /** Relation keys, spelled as the original Python interface spells them (wire-compatible). */
 export const KEYS = {
+  /** The address peers connect to (JSON string). */
   clusterAddress: 'cluster-address',
+  /** The MySQL account peers connect as (JSON string). */
   clusterUser: 'cluster-user',
+  /** Plaintext mode: its password (JSON string). */
   clusterPassword: 'cluster-password',
   /** Secret mode: the id of a Juju secret whose `password` field holds the password. */
   clusterPasswordSecret: 'cluster-password-secret',
+  /** The unit is ready to be configured into the cluster (JSON `true`). */
   unitConfigureReady: 'unit-configure-ready',
+  /** The unit is a member of the cluster (JSON `true`). */
   unitClustered: 'unit-clustered',
+  /** The binding address (raw string). */
   ingressAddress: 'ingress-address',
+  /** The binding address again, as the Python layer published it (raw string). */
   privateAddress: 'private-address',
 } as const;
 
@@ -65,23 +72,27 @@ const USER_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const PASSWORD_RE = /^[^\p{C}\p{Zl}\p{Zp}]+$/u;
 const SECRET_ID_RE = /^secret:(?:\/\/[0-9a-f-]{1,64}\/)?[0-9a-z]{1,64}$/;
 
+/** `cluster-address`: an IPv4 address, an IPv6 address without brackets, or a DNS hostname. */
 export const clusterAddressSchema = text(ADDRESS_RULE).check(
   z.maxLength(MAX_ADDRESS_LENGTH, { error: `must be ${ADDRESS_RULE} (too long)`, abort: true }),
   z.refine(isClusterAddress, { error: `must be ${ADDRESS_RULE}` }),
 );
 
+/** `cluster-user`: a MySQL account name of 1 to 32 letters, digits, `_`, `.` or `-`. */
 export const clusterUserSchema = text(USER_RULE).check(
   z.minLength(1, { error: `must be ${USER_RULE} (empty)`, abort: true }),
   z.maxLength(MAX_USER_LENGTH, { error: `must be ${USER_RULE} (too long)`, abort: true }),
   z.regex(USER_RE, { error: `must be ${USER_RULE} (bad characters)` }),
 );
 
+/** `cluster-password`: 1 to 256 characters, no control characters or line separators. */
 export const clusterPasswordSchema = text(PASSWORD_RULE).check(
   z.minLength(1, { error: `must be ${PASSWORD_RULE} (empty)`, abort: true }),
   z.maxLength(MAX_PASSWORD_LENGTH, { error: `must be ${PASSWORD_RULE} (too long)`, abort: true }),
   z.regex(PASSWORD_RE, { error: `must be ${PASSWORD_RULE} (control characters)` }),
 );
 
+/** `cluster-password-secret`: a Juju secret id (`secret:...`). */
 export const secretIdSchema = text(SECRET_RULE).check(
   z.maxLength(MAX_SECRET_ID_LENGTH, { error: `must be ${SECRET_RULE} (too long)`, abort: true }),
   z.regex(SECRET_ID_RE, { error: `must be ${SECRET_RULE}` }),
@@ -93,11 +104,17 @@ const flagSchema = z.boolean({
 
 /** What one peer may publish, key by key (values JSON-decoded). Every key is optional. */
 export const clusterPeerDataSchema = z.object({
+  /** The address peers connect to. */
   [KEYS.clusterAddress]: z.optional(clusterAddressSchema),
+  /** The MySQL account peers connect as. */
   [KEYS.clusterUser]: z.optional(clusterUserSchema),
+  /** Its password (plaintext mode). */
   [KEYS.clusterPassword]: z.optional(clusterPasswordSchema),
+  /** The id of the secret holding the password (secret mode). */
   [KEYS.clusterPasswordSecret]: z.optional(secretIdSchema),
+  /** Ready to be configured into the cluster. */
   [KEYS.unitConfigureReady]: z.optional(flagSchema),
+  /** A member of the cluster. */
   [KEYS.unitClustered]: z.optional(flagSchema),
 });
 
@@ -105,11 +122,16 @@ export const clusterPeerDataSchema = z.object({
 export type ClusterPeerData = z.infer<typeof clusterPeerDataSchema>;
 
 /** The content of a password secret. */
-export const passwordSecretSchema = z.object({ [SECRET_PASSWORD_FIELD]: clusterPasswordSchema });
+export const passwordSecretSchema = z.object({
+  /** The password. */
+  [SECRET_PASSWORD_FIELD]: clusterPasswordSchema,
+});
 
 /** A key a peer published that was rejected, and why (never the value). */
 export interface PeerDataProblem {
+  /** The relation key, e.g. `cluster-user`. */
   readonly field: string;
+  /** The rule it broke. */
   readonly problem: string;
 }
 
@@ -119,7 +141,9 @@ export interface PeerDataProblem {
  * not published: that is how a unit withdraws a value.
  */
 export function parseClusterPeerData(bag: Readonly<Record<string, unknown>>): {
+  /** The keys that passed validation. */
   readonly data: ClusterPeerData;
+  /** The keys that were published but rejected. */
   readonly problems: readonly PeerDataProblem[];
 } {
   const data: Record<string, unknown> = {};

@@ -13,8 +13,8 @@ export interface MySQLCharmOptions {
   /** Units the cluster needs before it is created (default 3). */
   readonly minimumClusterSize?: number;
   /**
-   * Publish each unit's cluster password as a Juju secret rather than relation data
-   * (default true: the password then appears in no relation bag).
+   * Publish a reference to the leader's cluster-password secret instead of the password
+   * itself (default true: the password then appears in no relation bag).
    */
   readonly passwordSecret?: boolean;
 }
@@ -37,9 +37,15 @@ export function createCharm(options: MySQLCharmOptions): Charm {
   const peers = (rt: HookRuntime) => rt.endpoint(MySQLInnoDBClusterPeers);
   const config = (rt: HookRuntime) => {
     const c = rt.config();
-    return { clusterName: String(c['cluster-name'] ?? 'jujuCluster'), user: String(c['cluster-user'] ?? 'clusteruser') };
+    return {
+      clusterName: String(c['cluster-name'] ?? 'jujuCluster'),
+      user: String(c['cluster-user'] ?? 'clusteruser'),
+    };
   };
-  const credentials = (rt: HookRuntime): ClusterCredentials => ({ user: config(rt).user, password: clusterPassword(rt) });
+  const credentials = (rt: HookRuntime): ClusterCredentials => ({
+    user: config(rt).user,
+    password: clusterPassword(rt),
+  });
 
   // 1. The leader generates the cluster password once and shares it as an app-owned secret;
   //    every unit of the application can read it, and it never enters leader settings.
@@ -49,7 +55,10 @@ export function createCharm(options: MySQLCharmOptions): Charm {
     .run(function generateClusterPassword(rt) {
       const password = randomBytes(24).toString('base64url');
       rt.redactor.add(password);
-      const id = rt.juju.secretAdd({ password }, { owner: 'application', label: 'cluster-password' });
+      const id = rt.juju.secretAdd(
+        { password },
+        { owner: 'application', label: 'cluster-password' },
+      );
       if (id.isErr()) throw id.error;
       leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value });
     });
@@ -61,7 +70,9 @@ export function createCharm(options: MySQLCharmOptions): Charm {
     .run(async function createLocalClusterUser(rt) {
       rt.status('maintenance', 'Creating the local cluster user');
       const address = localClusterAddress(rt);
-      await options.backendFor(rt).users.createClusterUser({ user: config(rt).user, host: address }, clusterPassword(rt));
+      await options
+        .backendFor(rt)
+        .users.createClusterUser({ user: config(rt).user, host: address }, clusterPassword(rt));
       rt.flags.set(F.userCreated);
     });
 
@@ -70,9 +81,15 @@ export function createCharm(options: MySQLCharmOptions): Charm {
     .when(F.userCreated, 'cluster.connected')
     .whenNot('cluster.available')
     .run(function sendClusterConnectionInfo(rt) {
-      const sent = peers(rt).setClusterConnectionInfo(undefined, config(rt).user, clusterPassword(rt), {
-        passwordSecret: options.passwordSecret ?? true,
-      });
+      // Peers resolve the app-owned secret themselves: every unit of the application may read it.
+      const secretId =
+        options.passwordSecret === false ? undefined : leaderGet(rt, PASSWORD_SECRET_KEY);
+      const sent = peers(rt).setClusterConnectionInfo(
+        undefined,
+        config(rt).user,
+        clusterPassword(rt),
+        secretId === undefined ? {} : { passwordSecretId: secretId },
+      );
       if (sent !== undefined) rt.flags.set(F.infoSent);
     });
 
@@ -82,13 +99,18 @@ export function createCharm(options: MySQLCharmOptions): Charm {
   const createPeerUsers = async (rt: HookRuntime) => {
     const backend = options.backendFor(rt);
     for (const peer of peers(rt).readyPeers) {
-      await backend.users.createClusterUser({ user: config(rt).user, host: peer.connectionInfo.address }, clusterPassword(rt));
+      await backend.users.createClusterUser(
+        { user: config(rt).user, host: peer.connectionInfo.address },
+        clusterPassword(rt),
+      );
     }
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
   };
   charm.when(F.userCreated, 'cluster.available').whenNot(F.peerUsersCreated).run(createPeerUsers);
-  charm.when(F.userCreated, F.peerUsersCreated, 'cluster.available', 'endpoint.cluster.changed').run(createPeerUsers);
+  charm
+    .when(F.userCreated, F.peerUsersCreated, 'cluster.available', 'endpoint.cluster.changed')
+    .run(createPeerUsers);
 
   // 4a. The leader, once the expected peers are present, creates the cluster on itself.
   charm
@@ -117,7 +139,8 @@ export function createCharm(options: MySQLCharmOptions): Charm {
       const { clusterName } = config(rt);
       for (const peer of peers(rt).readyPeers) {
         const { address } = peer.connectionInfo;
-        if (!peer.configureReady || leaderGet(rt, instanceKey('clustered', address)) === 'true') continue;
+        if (!peer.configureReady || leaderGet(rt, instanceKey('clustered', address)) === 'true')
+          continue;
         if (leaderGet(rt, instanceKey('configured', address)) !== 'true') {
           await backend.cluster.configureInstance(address, credentials(rt));
           leaderSet(rt, { [instanceKey('configured', address)]: 'true' });
@@ -147,7 +170,10 @@ export function createCharm(options: MySQLCharmOptions): Charm {
         const address = unit.received['cluster-address'];
         if (typeof address !== 'string' || address === via) continue;
         await backend.cluster.removeInstance(config(rt).clusterName, address, via, credentials(rt));
-        leaderSet(rt, { [instanceKey('configured', address)]: null, [instanceKey('clustered', address)]: null });
+        leaderSet(rt, {
+          [instanceKey('configured', address)]: null,
+          [instanceKey('clustered', address)]: null,
+        });
       }
     });
   charm.when('endpoint.cluster.departed').run(async function dropDepartedUsers(rt) {
@@ -155,7 +181,11 @@ export function createCharm(options: MySQLCharmOptions): Charm {
     const remaining = new Set(peers(rt).allJoinedUnits.map((u) => u.clusterData.address));
     for (const unit of peers(rt).allDepartedUnits) {
       const address = unit.received['cluster-address'];
-      if (typeof address === 'string' && !remaining.has(address) && address !== localClusterAddress(rt)) {
+      if (
+        typeof address === 'string' &&
+        !remaining.has(address) &&
+        address !== localClusterAddress(rt)
+      ) {
         await backend.users.dropClusterUser({ user: config(rt).user, host: address });
       }
     }
@@ -180,7 +210,10 @@ export function createCharm(options: MySQLCharmOptions): Charm {
 /** The cluster password from the leader's app-owned secret (registered for redaction). */
 function clusterPassword(rt: HookRuntime): string {
   const id = leaderGet(rt, PASSWORD_SECRET_KEY);
-  if (id === undefined) throw new Error('the cluster password is not shared yet; guard the handler on leadership.set.cluster-password-secret');
+  if (id === undefined)
+    throw new Error(
+      'the cluster password is not shared yet; guard the handler on leadership.set.cluster-password-secret',
+    );
   const content = rt.juju.secretGet(id);
   if (content.isErr()) throw content.error;
   const password = content.value.password;
@@ -193,15 +226,22 @@ type Assessment = ['maintenance' | 'waiting' | 'active' | 'blocked', string];
 
 function assess(rt: HookRuntime, minimumClusterSize: number): Assessment {
   const f = rt.flags;
-  if (!f.isSet(`leadership.set.${PASSWORD_SECRET_KEY}`)) return ['waiting', 'Waiting for the leader to share the cluster password'];
+  if (!f.isSet(`leadership.set.${PASSWORD_SECRET_KEY}`))
+    return ['waiting', 'Waiting for the leader to share the cluster password'];
   if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];
   if (!f.isSet('cluster.available')) {
     const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.length;
     const missing = Math.max(0, minimumClusterSize - 1 - ready);
-    return ['waiting', `Waiting for ${missing} more peer${missing === 1 ? '' : 's'} to share cluster connection info`];
+    return [
+      'waiting',
+      `Waiting for ${missing} more peer${missing === 1 ? '' : 's'} to share cluster connection info`,
+    ];
   }
-  if (!f.isSet('leadership.set.cluster-created')) return ['waiting', 'Waiting for the leader to create the cluster'];
-  if (!f.isSet(F.clusteredSignalled)) return ['waiting', 'Waiting for the leader to add this instance to the cluster'];
-  if (!f.isSet('cluster.clustered')) return ['waiting', 'Waiting for every peer to join the cluster'];
+  if (!f.isSet('leadership.set.cluster-created'))
+    return ['waiting', 'Waiting for the leader to create the cluster'];
+  if (!f.isSet(F.clusteredSignalled))
+    return ['waiting', 'Waiting for the leader to add this instance to the cluster'];
+  if (!f.isSet('cluster.clustered'))
+    return ['waiting', 'Waiting for every peer to join the cluster'];
   return ['active', 'Unit is ready and clustered'];
 }

@@ -264,3 +264,41 @@ describe('redaction', () => {
     expect(JSON.stringify(h.tools.logs)).not.toContain(peerPassword(1));
   });
 });
+
+describe('publishing a reference to an existing secret', () => {
+  const referencing = (secretId: string) =>
+    peerCharm(undefined, (c) =>
+      c.hook('install').run(function publish(rt) {
+        rt.endpoint(MySQLInnoDBClusterPeers).setClusterConnectionInfo(
+          '10.0.0.10',
+          'clusteruser',
+          OWN_PASSWORD,
+          {
+            passwordSecretId: secretId,
+            passwordSecret: true,
+          },
+        );
+      }),
+    );
+
+  it('publishes the given secret id, creates and grants no secret, and never the password', async () => {
+    const h = peerHarness(referencing('secret:0123456789abcdefghij'));
+    const result = await h.run({ hookName: 'install' });
+    expect(result.ok).toBe(true);
+    expect(h.tools.callsOf('secret-add')).toEqual([]);
+    expect(h.tools.callsOf('secret-grant')).toEqual([]);
+    const [set] = h.tools.callsOf('relation-set');
+    expect(set?.args[1]).toMatchObject({
+      'cluster-password-secret': '"secret:0123456789abcdefghij"',
+    });
+    expect(JSON.stringify(h.tools.calls)).not.toContain(OWN_PASSWORD);
+  });
+
+  it('refuses an id that is not a Juju secret id', async () => {
+    const h = peerHarness(referencing('not-a-secret'));
+    const result = await h.run({ hookName: 'install' });
+    expect(result.exitCode).toBe(1);
+    expect(result.error).toMatch(/passwordSecretId "not-a-secret"/);
+    expect(h.tools.callsOf('relation-set')).toEqual([]);
+  });
+});
