@@ -11,7 +11,7 @@ export {
 export { Logger } from './charm/logger.js';
 export { main } from './charm/main.js';
 export { type HookResult, type RunHookOptions, runHook } from './charm/run-hook.js';
-export { HookRuntime } from './charm/runtime.js';
+export { HookRuntime, type HookRuntimeParts } from './charm/runtime.js';
 export {
   type DepartedUnit,
   Endpoint,
@@ -33,9 +33,16 @@ export {
   HookContextError,
   type HookKind,
   hookKind,
+  type LifecycleHook,
+  type RelationEvent,
   readHookContext,
 } from './juju/hook-context.js';
-export { type CommitReport, HookSession, type PendingValue } from './juju/hook-session.js';
+export {
+  type CommitReport,
+  HookSession,
+  type HookSessionOptions,
+  type PendingValue,
+} from './juju/hook-session.js';
 export {
   classifyToolFailure,
   HookToolError,
@@ -45,6 +52,7 @@ export type * from './juju/hook-tools.js';
 export {
   type CharmMetadata,
   type ConfigOption,
+  type ConfigOptionType,
   configDefaults,
   type EndpointMetadata,
   type EndpointRole,
@@ -55,7 +63,11 @@ export {
   readMetadata,
 } from './juju/metadata.js';
 export { compareRelationIds, compareUnitNames } from './juju/ordering.js';
-export { ProcessHookTools } from './juju/process-hook-tools.js';
+export {
+  type HookToolCall,
+  ProcessHookTools,
+  type ProcessHookToolsOptions,
+} from './juju/process-hook-tools.js';
 export { Redactor } from './juju/redact.js';
 export { leaderGet, leaderSet, leadership } from './layers/leadership.js';
 export {
@@ -72,11 +84,11 @@ export {
   type ToolCallEvent,
 } from './reactive/events.js';
 export { type FlagListener, FlagSet } from './reactive/flags.js';
-export type { HandlerFn, HandlerSpec } from './reactive/handlers.js';
+export type { Handler, HandlerFn, HandlerSpec, PredicateEnv } from './reactive/handlers.js';
 export type { TriggerSpec } from './reactive/triggers.js';
 export { FileStateStore, STATE_FILE_NAME } from './state/file-store.js';
+export { JUJU_STATE_CHUNK, JujuStateStore } from './state/juju-store.js';
 export { MemoryStateStore } from './state/memory-store.js';
-export { JujuStateStore, JUJU_STATE_CHUNK } from './state/juju-store.js';
 export {
   emptySnapshot,
   type StateSnapshot,

@@ -9,6 +9,7 @@ import type { UnitState } from '../state/unit-state.js';
 const ONCE = 'reactive.once.';
 const FILES = 'reactive.files.';
 
+/** The dispatch bookkeeping of one hook, kept under `reactive.once.*` and `reactive.files.*`. */
 export function stateBookkeeping(state: UnitState, charmDir: string): DispatchBookkeeping {
   const hashes = (paths: readonly string[]): Record<string, string> => {
     const out: Record<string, string> = {};

@@ -13,8 +13,19 @@ import {
 import { type TriggerSpec, validateTrigger } from '../reactive/triggers.js';
 import type { HookRuntime } from './runtime.js';
 
-/** A layer: code that runs at every hook start, before dispatch (e.g. leadership flags). */
+/**
+ * A layer: code that runs at every hook start, before dispatch (e.g. leadership flags).
+ * @example
+ * const configLayer: Layer = {
+ *   name: 'config',
+ *   setup(rt) {
+ *     rt.flags.toggle('config.changed', rt.state.dataChanged('config', rt.config()));
+ *   },
+ * };
+ * charm.use(configLayer);
+ */
 export interface Layer {
+  /** A unique name: `charm.use()` adds a layer with a name it already has only once. */
   readonly name: string;
   /** Set this layer's flags from what Juju reports. Runs in registration order. */
   setup(runtime: HookRuntime): void;
@@ -22,10 +33,13 @@ export interface Layer {
 
 /** An endpoint class registered with the options its instances get. */
 export interface EndpointRegistration {
+  /** The Endpoint subclass. */
   readonly cls: EndpointClass<Endpoint, unknown>;
+  /** The options given to `charm.endpoint()`, passed to each instance's constructor. */
   readonly options: unknown;
 }
 
+/** Options of `new Charm(options)`. */
 export interface CharmOptions {
   /** Metadata known at build time (saves reading metadata.yaml on every hook). */
   readonly metadata?: CharmMetadata;
@@ -39,13 +53,13 @@ export interface CharmOptions {
 }
 
 /**
- * A charm definition.
+ * A charm definition: its handlers, triggers, endpoint classes and layers. Build it once when
+ * the module loads; `main()` (or the simulator) runs it for each hook.
  * @example
- * const charm = new Charm();
- * charm.when('config.changed').whenNot('workload.installed').run(function install(rt) {
+ * export const charm = new Charm().use(leadership);
+ * charm.hook('install').run(function install(rt) {
  *   rt.flags.set('workload.installed');
  * });
- * export default charm;
  */
 export class Charm {
   private readonly handlerList: Handler<HookRuntime>[] = [];
@@ -54,7 +68,10 @@ export class Charm {
   private readonly layerList: Layer[] = [];
   private readonly ids = new Set<string>();
 
-  constructor(readonly options: CharmOptions = {}) {}
+  constructor(
+    /** The options given to the constructor. */
+    readonly options: CharmOptions = {},
+  ) {}
 
   /** Register a handler with its predicates. Handlers run in registration order. */
   handler(spec: HandlerSpec, fn: HandlerFn<HookRuntime>): this {
@@ -78,23 +95,37 @@ export class Charm {
   when(...flags: string[]): HandlerBuilder {
     return new HandlerBuilder(this).when(...flags);
   }
+  /** Start a handler definition gated on at least one of the flags being set. */
   whenAny(...flags: string[]): HandlerBuilder {
     return new HandlerBuilder(this).whenAny(...flags);
   }
+  /** Start a handler definition gated on none of the flags being set. */
   whenNot(...flags: string[]): HandlerBuilder {
     return new HandlerBuilder(this).whenNot(...flags);
   }
+  /** Start a handler definition gated on at least one of the flags being clear. */
   whenNotAll(...flags: string[]): HandlerBuilder {
     return new HandlerBuilder(this).whenNotAll(...flags);
   }
+  /**
+   * Start a handler definition that runs in the hooks phase of matching hooks only.
+   * @example charm.hook('{install,upgrade-charm}').run(function installPackages(rt) {});
+   */
   hook(...patterns: string[]): HandlerBuilder {
     return new HandlerBuilder(this).hook(...patterns);
   }
+  /**
+   * Start a handler definition that runs when any of the files changed since it last
+   * succeeded. Relative paths are relative to the charm dir.
+   */
   whenFileChanged(...paths: string[]): HandlerBuilder {
     return new HandlerBuilder(this).whenFileChanged(...paths);
   }
 
-  /** On a real set (or clear) of one flag, set/clear others or call back, synchronously. */
+  /**
+   * On a real set (or clear) of one flag, set/clear others or call back, synchronously.
+   * @example charm.trigger({ whenSet: 'config.changed.port', clear: ['workload.configured'] });
+   */
   trigger(spec: TriggerSpec): this {
     validateTrigger(spec);
     this.triggerList.push(spec);
@@ -120,15 +151,19 @@ export class Charm {
     return this;
   }
 
+  /** The registered handlers, in registration order (endpoint handlers are not included). */
   get handlers(): readonly Handler<HookRuntime>[] {
     return this.handlerList;
   }
+  /** The registered triggers. */
   get triggers(): readonly TriggerSpec[] {
     return this.triggerList;
   }
+  /** The registered endpoint classes, with their options. */
   get endpoints(): readonly EndpointRegistration[] {
     return this.endpointList;
   }
+  /** The registered layers, in the order they run at hook start. */
   get layers(): readonly Layer[] {
     return this.layerList;
   }
@@ -138,32 +173,40 @@ export class Charm {
 export class HandlerBuilder {
   private spec: { -readonly [K in keyof HandlerSpec]: HandlerSpec[K] } = {};
 
+  /** A builder that registers on `charm`; usually made by `charm.when(...)` and friends. */
   constructor(private readonly charm: Charm) {}
 
+  /** Also require every flag to be set. */
   when(...flags: string[]): this {
     this.spec.when = [...(this.spec.when ?? []), ...flags];
     return this;
   }
+  /** Also require at least one of the flags to be set (repeated calls add to one list). */
   whenAny(...flags: string[]): this {
     this.spec.whenAny = [...(this.spec.whenAny ?? []), ...flags];
     return this;
   }
+  /** Also require none of the flags to be set. */
   whenNot(...flags: string[]): this {
     this.spec.whenNot = [...(this.spec.whenNot ?? []), ...flags];
     return this;
   }
+  /** Also require at least one of the flags to be clear (repeated calls add to one list). */
   whenNotAll(...flags: string[]): this {
     this.spec.whenNotAll = [...(this.spec.whenNotAll ?? []), ...flags];
     return this;
   }
+  /** Run in the hooks phase of hooks matching any pattern (`{a,b}` alternatives, `*`). */
   hook(...patterns: string[]): this {
     this.spec.hook = [...toList(this.spec.hook), ...patterns];
     return this;
   }
+  /** Also require one of the files to have changed since this handler last succeeded. */
   whenFileChanged(...paths: string[]): this {
     this.spec.whenFileChanged = [...(this.spec.whenFileChanged ?? []), ...paths];
     return this;
   }
+  /** Run at most once in the unit's life (recorded when the handler succeeds). */
   onlyOnce(): this {
     this.spec.onlyOnce = true;
     return this;

@@ -11,12 +11,14 @@ import type { Charm } from './charm.js';
 import { type HookResult, runHook } from './run-hook.js';
 
 /**
- * Run the current hook and set `process.exitCode`.
+ * Run the current hook and set `process.exitCode`: the entry point of a charm under Juju.
+ * Reads the hook context from `env`, the metadata from the charm dir (unless the charm
+ * carries it), and keeps unit state as `charm.options.stateStore` says.
  * @example
- * // src/charm.ts, bundled and started by the charm's `dispatch` script
- * import { Charm, main } from 'juju-reactive';
- * const charm = new Charm();
- * // ... handlers ...
+ * // src/main.ts: bundled and started by the charm's `dispatch` script.
+ * // src/charm.ts defines and exports `charm` without side effects.
+ * import { main } from 'juju-reactive';
+ * import { charm } from './charm.js';
  * await main(charm);
  */
 export async function main(

@@ -17,22 +17,33 @@ import type { Charm } from './charm.js';
 import { Logger } from './logger.js';
 import { HookRuntime } from './runtime.js';
 
+/** Everything one hook run needs. `main()` builds these from the process; tests build their own. */
 export interface RunHookOptions {
+  /** The charm definition. */
   readonly charm: Charm;
+  /** Which unit, hook and relation this is. */
   readonly context: HookContext;
+  /** The charm's metadata (endpoints to bind). */
   readonly metadata: CharmMetadata;
+  /** How to reach Juju: ProcessHookTools under Juju, a fake in tests. */
   readonly tools: HookTools;
+  /** Where the unit state is loaded from and committed to. */
   readonly store: StateStore;
   /** Subscribe before the hook starts to see every event (tracing, the simulator). */
   readonly events?: RuntimeEvents;
+  /** Secret values to mask; a fresh one when omitted. */
   readonly redactor?: Redactor;
 }
 
+/** The outcome of one hook run. */
 export interface HookResult {
+  /** True when every handler succeeded and everything was committed. */
   readonly ok: boolean;
   /** 0 on success; 1 tells Juju the hook failed and must be retried. */
   readonly exitCode: 0 | 1;
+  /** The handlers that ran and succeeded, in order. */
   readonly runs: readonly HandlerRun[];
+  /** What the commit wrote (successful hooks only). */
   readonly commit?: CommitReport;
   /** Redacted description of the failure. */
   readonly error?: string;
@@ -40,6 +51,15 @@ export interface HookResult {
   readonly failedHandler?: string;
 }
 
+/**
+ * Run one hook start to finish: load the unit state, run the layers, bind the endpoints
+ * (automatic flags), dispatch the handlers, then commit relation data, leader settings,
+ * secret operations and the unit state, only if everything succeeded. Never throws: a
+ * failure is logged through `juju-log -l ERROR` and returned with `exitCode: 1`.
+ * @example
+ * const result = await runHook({ charm, context, metadata, tools, store: new MemoryStateStore() });
+ * if (!result.ok) console.error(result.error);
+ */
 export async function runHook(options: RunHookOptions): Promise<HookResult> {
   const { charm, context, metadata, tools, store } = options;
   const events = options.events ?? new RuntimeEvents();

@@ -12,18 +12,38 @@ import type { FlagSet } from '../reactive/flags.js';
 import type { UnitState } from '../state/unit-state.js';
 import type { Logger } from './logger.js';
 
+/** What a {@link HookRuntime} is built from (by `runHook()`). */
 export interface HookRuntimeParts {
+  /** Becomes {@link HookRuntime.context}. */
   readonly context: HookContext;
+  /** Becomes {@link HookRuntime.metadata}. */
   readonly metadata: CharmMetadata;
+  /** Becomes {@link HookRuntime.state}; its flags become {@link HookRuntime.flags}. */
   readonly state: UnitState;
+  /** Becomes {@link HookRuntime.juju}. */
   readonly juju: HookSession;
+  /** Becomes {@link HookRuntime.log}. */
   readonly log: Logger;
+  /** Becomes {@link HookRuntime.events}. */
   readonly events: RuntimeEvents;
+  /** Becomes {@link HookRuntime.redactor}. */
   readonly redactor: Redactor;
 }
 
+/**
+ * Everything one hook touches, in one object: flags, unit state, hook tools, endpoints, log
+ * and events. Every handler receives it (`rt`); it lives for one hook.
+ * @example
+ * charm.when('workload.installed').run(function configure(rt) {
+ *   const port = Number(rt.config()['port']);
+ *   if (rt.state.dataChanged('port', port)) rt.juju.openPort(port);
+ *   rt.status('active', `listening on ${port}`);
+ * });
+ */
 export class HookRuntime {
+  /** Which unit, hook and relation this is (from the environment). */
   readonly context: HookContext;
+  /** The charm's metadata. */
   readonly metadata: CharmMetadata;
   /** The unit's flags (persisted with the hook). */
   readonly flags: FlagSet;
@@ -31,12 +51,15 @@ export class HookRuntime {
   readonly state: UnitState;
   /** Hook tools with per-hook caching and commit-on-success writes. */
   readonly juju: HookSession;
+  /** The charm's log (`juju-log`, redacted). */
   readonly log: Logger;
+  /** The typed events of this hook (flags, handlers, commits, log lines). */
   readonly events: RuntimeEvents;
   /** Register values here (passwords, tokens) to keep them out of logs, errors and traces. */
   readonly redactor: Redactor;
   private readonly bound = new Map<string, Endpoint>();
 
+  /** Built by `runHook()`; charms do not construct it. */
   constructor(parts: HookRuntimeParts) {
     this.context = parts.context;
     this.metadata = parts.metadata;
@@ -48,12 +71,15 @@ export class HookRuntime {
     this.redactor = parts.redactor;
   }
 
+  /** The hook being run, e.g. `cluster-relation-changed`. */
   get hookName(): string {
     return this.context.hookName;
   }
+  /** This unit, e.g. `mysql/0`. */
   get unitName(): string {
     return this.context.unitName;
   }
+  /** This unit's application, e.g. `mysql`. */
   get applicationName(): string {
     return this.context.applicationName;
   }

@@ -10,6 +10,11 @@ import { decodeValue } from './views.js';
 /** seen[relationId][unit or 'app:<name>'][key] = hash of the decoded value. */
 type Seen = Record<string, Record<string, Record<string, string>>>;
 
+/**
+ * Set and clear `endpoint.<name>.joined`, `.changed`, `.changed.<key>`, `.departed` and
+ * `.broken` for one bound endpoint, at hook start, from this hook's context and the values
+ * seen last (hashes in the unit state).
+ */
 export function manageAutomaticFlags(endpoint: Endpoint): void {
   const rt = endpoint.runtime;
   const ctx = rt.context;

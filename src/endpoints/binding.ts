@@ -6,6 +6,10 @@ import type { HookRuntime } from '../charm/runtime.js';
 import type { Handler } from '../reactive/handlers.js';
 import { manageAutomaticFlags } from './automatic-flags.js';
 
+/**
+ * Bind the registered endpoint classes for this hook and return their handlers, expanded.
+ * Throws when one metadata endpoint matches several registered classes.
+ */
 export function bindEndpoints(
   runtime: HookRuntime,
   registrations: readonly EndpointRegistration[],

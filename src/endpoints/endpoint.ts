@@ -12,9 +12,13 @@ import { decodeValue } from './views.js';
 
 /** What an endpoint instance is bound to. */
 export interface EndpointBinding {
+  /** The endpoint name from metadata, e.g. `cluster`. */
   readonly name: string;
+  /** `peers`, `provides` or `requires`. */
   readonly role: EndpointRole;
+  /** The interface name from metadata. */
   readonly interfaceName: string;
+  /** The runtime of the current hook. */
   readonly runtime: HookRuntime;
 }
 
@@ -25,21 +29,30 @@ export interface EndpointClass<E extends Endpoint, O> {
   readonly interfaceName: string;
   /** The roles it may be bound in (all when omitted). */
   readonly roles?: readonly EndpointRole[];
+  /** The class name (used in error messages). */
   readonly name: string;
 }
 
 /** A handler attached to an endpoint class; `{endpoint_name}` in its flags is expanded. */
 export interface EndpointHandler {
-  readonly spec: HandlerSpec & { readonly id: string };
+  /** The predicates; `id` is required and made unique as `<endpoint name>:<id>`. */
+  readonly spec: HandlerSpec & {
+    /** The handler id within the endpoint class. */
+    readonly id: string;
+  };
+  /** The handler's body. */
   readonly run: (runtime: HookRuntime) => void | Promise<void>;
 }
 
 /** A unit that left, with the data it last had. Kept until clearDepartedUnits(). */
 export interface DepartedUnit {
+  /** The unit that left, e.g. `mysql/2`. */
   readonly unitName: string;
+  /** The relation it left. */
   readonly relationId: string;
   /** Its last data, JSON-decoded where possible. */
   readonly received: Readonly<Record<string, unknown>>;
+  /** Its last data, as strings. */
   readonly receivedRaw: Readonly<RelationData>;
 }
 
@@ -49,17 +62,49 @@ interface StoredDeparted {
   data: RelationData;
 }
 
+/**
+ * The base class of interface layers. Subclass it, declare the interface (and roles) it
+ * handles, and register it with `charm.endpoint(Cls, options)`: at every hook start one
+ * instance is bound to each metadata endpoint with that interface, its automatic flags
+ * (`endpoint.<name>.joined`, `.changed`, `.changed.<key>`, `.departed`, `.broken`) are
+ * managed, `startup()` runs, and its `handlers()` join dispatch ahead of the charm's own.
+ * @example
+ * export class HttpRequires extends Endpoint {
+ *   static override readonly interfaceName = 'http';
+ *   static override readonly roles = ['requires'] as const;
+ *
+ *   protected override handlers() {
+ *     return [
+ *       this.on({ id: 'available', when: ['endpoint.{endpoint_name}.changed'] }, () => {
+ *         this.toggleFlag('{endpoint_name}.available', this.urls().length > 0);
+ *       }),
+ *     ];
+ *   }
+ *
+ *   urls(): string[] {
+ *     return this.allJoinedUnits
+ *       .map((u) => u.received['url'])
+ *       .filter((url): url is string => typeof url === 'string');
+ *   }
+ * }
+ */
 export abstract class Endpoint {
   /** Override: the interface name this class handles. */
   static readonly interfaceName: string = '';
+  /** Override to restrict the roles this class binds in (all roles when omitted). */
   static readonly roles?: readonly EndpointRole[];
 
+  /** The endpoint name this instance is bound to, e.g. `cluster`. */
   readonly endpointName: string;
+  /** The role it is declared with in metadata. */
   readonly role: EndpointRole;
+  /** The interface name from metadata. */
   readonly interfaceName: string;
+  /** The runtime of the current hook. */
   readonly runtime: HookRuntime;
   private relationCache: readonly Relation[] | undefined;
 
+  /** Called by the runtime at hook start; subclasses may add an options parameter. */
   constructor(binding: EndpointBinding) {
     this.endpointName = binding.name;
     this.role = binding.role;
@@ -144,16 +189,19 @@ export abstract class Endpoint {
     for (const flag of this.runtime.flags.list(`${base}.`)) this.runtime.flags.clear(flag);
   }
 
-  /** Set, clear and test flags by their short name (expanded with expandName). */
+  /** Set a flag by its short name (expanded with expandName). */
   setFlag(flag: string): void {
     this.runtime.flags.set(this.expandName(flag));
   }
+  /** Clear a flag by its short name (expanded with expandName). */
   clearFlag(flag: string): void {
     this.runtime.flags.clear(this.expandName(flag));
   }
+  /** Set or clear a flag by its short name (expanded with expandName). */
   toggleFlag(flag: string, value: boolean): void {
     this.runtime.flags.toggle(this.expandName(flag), value);
   }
+  /** Test a flag by its short name (expanded with expandName). */
   isFlagSet(flag: string): boolean {
     return this.runtime.flags.isSet(this.expandName(flag));
   }

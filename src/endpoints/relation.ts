@@ -8,22 +8,45 @@ import { decodeValue, publishView, receivedView } from './views.js';
 
 /** Anything with zod's safeParse (kept structural so the core does not import zod). */
 export interface DataSchema<T> {
-  safeParse(
-    value: unknown,
-  ): { success: true; data: T } | { success: false; error: { issues: readonly SchemaIssue[] } };
+  /** Validate `value`; never throws for bad data. */
+  safeParse(value: unknown):
+    | {
+        /** The value is valid. */
+        success: true;
+        /** The parsed value. */
+        data: T;
+      }
+    | {
+        /** The value is invalid. */
+        success: false;
+        /** Why. */
+        error: {
+          /** One entry per problem, first the most relevant. */
+          issues: readonly SchemaIssue[];
+        };
+      };
 }
+
+/** One problem a schema found. */
 export interface SchemaIssue {
+  /** Where: the key path inside the value (`['cluster-address']`). */
   readonly path: readonly PropertyKey[];
+  /** What is wrong. */
   readonly message: string;
 }
 
 /** Why a unit's received data did not parse: which unit, which key, what is wrong. */
 export class ReceivedDataError extends Error {
+  /** Always `ReceivedDataError`. */
   override readonly name = 'ReceivedDataError';
   constructor(
+    /** The remote unit that published the data. */
     readonly unit: string,
+    /** The relation it was published on. */
     readonly relationId: string,
+    /** The first offending key ('' when the whole bag is wrong). */
     readonly key: string,
+    /** What is wrong with it (never the value). */
     readonly problem: string,
   ) {
     super(`${unit} on ${relationId}: ${key ? `${key}: ` : ''}${problem}`);
@@ -50,10 +73,23 @@ function decodeBag(bag: RelationData): Record<string, unknown> {
   return out;
 }
 
+/**
+ * One relation of an endpoint: its remote units, this unit's (and application's) bag to
+ * publish in, and the remote application's bag. Writes are buffered until the hook commits.
+ * @example
+ * for (const relation of rt.endpoint(HttpProvides).relations) {
+ *   relation.toPublish['port'] = 8080;            // the bag holds 8080 (JSON)
+ *   relation.toPublish['name'] = 'web';           // the bag holds "web" (JSON, quoted)
+ *   relation.toPublishRaw['hostname'] = 'web-0';  // the bag holds web-0 (as is)
+ * }
+ */
 export class Relation {
   constructor(
+    /** The hook session reads and writes go through. */
     readonly session: HookSession,
+    /** The endpoint this relation belongs to. */
     readonly endpointName: string,
+    /** The relation id, e.g. `cluster:0`. */
     readonly relationId: string,
     /** Units to leave out of joinedUnits (the departing unit during -departed). */
     private readonly exclude: ReadonlySet<string> = new Set(),
@@ -103,6 +139,7 @@ export class Relation {
   get receivedApp(): Readonly<Record<string, unknown>> {
     return receivedView(() => this.remoteAppBag(), true, `application data on ${this.relationId}`);
   }
+  /** The remote application's bag, as strings. Read-only. */
   get receivedAppRaw(): Readonly<Record<string, unknown>> {
     return receivedView(() => this.remoteAppBag(), false, `application data on ${this.relationId}`);
   }
@@ -139,12 +176,25 @@ export class Relation {
   }
 }
 
+/**
+ * A remote unit in a relation, with the data it published. Its data is untrusted input:
+ * read it through `parse(schema)`, or check each value's type.
+ * @example
+ * for (const unit of endpoint.allJoinedUnits) {
+ *   const data = unit.parse(peerSchema);
+ *   if (data.isErr()) rt.log.warning(data.error.message);
+ *   else addPeer(data.value.address);
+ * }
+ */
 export class RelatedUnit {
   constructor(
+    /** The relation the unit is in. */
     readonly relation: Relation,
+    /** The unit's name, e.g. `mysql/1`. */
     readonly unitName: string,
   ) {}
 
+  /** The relation id of its relation. */
   get relationId(): string {
     return this.relation.relationId;
   }

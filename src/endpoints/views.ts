@@ -18,12 +18,17 @@ export function encodeValue(value: unknown): string {
   return stableStringify(value);
 }
 
+/** The bag a publish view writes to. */
 export interface PublishTarget {
+  /** The hook session that stages the writes. */
   readonly session: HookSession;
+  /** The relation id. */
   readonly relationId: string;
   /** The unit name, or the application name when `app`. */
   readonly entity: string;
+  /** True for the application bag. */
   readonly app: boolean;
+  /** How to name the bag in error messages. */
   readonly what: string;
 }
 

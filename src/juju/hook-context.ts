@@ -12,22 +12,37 @@ export interface HookContext {
   readonly unitNumber: number;
   /** e.g. `install`, `cluster-relation-changed`. */
   readonly hookName: string;
+  /** `JUJU_CHARM_DIR` (or `CHARM_DIR`): where the charm's files are. */
   readonly charmDir: string;
+  /** `JUJU_MODEL_NAME`. */
   readonly modelName?: string;
+  /** `JUJU_VERSION`, e.g. `3.6.0`. */
   readonly jujuVersion?: string;
   /** The relation this hook is about (relation hooks only): endpoint name and relation id. */
-  readonly relation?: { readonly name: string; readonly id: string };
+  readonly relation?: {
+    /** `JUJU_RELATION`: the endpoint name, e.g. `cluster`. */
+    readonly name: string;
+    /** `JUJU_RELATION_ID`, e.g. `cluster:3`. */
+    readonly id: string;
+  };
+  /** `JUJU_REMOTE_UNIT`: the remote unit a relation hook is about, e.g. `mysql/1`. */
   readonly remoteUnit?: string;
+  /** `JUJU_REMOTE_APP`: the remote application of a relation hook. */
   readonly remoteApp?: string;
+  /** `JUJU_DEPARTING_UNIT`: in `-relation-departed`, the unit that is leaving. */
   readonly departingUnit?: string;
+  /** `JUJU_SECRET_ID`: the secret a `secret-*` hook is about. */
   readonly secretId?: string;
+  /** `JUJU_SECRET_LABEL`: that secret's label, if it has one. */
   readonly secretLabel?: string;
 }
 
 /** The environment does not describe a hook run; `variable` names the culprit. */
 export class HookContextError extends Error {
+  /** Always `HookContextError`. */
   override readonly name = 'HookContextError';
   constructor(
+    /** The environment variable that is missing or malformed. */
     readonly variable: string,
     message: string,
   ) {
@@ -184,12 +199,46 @@ export type LifecycleHook =
 
 /** What a hook name says about the hook. */
 export type HookKind =
-  | { readonly kind: 'lifecycle'; readonly name: LifecycleHook }
-  | { readonly kind: 'relation'; readonly endpoint: string; readonly event: RelationEvent }
-  | { readonly kind: 'leader'; readonly event: 'elected' | 'settings-changed' }
-  | { readonly kind: 'secret'; readonly event: 'changed' | 'expired' | 'remove' | 'rotate' }
-  | { readonly kind: 'storage'; readonly storage: string; readonly event: 'attached' | 'detaching' }
-  | { readonly kind: 'unknown'; readonly name: string };
+  | {
+      /** A hook of the unit's life (`install`, `config-changed`, ...). */
+      readonly kind: 'lifecycle';
+      /** The hook name. */
+      readonly name: LifecycleHook;
+    }
+  | {
+      /** `<endpoint>-relation-<event>`. */
+      readonly kind: 'relation';
+      /** The endpoint name. */
+      readonly endpoint: string;
+      /** `created`, `joined`, `changed`, `departed` or `broken`. */
+      readonly event: RelationEvent;
+    }
+  | {
+      /** `leader-elected` or `leader-settings-changed`. */
+      readonly kind: 'leader';
+      /** The part after `leader-`. */
+      readonly event: 'elected' | 'settings-changed';
+    }
+  | {
+      /** `secret-changed`, `secret-expired`, `secret-remove` or `secret-rotate`. */
+      readonly kind: 'secret';
+      /** The part after `secret-`. */
+      readonly event: 'changed' | 'expired' | 'remove' | 'rotate';
+    }
+  | {
+      /** `<storage>-storage-attached` or `<storage>-storage-detaching`. */
+      readonly kind: 'storage';
+      /** The storage name. */
+      readonly storage: string;
+      /** `attached` or `detaching`. */
+      readonly event: 'attached' | 'detaching';
+    }
+  | {
+      /** Any other hook name (actions, workload hooks, ...). */
+      readonly kind: 'unknown';
+      /** The hook name as given. */
+      readonly name: string;
+    };
 
 const LIFECYCLE: ReadonlySet<string> = new Set<LifecycleHook>([
   'install',

@@ -39,26 +39,46 @@ type SecretOp =
 
 /** What commit() wrote, for traces and tests. */
 export interface CommitReport {
+  /** One entry per `relation-set` call, in relation id order. */
   readonly relationWrites: readonly {
+    /** The relation id. */
     readonly relationId: string;
+    /** True for the application bag. */
     readonly app: boolean;
+    /** The keys written (deletions included), sorted. */
     readonly keys: readonly string[];
   }[];
+  /** The leader-setting keys written (deletions included), sorted. */
   readonly leaderKeys: readonly string[];
+  /** How many secret operations (set, grant, revoke, remove) were applied. */
   readonly secretOps: number;
 }
 
+/** Who the session acts for, and where secret values it sees are registered. */
 export interface HookSessionOptions {
+  /** This unit, e.g. `mysql/0`. */
   readonly unitName: string;
+  /** This unit's application, e.g. `mysql`. */
   readonly applicationName: string;
+  /** Learns secret content read or written through the session. */
   readonly redactor: Redactor;
 }
 
 const bagKey = (relationId: string, entity: string, app: boolean): string =>
   `${relationId}\u0000${entity}\u0000${app ? 'app' : 'unit'}`;
 
+/**
+ * The hook tools as one hook sees them: reads cached for the hook, writes (relation data,
+ * leader settings, secret changes) buffered until {@link HookSession.commit}. Handlers reach
+ * it as `rt.juju`; its methods return `Result` values, never throw for a tool failure.
+ * @example
+ * const address = rt.juju.ingressAddress('cluster').expect('network-get failed');
+ * rt.juju.relationSet('cluster:0', { address }); // written at commit, if the hook succeeds
+ */
 export class HookSession {
+  /** This unit, e.g. `mysql/0`. */
   readonly unitName: string;
+  /** This unit's application. */
   readonly applicationName: string;
   private readonly cache = new Map<string, Result<unknown, HookToolError>>();
   private readonly pendingBags = new Map<
@@ -70,6 +90,7 @@ export class HookSession {
   private committed = false;
 
   constructor(
+    /** The underlying hook tools (writes made here directly bypass the buffering). */
     readonly tools: HookTools,
     private readonly options: HookSessionOptions,
   ) {
@@ -87,14 +108,17 @@ export class HookSession {
 
   // ---- reads, cached for the hook ----
 
+  /** Relation ids of an endpoint (`relation-ids`, once per endpoint per hook). */
   relationIds(endpoint: string): Result<string[], HookToolError> {
     return this.cached(`ids\u0000${endpoint}`, () => this.tools.relationIds(endpoint));
   }
 
+  /** Remote units in a relation (`relation-list`, once per relation per hook). */
   relationList(relationId: string): Result<string[], HookToolError> {
     return this.cached(`list\u0000${relationId}`, () => this.tools.relationList(relationId));
   }
 
+  /** The remote application of a relation ('' if unknown), cached. */
   relationListApp(relationId: string): Result<string, HookToolError> {
     return this.cached(`listapp\u0000${relationId}`, () => this.tools.relationListApp(relationId));
   }
@@ -127,12 +151,14 @@ export class HookSession {
     return Ok(merged);
   }
 
+  /** `network-get` for a binding (optionally for one relation), cached. */
   networkGet(binding: string, relationId?: string): Result<NetworkInfo, HookToolError> {
     return this.cached(`net\u0000${binding}\u0000${relationId ?? ''}`, () =>
       this.tools.networkGet(binding, relationId === undefined ? undefined : { relationId }),
     );
   }
 
+  /** The binding's ingress address (`network-get --ingress-address`), cached. */
   ingressAddress(binding: string, relationId?: string): Result<string, HookToolError> {
     return this.cached(`ingress\u0000${binding}\u0000${relationId ?? ''}`, () =>
       this.tools.networkGetIngressAddress(
@@ -142,18 +168,22 @@ export class HookSession {
     );
   }
 
+  /** `unit-get private-address` or `public-address`, cached. */
   unitGet(key: 'private-address' | 'public-address'): Result<string, HookToolError> {
     return this.cached(`unit\u0000${key}`, () => this.tools.unitGet(key));
   }
 
+  /** The application's config (`config-get --all`), cached. */
   config(): Result<Record<string, unknown>, HookToolError> {
     return this.cached('config', () => this.tools.configGet());
   }
 
+  /** Whether this unit is the leader (`is-leader`, once per hook). */
   isLeader(): Result<boolean, HookToolError> {
     return this.cached('is-leader', () => this.tools.isLeader());
   }
 
+  /** `goal-state`, cached. */
   goalState(): Result<GoalState, HookToolError> {
     return this.cached('goal-state', () => this.tools.goalState());
   }
@@ -177,7 +207,8 @@ export class HookSession {
 
   /** Secret content. A plain read (no peek/refresh) is cached for the hook. */
   secretGet(idOrLabel: string, options?: SecretGetOptions): Result<SecretContent, HookToolError> {
-    const plain = options === undefined || (!options.peek && !options.refresh && options.label === undefined);
+    const plain =
+      options === undefined || (!options.peek && !options.refresh && options.label === undefined);
     const result = plain
       ? this.cached(`secret\u0000${idOrLabel}`, () => this.tools.secretGet(idOrLabel))
       : this.tools.secretGet(idOrLabel, options);
@@ -247,22 +278,26 @@ export class HookSession {
     return this.tools.secretAdd(content, options);
   }
 
+  /** Stage new content (and metadata) for a secret this unit owns; applied at commit. */
   secretSet(id: string, content: SecretContent, options?: Omit<SecretAddOptions, 'owner'>): void {
     this.assertOpen('secretSet');
     for (const v of Object.values(content)) this.options.redactor.add(v);
     this.secretOps.push({ op: 'set', id, content, ...(options ? { options } : {}) });
   }
 
+  /** Stage a grant of a secret to a relation (or one remote unit); applied at commit. */
   secretGrant(id: string, relationId: string, options?: SecretGrantOptions): void {
     this.assertOpen('secretGrant');
     this.secretOps.push({ op: 'grant', id, relationId, ...(options ? { options } : {}) });
   }
 
+  /** Stage a revocation of a grant; applied at commit. */
   secretRevoke(id: string, relationId: string, options?: SecretGrantOptions): void {
     this.assertOpen('secretRevoke');
     this.secretOps.push({ op: 'revoke', id, relationId, ...(options ? { options } : {}) });
   }
 
+  /** Stage removing a secret (or one revision); applied at commit. */
   secretRemove(id: string, revision?: number): void {
     this.assertOpen('secretRemove');
     this.secretOps.push({ op: 'remove', id, ...(revision === undefined ? {} : { revision }) });
@@ -270,10 +305,12 @@ export class HookSession {
 
   // ---- immediate: Juju applies these at once, as it does in a real hook ----
 
+  /** `juju-log`, redacted, at once. Handlers usually call `rt.log` instead. */
   log(message: string, level: LogLevel): Result<void, HookToolError> {
     return this.tools.jujuLog(this.options.redactor.redact(message), level);
   }
 
+  /** `status-set`, redacted, at once; `application` sets the application status (leader only). */
   statusSet(
     status: WorkloadStatusName,
     message: string,
@@ -286,14 +323,17 @@ export class HookSession {
     );
   }
 
+  /** `application-version-set`, at once. */
   applicationVersionSet(version: string): Result<void, HookToolError> {
     return this.tools.applicationVersionSet(version);
   }
 
+  /** `open-port`, at once. */
   openPort(port: number, protocol?: PortProtocol): Result<void, HookToolError> {
     return this.tools.openPort(port, protocol);
   }
 
+  /** `close-port`, at once. */
   closePort(port: number, protocol?: PortProtocol): Result<void, HookToolError> {
     return this.tools.closePort(port, protocol);
   }

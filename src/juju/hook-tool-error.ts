@@ -1,7 +1,17 @@
 // Hook-tool failures as values: a kind a charm can branch on, plus the tool's own words.
 // Never holds a secret: callers redact before constructing (see redact.ts).
 
-/** Why a hook tool failed. */
+/**
+ * Why a hook tool failed:
+ * - `relation-not-found`: the relation id is unknown (for example, the relation is gone);
+ * - `not-leader`: a leader-only call on a unit that is not the leader;
+ * - `permission-denied`: Juju refused the call (for example, a secret this unit may not read);
+ * - `not-found`: something else the call named does not exist (a secret, a binding);
+ * - `tool-missing`: the tool is not on `PATH` (not running inside a hook);
+ * - `bad-arguments`: exit code 2, or arguments refused before the call;
+ * - `failed`: any other failure;
+ * - `bad-output`: the tool succeeded but printed something unexpected.
+ */
 export type HookToolErrorKind =
   | 'relation-not-found'
   | 'not-leader'
@@ -14,11 +24,15 @@ export type HookToolErrorKind =
 
 /** A failed hook-tool call: `kind` to branch on, `message` in the tool's own words. */
 export class HookToolError extends Error {
+  /** Always `HookToolError`. */
   override readonly name = 'HookToolError';
   constructor(
+    /** Why the tool failed: branch on this, not on the message. */
     readonly kind: HookToolErrorKind,
+    /** The hook tool, e.g. `relation-get`. */
     readonly tool: string,
     message: string,
+    /** The tool's exit code, when it ran. */
     readonly exitCode?: number,
   ) {
     super(`${tool}: ${message}`);

@@ -9,19 +9,28 @@ export type RelationData = Record<string, string>;
 
 /** One address of a network binding, as `network-get` reports it. */
 export interface BindAddress {
+  /** `interface-name`, e.g. `eth0`. */
   readonly interfaceName: string;
+  /** `mac-address`. */
   readonly macAddress: string;
+  /** The addresses on that interface. */
   readonly addresses: readonly {
+    /** The address, e.g. `10.0.0.5`. */
     readonly value: string;
+    /** Its subnet, e.g. `10.0.0.0/24`. */
     readonly cidr: string;
+    /** Its hostname, when Juju reports one. */
     readonly hostname?: string;
   }[];
 }
 
 /** What `network-get <binding>` reports. */
 export interface NetworkInfo {
+  /** `bind-addresses`: where the unit listens for this binding. */
   readonly bindAddresses: readonly BindAddress[];
+  /** `ingress-addresses`: where other units reach this unit; the first is the preferred one. */
   readonly ingressAddresses: readonly string[];
+  /** `egress-subnets`: the subnets this unit's traffic comes from. */
   readonly egressSubnets: readonly string[];
 }
 
@@ -33,30 +42,65 @@ export type WorkloadStatusName = 'maintenance' | 'blocked' | 'waiting' | 'active
 
 /** A workload status as `status-get` reports it. */
 export interface WorkloadStatus {
+  /** The status name. */
   readonly status: WorkloadStatusName | 'unknown' | 'error' | 'terminated';
+  /** The status message ('' when none). */
   readonly message: string;
 }
 
 /** What `goal-state` reports: the units Juju intends to have, per application and endpoint. */
 export interface GoalState {
-  readonly units: Readonly<Record<string, { readonly status: string; readonly since?: string }>>;
+  /** Units of this application, by unit name. */
+  readonly units: Readonly<
+    Record<
+      string,
+      {
+        /** e.g. `active`, `waiting`, `dying`. */
+        readonly status: string;
+        /** When the unit entered that status. */
+        readonly since?: string;
+      }
+    >
+  >;
+  /** Remote units and applications, by endpoint name, then unit or application name. */
   readonly relations: Readonly<
-    Record<string, Readonly<Record<string, { readonly status: string; readonly since?: string }>>>
+    Record<
+      string,
+      Readonly<
+        Record<
+          string,
+          {
+            /** e.g. `joined`, `active`. */
+            readonly status: string;
+            /** When it entered that status. */
+            readonly since?: string;
+          }
+        >
+      >
+    >
   >;
 }
 
 /** Who owns a secret: the whole application (leader-managed) or this unit. */
 export type SecretOwner = 'application' | 'unit';
 
+/** Options of `secret-add` (and, without `owner`, of `secret-set`). */
 export interface SecretAddOptions {
+  /** `--label`: a name this unit (or application) can use instead of the id. */
   readonly label?: string;
+  /** `--description`. */
   readonly description?: string;
+  /** `--owner`: `application` (leader only; the default in Juju) or `unit`. */
   readonly owner?: SecretOwner;
+  /** `--expire`: a duration or an RFC 3339 time. */
   readonly expire?: string;
+  /** `--rotate`: the rotation policy. */
   readonly rotate?: 'never' | 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
 }
 
+/** Options of `secret-get`. */
 export interface SecretGetOptions {
+  /** `--label`: with an id, the label this unit gives the secret. */
   readonly label?: string;
   /** Read the latest revision without tracking it. */
   readonly peek?: boolean;
@@ -64,11 +108,13 @@ export interface SecretGetOptions {
   readonly refresh?: boolean;
 }
 
+/** Options of `secret-grant` and `secret-revoke`. */
 export interface SecretGrantOptions {
   /** Restrict the grant to one unit of the related application. */
   readonly unit?: string;
 }
 
+/** Protocols of `open-port` / `close-port`. */
 export type PortProtocol = 'tcp' | 'udp' | 'icmp';
 
 /** Secret content: keys are lowercase names, values strings. Never logged. */
@@ -82,9 +128,11 @@ export type SecretContent = Record<string, string>;
  * the job of {@link HookSession}, which wraps an implementation of this interface.
  */
 export interface HookTools {
+  /** `relation-ids <endpoint>`: the relation ids of an endpoint. */
   relationIds(endpoint: string): Result<string[], HookToolError>;
-  /** Remote units in the relation; with `app`, the remote application's name (or '' if none). */
+  /** `relation-list -r <id>`: the remote units in the relation. */
   relationList(relationId: string): Result<string[], HookToolError>;
+  /** `relation-list -r <id> --app`: the remote application's name (or '' if none). */
   relationListApp(relationId: string): Result<string, HookToolError>;
   /** The whole bag of `entity` (a unit name, or with `app: true` an application name). */
   relationGet(
@@ -106,56 +154,76 @@ export interface HookTools {
     options?: { readonly app?: boolean },
   ): Result<void, HookToolError>;
 
+  /** `network-get <binding> [-r <id>]`: addresses of an endpoint binding. */
   networkGet(
     binding: string,
     options?: { readonly relationId?: string },
   ): Result<NetworkInfo, HookToolError>;
+  /** `network-get <binding> --ingress-address [-r <id>]`: the address other units reach. */
   networkGetIngressAddress(
     binding: string,
     options?: { readonly relationId?: string },
   ): Result<string, HookToolError>;
+  /** `unit-get private-address` or `unit-get public-address`. */
   unitGet(key: 'private-address' | 'public-address'): Result<string, HookToolError>;
 
+  /** `config-get --all`: the application's config. */
   configGet(): Result<Record<string, unknown>, HookToolError>;
+  /** `is-leader`. */
   isLeader(): Result<boolean, HookToolError>;
+  /** `leader-get`: every leader setting. */
   leaderGet(): Result<Record<string, string>, HookToolError>;
   /** Juju applies this at once; an empty string deletes a key. */
   leaderSet(data: Record<string, string>): Result<void, HookToolError>;
 
+  /** `juju-log -l <level>`: a line in the unit's log. */
   jujuLog(message: string, level: LogLevel): Result<void, HookToolError>;
+  /** `status-set [--application]`: the unit's (or, leader only, the application's) status. */
   statusSet(
     status: WorkloadStatusName,
     message: string,
     options?: { readonly application?: boolean },
   ): Result<void, HookToolError>;
+  /** `status-get [--application]`. */
   statusGet(options?: { readonly application?: boolean }): Result<WorkloadStatus, HookToolError>;
+  /** `application-version-set`: the workload version shown by `juju status`. */
   applicationVersionSet(version: string): Result<void, HookToolError>;
+  /** `goal-state`: the units and relations Juju intends to have. */
   goalState(): Result<GoalState, HookToolError>;
+  /** `open-port <port>/<protocol>` (protocol `tcp` by default). */
   openPort(port: number, protocol?: PortProtocol): Result<void, HookToolError>;
+  /** `close-port <port>/<protocol>` (protocol `tcp` by default). */
   closePort(port: number, protocol?: PortProtocol): Result<void, HookToolError>;
 
   /** Returns the new secret's id (`secret:...`). Content travels by file or stdin, never argv. */
   secretAdd(content: SecretContent, options?: SecretAddOptions): Result<string, HookToolError>;
+  /** `secret-get`: a secret's content, by id or label. */
   secretGet(idOrLabel: string, options?: SecretGetOptions): Result<SecretContent, HookToolError>;
+  /** `secret-set`: new content (a new revision) or new metadata for a secret this unit owns. */
   secretSet(
     id: string,
     content: SecretContent,
     options?: Omit<SecretAddOptions, 'owner'>,
   ): Result<void, HookToolError>;
+  /** `secret-grant <id> -r <relation id> [--unit <unit>]`: let the remote side read it. */
   secretGrant(
     id: string,
     relationId: string,
     options?: SecretGrantOptions,
   ): Result<void, HookToolError>;
+  /** `secret-revoke`: undo a grant. */
   secretRevoke(
     id: string,
     relationId: string,
     options?: SecretGrantOptions,
   ): Result<void, HookToolError>;
+  /** `secret-remove <id> [--revision <n>]`. */
   secretRemove(id: string, options?: { readonly revision?: number }): Result<void, HookToolError>;
 
   /** Juju's server-side unit state (committed by Juju together with the hook). */
   stateGet(): Result<Record<string, string>, HookToolError>;
+  /** `state-set`: write keys of the unit's server-side state. */
   stateSet(data: Record<string, string>): Result<void, HookToolError>;
+  /** `state-delete <key>`. */
   stateDelete(key: string): Result<void, HookToolError>;
 }

@@ -4,40 +4,61 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 
+/** The metadata.yaml section an endpoint is declared in. */
 export type EndpointRole = 'peers' | 'provides' | 'requires';
 
 /** One endpoint declared under `peers`, `provides` or `requires`. */
 export interface EndpointMetadata {
+  /** The endpoint name, e.g. `cluster` (also the prefix of its relation ids and hooks). */
   readonly name: string;
+  /** The section it is declared in. */
   readonly role: EndpointRole;
+  /** The interface name, e.g. `mysql-innodb-cluster`: what endpoint classes bind by. */
   readonly interface: string;
+  /** `limit`: the most relations the endpoint accepts. */
   readonly limit?: number;
+  /** `scope`: `global` (default) or `container` (subordinates). */
   readonly scope?: 'global' | 'container';
+  /** `optional`. */
   readonly optional?: boolean;
 }
 
-/** What this library needs from metadata.yaml. */
+/**
+ * What this library needs from metadata.yaml. Pass it as `new Charm({ metadata })` to save
+ * reading the file on every hook.
+ * @example
+ * const metadata = parseMetadata('name: demo\npeers: { cluster: { interface: demo-peers } }', 'inline');
+ */
 export interface CharmMetadata {
+  /** The charm name. */
   readonly name: string;
+  /** The one-line summary. */
   readonly summary?: string;
   /** In file order within each role: peers, then provides, then requires. */
   readonly endpoints: readonly EndpointMetadata[];
 }
 
+/** The types a config option may declare. */
 export type ConfigOptionType = 'string' | 'int' | 'float' | 'boolean' | 'secret';
 
 /** One option under `options:` in config.yaml. */
 export interface ConfigOption {
+  /** The declared type. */
   readonly type: ConfigOptionType;
+  /** The default value, checked against the type. */
   readonly default?: string | number | boolean;
+  /** The description shown by `juju config`. */
   readonly description?: string;
 }
 
 /** A charm file is missing or malformed; `field` is the dotted path ('' for the whole file). */
 export class MetadataError extends Error {
+  /** Always `MetadataError`. */
   override readonly name = 'MetadataError';
   constructor(
+    /** The file's path (or the name given to the parser). */
     readonly file: string,
+    /** The dotted path of the offending field ('' for the whole file). */
     readonly field: string,
     message: string,
   ) {

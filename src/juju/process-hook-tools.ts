@@ -26,13 +26,17 @@ import { Redactor } from './redact.js';
 
 /** One finished hook-tool call, as reported to `onCall`. `args` is redacted and holds no secret. */
 export interface HookToolCall {
+  /** The hook tool, e.g. `relation-get`. */
   readonly tool: string;
+  /** Its arguments, redacted. */
   readonly args: readonly string[];
   /** The exit code; 127 when the tool was not found, -1 when it was killed by a signal. */
   readonly exitCode: number;
+  /** Wall time of the call, in milliseconds. */
   readonly durationMs: number;
 }
 
+/** Options of {@link ProcessHookTools}. */
 export interface ProcessHookToolsOptions {
   /** Environment for the tools (PATH, JUJU_* context). Default: `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
@@ -76,20 +80,24 @@ export class ProcessHookTools implements HookTools {
     this.onCall = options.onCall;
   }
 
+  /** `relation-ids --format=json <endpoint>`. */
   relationIds(endpoint: string): Result<string[], HookToolError> {
     return this.json('relation-ids', [endpoint], stringArray);
   }
 
+  /** `relation-list --format=json -r <id>`. */
   relationList(relationId: string): Result<string[], HookToolError> {
     return this.json('relation-list', ['-r', relationId], stringArray);
   }
 
+  /** `relation-list --format=json -r <id> --app`; '' when Juju reports none. */
   relationListApp(relationId: string): Result<string, HookToolError> {
     return this.json('relation-list', ['-r', relationId, '--app'], optionalString).map(
       (v) => v ?? '',
     );
   }
 
+  /** `relation-get --format=json -r <id> [--app] - <entity>`: the whole bag. */
   relationGet(
     relationId: string,
     entity: string,
@@ -99,6 +107,7 @@ export class ProcessHookTools implements HookTools {
     return this.json('relation-get', ['-r', relationId, ...app, '-', entity], stringMap);
   }
 
+  /** `relation-get --format=json -r <id> [--app] <key> <entity>`; undefined when unset. */
   relationGetKey(
     relationId: string,
     entity: string,
@@ -126,6 +135,7 @@ export class ProcessHookTools implements HookTools {
     );
   }
 
+  /** `network-get --format=json <binding> [-r <id>]`. */
   networkGet(
     binding: string,
     options: { readonly relationId?: string } = {},
@@ -133,6 +143,7 @@ export class ProcessHookTools implements HookTools {
     return this.json('network-get', [binding, ...relationArg(options.relationId)], networkInfo);
   }
 
+  /** `network-get --format=json <binding> --ingress-address [-r <id>]`. */
   networkGetIngressAddress(
     binding: string,
     options: { readonly relationId?: string } = {},
@@ -141,18 +152,22 @@ export class ProcessHookTools implements HookTools {
     return this.json('network-get', args, requiredString);
   }
 
+  /** `unit-get --format=json <key>`. */
   unitGet(key: 'private-address' | 'public-address'): Result<string, HookToolError> {
     return this.json('unit-get', [key], requiredString);
   }
 
+  /** `config-get --format=json --all`. */
   configGet(): Result<Record<string, unknown>, HookToolError> {
     return this.json('config-get', ['--all'], anyMap);
   }
 
+  /** `is-leader --format=json`. */
   isLeader(): Result<boolean, HookToolError> {
     return this.json('is-leader', [], boolean);
   }
 
+  /** `leader-get --format=json`. */
   leaderGet(): Result<Record<string, string>, HookToolError> {
     return this.json('leader-get', [], stringMap);
   }
@@ -178,7 +193,7 @@ export class ProcessHookTools implements HookTools {
   }
 
   /**
-   * The message is redacted before it leaves the process, and cut to {@link MAX_LOG_CHARS}
+   * The message is redacted before it leaves the process, and cut to `MAX_LOG_CHARS` (32,000)
    * characters: it travels in argv, where Linux allows 128 KiB per argument.
    */
   jujuLog(message: string, level: LogLevel): Result<void, HookToolError> {
@@ -187,6 +202,7 @@ export class ProcessHookTools implements HookTools {
     return this.exec('juju-log', ['-l', level, '--', text]);
   }
 
+  /** `status-set [--application] -- <status> <message>`, the message redacted. */
   statusSet(
     status: WorkloadStatusName,
     message: string,
@@ -196,6 +212,7 @@ export class ProcessHookTools implements HookTools {
     return this.exec('status-set', [...app, '--', status, this.redactor.redact(message)]);
   }
 
+  /** `status-get --format=json --include-data [--application]`. */
   statusGet(
     options: { readonly application?: boolean } = {},
   ): Result<WorkloadStatus, HookToolError> {
@@ -205,18 +222,22 @@ export class ProcessHookTools implements HookTools {
     return this.json('status-get', ['--include-data'], workloadStatus);
   }
 
+  /** `application-version-set <version>`. */
   applicationVersionSet(version: string): Result<void, HookToolError> {
     return this.exec('application-version-set', [version]);
   }
 
+  /** `goal-state --format=json`. */
   goalState(): Result<GoalState, HookToolError> {
     return this.json('goal-state', [], goalState);
   }
 
+  /** `open-port <port>/<protocol>` (or `open-port icmp`). */
   openPort(port: number, protocol: PortProtocol = 'tcp'): Result<void, HookToolError> {
     return this.port('open-port', port, protocol);
   }
 
+  /** `close-port <port>/<protocol>` (or `close-port icmp`). */
   closePort(port: number, protocol: PortProtocol = 'tcp'): Result<void, HookToolError> {
     return this.port('close-port', port, protocol);
   }
@@ -276,6 +297,7 @@ export class ProcessHookTools implements HookTools {
     ).map(() => undefined);
   }
 
+  /** `secret-grant <id> -r <relation id> [--unit <unit>]`. */
   secretGrant(
     id: string,
     relationId: string,
@@ -284,6 +306,7 @@ export class ProcessHookTools implements HookTools {
     return this.exec('secret-grant', [id, '-r', relationId, ...flag('--unit', options.unit)]);
   }
 
+  /** `secret-revoke <id> -r <relation id> [--unit <unit>]`. */
   secretRevoke(
     id: string,
     relationId: string,
@@ -292,6 +315,7 @@ export class ProcessHookTools implements HookTools {
     return this.exec('secret-revoke', [id, '-r', relationId, ...flag('--unit', options.unit)]);
   }
 
+  /** `secret-remove <id> [--revision <n>]`. */
   secretRemove(
     id: string,
     options: { readonly revision?: number } = {},
@@ -300,6 +324,7 @@ export class ProcessHookTools implements HookTools {
     return this.exec('secret-remove', [id, ...flag('--revision', revision)]);
   }
 
+  /** `state-get --format=json`. */
   stateGet(): Result<Record<string, string>, HookToolError> {
     return this.json('state-get', [], stringMap);
   }
@@ -310,6 +335,7 @@ export class ProcessHookTools implements HookTools {
     return this.exec('state-set', ['--file', '-'], JSON.stringify(data));
   }
 
+  /** `state-delete <key>`. */
   stateDelete(key: string): Result<void, HookToolError> {
     return this.exec('state-delete', [key]);
   }

@@ -21,6 +21,7 @@ export class Redactor {
     return out;
   }
 
+  /** How many values are registered. */
   get size(): number {
     return this.secrets.size;
   }

@@ -8,21 +8,31 @@ import type { Handler, PredicateEnv } from './handlers.js';
 /** charms.reactive stops silently at 100 iterations; we fail loudly at the same bound. */
 export const DEFAULT_MAX_ITERATIONS = 100;
 
+/** What {@link dispatch} needs to run one hook's handlers. */
 export interface DispatchOptions<C> {
+  /** Every handler, in registration order (endpoint handlers first). */
   readonly handlers: readonly Handler<C>[];
+  /** The unit's flags. */
   readonly flags: FlagSet;
+  /** The hook being run, for `hook(...)` predicates. */
   readonly hookName: string;
+  /** What each handler is called with (the hook runtime). */
   readonly context: C;
+  /** Where dispatch reports queued, started, finished and failed handlers. */
   readonly events: RuntimeEvents;
   /** onlyOnce and whenFileChanged bookkeeping, kept in the unit state. */
   readonly bookkeeping: DispatchBookkeeping;
+  /** Iterations of the other phase before failing with DispatchNotSettledError (default 100). */
   readonly maxIterations?: number;
   /** Filled as handlers succeed, so a caller still sees what ran when dispatch throws. */
   readonly runs?: HandlerRun[];
 }
 
+/** The persistent facts `onlyOnce` and `whenFileChanged` predicates ask about. */
 export interface DispatchBookkeeping {
+  /** True if the onlyOnce handler with this id already succeeded (in this hook or an earlier one). */
   onlyOnceDone(handlerId: string): boolean;
+  /** True if any of the files differs from the hashes recorded when this handler last succeeded. */
   filesChanged(handlerId: string, paths: readonly string[]): boolean;
   /** Called after a handler succeeded: record onlyOnce and file hashes. */
   handlerSucceeded(handler: {
@@ -34,21 +44,30 @@ export interface DispatchBookkeeping {
 
 /** One handler run, in order. */
 export interface HandlerRun {
+  /** The handler id. */
   readonly handler: string;
+  /** `hooks` for `hook(...)` handlers, `other` for the rest. */
   readonly phase: DispatchPhase;
+  /** The iteration of the other phase it ran in (0 in the hooks phase). */
   readonly iteration: number;
 }
 
+/** What one dispatch did: every handler run, in order, and how many iterations it took. */
 export interface DispatchReport {
+  /** Every handler that ran and succeeded, in order. */
   readonly runs: readonly HandlerRun[];
+  /** Iterations of the other phase before no handler was queued. */
   readonly iterations: number;
 }
 
 /** A handler threw: the hook fails and nothing is committed. */
 export class HandlerFailedError extends Error {
+  /** Always `HandlerFailedError`. */
   override readonly name = 'HandlerFailedError';
   constructor(
+    /** The id of the handler that threw. */
     readonly handlerId: string,
+    /** What it threw. */
     override readonly cause: unknown,
   ) {
     super(`handler ${handlerId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -57,10 +76,14 @@ export class HandlerFailedError extends Error {
 
 /** Dispatch kept re-queuing handlers: a charm bug (flags that toggle each other). */
 export class DispatchNotSettledError extends Error {
+  /** Always `DispatchNotSettledError`. */
   override readonly name = 'DispatchNotSettledError';
   constructor(
+    /** The iteration bound that was reached. */
     readonly iterations: number,
+    /** Ids of the handlers queued in the last few iterations. */
     readonly handlers: readonly string[],
+    /** Flags that changed in the last few iterations, sorted. */
     readonly flags: readonly string[],
   ) {
     super(

@@ -4,7 +4,13 @@
 /** Called on each real transition; `set` is true for a set, false for a clear. */
 export type FlagListener = (flag: string, set: boolean) => void;
 
-/** A sorted, observable set of flags. One per runtime; never shared. */
+/**
+ * A sorted, observable set of flags. One per runtime; never shared. Handlers reach it as
+ * `rt.flags`; every real set or clear is committed with the hook.
+ * @example
+ * rt.flags.set('workload.installed');
+ * if (rt.flags.anySet('config.changed.port', 'config.changed.bind')) restart();
+ */
 export class FlagSet {
   private readonly flags: Set<string>;
   private readonly listeners: FlagListener[] = [];
@@ -45,6 +51,7 @@ export class FlagSet {
     return next ? this.set(flag) : this.clear(flag);
   }
 
+  /** True when the flag is set. */
   isSet(flag: string): boolean {
     return this.flags.has(flag);
   }

@@ -27,8 +27,11 @@ export interface HandlerSpec {
 
 /** What a handler's test needs to know about the current hook. */
 export interface PredicateEnv {
+  /** The unit's flags. */
   readonly flags: FlagSet;
+  /** The hook being run. */
   readonly hookName: string;
+  /** The dispatch phase being tested for. */
   readonly phase: DispatchPhase;
   /** True if an onlyOnce handler with this id already succeeded. */
   onlyOnceDone(handlerId: string): boolean;
@@ -36,18 +39,22 @@ export interface PredicateEnv {
   filesChanged(handlerId: string, paths: readonly string[]): boolean;
 }
 
+/** A handler's body. It gets the hook runtime; it may be async. Throwing fails the hook. */
 export type HandlerFn<C> = (context: C) => void | Promise<void>;
 
 /** A registered handler: its predicates, compiled, and the function to run. */
 export class Handler<C> {
   /** Every flag named by a predicate: the flags whose change makes this handler re-testable. */
   readonly flags: readonly string[];
+  /** The predicates, as registered. */
   readonly spec: HandlerSpec;
   private readonly hookPatterns: readonly RegExp[];
 
   constructor(
+    /** The unique id: the `id` given, the function name, or one derived from the predicates. */
     readonly id: string,
     spec: HandlerSpec,
+    /** The handler's body. */
     readonly run: HandlerFn<C>,
   ) {
     this.spec = spec;

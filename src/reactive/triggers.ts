@@ -4,10 +4,15 @@ import type { FlagSet } from './flags.js';
 
 /** A trigger definition: exactly one of `whenSet` / `whenCleared`, plus what to do. */
 export interface TriggerSpec {
+  /** Fire when this flag goes from clear to set. */
   readonly whenSet?: string;
+  /** Fire when this flag goes from set to clear. */
   readonly whenCleared?: string;
+  /** Flags to set when the trigger fires. */
   readonly set?: readonly string[];
+  /** Flags to clear when the trigger fires (after `set`). */
   readonly clear?: readonly string[];
+  /** Called when the trigger fires (after `set` and `clear`). */
   readonly callback?: () => void;
 }
 

@@ -21,9 +21,17 @@ import {
 /** The file name used inside the charm dir. */
 export const STATE_FILE_NAME = '.juju-reactive-state.json';
 
+/**
+ * The default {@link StateStore}: the unit state as one JSON file (mode 0600), replaced
+ * atomically on save. `main()` uses `<charmDir>/.juju-reactive-state.json`.
+ * @example
+ * const store = FileStateStore.forCharmDir(process.env.JUJU_CHARM_DIR ?? '.');
+ */
 export class FileStateStore implements StateStore {
+  /** The path of the state file. */
   readonly location: string;
 
+  /** A store kept in the file at `path`. */
   constructor(path: string) {
     this.location = path;
   }
@@ -33,6 +41,7 @@ export class FileStateStore implements StateStore {
     return new FileStateStore(join(charmDir, STATE_FILE_NAME));
   }
 
+  /** Read the file; an empty snapshot if it does not exist. Throws StateStoreError if unreadable or corrupt. */
   load(): StateSnapshot {
     let text: string;
     try {
@@ -56,6 +65,7 @@ export class FileStateStore implements StateStore {
     return parsed as StateSnapshot;
   }
 
+  /** Write a temp file, fsync it, rename it over the state file. Throws StateStoreError. */
   save(snapshot: StateSnapshot): void {
     const tmp = `${this.location}.tmp-${process.pid}`;
     let fd: number | undefined;

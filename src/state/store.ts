@@ -5,11 +5,19 @@ import type { JsonValue } from '../util/json.js';
 
 /** What persists between hooks: the unit's flags and its key/value data. */
 export interface StateSnapshot {
+  /** The snapshot format version. */
   readonly version: 1;
+  /** The set flags, sorted. */
   readonly flags: readonly string[];
+  /** The key/value data (including `dataChanged` hashes and endpoint bookkeeping). */
   readonly data: Readonly<Record<string, JsonValue>>;
 }
 
+/**
+ * Where a unit's state lives between hooks. Loaded once at hook start and saved once, only
+ * at the end of a hook that succeeded. Implement it to keep state somewhere else.
+ * @see FileStateStore (the default), JujuStateStore, MemoryStateStore
+ */
 export interface StateStore {
   /** Where the state lives, for error messages (a path, or "Juju state-get"). */
   readonly location: string;
@@ -21,16 +29,20 @@ export interface StateStore {
 
 /** The store could not be read or written. The message names the location and what to do. */
 export class StateStoreError extends Error {
+  /** Always `StateStoreError`. */
   override readonly name = 'StateStoreError';
   constructor(
+    /** Where the state lives (a path, or a description). */
     readonly location: string,
     message: string,
+    /** The underlying error, if any. */
     override readonly cause?: unknown,
   ) {
     super(message);
   }
 }
 
+/** The state of a unit that has run no hook yet: no flags, no data. */
 export function emptySnapshot(): StateSnapshot {
   return { version: 1, flags: [], data: {} };
 }

@@ -8,9 +8,11 @@ const DATA_CHANGED_PREFIX = 'reactive.data_changed.';
 
 /** The unit's key/value data, with change detection. Flags live in `flags`. */
 export class UnitState {
+  /** The unit's flags (the same object as `rt.flags`). */
   readonly flags: FlagSet;
   private readonly data: Map<string, string>;
 
+  /** The working copy of a committed snapshot. */
   constructor(snapshot: StateSnapshot) {
     this.flags = new FlagSet(snapshot.flags);
     // Values are kept encoded: every get returns a fresh copy a handler may mutate freely.
@@ -35,10 +37,12 @@ export class UnitState {
     this.data.set(key, encoded);
   }
 
+  /** Remove a key (same as `set(key, undefined)`). */
   unset(key: string): void {
     this.data.delete(key);
   }
 
+  /** True when a value is stored under `key`. */
   has(key: string): boolean {
     return this.data.has(key);
   }
