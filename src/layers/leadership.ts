@@ -18,13 +18,21 @@ export const leadership: Layer = {
     const seen = (rt.state.get(SEEN_KEY) as Record<string, string> | undefined) ?? {};
     const now: Record<string, string> = {};
     for (const [k, v] of Object.entries(current.value)) now[k] = hashValue(v);
-    let anyChanged = false;
-    for (const key of [...new Set([...Object.keys(seen), ...Object.keys(now)])].sort()) {
-      const changed = seen[key] !== now[key];
-      anyChanged ||= changed;
-      rt.flags.toggle(`leadership.changed.${key}`, changed);
-      rt.flags.toggle(`leadership.set.${key}`, key in now);
+    const changed = new Set<string>();
+    for (const key of new Set([...Object.keys(seen), ...Object.keys(now)])) {
+      if (seen[key] !== now[key]) changed.add(key);
     }
+    // Walk the flags as well as the keys: a key deleted in an earlier hook is in neither
+    // `seen` nor `now`, but its changed flag must still be cleared.
+    for (const flag of rt.flags.list('leadership.changed.')) {
+      if (!changed.has(flag.slice('leadership.changed.'.length))) rt.flags.clear(flag);
+    }
+    for (const flag of rt.flags.list('leadership.set.')) {
+      if (!(flag.slice('leadership.set.'.length) in now)) rt.flags.clear(flag);
+    }
+    for (const key of [...changed].sort()) rt.flags.set(`leadership.changed.${key}`);
+    for (const key of Object.keys(now).sort()) rt.flags.set(`leadership.set.${key}`);
+    const anyChanged = changed.size > 0;
     rt.flags.toggle('leadership.changed', anyChanged);
     rt.state.set(SEEN_KEY, now);
   },

@@ -114,3 +114,14 @@ describe('leaderSet', () => {
     expect(tools.world.leaderSettings).toEqual({ keep: 'same', add: 'new' });
   });
 });
+
+describe('leadership flags after a deletion', () => {
+  it('clears changed.<key> in the hook after the one that saw the key deleted', async () => {
+    const { h, flags, tools } = setup(false, { a: '1', b: '2' });
+    await h.run({ hookName: 'leader-settings-changed' });
+    delete tools.world.leaderSettings.b;
+    await h.run({ hookName: 'leader-settings-changed' });
+    await h.run({ hookName: 'update-status' });
+    expect(flags()).toEqual(['leadership.set.a']);
+  });
+});
