@@ -7,6 +7,7 @@ import { type CommitReport, HookSession } from '../juju/hook-session.js';
 import type { HookTools } from '../juju/hook-tools.js';
 import type { CharmMetadata } from '../juju/metadata.js';
 import { Redactor } from '../juju/redact.js';
+import { traceHookTools } from '../juju/traced-hook-tools.js';
 import { dispatch, HandlerFailedError, type HandlerRun } from '../reactive/dispatch.js';
 import { RuntimeEvents } from '../reactive/events.js';
 import { attachTriggers } from '../reactive/triggers.js';
@@ -64,7 +65,7 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
   const { charm, context, metadata, tools, store } = options;
   const events = options.events ?? new RuntimeEvents();
   const redactor = options.redactor ?? new Redactor();
-  const juju = new HookSession(tools, {
+  const juju = new HookSession(traceHookTools(tools, events, redactor), {
     unitName: context.unitName,
     applicationName: context.applicationName,
     redactor,

@@ -347,12 +347,13 @@ export class HookSession {
 
   /**
    * Write what the hook staged, in order: relation data (one relation-set per bag, only keys
-   * whose value differs from the committed one), leader settings (one leader-set), secret
-   * operations. Stops at the first failure and returns it; the hook then fails.
+   * whose value differs from the committed one), secret operations, then leader settings
+   * (one leader-set). Stops at the first failure and returns it; the hook then fails.
    *
    * Leader settings are buffered on purpose: Juju applies leader-set the moment it is called,
    * so a hook that failed later would leave them behind. Buffering makes them commit with
-   * the rest of the hook's writes.
+   * the rest of the hook's writes, and writing them last (after the writes Juju itself holds
+   * until the hook ends) leaves only the unit-state save after them.
    */
   commit(): Result<CommitReport, HookToolError> {
     this.assertOpen('commit');
@@ -379,6 +380,10 @@ export class HookSession {
         keys: Object.keys(delta).sort(),
       });
     }
+    for (const op of this.secretOps) {
+      const done = this.applySecretOp(op);
+      if (done.isErr()) return done;
+    }
     let leaderKeys: string[] = [];
     if (this.pendingLeader.size > 0) {
       const before = this.leaderGetCommitted();
@@ -389,10 +394,6 @@ export class HookSession {
         const written = this.tools.leaderSet(delta);
         if (written.isErr()) return written;
       }
-    }
-    for (const op of this.secretOps) {
-      const done = this.applySecretOp(op);
-      if (done.isErr()) return done;
     }
     return Ok({ relationWrites, leaderKeys, secretOps: this.secretOps.length });
   }

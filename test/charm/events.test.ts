@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
+import { hookHarness } from '../helpers/hook.js';
+import { StubHookTools, stubWorld } from '../helpers/stub-tools.js';
 import { eventsNamed, type RecordedEvent, recordEvents, unitWith } from '../reactive/builders.js';
 
 const HANDLER_EVENTS = [
@@ -166,6 +168,40 @@ describe('handler events', () => {
       'handler.started clearX other 0',
       'handler.finished clearX',
       'handler.dequeued needsX 0',
+    ]);
+  });
+});
+
+describe('tool call events', () => {
+  it('report every hook-tool call with its plain arguments, never a data payload or a secret', async () => {
+    const charm = new Charm();
+    charm.handler({ id: 'use-tools' }, (rt) => {
+      const secret = rt.juju.secretGet('secret:s1').unwrap();
+      rt.juju.relationSet('cluster:0', { password: secret.password ?? '' }).unwrap();
+      rt.juju.relationGet('cluster:9', 'mysql/1');
+      rt.log.info(`using ${secret.password}`);
+    });
+    const tools = new StubHookTools(
+      stubWorld({
+        secrets: { 'secret:s1': { password: 'pw-do-not-show' } },
+        relations: { 'cluster:0': { endpoint: 'cluster', app: 'mysql', units: {} } },
+      }),
+    );
+    const h = hookHarness(charm, { tools });
+    const calls: unknown[] = [];
+    h.events.on('tool.call', (e) => calls.push(e));
+    await h.run({ hookName: 'update-status' });
+    expect(calls).toEqual([
+      { tool: 'secret-get', args: ['secret:s1'], ok: true },
+      {
+        tool: 'relation-get',
+        args: ['cluster:9', 'mysql/1'],
+        ok: false,
+        errorKind: 'relation-not-found',
+      },
+      { tool: 'juju-log', args: ['using ***', 'INFO'], ok: true },
+      { tool: 'relation-get', args: ['cluster:0', 'mysql/0'], ok: true },
+      { tool: 'relation-set', args: ['cluster:0'], ok: true },
     ]);
   });
 });

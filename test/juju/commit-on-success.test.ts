@@ -1,4 +1,4 @@
-// Commit on success: relation data, then leader settings, then secret operations, then the
+// Commit on success: relation data, then secret operations, then leader settings, then the
 // unit state; a failing hook writes none of them. Reads are cached for the hook.
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
@@ -49,7 +49,7 @@ function writingCharm(fail: boolean): Charm {
 }
 
 describe('commit on success', () => {
-  it('flushes relation data, then leader settings, then secrets, then unit state', async () => {
+  it('flushes relation data, then secrets, then leader settings (which Juju applies at once), then unit state', async () => {
     const tools = world();
     const store = new OrderedStore(tools);
     const r = await runHook({
@@ -67,9 +67,9 @@ describe('commit on success', () => {
       );
     expect(writes).toEqual([
       'relation-set',
-      'leader-set',
       'secret-set',
       'secret-grant',
+      'leader-set',
       'state-save',
     ]);
     expect(store.load().flags).toContain('wrote');

@@ -1,0 +1,47 @@
+// juju-reactive/testing: a multi-unit Juju model that runs real charm code hook by hook, with
+// Juju's ordering and commit-on-success rules, in process or as real hook processes.
+//
+// Charm-dir convention (used by `model.deploy(app, { charmDir })` and `juju-reactive simulate`):
+//   <dir>/metadata.yaml     (or charmcraft.yaml): name and endpoints
+//   <dir>/config.yaml       optional: config options and defaults
+//   <dir>/src/charm.ts      exports `charm` (a Charm) or `createCharm()`; importing it has no
+//                           side effects (it must not call main() itself)
+//   <dir>/dispatch          shell script Juju runs for every hook; by convention it runs the
+//                           bundle: `exec node "$JUJU_CHARM_DIR/dist/charm.mjs"`
+// In process mode the model bundles src/charm.ts plus a generated `main(charm)` entry with
+// esbuild (`juju-reactive` resolves to this library) into each unit's own charm dir as
+// dist/charm.mjs, and runs the charm's dispatch (or a generated one) with fake hook tools on
+// PATH that talk to the model over a unix socket. Each unit keeps its state in its own dir.
+
+export { bundleCharm, charmEntry, importCharm } from './charm-dir.js';
+export {
+  type DeployOptions,
+  type FailureMatch,
+  type HookOrder,
+  Model,
+  type ModelOptions,
+  type SecretInfo,
+  type SecretSeed,
+  type SettleOptions,
+  type SettleReport,
+} from './model.js';
+export { mulberry32, type Random } from './random.js';
+export {
+  type FlagEvent,
+  type HookEndEvent,
+  type HookEvent,
+  hookLabel,
+  type LeaderSettingsEvent,
+  type LogEvent,
+  type ModelEvent,
+  type PublishedEvent,
+  type RenderOptions,
+  renderTimelines,
+  type StatusEvent,
+  type TimelineEntry,
+  type ToolEvent,
+  type TraceEvent,
+  type TraceLevel,
+} from './trace.js';
+export { UnitHookTools } from './unit-hook-tools.js';
+export { UnitView } from './unit-view.js';

@@ -1,0 +1,1272 @@
+// Model: a simulated Juju model of many units running real charm code, hook by hook, with
+// Juju's ordering and commit rules. Each unit has its own state store, hook queue and view of
+// its relations; whatever a hook writes becomes visible to others only if the hook succeeded.
+// The model never uses Math.random or wall-clock time in what it records.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Charm } from '../charm/charm.js';
+import { runHook } from '../charm/run-hook.js';
+import type { HookContext } from '../juju/hook-context.js';
+import type { RelationData } from '../juju/hook-tools.js';
+import {
+  type CharmMetadata,
+  type ConfigOption,
+  configDefaults,
+  readConfigOptions,
+  readMetadata,
+} from '../juju/metadata.js';
+import { compareUnitNames } from '../juju/ordering.js';
+import { Redactor } from '../juju/redact.js';
+import { RuntimeEvents } from '../reactive/events.js';
+import { compileHookPattern } from '../reactive/hook-pattern.js';
+import { FileStateStore, STATE_FILE_NAME } from '../state/file-store.js';
+import { MemoryStateStore } from '../state/memory-store.js';
+import { importCharm } from './charm-dir.js';
+import type { ProcessHost } from './process/host.js';
+import { mulberry32, type Random, randomIndex } from './random.js';
+import {
+  renderTimelines,
+  type RenderOptions,
+  type TimelineEntry,
+  type TraceEvent,
+  type TraceLevel,
+  TraceRecorder,
+} from './trace.js';
+import { applyValues, HookTransaction } from './transaction.js';
+import { type ToolTraceSink, UnitHookTools } from './unit-hook-tools.js';
+import { resolveRelation, UnitView } from './unit-view.js';
+import {
+  AppRecord,
+  type Fault,
+  type QueuedHook,
+  type RelationRecord,
+  UnitRecord,
+  UnitStore,
+  World,
+} from './world.js';
+
+/** How the model picks the next unit to run a hook. */
+export type HookOrder = 'round-robin' | 'random';
+
+export interface ModelOptions {
+  /** Model name (JUJU_MODEL_NAME). Default `test`. */
+  readonly name?: string;
+  /** Seed for the `random` order. Same seed, same interleaving, same trace. */
+  readonly seed?: number;
+  /** Default: `random` when a seed is given, `round-robin` otherwise. */
+  readonly order?: HookOrder;
+  /** How many times a failed hook is retried before the unit is left in error. Default 3. */
+  readonly maxRetries?: number;
+  /** JUJU_VERSION the hooks see. Default `3.6.0`. */
+  readonly jujuVersion?: string;
+  /** `full` (default) records tool calls, logs and statuses; `hooks` only hooks and commits. */
+  readonly trace?: TraceLevel;
+  /** Process mode only: which fake hook-tool client to install. Default `auto` (C if `cc` works). */
+  readonly toolClient?: 'auto' | 'c' | 'node';
+  /** Process mode only: how long one hook process may run. Default 120 s. */
+  readonly hookTimeoutMs?: number;
+}
+
+export interface DeployOptions {
+  /** The charm definition (or a factory) to run in process. */
+  readonly charm?: Charm | (() => Charm);
+  /** A charm dir (see the module comment of `juju-reactive/testing` for the layout). */
+  readonly charmDir?: string;
+  /** Required with `charm` unless the charm carries metadata; read from `charmDir` otherwise. */
+  readonly metadata?: CharmMetadata;
+  /** Config options (types, defaults); read from `charmDir` when omitted. */
+  readonly configOptions?: Readonly<Record<string, ConfigOption>>;
+  /** Number of units. Default 1. */
+  readonly units?: number;
+  /** Config values on top of the defaults. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Run each hook as a process: the charm dir's real `dispatch`, fake hook tools on PATH. */
+  readonly processes?: boolean;
+}
+
+/** Which hook to fail, and how. */
+export interface FailureMatch {
+  /** Hook-name pattern (`{a,b}` alternatives and `*`); any hook when omitted. */
+  readonly hook?: string;
+  /** Fail when this handler starts (in-process units only); the hook fails as if it threw. */
+  readonly handler?: string;
+  /** The error message. Default: `injected failure (model.failNextHook)`. */
+  readonly message?: string;
+  /** How many matching hooks to fail. Default 1. */
+  readonly times?: number;
+}
+
+export interface SettleOptions {
+  /** Stop after this many hooks even if some are pending. Default 100,000. */
+  readonly maxHooks?: number;
+  /** Called after every hook (progress reporting). */
+  readonly onHook?: (entry: TimelineEntry) => void;
+}
+
+export interface SettleReport {
+  /** True when no hook is pending and no unit is in error. */
+  readonly settled: boolean;
+  readonly hooksRun: number;
+  readonly hooksFailed: number;
+  /** Units with hooks still pending (not in error). */
+  readonly busyUnits: readonly string[];
+  /** Units whose head hook failed and has not succeeded yet. */
+  readonly errorUnits: readonly string[];
+}
+
+export interface SecretSeed {
+  /** An application name (application-owned) or a unit name (unit-owned). */
+  readonly owner: string;
+  readonly content: Readonly<Record<string, string>>;
+  readonly label?: string;
+  readonly description?: string;
+  /** Applications (or units) on the other side of these relations may read it: relation ids. */
+  readonly grantedOn?: readonly string[];
+}
+
+/** A secret as `model.secrets()` lists it: never its content. */
+export interface SecretInfo {
+  readonly id: string;
+  /** The owning application, or unit for unit-owned secrets. */
+  readonly owner: string;
+  readonly label?: string;
+  readonly revision: number;
+}
+
+const APP_NAME_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
+const DEFAULT_FAULT = 'injected failure (model.failNextHook)';
+
+class ForwardingRedactor extends Redactor {
+  constructor(private readonly sink: Redactor) {
+    super();
+  }
+  override add(value: string | undefined | null): void {
+    super.add(value);
+    this.sink.add(value);
+  }
+}
+
+type HookSpec = Omit<QueuedHook, 'failures'>;
+
+interface HookOutcome {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly handlers?: readonly string[];
+}
+
+/**
+ * A simulated Juju model.
+ *
+ * @example
+ * const model = new Model({ seed: 7 });
+ * await model.deploy('echo', { charmDir: 'charms/peer-echo', units: 3 });
+ * const report = await model.settle();
+ * expect(report.settled).toBe(true);
+ * expect(model.unit('echo/2').flags).toContain('echo.member');
+ */
+export class Model {
+  readonly name: string;
+  readonly order: HookOrder;
+  readonly seed: number | undefined;
+  private readonly world = new World();
+  private readonly random: Random | undefined;
+  private readonly maxRetries: number;
+  private readonly jujuVersion: string;
+  private readonly redactor = new Redactor();
+  private readonly recorder: TraceRecorder;
+  private readonly unitOrder: UnitRecord[] = [];
+  private lastPicked = -1;
+  private busy = false;
+  private host: ProcessHost | undefined;
+  private readonly toolClient: 'auto' | 'c' | 'node';
+  private readonly hookTimeoutMs: number;
+  private readonly placeholderDir: string;
+
+  constructor(options: ModelOptions = {}) {
+    this.name = options.name ?? 'test';
+    this.seed = options.seed;
+    this.order = options.order ?? (options.seed === undefined ? 'round-robin' : 'random');
+    this.random = this.order === 'random' ? mulberry32(options.seed ?? 0) : undefined;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.jujuVersion = options.jujuVersion ?? '3.6.0';
+    this.recorder = new TraceRecorder(this.redactor, options.trace ?? 'full');
+    this.toolClient = options.toolClient ?? 'auto';
+    this.hookTimeoutMs = options.hookTimeoutMs ?? 120_000;
+    this.placeholderDir = join(tmpdir(), 'juju-reactive-model', this.name);
+  }
+
+  // ---------------------------------------------------------------- changing the model
+
+  /**
+   * Deploy an application with `units` units. Hooks are queued, not run: call settle().
+   * Returns the new unit names.
+   */
+  async deploy(name: string, options: DeployOptions): Promise<string[]> {
+    this.assertIdle('deploy');
+    if (!APP_NAME_RE.test(name)) {
+      throw new Error(
+        `cannot deploy "${name}": application names are lowercase letters, digits and hyphens, starting with a letter`,
+      );
+    }
+    if (this.world.apps.has(name)) throw new Error(`application "${name}" is already deployed`);
+    const processes = options.processes === true;
+    const charmDir = options.charmDir === undefined ? undefined : resolve(options.charmDir);
+    if (processes && charmDir === undefined) {
+      throw new Error(`deploying ${name} as processes needs a charmDir (with src/charm.ts)`);
+    }
+    let charm: Charm | undefined;
+    if (!processes) {
+      const given = options.charm;
+      if (given !== undefined) charm = typeof given === 'function' ? given() : given;
+      else if (charmDir !== undefined) charm = await importCharm(charmDir);
+      else throw new Error(`deploying ${name} needs a charm or a charmDir`);
+    }
+    const metadata =
+      options.metadata ??
+      charm?.options.metadata ??
+      (charmDir !== undefined ? readMetadata(charmDir) : undefined);
+    if (metadata === undefined) {
+      throw new Error(
+        `deploying ${name}: pass metadata (or a charmDir holding metadata.yaml), or build the charm with new Charm({ metadata })`,
+      );
+    }
+    const configOptions =
+      options.configOptions ?? (charmDir !== undefined ? readConfigOptions(charmDir) : {});
+    const config = { ...configDefaults(configOptions), ...(options.config ?? {}) };
+    checkConfig(name, configOptions, options.config ?? {});
+    if (processes && charmDir !== undefined) {
+      const host = await this.processHost();
+      await host.prepareApp(name, charmDir);
+    }
+    const app = new AppRecord(
+      name,
+      this.world.apps.size,
+      charm,
+      metadata,
+      configOptions,
+      config,
+      processes ? 'process' : 'in-process',
+      charmDir,
+    );
+    this.world.apps.set(name, app);
+    for (const endpoint of metadata.endpoints) {
+      if (endpoint.role === 'peers') this.world.addRelation([{ app: name, endpoint: endpoint.name }]);
+    }
+    const count = options.units ?? 1;
+    this.recorder.model(
+      'deploy',
+      `${name} (${metadata.name}) with ${count} unit${count === 1 ? '' : 's'}${processes ? ' as processes' : ''}`,
+    );
+    const units: string[] = [];
+    for (let i = 0; i < count; i++) units.push(this.addUnitTo(app));
+    return units;
+  }
+
+  /** Add a unit: it runs install … start, then joins its peers (and they it). */
+  addUnit(app: string): string {
+    this.assertIdle('addUnit');
+    const name = this.addUnitTo(this.world.app(app));
+    this.recorder.model('add-unit', name, name);
+    return name;
+  }
+
+  private addUnitTo(app: AppRecord): string {
+    const number = app.nextUnit++;
+    const name = `${app.name}/${number}`;
+    let charmDir: string;
+    let store: UnitStore;
+    if (app.mode === 'process') {
+      charmDir = this.requireHost().createUnitDir(app.name, name);
+      store = new UnitStore(FileStateStore.forCharmDir(charmDir));
+    } else {
+      charmDir = app.charmDir ?? join(this.placeholderDir, app.name);
+      store = new UnitStore(new MemoryStateStore(undefined, `memory:${name}`));
+    }
+    const unit = new UnitRecord(name, number, app, store, charmDir, defaultAddress(app.index, number));
+    app.units.push(unit);
+    this.world.units.set(name, unit);
+    this.unitOrder.push(unit);
+
+    const relations = this.world.relationsOf(app.name);
+    this.enqueue(unit, { hook: 'install' });
+    for (const relation of relations) {
+      unit.relations.set(relation.idFor(app.name), { created: false, members: new Set() });
+      this.enqueue(unit, this.relationHook(unit, relation, 'created'));
+    }
+    if (app.leader === undefined) {
+      app.leader = name;
+      this.enqueue(unit, { hook: 'leader-elected' });
+    } else {
+      this.enqueue(unit, { hook: 'leader-settings-changed' });
+    }
+    this.enqueue(unit, { hook: 'config-changed' });
+    this.enqueue(unit, { hook: 'start' });
+    for (const relation of relations) {
+      const remoteApp = relation.remoteAppOf(app.name);
+      if (remoteApp === undefined) continue;
+      for (const other of this.world.unitsInScope(relation, remoteApp)) {
+        if (other === unit) continue;
+        this.enqueueJoin(unit, relation, other);
+        this.enqueueJoin(other, relation, unit);
+      }
+    }
+    return name;
+  }
+
+  /**
+   * Remove a unit: every unit that joined it runs `-relation-departed` for it; the unit runs
+   * `-relation-departed` for each unit it joined (and `-broken` for non-peer relations), then
+   * `stop` and `remove`. A leader that leaves is replaced by the lowest-numbered unit left,
+   * which gets `leader-elected`.
+   */
+  removeUnit(name: string): void {
+    this.assertIdle('removeUnit');
+    const unit = this.world.unit(name);
+    if (unit.life !== 'alive') throw new Error(`${name} is already ${unit.life}`);
+    unit.life = 'dying';
+    const app = unit.app;
+    const wasLeader = app.leader === name;
+    if (wasLeader) app.leader = undefined;
+    for (const [id, view] of unit.relations) {
+      const relation = this.world.relation(id);
+      if (relation === undefined) continue;
+      const remoteApp = relation.remoteAppOf(app.name);
+      if (remoteApp !== undefined) {
+        for (const other of this.world.unitsInScope(relation, remoteApp)) {
+          if (other === unit) continue;
+          this.dropPending(other, relation.idFor(other.app.name), name);
+          if (other.relations.get(relation.idFor(other.app.name))?.members.has(name)) {
+            this.enqueue(other, this.relationHook(other, relation, 'departed', name, name));
+          }
+        }
+      }
+      this.dropPending(unit, id, undefined);
+      for (const member of [...view.members].sort(compareUnitNames)) {
+        this.enqueue(unit, this.relationHook(unit, relation, 'departed', member, name));
+      }
+      if (!relation.peer) this.enqueue(unit, this.relationHook(unit, relation, 'broken'));
+    }
+    this.enqueue(unit, { hook: 'stop' });
+    this.enqueue(unit, { hook: 'remove' });
+    this.recorder.model('remove-unit', name, name);
+    if (wasLeader) {
+      const next = app.aliveUnits[0];
+      if (next !== undefined) {
+        app.leader = next.name;
+        this.enqueue(next, { hook: 'leader-elected' }, true);
+        this.recorder.model('leader', `${next.name} elected after ${name} left`, next.name);
+      }
+    }
+  }
+
+  /** Make `unit` the leader: it gets `leader-elected`, the old leader `leader-settings-changed`. */
+  setLeader(name: string): void {
+    this.assertIdle('setLeader');
+    const unit = this.alive(name);
+    const app = unit.app;
+    const old = app.leader;
+    if (old === name) return;
+    app.leader = name;
+    this.recorder.model('leader', `${name} elected${old ? ` (was ${old})` : ''}`, name);
+    this.enqueue(unit, { hook: 'leader-elected' }, true);
+    const previous = old === undefined ? undefined : this.world.units.get(old);
+    if (previous?.life === 'alive') this.enqueue(previous, { hook: 'leader-settings-changed' }, true);
+  }
+
+  /**
+   * Change config (`null` resets an option to its default). Every unit gets `config-changed`
+   * if any value really changed.
+   */
+  setConfig(appName: string, values: Readonly<Record<string, unknown>>): void {
+    this.assertIdle('setConfig');
+    const app = this.world.app(appName);
+    checkConfig(appName, app.configOptions, values);
+    const defaults = configDefaults(app.configOptions);
+    const next = { ...app.config };
+    for (const [key, value] of Object.entries(values)) {
+      if (value === null || value === undefined) {
+        if (key in defaults) next[key] = defaults[key];
+        else delete next[key];
+      } else {
+        next[key] = value;
+      }
+    }
+    if (JSON.stringify(sortedEntries(next)) === JSON.stringify(sortedEntries(app.config))) return;
+    app.config = next;
+    this.recorder.model('config', `${appName}: ${Object.keys(values).sort().join(', ')}`);
+    for (const unit of app.aliveUnits) this.enqueue(unit, { hook: 'config-changed' }, true);
+  }
+
+  /** Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`. */
+  setBinding(unitName: string, endpoint: string, address: string): void {
+    this.assertIdle('setBinding');
+    const unit = this.alive(unitName);
+    if (endpoint !== 'juju-info' && unit.app.endpoint(endpoint) === undefined) {
+      throw new Error(`${unit.app.name} has no endpoint "${endpoint}" to bind`);
+    }
+    if (unit.bindings.get(endpoint) === address) return;
+    unit.bindings.set(endpoint, address);
+    this.recorder.model('binding', `${unitName} ${endpoint}=${address}`, unitName);
+    this.enqueue(unit, { hook: 'config-changed' }, true);
+  }
+
+  /**
+   * Relate two applications' endpoints (`app:endpoint`, or `app` when one endpoint fits).
+   * Every unit on both sides gets `-relation-created`, then a joined+changed pair per remote unit.
+   * Returns the relation id as the first application sees it.
+   */
+  relate(a: string, b: string): string {
+    this.assertIdle('relate');
+    const [left, right] = pickEndpoints(this.world, a, b);
+    const relation = this.world.addRelation([left, right]);
+    this.recorder.model('relate', `${left.app}:${left.endpoint} ${right.app}:${right.endpoint}`);
+    const leftUnits = this.world.app(left.app).aliveUnits;
+    const rightUnits = this.world.app(right.app).aliveUnits;
+    for (const unit of [...leftUnits, ...rightUnits]) {
+      unit.relations.set(relation.idFor(unit.app.name), { created: false, members: new Set() });
+      this.enqueue(unit, this.relationHook(unit, relation, 'created'));
+    }
+    for (const unit of leftUnits) for (const other of rightUnits) this.enqueueJoin(unit, relation, other);
+    for (const unit of rightUnits) for (const other of leftUnits) this.enqueueJoin(unit, relation, other);
+    return relation.idFor(left.app);
+  }
+
+  /** Remove a non-peer relation: `-departed` for every joined unit, then `-broken` on each unit. */
+  removeRelation(relationId: string): void {
+    this.assertIdle('removeRelation');
+    const relation = this.world.relation(relationId);
+    if (relation === undefined || relation.removed) throw new Error(`no relation ${relationId}`);
+    if (relation.peer) throw new Error(`${relationId} is a peer relation; Juju never removes those`);
+    relation.removed = true;
+    this.recorder.model('remove-relation', relationId);
+    for (const side of relation.sides) {
+      for (const unit of this.world.unitsInScope(relation, side.app)) {
+        const id = relation.idFor(unit.app.name);
+        this.dropPending(unit, id, undefined);
+        const view = unit.relations.get(id);
+        for (const member of [...(view?.members ?? [])].sort(compareUnitNames)) {
+          this.enqueue(unit, this.relationHook(unit, relation, 'departed', member, member));
+        }
+        this.enqueue(unit, this.relationHook(unit, relation, 'broken'));
+      }
+    }
+  }
+
+  /**
+   * Arm a failure on a unit's next matching hook: the hook fails, commits nothing, the unit is
+   * in error and the hook is retried (up to `maxRetries`).
+   * @example model.failNextHook('app/1', { hook: 'cluster-relation-changed', handler: 'listMembers' });
+   */
+  failNextHook(unitName: string, match: FailureMatch = {}): void {
+    const unit = this.world.unit(unitName);
+    if (match.handler !== undefined && unit.app.mode === 'process') {
+      throw new Error(
+        `failNextHook on ${unitName}: handler failures need an in-process unit; ` +
+          'a unit run as processes can only fail whole hooks (omit handler)',
+      );
+    }
+    const fault: Fault = {
+      message: match.message ?? DEFAULT_FAULT,
+      remaining: match.times ?? 1,
+      ...(match.hook === undefined
+        ? {}
+        : { hook: compileHookPattern(match.hook), hookPattern: match.hook }),
+      ...(match.handler === undefined ? {} : { handler: match.handler }),
+    };
+    unit.faults.push(fault);
+    const what = [match.hook && `hook ${match.hook}`, match.handler && `handler ${match.handler}`]
+      .filter(Boolean)
+      .join(', ');
+    this.recorder.model('fail-next-hook', `${unitName}${what ? ` ${what}` : ''}`, unitName);
+  }
+
+  /**
+   * Like `juju resolve`: retry the failing hook (with a fresh retry budget), or with
+   * `retry: false` mark it resolved without running it.
+   */
+  resolve(unitName: string, options: { readonly retry?: boolean } = {}): void {
+    this.assertIdle('resolve');
+    const unit = this.world.unit(unitName);
+    const head = unit.queue[0];
+    if (unit.error === undefined || head === undefined) throw new Error(`${unitName} is not in error`);
+    if (options.retry === false) {
+      unit.queue.shift();
+      unit.error = undefined;
+    } else {
+      head.failures = 0;
+    }
+    this.recorder.model('resolve', `${unitName}${options.retry === false ? ' --no-retry' : ''}`, unitName);
+  }
+
+  /** Store a secret as if its owner had created it. Returns its id (`secret:…`). */
+  seedSecret(seed: SecretSeed): string {
+    const ownerUnit = seed.owner.includes('/') ? this.world.unit(seed.owner) : undefined;
+    const ownerApp = ownerUnit?.app.name ?? this.world.app(seed.owner).name;
+    for (const value of Object.values(seed.content)) this.redactor.add(value);
+    const id = this.world.allocateSecretId();
+    const grants = new Map<string, Set<string>>();
+    for (const relationId of seed.grantedOn ?? []) grants.set(relationId, new Set(['*']));
+    this.world.secrets.set(id, {
+      id,
+      ownerApp,
+      ...(ownerUnit ? { ownerUnit: ownerUnit.name } : {}),
+      ...(seed.label === undefined ? {} : { label: seed.label }),
+      ...(seed.description === undefined ? {} : { description: seed.description }),
+      revision: 1,
+      content: { ...seed.content },
+      grants,
+    });
+    this.recorder.model('seed-secret', `${id} owned by ${seed.owner}`);
+    return id;
+  }
+
+  /**
+   * Commit relation data as if `unitOrApp` had written it (an application name writes the
+   * application bag): other units get `-relation-changed`. '' or null deletes a key. For
+   * hostile-input tests: the values are not checked.
+   */
+  setRelationData(
+    unitOrApp: string,
+    endpointOrRelationId: string,
+    bag: Readonly<Record<string, string | null>>,
+  ): void {
+    this.assertIdle('setRelationData');
+    const isApp = !unitOrApp.includes('/');
+    const unit = isApp ? undefined : this.world.unit(unitOrApp);
+    const appName = unit?.app.name ?? this.world.app(unitOrApp).name;
+    const { relation } = resolveRelation(this.world, appName, endpointOrRelationId);
+    const values = new Map<string, string | null>();
+    for (const [k, v] of Object.entries(bag)) values.set(k, v === '' ? null : v);
+    const app = this.world.app(appName);
+    const leader = app.leader === undefined ? undefined : this.world.units.get(app.leader);
+    const writer = unit ?? leader ?? app.aliveUnits[0];
+    if (writer === undefined) throw new Error(`${appName} has no unit to write for`);
+    this.applyBag(writer, relation, isApp, values, undefined);
+  }
+
+  // ---------------------------------------------------------------- running hooks
+
+  /** Run hooks until none is pending (or `maxHooks` ran). Units left in error are reported. */
+  async settle(options: SettleOptions = {}): Promise<SettleReport> {
+    const maxHooks = options.maxHooks ?? 100_000;
+    let hooksRun = 0;
+    let hooksFailed = 0;
+    while (hooksRun < maxHooks) {
+      const entry = await this.step();
+      if (entry === undefined) break;
+      hooksRun++;
+      if (!entry.ok) hooksFailed++;
+      options.onHook?.(entry);
+    }
+    const errorUnits: string[] = [];
+    const busyUnits: string[] = [];
+    for (const unit of this.unitOrder) {
+      if (unit.life === 'removed') continue;
+      if (unit.error !== undefined) errorUnits.push(unit.name);
+      else if (unit.queue.length > 0) busyUnits.push(unit.name);
+    }
+    return {
+      settled: errorUnits.length === 0 && busyUnits.length === 0,
+      hooksRun,
+      hooksFailed,
+      busyUnits,
+      errorUnits,
+    };
+  }
+
+  /**
+   * Run one hook: of `unitName` if given, else of the unit the order picks. Returns its
+   * timeline entry, or undefined when nothing is runnable.
+   */
+  async step(unitName?: string): Promise<TimelineEntry | undefined> {
+    this.assertIdle('step');
+    const unit = unitName === undefined ? this.pick() : this.world.unit(unitName);
+    if (unit === undefined || !this.runnable(unit)) return undefined;
+    this.busy = true;
+    try {
+      return await this.runHead(unit);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private runnable(unit: UnitRecord): boolean {
+    const head = unit.queue[0];
+    return unit.life !== 'removed' && head !== undefined && head.failures <= this.maxRetries;
+  }
+
+  private pick(): UnitRecord | undefined {
+    const order = this.unitOrder;
+    if (this.random !== undefined) {
+      const candidates = order.filter((u) => this.runnable(u));
+      if (candidates.length === 0) return undefined;
+      return candidates[randomIndex(this.random, candidates.length)];
+    }
+    const n = order.length;
+    for (let k = 1; k <= n; k++) {
+      const i = (this.lastPicked + k) % n;
+      const unit = order[i];
+      if (unit !== undefined && this.runnable(unit)) {
+        this.lastPicked = i;
+        return unit;
+      }
+    }
+    return undefined;
+  }
+
+  private async runHead(unit: UnitRecord): Promise<TimelineEntry> {
+    const item = unit.queue[0] as QueuedHook;
+    const draft = this.recorder.beginHook({
+      unit: unit.name,
+      hook: item.hook,
+      attempt: item.failures + 1,
+      ...optional('relationId', item.relationId),
+      ...optional('remoteUnit', item.remoteUnit),
+      ...optional('remoteApp', item.remoteApp),
+      ...optional('departingUnit', item.departingUnit),
+    });
+    const sink: ToolTraceSink = {
+      trace: this.recorder,
+      hookSeq: draft.seq,
+      count: () => {
+        draft.toolCalls++;
+      },
+    };
+    const tx = new HookTransaction();
+    const tools = new UnitHookTools({
+      world: this.world,
+      unit,
+      hook: item,
+      transaction: tx,
+      redactor: this.redactor,
+      sink,
+    });
+    const fault = this.takeHookFault(unit, item);
+    const flagsBefore = unit.store.flags;
+    let outcome: HookOutcome;
+    try {
+      outcome =
+        unit.app.mode === 'process'
+          ? await this.runAsProcess(unit, item, tools, fault)
+          : await this.runInProcess(unit, item, tools, fault);
+    } catch (error) {
+      // runHook never throws; this is the simulator itself failing (e.g. a process could not start).
+      outcome = { ok: false, error: `simulator: ${(error as Error).message}` };
+    }
+    if (outcome.ok) {
+      if (unit.app.mode === 'process') unit.store.refresh();
+      unit.queue.shift();
+      unit.error = undefined;
+    } else {
+      item.failures++;
+      unit.error = {
+        hook: item.hook,
+        message: this.redactor.redact(firstLine(outcome.error ?? 'hook failed')),
+        attempts: item.failures,
+      };
+    }
+    draft.ok = outcome.ok;
+    if (outcome.error !== undefined) draft.error = this.redactor.redact(firstLine(outcome.error));
+    if (outcome.handlers !== undefined) draft.handlers = outcome.handlers;
+    this.recorder.push({
+      kind: 'hook-end',
+      unit: unit.name,
+      hook: item.hook,
+      hookSeq: draft.seq,
+      ok: outcome.ok,
+      ...optional('error', draft.error),
+      ...optional('handlers', outcome.handlers),
+    });
+    if (outcome.ok) {
+      this.recordFlags(unit, item, draft, flagsBefore, unit.store.flags);
+      this.commit(unit, item, tx, draft);
+    }
+    return { ...draft };
+  }
+
+  private takeHookFault(unit: UnitRecord, item: QueuedHook): Fault | undefined {
+    const fault = unit.faults.find(
+      (f) => f.handler === undefined && (f.hook === undefined || f.hook.test(item.hook)),
+    );
+    if (fault === undefined) return undefined;
+    fault.remaining--;
+    if (fault.remaining <= 0) unit.faults.splice(unit.faults.indexOf(fault), 1);
+    return fault;
+  }
+
+  private async runInProcess(
+    unit: UnitRecord,
+    item: QueuedHook,
+    tools: UnitHookTools,
+    fault: Fault | undefined,
+  ): Promise<HookOutcome> {
+    const charm = unit.app.charm as Charm;
+    const events = new RuntimeEvents();
+    const handlerFaults = unit.faults.filter(
+      (f) => f.handler !== undefined && (f.hook === undefined || f.hook.test(item.hook)),
+    );
+    if (handlerFaults.length > 0) {
+      events.on('handler.started', ({ handler }) => {
+        const armed = handlerFaults.find((f) => f.handler === handler && f.remaining > 0);
+        if (armed === undefined) return;
+        armed.remaining--;
+        if (armed.remaining <= 0) unit.faults.splice(unit.faults.indexOf(armed), 1);
+        throw new Error(`${armed.message} in handler ${handler}`);
+      });
+    }
+    if (fault !== undefined) unit.store.failNextSave = fault.message;
+    try {
+      const result = await runHook({
+        charm,
+        context: this.context(unit, item),
+        metadata: unit.app.metadata,
+        tools,
+        store: unit.store,
+        events,
+        redactor: new ForwardingRedactor(this.redactor),
+      });
+      return {
+        ok: result.ok,
+        ...optional('error', result.error),
+        handlers: result.runs.map((r) => r.handler),
+      };
+    } finally {
+      unit.store.failNextSave = undefined;
+    }
+  }
+
+  private async runAsProcess(
+    unit: UnitRecord,
+    item: QueuedHook,
+    tools: UnitHookTools,
+    fault: Fault | undefined,
+  ): Promise<HookOutcome> {
+    const host = this.requireHost();
+    const stateFile = join(unit.charmDir, STATE_FILE_NAME);
+    const before = fault === undefined ? undefined : readIfExists(stateFile);
+    const result = await host.runHook({
+      unit: unit.name,
+      hook: item,
+      tools,
+      charmDir: unit.charmDir,
+      env: this.hookEnv(unit, item),
+      timeoutMs: this.hookTimeoutMs,
+    });
+    if (fault !== undefined) {
+      // The hook ran, but fails: put the unit state back as it was, as a failed hook leaves it.
+      if (before === undefined) rmSync(stateFile, { force: true });
+      else writeFileSync(stateFile, before);
+      return { ok: false, error: fault.message };
+    }
+    if (result.exitCode === 0) return { ok: true };
+    const why = result.errorLog ?? result.stderrTail ?? '';
+    return {
+      ok: false,
+      error: `dispatch exited with ${result.exitCode}${why ? `: ${why}` : ''}`,
+    };
+  }
+
+  private context(unit: UnitRecord, item: QueuedHook): HookContext {
+    return {
+      unitName: unit.name,
+      applicationName: unit.app.name,
+      unitNumber: unit.number,
+      hookName: item.hook,
+      charmDir: unit.charmDir,
+      modelName: this.name,
+      jujuVersion: this.jujuVersion,
+      ...(item.relationId !== undefined && item.endpoint !== undefined
+        ? { relation: { name: item.endpoint, id: item.relationId } }
+        : {}),
+      ...optional('remoteUnit', item.remoteUnit),
+      ...optional('remoteApp', item.remoteApp),
+      ...optional('departingUnit', item.departingUnit),
+    };
+  }
+
+  private hookEnv(unit: UnitRecord, item: QueuedHook): Record<string, string> {
+    const env: Record<string, string> = {
+      JUJU_UNIT_NAME: unit.name,
+      JUJU_HOOK_NAME: item.hook,
+      JUJU_DISPATCH_PATH: `hooks/${item.hook}`,
+      JUJU_CHARM_DIR: unit.charmDir,
+      CHARM_DIR: unit.charmDir,
+      JUJU_MODEL_NAME: this.name,
+      JUJU_VERSION: this.jujuVersion,
+    };
+    if (item.relationId !== undefined && item.endpoint !== undefined) {
+      env['JUJU_RELATION'] = item.endpoint;
+      env['JUJU_RELATION_ID'] = item.relationId;
+    }
+    if (item.remoteUnit !== undefined) env['JUJU_REMOTE_UNIT'] = item.remoteUnit;
+    if (item.remoteApp !== undefined) env['JUJU_REMOTE_APP'] = item.remoteApp;
+    if (item.departingUnit !== undefined) env['JUJU_DEPARTING_UNIT'] = item.departingUnit;
+    return env;
+  }
+
+  // ---------------------------------------------------------------- commit and consequences
+
+  private recordFlags(
+    unit: UnitRecord,
+    item: QueuedHook,
+    draft: { seq: number; flagsSet: readonly string[]; flagsCleared: readonly string[] },
+    before: readonly string[],
+    after: readonly string[],
+  ): void {
+    if (before === after) return;
+    const was = new Set(before);
+    const now = new Set(after);
+    const set = after.filter((f) => !was.has(f));
+    const cleared = before.filter((f) => !now.has(f));
+    draft.flagsSet = set;
+    draft.flagsCleared = cleared;
+    for (const flag of set) {
+      this.recorder.push({ kind: 'flag', unit: unit.name, hook: item.hook, hookSeq: draft.seq, flag, set: true });
+    }
+    for (const flag of cleared) {
+      this.recorder.push({ kind: 'flag', unit: unit.name, hook: item.hook, hookSeq: draft.seq, flag, set: false });
+    }
+  }
+
+  /** Apply a successful hook: membership, its staged writes, and the hooks they cause. */
+  private commit(
+    unit: UnitRecord,
+    item: QueuedHook,
+    tx: HookTransaction,
+    draft: {
+      seq: number;
+      published: { relationId: string; app: boolean; keys: string[] }[];
+      leaderKeys: readonly string[];
+    },
+  ): void {
+    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
+    if (view !== undefined && item.relationId !== undefined) {
+      const event = item.hook.slice(item.hook.lastIndexOf('-') + 1);
+      if (event === 'created') view.created = true;
+      else if (event === 'joined' && item.remoteUnit) view.members.add(item.remoteUnit);
+      else if (event === 'departed' && item.remoteUnit) view.members.delete(item.remoteUnit);
+      else if (event === 'broken') unit.relations.delete(item.relationId);
+    }
+
+    for (const staged of tx.bags.values()) {
+      const relation = this.world.relation(staged.relationId);
+      if (relation === undefined) continue;
+      const keys = this.applyBag(unit, relation, staged.app, staged.values, { item, seq: draft.seq });
+      if (keys !== undefined) draft.published.push({ relationId: staged.relationId, app: staged.app, keys });
+    }
+
+    const app = unit.app;
+    if (tx.leader.size > 0 && app.leader === unit.name) {
+      const applied = applyValues(app.leaderSettings, tx.leader);
+      if (applied !== undefined) {
+        app.leaderSettings = applied.bag;
+        draft.leaderKeys = Object.keys(applied.changes).sort();
+        this.recorder.push({
+          kind: 'leader-settings',
+          unit: unit.name,
+          hook: item.hook,
+          hookSeq: draft.seq,
+          app: app.name,
+          changes: this.traceValues(app.mode, applied.changes),
+        });
+        for (const other of app.aliveUnits) {
+          if (other !== unit) this.enqueue(other, { hook: 'leader-settings-changed' }, true);
+        }
+      }
+    }
+
+    this.commitSecrets(unit, tx);
+    for (const [k, v] of tx.state) {
+      if (v === null) unit.jujuState.delete(k);
+      else unit.jujuState.set(k, v);
+    }
+
+    if (item.hook === 'remove') {
+      unit.life = 'removed';
+      unit.relations.clear();
+      unit.queue.length = 0;
+    }
+  }
+
+  /**
+   * Write staged values into a unit's (or its application's) bag; if anything really changed,
+   * record it and queue `-relation-changed` on the units that see the writer. Returns the keys
+   * that changed.
+   */
+  private applyBag(
+    writer: UnitRecord,
+    relation: RelationRecord,
+    app: boolean,
+    values: ReadonlyMap<string, string | null>,
+    hook: { item: QueuedHook; seq: number } | undefined,
+  ): string[] | undefined {
+    const owner = app ? writer.app.name : writer.name;
+    const bags = app ? relation.appBags : relation.unitBags;
+    const applied = applyValues(bags.get(owner) ?? {}, values);
+    if (applied === undefined) return undefined;
+    bags.set(owner, applied.bag);
+    this.recorder.push({
+      kind: 'published',
+      unit: writer.name,
+      ...(hook ? { hook: hook.item.hook, hookSeq: hook.seq } : {}),
+      relationId: relation.idFor(writer.app.name),
+      ...(app ? { app: writer.app.name } : {}),
+      changes: this.traceValues(writer.app.mode, applied.changes),
+    });
+    if (writer.life === 'alive' && !relation.removed) this.notifyChanged(writer, relation, app);
+    return Object.keys(applied.changes).sort();
+  }
+
+  private notifyChanged(writer: UnitRecord, relation: RelationRecord, app: boolean): void {
+    const remoteApp = relation.remoteAppOf(writer.app.name);
+    if (remoteApp === undefined) return;
+    for (const other of this.world.unitsInScope(relation, remoteApp)) {
+      if (other === writer) continue;
+      const id = relation.idFor(other.app.name);
+      if (app) {
+        this.enqueue(other, this.relationHook(other, relation, 'changed', undefined), true);
+        continue;
+      }
+      const knows =
+        other.relations.get(id)?.members.has(writer.name) ||
+        other.queue.some(
+          (q) => q.relationId === id && q.remoteUnit === writer.name && q.hook.endsWith('-joined'),
+        );
+      if (knows) this.enqueue(other, this.relationHook(other, relation, 'changed', writer.name), true);
+    }
+  }
+
+  private commitSecrets(unit: UnitRecord, tx: HookTransaction): void {
+    for (const add of tx.secretAdds) {
+      const owner = add.options.owner ?? 'application';
+      this.world.secrets.set(add.id, {
+        id: add.id,
+        ownerApp: unit.app.name,
+        ...(owner === 'unit' ? { ownerUnit: unit.name } : {}),
+        ...optional('label', add.options.label),
+        ...optional('description', add.options.description),
+        ...optional('expire', add.options.expire),
+        ...optional('rotate', add.options.rotate),
+        revision: 1,
+        content: add.content,
+        grants: new Map(),
+      });
+    }
+    for (const op of tx.secretOps) {
+      const secret = this.world.secrets.get(op.id);
+      if (secret === undefined) continue;
+      switch (op.op) {
+        case 'set':
+          if (Object.keys(op.content).length > 0) {
+            secret.content = op.content;
+            secret.revision++;
+          }
+          if (op.options.label !== undefined) secret.label = op.options.label;
+          if (op.options.description !== undefined) secret.description = op.options.description;
+          break;
+        case 'grant':
+        case 'revoke': {
+          let grantees = secret.grants.get(op.relationId);
+          if (grantees === undefined) {
+            grantees = new Set();
+            secret.grants.set(op.relationId, grantees);
+          }
+          const who = op.options.unit ?? '*';
+          if (op.op === 'grant') grantees.add(who);
+          else grantees.delete(who);
+          break;
+        }
+        case 'remove':
+          if (op.revision === undefined || op.revision === secret.revision) {
+            this.world.secrets.delete(op.id);
+          }
+          break;
+      }
+    }
+  }
+
+  /** Values for the trace: redacted; masked entirely for process-run units (see PublishedEvent). */
+  private traceValues(
+    mode: 'in-process' | 'process',
+    changes: Readonly<Record<string, string | null>>,
+  ): Record<string, string | null> {
+    const out: Record<string, string | null> = {};
+    for (const key of Object.keys(changes).sort()) {
+      const value = changes[key] ?? null;
+      out[key] = value === null ? null : mode === 'process' ? '***' : this.redactor.redact(value);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  private relationHook(
+    unit: UnitRecord,
+    relation: RelationRecord,
+    event: 'created' | 'joined' | 'changed' | 'departed' | 'broken',
+    remoteUnit?: string,
+    departingUnit?: string,
+  ): HookSpec {
+    const app = unit.app.name;
+    const endpoint = relation.sideOf(app)?.endpoint ?? '';
+    const remoteApp = relation.remoteAppOf(app);
+    return {
+      hook: `${endpoint}-relation-${event}`,
+      relationId: relation.idFor(app),
+      endpoint,
+      ...optional('remoteUnit', remoteUnit),
+      ...optional('remoteApp', remoteApp),
+      ...optional('departingUnit', departingUnit),
+    };
+  }
+
+  private enqueueJoin(unit: UnitRecord, relation: RelationRecord, other: UnitRecord): void {
+    this.enqueue(unit, this.relationHook(unit, relation, 'joined', other.name));
+    this.enqueue(unit, this.relationHook(unit, relation, 'changed', other.name));
+  }
+
+  /** Append a hook; with `coalesce`, skip it if the same hook is already waiting (as Juju does). */
+  private enqueue(unit: UnitRecord, spec: HookSpec, coalesce = false): void {
+    if (unit.life === 'removed') return;
+    if (coalesce) {
+      for (const q of unit.queue) {
+        if (
+          q.hook === spec.hook &&
+          q.relationId === spec.relationId &&
+          q.remoteUnit === spec.remoteUnit &&
+          q.remoteApp === spec.remoteApp
+        ) {
+          return;
+        }
+      }
+    }
+    unit.queue.push({ ...spec, failures: 0 });
+  }
+
+  /** Drop waiting joined/changed hooks of a relation (about one remote unit, or all). */
+  private dropPending(unit: UnitRecord, relationId: string, remoteUnit: string | undefined): void {
+    const head = unit.queue[0];
+    const keep = unit.queue.filter(
+      (q) =>
+        !(
+          q.relationId === relationId &&
+          (q.hook.endsWith('-relation-joined') || q.hook.endsWith('-relation-changed')) &&
+          (remoteUnit === undefined || q.remoteUnit === remoteUnit)
+        ),
+    );
+    if (keep.length === unit.queue.length) return;
+    unit.queue.splice(0, unit.queue.length, ...keep);
+    if (unit.queue[0] !== head) unit.error = undefined;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** A live view of one unit, for assertions. */
+  unit(name: string): UnitView {
+    return new UnitView(this.world, this.world.unit(name));
+  }
+
+  /** Unit names (of one application, or all), in unit-number order; removed units excluded. */
+  units(app?: string): string[] {
+    const records = app === undefined ? this.unitOrder : this.world.app(app).units;
+    return records
+      .filter((u) => u.life !== 'removed')
+      .map((u) => u.name)
+      .sort(compareUnitNames);
+  }
+
+  /** Application names, in deploy order. */
+  applications(): string[] {
+    return [...this.world.apps.keys()];
+  }
+
+  leader(app: string): string | undefined {
+    return this.world.app(app).leader;
+  }
+
+  leaderSettings(app: string): RelationData {
+    return { ...this.world.app(app).leaderSettings };
+  }
+
+  config(app: string): Record<string, unknown> {
+    return { ...this.world.app(app).config };
+  }
+
+  /** The relation ids an application has on an endpoint, as its units see them. */
+  relationIds(app: string, endpoint: string): string[] {
+    return this.world
+      .relationsOf(app)
+      .filter((r) => r.sideOf(app)?.endpoint === endpoint)
+      .map((r) => r.idFor(app));
+  }
+
+  /** A committed bag: a unit's, or (for an application name) the application's. */
+  relationData(relationId: string, unitOrApp: string): RelationData {
+    const relation = this.world.relation(relationId);
+    if (relation === undefined) throw new Error(`no relation ${relationId} in the model`);
+    const bags = unitOrApp.includes('/') ? relation.unitBags : relation.appBags;
+    return { ...(bags.get(unitOrApp) ?? {}) };
+  }
+
+  /** The secrets in the model (ids, owners, labels, revisions; never content). */
+  secrets(): SecretInfo[] {
+    return [...this.world.secrets.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((s) => ({
+        id: s.id,
+        owner: s.ownerUnit ?? s.ownerApp,
+        ...optional('label', s.label),
+        revision: s.revision,
+      }));
+  }
+
+  /** Every event so far, in order. Redacted; safe to print or snapshot. */
+  get trace(): readonly TraceEvent[] {
+    return this.recorder.events;
+  }
+
+  /** The hooks a unit ran (every attempt), in order. */
+  timeline(unit: string): readonly TimelineEntry[] {
+    return this.recorder.timeline(unit);
+  }
+
+  /** Per-unit timelines as text (the CLI's output). */
+  renderTimeline(options: RenderOptions = {}): string {
+    const timelines = new Map<string, readonly TimelineEntry[]>();
+    const names = this.unitOrder.map((u) => u.name);
+    for (const name of names) timelines.set(name, this.recorder.timeline(name));
+    return renderTimelines(this.recorder.events, timelines, {
+      header: (name) => {
+        const unit = this.world.units.get(name);
+        const notes = [
+          unit?.app.leader === name ? 'leader' : undefined,
+          unit && unit.life !== 'alive' ? unit.life : undefined,
+          unit?.error ? 'in error' : undefined,
+        ].filter(Boolean);
+        return notes.length > 0 ? `${name} (${notes.join(', ')})` : name;
+      },
+      ...options,
+    });
+  }
+
+  /** Stop the process-mode agent socket and remove the model's temp dirs. */
+  async close(): Promise<void> {
+    const host = this.host;
+    this.host = undefined;
+    await host?.close();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private async processHost(): Promise<ProcessHost> {
+    if (this.host === undefined) {
+      const { ProcessHost } = await import('./process/host.js');
+      this.host = await ProcessHost.start({ toolClient: this.toolClient });
+    }
+    return this.host;
+  }
+
+  private requireHost(): ProcessHost {
+    if (this.host === undefined) throw new Error('process host not started');
+    return this.host;
+  }
+
+  private alive(name: string): UnitRecord {
+    const unit = this.world.unit(name);
+    if (unit.life !== 'alive') throw new Error(`${name} is ${unit.life}`);
+    return unit;
+  }
+
+  private assertIdle(what: string): void {
+    if (this.busy) {
+      throw new Error(
+        `model.${what}() called while a hook is running: await settle() or step() first`,
+      );
+    }
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Errors carry stacks; timelines and unit views keep the first line. */
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}
+
+function sortedEntries(record: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function readIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** 10.0.0.10, 10.0.0.11, … for the first application; later applications further on. */
+function defaultAddress(appIndex: number, unitNumber: number): string {
+  const n = appIndex * 1000 + unitNumber + 10;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+function checkConfig(
+  app: string,
+  options: Readonly<Record<string, ConfigOption>>,
+  values: Readonly<Record<string, unknown>>,
+): void {
+  if (Object.keys(options).length === 0) return;
+  for (const [key, value] of Object.entries(values)) {
+    const option = options[key];
+    if (option === undefined) {
+      throw new Error(
+        `${app} has no config option "${key}" (options: ${Object.keys(options).sort().join(', ')})`,
+      );
+    }
+    if (value === null || value === undefined) continue;
+    const ok =
+      option.type === 'string' || option.type === 'secret'
+        ? typeof value === 'string'
+        : option.type === 'boolean'
+          ? typeof value === 'boolean'
+          : option.type === 'int'
+            ? typeof value === 'number' && Number.isInteger(value)
+            : typeof value === 'number';
+    if (!ok) throw new Error(`${app} config option "${key}" must be a ${option.type}`);
+  }
+}
+
+function pickEndpoints(
+  world: World,
+  a: string,
+  b: string,
+): [{ app: string; endpoint: string }, { app: string; endpoint: string }] {
+  const parse = (s: string) => {
+    const [app = '', endpoint] = s.split(':');
+    return { app: world.app(app), endpoint };
+  };
+  const left = parse(a);
+  const right = parse(b);
+  const candidates: [string, string][] = [];
+  for (const l of left.app.metadata.endpoints) {
+    if (l.role === 'peers' || (left.endpoint && l.name !== left.endpoint)) continue;
+    for (const r of right.app.metadata.endpoints) {
+      if (r.role === 'peers' || (right.endpoint && r.name !== right.endpoint)) continue;
+      if (l.interface === r.interface && l.role !== r.role) candidates.push([l.name, r.name]);
+    }
+  }
+  const [first] = candidates;
+  if (first === undefined || candidates.length > 1) {
+    throw new Error(
+      `cannot relate ${a} and ${b}: ${first === undefined ? 'no' : 'more than one'} pair of provides/requires endpoints with the same interface; name them as app:endpoint`,
+    );
+  }
+  return [
+    { app: left.app.name, endpoint: first[0] },
+    { app: right.app.name, endpoint: first[1] },
+  ];
+}

@@ -1,0 +1,204 @@
+// ProcessHost: what running hooks as processes needs: a temp dir, the agent socket serving the
+// fake hook tools, each application's bundled charm, each unit's own charm dir, and the
+// spawning of `dispatch` with a Juju-like environment. Spawns asynchronously, so the socket
+// keeps serving while a hook runs. Removes everything it created on close().
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import type { Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { STATE_FILE_NAME } from '../../state/file-store.js';
+import { bundleCharm } from '../charm-dir.js';
+import type { UnitHookTools } from '../unit-hook-tools.js';
+import type { QueuedHook } from '../world.js';
+import { listenAgentSocket, type ToolReply, type ToolRequest } from './agent-socket.js';
+import { type ToolClientKind, installToolClients } from './tool-clients.js';
+import { runToolCommand } from './tool-commands.js';
+
+interface ActiveHook {
+  readonly tools: UnitHookTools;
+  readonly hook: QueuedHook;
+  readonly charmDir: string;
+  errorLog?: string;
+}
+
+export interface ProcessHookRun {
+  readonly unit: string;
+  readonly hook: QueuedHook;
+  readonly tools: UnitHookTools;
+  readonly charmDir: string;
+  /** JUJU_* variables for this hook. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+export interface ProcessHookResult {
+  readonly exitCode: number;
+  /** First line of the last `juju-log -l ERROR` the hook wrote (the runtime logs its failure so). */
+  readonly errorLog?: string;
+  /** Last line of the process's stderr, when it wrote any. */
+  readonly stderrTail?: string;
+}
+
+/** Entries of a charm dir never shared with a unit's copy. */
+const PRIVATE_ENTRIES = new Set(['dist', 'dispatch', STATE_FILE_NAME, '.git']);
+
+export class ProcessHost {
+  private readonly contexts = new Map<string, ActiveHook>();
+  private readonly bundles = new Map<string, { bundle: string; charmDir: string }>();
+  private nextContext = 0;
+
+  private constructor(
+    readonly root: string,
+    readonly toolDir: string,
+    readonly socketPath: string,
+    readonly toolClient: ToolClientKind,
+    private server: Server | undefined,
+  ) {}
+
+  static async start(options: { toolClient: 'auto' | ToolClientKind }): Promise<ProcessHost> {
+    const root = mkdtempSync(join(tmpdir(), 'jr-model-'));
+    const toolDir = join(root, 'tools');
+    const kind = installToolClients(toolDir, options.toolClient);
+    const socketPath = join(root, 'agent.sock');
+    const host = new ProcessHost(root, toolDir, socketPath, kind, undefined);
+    host.server = await listenAgentSocket(socketPath, (request) => host.handle(request));
+    return host;
+  }
+
+  private handle(request: ToolRequest): ToolReply {
+    const active = this.contexts.get(request.contextId);
+    if (active === undefined) {
+      return {
+        exitCode: 1,
+        stdout: '',
+        stderr: `ERROR context "${request.contextId}" is not running a hook\n`,
+      };
+    }
+    return runToolCommand(
+      {
+        tools: active.tools,
+        hook: active.hook,
+        charmDir: active.charmDir,
+        onErrorLog: (line) => {
+          active.errorLog = line;
+        },
+      },
+      request.tool,
+      request.args,
+      request.stdin,
+    );
+  }
+
+  /** Bundle the charm dir's `src/charm.ts` with a `main()` entry, once per application. */
+  async prepareApp(app: string, charmDir: string): Promise<void> {
+    const dir = join(this.root, 'apps', app);
+    mkdirSync(dir, { recursive: true });
+    const bundle = join(dir, 'charm.mjs');
+    await bundleCharm(charmDir, bundle);
+    this.bundles.set(app, { bundle, charmDir: resolve(charmDir) });
+  }
+
+  /**
+   * A unit's own charm dir: links to the charm's files, `dist/charm.mjs` linked to the
+   * application's bundle, and the charm's `dispatch` (or one that runs the bundle).
+   */
+  createUnitDir(app: string, unit: string): string {
+    const source = this.bundles.get(app);
+    if (source === undefined) throw new Error(`${app} was not prepared for process mode`);
+    const dir = join(this.root, 'units', unit.replace('/', '-'));
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    for (const entry of readdirSync(source.charmDir)) {
+      if (!PRIVATE_ENTRIES.has(entry)) symlinkSync(join(source.charmDir, entry), join(dir, entry));
+    }
+    symlinkSync(source.bundle, join(dir, 'dist', 'charm.mjs'));
+    const dispatch = join(source.charmDir, 'dispatch');
+    if (existsSync(dispatch)) {
+      symlinkSync(dispatch, join(dir, 'dispatch'));
+    } else {
+      writeFileSync(
+        join(dir, 'dispatch'),
+        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$JUJU_CHARM_DIR/dist/charm.mjs"\n`,
+        { mode: 0o755 },
+      );
+    }
+    return dir;
+  }
+
+  /** Spawn the unit's dispatch for one hook; resolves when the process exits. */
+  async runHook(run: ProcessHookRun): Promise<ProcessHookResult> {
+    const contextId = `${run.unit}-${run.hook.hook}-${++this.nextContext}`;
+    const active: ActiveHook = { tools: run.tools, hook: run.hook, charmDir: run.charmDir };
+    this.contexts.set(contextId, active);
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      // The hook must see only its own JUJU_* context, and no loader meant for this process.
+      if (value === undefined || key.startsWith('JUJU_') || key === 'NODE_OPTIONS') continue;
+      env[key] = value;
+    }
+    Object.assign(env, run.env, {
+      PATH: [this.toolDir, process.env['PATH'] ?? ''].filter(Boolean).join(delimiter),
+      JUJU_AGENT_SOCKET_ADDRESS: this.socketPath,
+      JUJU_CONTEXT_ID: contextId,
+    });
+    try {
+      const { exitCode, stderr } = await spawnAndWait(
+        join(run.charmDir, 'dispatch'),
+        run.charmDir,
+        env,
+        run.timeoutMs,
+      );
+      const tail = stderr.trim().split('\n').pop();
+      return {
+        exitCode,
+        ...(active.errorLog === undefined ? {} : { errorLog: active.errorLog }),
+        ...(tail ? { stderrTail: tail } : {}),
+      };
+    } finally {
+      this.contexts.delete(contextId);
+    }
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server !== undefined) await new Promise<void>((done) => server.close(() => done()));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+function spawnAndWait(
+  command: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ exitCode: number; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, [], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4096);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({
+        exitCode: code ?? (signal ? 128 : 1),
+        stderr: signal === 'SIGKILL' ? `${stderr}\nkilled after ${timeoutMs} ms` : stderr,
+      });
+    });
+  });
+}

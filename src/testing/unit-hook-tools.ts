@@ -1,0 +1,647 @@
+// UnitHookTools: the HookTools one simulated unit sees during one hook, in process. Reads come
+// from the model's committed state (plus this hook's own staged writes, as Juju shows a unit
+// its own writes); relation, leader, secret, port and unit-state writes are staged in the
+// hook's transaction, which the model applies only if the hook succeeds. status-set and
+// juju-log apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
+import { Err, Ok, type Result } from 'ts-results-es';
+import { classifyToolFailure, HookToolError } from '../juju/hook-tool-error.js';
+import type {
+  GoalState,
+  HookTools,
+  LogLevel,
+  NetworkInfo,
+  PortProtocol,
+  RelationData,
+  SecretAddOptions,
+  SecretContent,
+  SecretGetOptions,
+  SecretGrantOptions,
+  WorkloadStatus,
+  WorkloadStatusName,
+} from '../juju/hook-tools.js';
+import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
+import type { Redactor } from '../juju/redact.js';
+import type { TraceRecorder } from './trace.js';
+import type { HookTransaction } from './transaction.js';
+import type {
+  QueuedHook,
+  RelationRecord,
+  SecretRecord,
+  UnitRecord,
+  UnitRelationView,
+  World,
+} from './world.js';
+
+type R<T> = Result<T, HookToolError>;
+
+/** Where this hook's tool calls are recorded. */
+export interface ToolTraceSink {
+  readonly trace: TraceRecorder;
+  readonly hookSeq: number;
+  /** Counts calls for the hook's timeline entry. */
+  count(): void;
+}
+
+export interface UnitHookToolsOptions {
+  readonly world: World;
+  readonly unit: UnitRecord;
+  readonly hook: QueuedHook;
+  readonly transaction: HookTransaction;
+  /** The model-wide redactor: learns every secret value that passes through the tools. */
+  readonly redactor: Redactor;
+  readonly sink?: ToolTraceSink;
+}
+
+/** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
+export function toolFailure(tool: string, message: string, exitCode = 1): HookToolError {
+  return new HookToolError(
+    classifyToolFailure(exitCode, `ERROR ${message}`),
+    tool,
+    message,
+    exitCode,
+  );
+}
+
+const copy = (bag: Readonly<RelationData> | undefined): RelationData => ({ ...(bag ?? {}) });
+
+/**
+ * The hook tools of one unit during one hook. Created by the model for each hook; the process
+ * mode's agent socket calls the same object, so both modes share these semantics.
+ */
+export class UnitHookTools implements HookTools {
+  private readonly world: World;
+  private readonly unit: UnitRecord;
+  private readonly hook: QueuedHook;
+  private readonly tx: HookTransaction;
+  private readonly redactor: Redactor;
+  private readonly sink: ToolTraceSink | undefined;
+
+  constructor(options: UnitHookToolsOptions) {
+    this.world = options.world;
+    this.unit = options.unit;
+    this.hook = options.hook;
+    this.tx = options.transaction;
+    this.redactor = options.redactor;
+    this.sink = options.sink;
+  }
+
+  /** Record a call made outside these methods (process mode: a call with bad arguments). */
+  recordCall(tool: string, args: readonly string[], error: HookToolError | undefined): void {
+    const sink = this.sink;
+    if (sink === undefined) return;
+    sink.count();
+    if (!sink.trace.full) return;
+    sink.trace.push({
+      kind: 'tool',
+      unit: this.unit.name,
+      hook: this.hook.hook,
+      hookSeq: sink.hookSeq,
+      tool,
+      args: args.map((a) => this.redactor.redact(a)),
+      ok: error === undefined,
+      ...(error ? { error: error.kind } : {}),
+    });
+  }
+
+  private call<T>(tool: string, args: readonly string[], body: () => R<T>): R<T> {
+    const result = body();
+    this.recordCall(tool, args, result.isErr() ? result.error : undefined);
+    return result;
+  }
+
+  private fail<T>(tool: string, message: string, exitCode = 1): R<T> {
+    return Err(toolFailure(tool, message, exitCode));
+  }
+
+  private get isLeaderNow(): boolean {
+    return this.unit.app.leader === this.unit.name;
+  }
+
+  /** The relation and this unit's view of it, if the unit may use it in this hook. */
+  private relation(
+    tool: string,
+    relationId: string,
+  ): R<{ relation: RelationRecord; view: UnitRelationView }> {
+    const relation = this.world.relation(relationId);
+    const view = this.unit.relations.get(relationId);
+    const visible =
+      relation !== undefined &&
+      view !== undefined &&
+      (view.created || this.hook.relationId === relationId);
+    if (!visible) {
+      return this.fail(tool, `invalid value "${relationId}" for option -r: relation not found`, 2);
+    }
+    return Ok({ relation, view });
+  }
+
+  /** Remote units this unit sees in the relation right now (Juju's relation-list). */
+  private members(relationId: string, view: UnitRelationView): string[] {
+    const hook = this.hook;
+    const out = new Set(view.members);
+    if (hook.relationId === relationId && hook.remoteUnit !== undefined) {
+      if (hook.hook.endsWith('-relation-joined')) out.add(hook.remoteUnit);
+      if (hook.hook.endsWith('-relation-departed')) out.delete(hook.remoteUnit);
+    }
+    return [...out].sort(compareUnitNames);
+  }
+
+  // ---- relations ----
+
+  relationIds(endpoint: string): R<string[]> {
+    return this.call('relation-ids', [endpoint], () => {
+      const ids: string[] = [];
+      for (const [id, view] of this.unit.relations) {
+        const relation = this.world.relation(id);
+        if (relation === undefined) continue;
+        if (relation.sideOf(this.unit.app.name)?.endpoint !== endpoint) continue;
+        if (view.created || this.hook.relationId === id) ids.push(id);
+      }
+      return Ok(ids.sort(compareRelationIds));
+    });
+  }
+
+  relationList(relationId: string): R<string[]> {
+    return this.call('relation-list', ['-r', relationId], () =>
+      this.relation('relation-list', relationId).map(({ view }) =>
+        this.members(relationId, view),
+      ),
+    );
+  }
+
+  relationListApp(relationId: string): R<string> {
+    return this.call('relation-list', ['-r', relationId, '--app'], () =>
+      this.relation('relation-list', relationId).map(
+        ({ relation }) => relation.remoteAppOf(this.unit.app.name) ?? '',
+      ),
+    );
+  }
+
+  private readBag(
+    tool: string,
+    relationId: string,
+    entity: string,
+    app: boolean,
+  ): R<Readonly<RelationData>> {
+    const found = this.relation(tool, relationId);
+    if (found.isErr()) return found;
+    const { relation, view } = found.value;
+    const own = this.unit.app.name;
+    if (app) {
+      const name = entity.includes('/') ? (entity.split('/')[0] ?? entity) : entity;
+      const remote = relation.remoteAppOf(own);
+      if (name === own) {
+        if (!relation.peer && !this.isLeaderNow) return this.fail(tool, 'permission denied');
+        return Ok(this.tx.overlay(relationId, true, relation.appBags.get(own) ?? {}));
+      }
+      if (name !== remote) return this.fail(tool, `application "${name}" not found`);
+      return Ok(relation.appBags.get(name) ?? {});
+    }
+    if (entity === this.unit.name) {
+      return Ok(this.tx.overlay(relationId, false, relation.unitBags.get(entity) ?? {}));
+    }
+    const other = this.world.units.get(entity);
+    const inScope = other?.life === 'alive' && other.relations.has(relationId);
+    const known =
+      view.members.has(entity) ||
+      (this.hook.relationId === relationId && this.hook.remoteUnit === entity);
+    if (!inScope && !known) {
+      return this.fail(
+        tool,
+        `cannot read settings for unit "${entity}" in relation "${relationId}": unit "${entity}": settings not found`,
+      );
+    }
+    return Ok(relation.unitBags.get(entity) ?? {});
+  }
+
+  relationGet(
+    relationId: string,
+    entity: string,
+    options: { readonly app?: boolean } = {},
+  ): R<RelationData> {
+    const app = options.app === true;
+    const args = ['-r', relationId, ...(app ? ['--app'] : []), '-', entity];
+    return this.call('relation-get', args, () =>
+      this.readBag('relation-get', relationId, entity, app).map(copy),
+    );
+  }
+
+  relationGetKey(
+    relationId: string,
+    entity: string,
+    key: string,
+    options: { readonly app?: boolean } = {},
+  ): R<string | undefined> {
+    const app = options.app === true;
+    const args = ['-r', relationId, ...(app ? ['--app'] : []), key, entity];
+    return this.call('relation-get', args, () =>
+      this.readBag('relation-get', relationId, entity, app).map((bag) => bag[key]),
+    );
+  }
+
+  relationSet(
+    relationId: string,
+    data: RelationData,
+    options: { readonly app?: boolean } = {},
+  ): R<void> {
+    const app = options.app === true;
+    const args = ['-r', relationId, ...(app ? ['--app'] : []), ...Object.keys(data).sort()];
+    return this.call('relation-set', args, () => {
+      const found = this.relation('relation-set', relationId);
+      if (found.isErr()) return found;
+      if (app && !this.isLeaderNow) return this.fail('relation-set', 'permission denied');
+      const bad = Object.keys(data).find((k) => k === '' || k.includes('='));
+      if (bad !== undefined) {
+        return this.fail('relation-set', `expected "key=value", got "${bad}"`, 2);
+      }
+      this.tx.stageBag(relationId, app, data);
+      return Ok(undefined);
+    });
+  }
+
+  // ---- network ----
+
+  private address(tool: string, binding: string, relationId: string | undefined): R<string> {
+    if (relationId !== undefined) {
+      const found = this.relation(tool, relationId);
+      if (found.isErr()) return found;
+    }
+    if (binding !== 'juju-info' && this.unit.app.endpoint(binding) === undefined) {
+      return this.fail(tool, `no network config found for binding "${binding}"`);
+    }
+    return Ok(this.unit.bindings.get(binding) ?? this.unit.address);
+  }
+
+  networkGet(binding: string, options: { readonly relationId?: string } = {}): R<NetworkInfo> {
+    const args = [binding, ...(options.relationId ? ['-r', options.relationId] : [])];
+    return this.call('network-get', args, () =>
+      this.address('network-get', binding, options.relationId).map(networkInfo),
+    );
+  }
+
+  networkGetIngressAddress(
+    binding: string,
+    options: { readonly relationId?: string } = {},
+  ): R<string> {
+    const args = [
+      binding,
+      '--ingress-address',
+      ...(options.relationId ? ['-r', options.relationId] : []),
+    ];
+    return this.call('network-get', args, () =>
+      this.address('network-get', binding, options.relationId),
+    );
+  }
+
+  unitGet(key: 'private-address' | 'public-address'): R<string> {
+    return this.call('unit-get', [key], () => Ok(this.unit.address));
+  }
+
+  // ---- config and leadership ----
+
+  configGet(): R<Record<string, unknown>> {
+    return this.call('config-get', ['--all'], () => Ok({ ...this.unit.app.config }));
+  }
+
+  isLeader(): R<boolean> {
+    return this.call('is-leader', [], () => Ok(this.isLeaderNow));
+  }
+
+  leaderGet(): R<Record<string, string>> {
+    return this.call('leader-get', [], () => {
+      const settings = this.unit.app.leaderSettings;
+      if (this.tx.leader.size === 0) return Ok({ ...settings });
+      const out = { ...settings };
+      for (const [k, v] of this.tx.leader) {
+        if (v === null) delete out[k];
+        else out[k] = v;
+      }
+      return Ok(out);
+    });
+  }
+
+  leaderSet(data: Record<string, string>): R<void> {
+    const args = Object.keys(data)
+      .sort()
+      .map((k) => `${k}=…`);
+    return this.call('leader-set', args, () => {
+      if (!this.isLeaderNow) {
+        return this.fail(
+          'leader-set',
+          'cannot write leadership settings: cannot write settings: not the leader',
+        );
+      }
+      this.tx.stageLeader(data);
+      return Ok(undefined);
+    });
+  }
+
+  // ---- status and logs: applied at once ----
+
+  jujuLog(message: string, level: LogLevel): R<void> {
+    return this.call('juju-log', ['-l', level], () => {
+      const sink = this.sink;
+      if (sink?.trace.full) {
+        sink.trace.push({
+          kind: 'log',
+          unit: this.unit.name,
+          hook: this.hook.hook,
+          hookSeq: sink.hookSeq,
+          level,
+          message: this.redactor.redact(message),
+        });
+      }
+      return Ok(undefined);
+    });
+  }
+
+  statusSet(
+    status: WorkloadStatusName,
+    message: string,
+    options: { readonly application?: boolean } = {},
+  ): R<void> {
+    const application = options.application === true;
+    const args = [...(application ? ['--application'] : []), status];
+    return this.call('status-set', args, () => {
+      if (application && !this.isLeaderNow) {
+        return this.fail('status-set', 'this unit is not the leader');
+      }
+      const value: WorkloadStatus = { status, message };
+      if (application) this.unit.app.status = value;
+      else this.unit.status = value;
+      const sink = this.sink;
+      if (sink) {
+        sink.trace.push({
+          kind: 'status',
+          unit: this.unit.name,
+          hook: this.hook.hook,
+          hookSeq: sink.hookSeq,
+          status,
+          message: this.redactor.redact(message),
+          application,
+        });
+      }
+      return Ok(undefined);
+    });
+  }
+
+  statusGet(options: { readonly application?: boolean } = {}): R<WorkloadStatus> {
+    const application = options.application === true;
+    return this.call(
+      'status-get',
+      ['--include-data', ...(application ? ['--application'] : [])],
+      () => {
+        if (!application) return Ok({ ...this.unit.status });
+        if (!this.isLeaderNow) {
+          return this.fail('status-get', 'finding application status: this unit is not the leader');
+        }
+        return Ok({ ...this.unit.app.status });
+      },
+    );
+  }
+
+  applicationVersionSet(version: string): R<void> {
+    return this.call('application-version-set', [version], () => {
+      this.unit.app.version = version;
+      return Ok(undefined);
+    });
+  }
+
+  goalState(): R<GoalState> {
+    return this.call('goal-state', [], () => {
+      const units: Record<string, { status: string }> = {};
+      for (const u of this.unit.app.units) {
+        if (u.life !== 'removed') units[u.name] = { status: u.life === 'alive' ? 'active' : 'dying' };
+      }
+      const relations: Record<string, Record<string, { status: string }>> = {};
+      for (const relation of this.world.relationsOf(this.unit.app.name)) {
+        const endpoint = relation.sideOf(this.unit.app.name)?.endpoint;
+        const remote = relation.remoteAppOf(this.unit.app.name);
+        if (endpoint === undefined || remote === undefined) continue;
+        const entry = (relations[endpoint] ??= {});
+        if (!relation.peer) entry[remote] = { status: 'joined' };
+        for (const u of this.world.unitsInScope(relation, remote)) {
+          if (u.name !== this.unit.name) entry[u.name] = { status: 'joined' };
+        }
+      }
+      return Ok({ units, relations });
+    });
+  }
+
+  openPort(port: number, protocol: PortProtocol = 'tcp'): R<void> {
+    return this.port('open-port', port, protocol);
+  }
+
+  closePort(port: number, protocol: PortProtocol = 'tcp'): R<void> {
+    return this.port('close-port', port, protocol);
+  }
+
+  private port(tool: 'open-port' | 'close-port', port: number, protocol: PortProtocol): R<void> {
+    const spec = protocol === 'icmp' ? 'icmp' : `${port}/${protocol}`;
+    return this.call(tool, [spec], () => {
+      if (protocol !== 'icmp' && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+        return this.fail(tool, `invalid port or range "${port}"`, 2);
+      }
+      if (tool === 'open-port') this.unit.ports.add(spec);
+      else this.unit.ports.delete(spec);
+      return Ok(undefined);
+    });
+  }
+
+  // ---- secrets: staged, except reads ----
+
+  private learn(content: Readonly<Record<string, string>>): void {
+    for (const value of Object.values(content)) this.redactor.add(value);
+  }
+
+  private findSecret(tool: string, idOrLabel: string): R<SecretRecord> {
+    if (idOrLabel.startsWith('secret:')) {
+      const secret = this.world.secrets.get(idOrLabel);
+      if (secret !== undefined) return Ok(secret);
+      const staged = this.tx.secretAdds.find((s) => s.id === idOrLabel);
+      if (staged !== undefined) return Ok(this.stagedRecord(staged.id));
+      return this.fail(tool, `secret "${idOrLabel}" not found`);
+    }
+    const consumed = this.unit.secretLabels.get(idOrLabel);
+    if (consumed !== undefined) return this.findSecret(tool, consumed);
+    for (const secret of this.world.secrets.values()) {
+      if (secret.label === idOrLabel && this.mayManage(secret)) return Ok(secret);
+    }
+    const staged = this.tx.secretAdds.find((s) => s.options.label === idOrLabel);
+    if (staged !== undefined) return Ok(this.stagedRecord(staged.id));
+    return this.fail(tool, `secret with label "${idOrLabel}" not found`);
+  }
+
+  private stagedRecord(id: string): SecretRecord {
+    const staged = this.tx.secretAdds.find((s) => s.id === id);
+    const owner = staged?.options.owner ?? 'application';
+    return {
+      id,
+      ownerApp: this.unit.app.name,
+      ...(owner === 'unit' ? { ownerUnit: this.unit.name } : {}),
+      revision: 1,
+      content: { ...(staged?.content ?? {}) },
+      grants: new Map(),
+    };
+  }
+
+  /** The owner may manage: the leader for application secrets, the unit for its own. */
+  private mayManage(secret: SecretRecord): boolean {
+    if (secret.ownerApp !== this.unit.app.name) return false;
+    return secret.ownerUnit === undefined
+      ? this.isLeaderNow
+      : secret.ownerUnit === this.unit.name;
+  }
+
+  private mayRead(secret: SecretRecord): boolean {
+    if (secret.ownerApp === this.unit.app.name) {
+      return secret.ownerUnit === undefined || secret.ownerUnit === this.unit.name;
+    }
+    for (const [relationId, grantees] of secret.grants) {
+      const relation = this.world.relation(relationId);
+      if (relation === undefined || relation.removed) continue;
+      if (relation.remoteAppOf(secret.ownerApp) !== this.unit.app.name) continue;
+      if (grantees.has('*') || grantees.has(this.unit.name)) return true;
+    }
+    return false;
+  }
+
+  secretAdd(content: SecretContent, options: SecretAddOptions = {}): R<string> {
+    const owner = options.owner ?? 'application';
+    const args = ['--owner', owner, ...(options.label ? ['--label', options.label] : [])];
+    return this.call('secret-add', args, () => {
+      this.learn(content);
+      if (Object.keys(content).length === 0) {
+        return this.fail('secret-add', 'missing secret value or filename', 2);
+      }
+      if (owner === 'application' && !this.isLeaderNow) {
+        return this.fail('secret-add', 'permission denied');
+      }
+      const id = this.world.allocateSecretId();
+      this.tx.secretAdds.push({ id, content: { ...content }, options: { ...options, owner } });
+      return Ok(id);
+    });
+  }
+
+  secretGet(idOrLabel: string, options: SecretGetOptions = {}): R<SecretContent> {
+    const args = idOrLabel.startsWith('secret:')
+      ? [idOrLabel, ...(options.label ? ['--label', options.label] : [])]
+      : ['--label', idOrLabel];
+    if (options.peek) args.push('--peek');
+    if (options.refresh) args.push('--refresh');
+    return this.call('secret-get', args, () => {
+      const found = this.findSecret('secret-get', idOrLabel);
+      if (found.isErr()) return found;
+      const secret = found.value;
+      if (!this.mayRead(secret)) return this.fail('secret-get', 'permission denied');
+      if (options.label !== undefined && idOrLabel.startsWith('secret:')) {
+        if (secret.ownerApp === this.unit.app.name) secret.label = options.label;
+        else this.unit.secretLabels.set(options.label, secret.id);
+      }
+      this.learn(secret.content);
+      return Ok({ ...secret.content });
+    });
+  }
+
+  private managed(tool: string, id: string): R<SecretRecord> {
+    const found = this.findSecret(tool, id);
+    if (found.isErr()) return found;
+    if (!this.mayManage(found.value)) return this.fail(tool, 'permission denied');
+    return found;
+  }
+
+  secretSet(
+    id: string,
+    content: SecretContent,
+    options: Omit<SecretAddOptions, 'owner'> = {},
+  ): R<void> {
+    return this.call('secret-set', [id], () => {
+      this.learn(content);
+      const found = this.managed('secret-set', id);
+      if (found.isErr()) return found;
+      this.tx.secretOps.push({ op: 'set', id: found.value.id, content: { ...content }, options });
+      return Ok(undefined);
+    });
+  }
+
+  secretGrant(id: string, relationId: string, options: SecretGrantOptions = {}): R<void> {
+    return this.grant('secret-grant', id, relationId, options);
+  }
+
+  secretRevoke(id: string, relationId: string, options: SecretGrantOptions = {}): R<void> {
+    return this.grant('secret-revoke', id, relationId, options);
+  }
+
+  private grant(
+    tool: 'secret-grant' | 'secret-revoke',
+    id: string,
+    relationId: string,
+    options: SecretGrantOptions,
+  ): R<void> {
+    const args = [id, '-r', relationId, ...(options.unit ? ['--unit', options.unit] : [])];
+    return this.call(tool, args, () => {
+      const found = this.managed(tool, id);
+      if (found.isErr()) return found;
+      const relation = this.relation(tool, relationId);
+      if (relation.isErr()) return relation;
+      const op = tool === 'secret-grant' ? 'grant' : 'revoke';
+      this.tx.secretOps.push({ op, id: found.value.id, relationId, options });
+      return Ok(undefined);
+    });
+  }
+
+  secretRemove(id: string, options: { readonly revision?: number } = {}): R<void> {
+    const args = [id, ...(options.revision === undefined ? [] : ['--revision', String(options.revision)])];
+    return this.call('secret-remove', args, () => {
+      const found = this.managed('secret-remove', id);
+      if (found.isErr()) return found;
+      this.tx.secretOps.push({
+        op: 'remove',
+        id: found.value.id,
+        ...(options.revision === undefined ? {} : { revision: options.revision }),
+      });
+      return Ok(undefined);
+    });
+  }
+
+  // ---- Juju's unit state: committed with the hook ----
+
+  stateGet(): R<Record<string, string>> {
+    return this.call('state-get', [], () => {
+      const out: Record<string, string> = Object.fromEntries(this.unit.jujuState);
+      for (const [k, v] of this.tx.state) {
+        if (v === null) delete out[k];
+        else out[k] = v;
+      }
+      return Ok(out);
+    });
+  }
+
+  stateSet(data: Record<string, string>): R<void> {
+    return this.call('state-set', Object.keys(data).sort(), () => {
+      for (const [k, v] of Object.entries(data)) this.tx.state.set(k, v);
+      return Ok(undefined);
+    });
+  }
+
+  stateDelete(key: string): R<void> {
+    return this.call('state-delete', [key], () => {
+      this.tx.state.set(key, null);
+      return Ok(undefined);
+    });
+  }
+}
+
+function networkInfo(address: string): NetworkInfo {
+  const prefix = address.includes('.') ? address.split('.').slice(0, 3).join('.') : address;
+  return {
+    bindAddresses: [
+      {
+        interfaceName: 'eth0',
+        macAddress: '00:16:3e:00:00:01',
+        addresses: [{ value: address, cidr: `${prefix}.0/24` }],
+      },
+    ],
+    ingressAddresses: [address],
+    egressSubnets: [`${address}/32`],
+  };
+}

@@ -1,0 +1,120 @@
+// UnitView: what a test asserts on for one unit: its committed flags and key/value data, the
+// relation data it published, status, leadership and error state. A live view: every read
+// reflects the model as it is now. Never changes the model.
+import type { RelationData, WorkloadStatus } from '../juju/hook-tools.js';
+import { compareRelationIds } from '../juju/ordering.js';
+import type { JsonValue } from '../util/json.js';
+import { hookLabel } from './trace.js';
+import type { RelationRecord, UnitLife, UnitRecord, World } from './world.js';
+
+/** Find the relation `endpointOrRelationId` names for an application, or throw saying why not. */
+export function resolveRelation(
+  world: World,
+  app: string,
+  endpointOrRelationId: string,
+): { relation: RelationRecord; id: string } {
+  if (endpointOrRelationId.includes(':')) {
+    const relation = world.relation(endpointOrRelationId);
+    if (relation === undefined || relation.sideOf(app) === undefined) {
+      throw new Error(`${app} is not in a relation with id ${endpointOrRelationId}`);
+    }
+    return { relation, id: relation.idFor(app) };
+  }
+  const matches = world
+    .relationsOf(app)
+    .filter((r) => r.sideOf(app)?.endpoint === endpointOrRelationId);
+  const [first] = matches;
+  if (first === undefined) {
+    const endpoints = world.app(app).metadata.endpoints.map((e) => e.name);
+    throw new Error(
+      `${app} has no relation on endpoint "${endpointOrRelationId}" ` +
+        `(its endpoints: ${endpoints.join(', ') || 'none'}; relate non-peer endpoints with model.relate())`,
+    );
+  }
+  if (matches.length > 1) {
+    const ids = matches.map((r) => r.idFor(app)).sort(compareRelationIds);
+    throw new Error(
+      `${app} has several relations on endpoint "${endpointOrRelationId}" (${ids.join(', ')}): pass a relation id`,
+    );
+  }
+  return { relation: first, id: first.idFor(app) };
+}
+
+/** One unit, as a test sees it. Obtain with `model.unit('app/0')`. */
+export class UnitView {
+  constructor(
+    private readonly world: World,
+    private readonly record: UnitRecord,
+  ) {}
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get application(): string {
+    return this.record.app.name;
+  }
+
+  /** `alive`, `dying` (removal under way) or `removed` (its remove hook ran). */
+  get life(): UnitLife {
+    return this.record.life;
+  }
+
+  /** The unit's flags as its last successful hook committed them, sorted. */
+  get flags(): readonly string[] {
+    return this.record.store.flags;
+  }
+
+  hasFlag(flag: string): boolean {
+    return this.record.store.flags.includes(flag);
+  }
+
+  /** The unit's committed key/value state (unit-state data, not flags). */
+  get data(): Readonly<Record<string, JsonValue>> {
+    return this.record.store.load().data;
+  }
+
+  /**
+   * The data this unit published on a relation (committed only), by endpoint name (when the
+   * endpoint has one relation) or relation id.
+   * @example expect(model.unit('app/1').published('cluster')).toMatchObject({ address: '10.0.0.11' });
+   */
+  published(endpointOrRelationId: string): RelationData {
+    const { relation } = resolveRelation(this.world, this.record.app.name, endpointOrRelationId);
+    return { ...(relation.unitBags.get(this.record.name) ?? {}) };
+  }
+
+  /** The workload status the charm last set (status-set applies at once, even in a failed hook). */
+  get status(): WorkloadStatus {
+    return { ...this.record.status };
+  }
+
+  get isLeader(): boolean {
+    return this.record.app.leader === this.record.name;
+  }
+
+  /** True while the hook at the head of the unit's queue has failed and not yet succeeded. */
+  get inError(): boolean {
+    return this.record.error !== undefined;
+  }
+
+  /** The failing hook, its (redacted) error and how many attempts failed. */
+  get error(): { readonly hook: string; readonly message: string; readonly attempts: number } | undefined {
+    return this.record.error === undefined ? undefined : { ...this.record.error };
+  }
+
+  /** Hooks waiting to run, in order, labelled like `cluster-relation-joined app/1`. */
+  get pendingHooks(): readonly string[] {
+    return this.record.queue.map((q) => hookLabel(q.hook, q.remoteUnit, q.remoteApp));
+  }
+
+  /** The unit's default address (unit-get, and network-get for endpoints without a binding). */
+  get address(): string {
+    return this.record.address;
+  }
+
+  /** Ports the unit opened, like `8080/tcp`, sorted. */
+  get ports(): readonly string[] {
+    return [...this.record.ports].sort();
+  }
+}

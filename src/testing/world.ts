@@ -1,0 +1,245 @@
+// The simulated model's committed state: applications, units, relations with their data bags,
+// leader settings, secrets. Plain records in maps; only the Model changes them, and only when
+// a hook succeeded (or a test asked). Never copied wholesale: a hook reads what it needs.
+import type { Charm } from '../charm/charm.js';
+import type { RelationData, WorkloadStatus } from '../juju/hook-tools.js';
+import type { CharmMetadata, ConfigOption, EndpointMetadata } from '../juju/metadata.js';
+import { compareUnitNames } from '../juju/ordering.js';
+import type { StateSnapshot, StateStore } from '../state/store.js';
+
+/** One hook waiting in a unit's queue, with the context Juju would give it. */
+export interface QueuedHook {
+  readonly hook: string;
+  readonly relationId?: string;
+  /** The unit's own endpoint name for relation hooks. */
+  readonly endpoint?: string;
+  readonly remoteUnit?: string;
+  readonly remoteApp?: string;
+  readonly departingUnit?: string;
+  /** Failed attempts so far. */
+  failures: number;
+}
+
+/** What a unit knows of one relation: whether it ran -relation-created, whom it has joined. */
+export interface UnitRelationView {
+  created: boolean;
+  /** Remote units whose -relation-joined succeeded here and whose -departed has not. */
+  readonly members: Set<string>;
+}
+
+/** A one-shot (or n-shot) failure armed by `model.failNextHook`. */
+export interface Fault {
+  readonly hook?: RegExp;
+  readonly hookPattern?: string;
+  readonly handler?: string;
+  readonly message: string;
+  remaining: number;
+}
+
+export type UnitLife = 'alive' | 'dying' | 'removed';
+
+/** The unit's state store, remembering the flags of the last committed hook. */
+export class UnitStore implements StateStore {
+  flags: readonly string[] = [];
+  /** Set by an armed hook fault: the next save throws, so the hook fails and commits nothing. */
+  failNextSave: string | undefined;
+
+  constructor(readonly inner: StateStore) {}
+
+  get location(): string {
+    return this.inner.location;
+  }
+
+  load(): StateSnapshot {
+    return this.inner.load();
+  }
+
+  save(snapshot: StateSnapshot): void {
+    const fault = this.failNextSave;
+    if (fault !== undefined) {
+      this.failNextSave = undefined;
+      throw new Error(fault);
+    }
+    this.inner.save(snapshot);
+    this.flags = snapshot.flags;
+  }
+
+  /** Re-read flags from the store (process mode: the hook process wrote the file). */
+  refresh(): void {
+    this.flags = this.inner.load().flags;
+  }
+}
+
+export class UnitRecord {
+  readonly queue: QueuedHook[] = [];
+  life: UnitLife = 'alive';
+  status: WorkloadStatus = { status: 'unknown', message: '' };
+  /** The failing hook at the head of the queue, while the unit is in error. */
+  error: { hook: string; message: string; attempts: number } | undefined;
+  readonly relations = new Map<string, UnitRelationView>();
+  readonly bindings = new Map<string, string>();
+  readonly ports = new Set<string>();
+  /** Juju's server-side unit state (state-get/state-set). */
+  readonly jujuState = new Map<string, string>();
+  readonly faults: Fault[] = [];
+  /** Labels this unit gave to secrets it consumes. */
+  readonly secretLabels = new Map<string, string>();
+
+  constructor(
+    readonly name: string,
+    readonly number: number,
+    readonly app: AppRecord,
+    readonly store: UnitStore,
+    readonly charmDir: string,
+    public address: string,
+  ) {}
+}
+
+export class AppRecord {
+  readonly units: UnitRecord[] = [];
+  nextUnit = 0;
+  leader: string | undefined;
+  leaderSettings: RelationData = {};
+  status: WorkloadStatus = { status: 'unknown', message: '' };
+  version = '';
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    readonly charm: Charm | undefined,
+    readonly metadata: CharmMetadata,
+    readonly configOptions: Readonly<Record<string, ConfigOption>>,
+    public config: Record<string, unknown>,
+    readonly mode: 'in-process' | 'process',
+    /** The charm dir a hook sees (in-process), or the source of each unit's copy (process). */
+    readonly charmDir: string | undefined,
+  ) {}
+
+  endpoint(name: string): EndpointMetadata | undefined {
+    return this.metadata.endpoints.find((e) => e.name === name);
+  }
+
+  /** Units that are neither dying nor removed, in unit-number order. */
+  get aliveUnits(): UnitRecord[] {
+    return this.units.filter((u) => u.life === 'alive');
+  }
+}
+
+export interface RelationSide {
+  readonly app: string;
+  readonly endpoint: string;
+}
+
+/**
+ * One relation. Juju names a relation by the *local* endpoint and a model-wide number, so the
+ * two sides of `db:3` may know it as `db:3` and `database:3`: see idFor().
+ */
+export class RelationRecord {
+  readonly unitBags = new Map<string, RelationData>();
+  readonly appBags = new Map<string, RelationData>();
+  /** Set by removeRelation: units are leaving it; nobody new joins. */
+  removed = false;
+
+  constructor(
+    readonly num: number,
+    /** One side for a peer relation, two otherwise. */
+    readonly sides: readonly RelationSide[],
+  ) {}
+
+  /** The relation id as units of `app` see it: `<their endpoint>:<number>`. */
+  idFor(app: string): string {
+    const side = this.sideOf(app) ?? this.sides[0];
+    return `${side?.endpoint ?? 'relation'}:${this.num}`;
+  }
+
+  /** Every id string this relation is known by. */
+  get ids(): string[] {
+    return [...new Set(this.sides.map((s) => `${s.endpoint}:${this.num}`))];
+  }
+
+  get peer(): boolean {
+    return this.sides.length === 1;
+  }
+
+  sideOf(app: string): RelationSide | undefined {
+    return this.sides.find((s) => s.app === app);
+  }
+
+  /** The application on the other side from `app` (for a peer relation, `app` itself). */
+  remoteAppOf(app: string): string | undefined {
+    if (this.peer) return this.sides[0]?.app === app ? app : undefined;
+    const other = this.sides.find((s) => s.app !== app);
+    return this.sideOf(app) ? other?.app : undefined;
+  }
+}
+
+export interface SecretRecord {
+  readonly id: string;
+  /** The owning application (application secrets) or unit (unit secrets). */
+  readonly ownerApp: string;
+  readonly ownerUnit?: string;
+  label?: string;
+  description?: string;
+  expire?: string;
+  rotate?: string;
+  revision: number;
+  content: Record<string, string>;
+  /** relation id → grantee unit names, or '*' for the whole remote application. */
+  readonly grants: Map<string, Set<string>>;
+}
+
+/** The whole committed model. */
+export class World {
+  readonly apps = new Map<string, AppRecord>();
+  readonly units = new Map<string, UnitRecord>();
+  /** By every id string a side knows the relation by. */
+  readonly relations = new Map<string, RelationRecord>();
+  readonly relationList: RelationRecord[] = [];
+  readonly secrets = new Map<string, SecretRecord>();
+  nextRelation = 0;
+  nextSecret = 1;
+
+  app(name: string): AppRecord {
+    const app = this.apps.get(name);
+    if (app === undefined) {
+      const known = [...this.apps.keys()].join(', ') || 'none';
+      throw new Error(`no application "${name}" in the model (deployed: ${known})`);
+    }
+    return app;
+  }
+
+  unit(name: string): UnitRecord {
+    const unit = this.units.get(name);
+    if (unit === undefined) {
+      const known = [...this.units.keys()].sort(compareUnitNames).join(', ') || 'none';
+      throw new Error(`no unit "${name}" in the model (units: ${known})`);
+    }
+    return unit;
+  }
+
+  relation(id: string): RelationRecord | undefined {
+    return this.relations.get(id);
+  }
+
+  addRelation(sides: readonly RelationSide[]): RelationRecord {
+    const relation = new RelationRecord(this.nextRelation++, sides);
+    this.relationList.push(relation);
+    for (const id of relation.ids) this.relations.set(id, relation);
+    return relation;
+  }
+
+  /** Every unit in the relation's scope on the side of `app` (alive units only). */
+  unitsInScope(relation: RelationRecord, app: string): UnitRecord[] {
+    return this.apps.get(app)?.aliveUnits.filter((u) => u.relations.has(relation.idFor(app))) ?? [];
+  }
+
+  /** Relations an application takes part in, in creation order. */
+  relationsOf(app: string): RelationRecord[] {
+    return this.relationList.filter((r) => !r.removed && r.sideOf(app) !== undefined);
+  }
+
+  allocateSecretId(): string {
+    const n = this.nextSecret++;
+    return `secret:${n.toString(32).padStart(20, '0')}`;
+  }
+}
