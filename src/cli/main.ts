@@ -81,7 +81,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
 function wholeNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--${name} must be a whole number, got "${value}"`);
   return Number(value);
 }
 
@@ -93,7 +94,13 @@ function parseConfig(pairs: readonly string[]): Record<string, unknown> {
     const raw = pair.slice(eq + 1);
     // Numbers and booleans as YAML would read them; anything else stays a string.
     config[pair.slice(0, eq)] =
-      raw === 'true' ? true : raw === 'false' ? false : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+      raw === 'true'
+        ? true
+        : raw === 'false'
+          ? false
+          : /^-?\d+(\.\d+)?$/.test(raw)
+            ? Number(raw)
+            : raw;
   }
   return config;
 }
@@ -151,7 +158,9 @@ async function simulate(argv: readonly string[], io: CliIo): Promise<number> {
         if (t - lastProgress >= 1000) {
           lastProgress = t;
           const pending = model.units().reduce((n, u) => n + model.unit(u).pendingHooks.length, 0);
-          io.stderr(`  … ${model.trace.filter((e) => e.kind === 'hook').length} hooks run, ${pending} pending\n`);
+          io.stderr(
+            `  … ${model.trace.filter((e) => e.kind === 'hook').length} hooks run, ${pending} pending\n`,
+          );
         }
       },
     });

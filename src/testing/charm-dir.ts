@@ -58,7 +58,12 @@ const REQUIRE_SHIM =
 async function bundle(entrySource: string, resolveDir: string, outfile: string): Promise<void> {
   const { build } = await import('esbuild');
   await build({
-    stdin: { contents: entrySource, resolveDir, sourcefile: 'juju-reactive-entry.ts', loader: 'ts' },
+    stdin: {
+      contents: entrySource,
+      resolveDir,
+      sourcefile: 'juju-reactive-entry.ts',
+      loader: 'ts',
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',

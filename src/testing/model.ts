@@ -23,28 +23,24 @@ import { compileHookPattern } from '../reactive/hook-pattern.js';
 import { FileStateStore, STATE_FILE_NAME } from '../state/file-store.js';
 import { MemoryStateStore } from '../state/memory-store.js';
 import { importCharm } from './charm-dir.js';
+import { Committer } from './commit.js';
+import { APP_NAME_RE, checkConfig, defaultAddress, pickEndpoints } from './deploy-rules.js';
+import { dropPending, enqueue, enqueueJoin, relationHook } from './hook-queue.js';
+import { firstLine, optional, sortedEntries } from './optional.js';
 import type { ProcessHost } from './process/host.js';
 import { mulberry32, type Random, randomIndex } from './random.js';
 import {
-  renderTimelines,
   type RenderOptions,
+  renderTimelines,
   type TimelineEntry,
   type TraceEvent,
   type TraceLevel,
   TraceRecorder,
 } from './trace.js';
-import { applyValues, HookTransaction } from './transaction.js';
+import { HookTransaction } from './transaction.js';
 import { type ToolTraceSink, UnitHookTools } from './unit-hook-tools.js';
 import { resolveRelation, UnitView } from './unit-view.js';
-import {
-  AppRecord,
-  type Fault,
-  type QueuedHook,
-  type RelationRecord,
-  UnitRecord,
-  UnitStore,
-  World,
-} from './world.js';
+import { AppRecord, type Fault, type QueuedHook, UnitRecord, UnitStore, World } from './world.js';
 
 /** How the model picks the next unit to run a hook. */
 export type HookOrder = 'round-robin' | 'random';
@@ -134,7 +130,6 @@ export interface SecretInfo {
   readonly revision: number;
 }
 
-const APP_NAME_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
 const DEFAULT_FAULT = 'injected failure (model.failNextHook)';
 
 class ForwardingRedactor extends Redactor {
@@ -146,8 +141,6 @@ class ForwardingRedactor extends Redactor {
     this.sink.add(value);
   }
 }
-
-type HookSpec = Omit<QueuedHook, 'failures'>;
 
 interface HookOutcome {
   readonly ok: boolean;
@@ -175,6 +168,7 @@ export class Model {
   private readonly jujuVersion: string;
   private readonly redactor = new Redactor();
   private readonly recorder: TraceRecorder;
+  private readonly committer: Committer;
   private readonly unitOrder: UnitRecord[] = [];
   private lastPicked = -1;
   private busy = false;
@@ -191,6 +185,7 @@ export class Model {
     this.maxRetries = options.maxRetries ?? 3;
     this.jujuVersion = options.jujuVersion ?? '3.6.0';
     this.recorder = new TraceRecorder(this.redactor, options.trace ?? 'full');
+    this.committer = new Committer(this.world, this.recorder, this.redactor);
     this.toolClient = options.toolClient ?? 'auto';
     this.hookTimeoutMs = options.hookTimeoutMs ?? 120_000;
     this.placeholderDir = join(tmpdir(), 'juju-reactive-model', this.name);
@@ -251,7 +246,8 @@ export class Model {
     );
     this.world.apps.set(name, app);
     for (const endpoint of metadata.endpoints) {
-      if (endpoint.role === 'peers') this.world.addRelation([{ app: name, endpoint: endpoint.name }]);
+      if (endpoint.role === 'peers')
+        this.world.addRelation([{ app: name, endpoint: endpoint.name }]);
     }
     const count = options.units ?? 1;
     this.recorder.model(
@@ -283,32 +279,39 @@ export class Model {
       charmDir = app.charmDir ?? join(this.placeholderDir, app.name);
       store = new UnitStore(new MemoryStateStore(undefined, `memory:${name}`));
     }
-    const unit = new UnitRecord(name, number, app, store, charmDir, defaultAddress(app.index, number));
+    const unit = new UnitRecord(
+      name,
+      number,
+      app,
+      store,
+      charmDir,
+      defaultAddress(app.index, number),
+    );
     app.units.push(unit);
     this.world.units.set(name, unit);
     this.unitOrder.push(unit);
 
     const relations = this.world.relationsOf(app.name);
-    this.enqueue(unit, { hook: 'install' });
+    enqueue(unit, { hook: 'install' });
     for (const relation of relations) {
       unit.relations.set(relation.idFor(app.name), { created: false, members: new Set() });
-      this.enqueue(unit, this.relationHook(unit, relation, 'created'));
+      enqueue(unit, relationHook(unit, relation, 'created'));
     }
     if (app.leader === undefined) {
       app.leader = name;
-      this.enqueue(unit, { hook: 'leader-elected' });
+      enqueue(unit, { hook: 'leader-elected' });
     } else {
-      this.enqueue(unit, { hook: 'leader-settings-changed' });
+      enqueue(unit, { hook: 'leader-settings-changed' });
     }
-    this.enqueue(unit, { hook: 'config-changed' });
-    this.enqueue(unit, { hook: 'start' });
+    enqueue(unit, { hook: 'config-changed' });
+    enqueue(unit, { hook: 'start' });
     for (const relation of relations) {
       const remoteApp = relation.remoteAppOf(app.name);
       if (remoteApp === undefined) continue;
       for (const other of this.world.unitsInScope(relation, remoteApp)) {
         if (other === unit) continue;
-        this.enqueueJoin(unit, relation, other);
-        this.enqueueJoin(other, relation, unit);
+        enqueueJoin(unit, relation, other);
+        enqueueJoin(other, relation, unit);
       }
     }
     return name;
@@ -335,26 +338,26 @@ export class Model {
       if (remoteApp !== undefined) {
         for (const other of this.world.unitsInScope(relation, remoteApp)) {
           if (other === unit) continue;
-          this.dropPending(other, relation.idFor(other.app.name), name);
+          dropPending(other, relation.idFor(other.app.name), name);
           if (other.relations.get(relation.idFor(other.app.name))?.members.has(name)) {
-            this.enqueue(other, this.relationHook(other, relation, 'departed', name, name));
+            enqueue(other, relationHook(other, relation, 'departed', name, name));
           }
         }
       }
-      this.dropPending(unit, id, undefined);
+      dropPending(unit, id, undefined);
       for (const member of [...view.members].sort(compareUnitNames)) {
-        this.enqueue(unit, this.relationHook(unit, relation, 'departed', member, name));
+        enqueue(unit, relationHook(unit, relation, 'departed', member, name));
       }
-      if (!relation.peer) this.enqueue(unit, this.relationHook(unit, relation, 'broken'));
+      if (!relation.peer) enqueue(unit, relationHook(unit, relation, 'broken'));
     }
-    this.enqueue(unit, { hook: 'stop' });
-    this.enqueue(unit, { hook: 'remove' });
+    enqueue(unit, { hook: 'stop' });
+    enqueue(unit, { hook: 'remove' });
     this.recorder.model('remove-unit', name, name);
     if (wasLeader) {
       const next = app.aliveUnits[0];
       if (next !== undefined) {
         app.leader = next.name;
-        this.enqueue(next, { hook: 'leader-elected' }, true);
+        enqueue(next, { hook: 'leader-elected' }, true);
         this.recorder.model('leader', `${next.name} elected after ${name} left`, next.name);
       }
     }
@@ -369,9 +372,9 @@ export class Model {
     if (old === name) return;
     app.leader = name;
     this.recorder.model('leader', `${name} elected${old ? ` (was ${old})` : ''}`, name);
-    this.enqueue(unit, { hook: 'leader-elected' }, true);
+    enqueue(unit, { hook: 'leader-elected' }, true);
     const previous = old === undefined ? undefined : this.world.units.get(old);
-    if (previous?.life === 'alive') this.enqueue(previous, { hook: 'leader-settings-changed' }, true);
+    if (previous?.life === 'alive') enqueue(previous, { hook: 'leader-settings-changed' }, true);
   }
 
   /**
@@ -395,7 +398,7 @@ export class Model {
     if (JSON.stringify(sortedEntries(next)) === JSON.stringify(sortedEntries(app.config))) return;
     app.config = next;
     this.recorder.model('config', `${appName}: ${Object.keys(values).sort().join(', ')}`);
-    for (const unit of app.aliveUnits) this.enqueue(unit, { hook: 'config-changed' }, true);
+    for (const unit of app.aliveUnits) enqueue(unit, { hook: 'config-changed' }, true);
   }
 
   /** Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`. */
@@ -408,7 +411,7 @@ export class Model {
     if (unit.bindings.get(endpoint) === address) return;
     unit.bindings.set(endpoint, address);
     this.recorder.model('binding', `${unitName} ${endpoint}=${address}`, unitName);
-    this.enqueue(unit, { hook: 'config-changed' }, true);
+    enqueue(unit, { hook: 'config-changed' }, true);
   }
 
   /**
@@ -425,10 +428,12 @@ export class Model {
     const rightUnits = this.world.app(right.app).aliveUnits;
     for (const unit of [...leftUnits, ...rightUnits]) {
       unit.relations.set(relation.idFor(unit.app.name), { created: false, members: new Set() });
-      this.enqueue(unit, this.relationHook(unit, relation, 'created'));
+      enqueue(unit, relationHook(unit, relation, 'created'));
     }
-    for (const unit of leftUnits) for (const other of rightUnits) this.enqueueJoin(unit, relation, other);
-    for (const unit of rightUnits) for (const other of leftUnits) this.enqueueJoin(unit, relation, other);
+    for (const unit of leftUnits)
+      for (const other of rightUnits) enqueueJoin(unit, relation, other);
+    for (const unit of rightUnits)
+      for (const other of leftUnits) enqueueJoin(unit, relation, other);
     return relation.idFor(left.app);
   }
 
@@ -437,18 +442,19 @@ export class Model {
     this.assertIdle('removeRelation');
     const relation = this.world.relation(relationId);
     if (relation === undefined || relation.removed) throw new Error(`no relation ${relationId}`);
-    if (relation.peer) throw new Error(`${relationId} is a peer relation; Juju never removes those`);
+    if (relation.peer)
+      throw new Error(`${relationId} is a peer relation; Juju never removes those`);
     relation.removed = true;
     this.recorder.model('remove-relation', relationId);
     for (const side of relation.sides) {
       for (const unit of this.world.unitsInScope(relation, side.app)) {
         const id = relation.idFor(unit.app.name);
-        this.dropPending(unit, id, undefined);
+        dropPending(unit, id, undefined);
         const view = unit.relations.get(id);
         for (const member of [...(view?.members ?? [])].sort(compareUnitNames)) {
-          this.enqueue(unit, this.relationHook(unit, relation, 'departed', member, member));
+          enqueue(unit, relationHook(unit, relation, 'departed', member, member));
         }
-        this.enqueue(unit, this.relationHook(unit, relation, 'broken'));
+        enqueue(unit, relationHook(unit, relation, 'broken'));
       }
     }
   }
@@ -489,14 +495,19 @@ export class Model {
     this.assertIdle('resolve');
     const unit = this.world.unit(unitName);
     const head = unit.queue[0];
-    if (unit.error === undefined || head === undefined) throw new Error(`${unitName} is not in error`);
+    if (unit.error === undefined || head === undefined)
+      throw new Error(`${unitName} is not in error`);
     if (options.retry === false) {
       unit.queue.shift();
       unit.error = undefined;
     } else {
       head.failures = 0;
     }
-    this.recorder.model('resolve', `${unitName}${options.retry === false ? ' --no-retry' : ''}`, unitName);
+    this.recorder.model(
+      'resolve',
+      `${unitName}${options.retry === false ? ' --no-retry' : ''}`,
+      unitName,
+    );
   }
 
   /** Store a secret as if its owner had created it. Returns its id (`secret:…`). */
@@ -542,7 +553,7 @@ export class Model {
     const leader = app.leader === undefined ? undefined : this.world.units.get(app.leader);
     const writer = unit ?? leader ?? app.aliveUnits[0];
     if (writer === undefined) throw new Error(`${appName} has no unit to write for`);
-    this.applyBag(writer, relation, isApp, values, undefined);
+    this.committer.applyBag(writer, relation, isApp, values, undefined);
   }
 
   // ---------------------------------------------------------------- running hooks
@@ -679,8 +690,8 @@ export class Model {
       ...optional('handlers', outcome.handlers),
     });
     if (outcome.ok) {
-      this.recordFlags(unit, item, draft, flagsBefore, unit.store.flags);
-      this.commit(unit, item, tx, draft);
+      this.committer.recordFlags(unit, item, draft, flagsBefore, unit.store.flags);
+      this.committer.commit(unit, item, tx, draft);
     }
     return { ...draft };
   }
@@ -803,261 +814,6 @@ export class Model {
     if (item.remoteApp !== undefined) env['JUJU_REMOTE_APP'] = item.remoteApp;
     if (item.departingUnit !== undefined) env['JUJU_DEPARTING_UNIT'] = item.departingUnit;
     return env;
-  }
-
-  // ---------------------------------------------------------------- commit and consequences
-
-  private recordFlags(
-    unit: UnitRecord,
-    item: QueuedHook,
-    draft: { seq: number; flagsSet: readonly string[]; flagsCleared: readonly string[] },
-    before: readonly string[],
-    after: readonly string[],
-  ): void {
-    if (before === after) return;
-    const was = new Set(before);
-    const now = new Set(after);
-    const set = after.filter((f) => !was.has(f));
-    const cleared = before.filter((f) => !now.has(f));
-    draft.flagsSet = set;
-    draft.flagsCleared = cleared;
-    for (const flag of set) {
-      this.recorder.push({ kind: 'flag', unit: unit.name, hook: item.hook, hookSeq: draft.seq, flag, set: true });
-    }
-    for (const flag of cleared) {
-      this.recorder.push({ kind: 'flag', unit: unit.name, hook: item.hook, hookSeq: draft.seq, flag, set: false });
-    }
-  }
-
-  /** Apply a successful hook: membership, its staged writes, and the hooks they cause. */
-  private commit(
-    unit: UnitRecord,
-    item: QueuedHook,
-    tx: HookTransaction,
-    draft: {
-      seq: number;
-      published: { relationId: string; app: boolean; keys: string[] }[];
-      leaderKeys: readonly string[];
-    },
-  ): void {
-    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
-    if (view !== undefined && item.relationId !== undefined) {
-      const event = item.hook.slice(item.hook.lastIndexOf('-') + 1);
-      if (event === 'created') view.created = true;
-      else if (event === 'joined' && item.remoteUnit) view.members.add(item.remoteUnit);
-      else if (event === 'departed' && item.remoteUnit) view.members.delete(item.remoteUnit);
-      else if (event === 'broken') unit.relations.delete(item.relationId);
-    }
-
-    for (const staged of tx.bags.values()) {
-      const relation = this.world.relation(staged.relationId);
-      if (relation === undefined) continue;
-      const keys = this.applyBag(unit, relation, staged.app, staged.values, { item, seq: draft.seq });
-      if (keys !== undefined) draft.published.push({ relationId: staged.relationId, app: staged.app, keys });
-    }
-
-    const app = unit.app;
-    if (tx.leader.size > 0 && app.leader === unit.name) {
-      const applied = applyValues(app.leaderSettings, tx.leader);
-      if (applied !== undefined) {
-        app.leaderSettings = applied.bag;
-        draft.leaderKeys = Object.keys(applied.changes).sort();
-        this.recorder.push({
-          kind: 'leader-settings',
-          unit: unit.name,
-          hook: item.hook,
-          hookSeq: draft.seq,
-          app: app.name,
-          changes: this.traceValues(app.mode, applied.changes),
-        });
-        for (const other of app.aliveUnits) {
-          if (other !== unit) this.enqueue(other, { hook: 'leader-settings-changed' }, true);
-        }
-      }
-    }
-
-    this.commitSecrets(unit, tx);
-    for (const [k, v] of tx.state) {
-      if (v === null) unit.jujuState.delete(k);
-      else unit.jujuState.set(k, v);
-    }
-
-    if (item.hook === 'remove') {
-      unit.life = 'removed';
-      unit.relations.clear();
-      unit.queue.length = 0;
-    }
-  }
-
-  /**
-   * Write staged values into a unit's (or its application's) bag; if anything really changed,
-   * record it and queue `-relation-changed` on the units that see the writer. Returns the keys
-   * that changed.
-   */
-  private applyBag(
-    writer: UnitRecord,
-    relation: RelationRecord,
-    app: boolean,
-    values: ReadonlyMap<string, string | null>,
-    hook: { item: QueuedHook; seq: number } | undefined,
-  ): string[] | undefined {
-    const owner = app ? writer.app.name : writer.name;
-    const bags = app ? relation.appBags : relation.unitBags;
-    const applied = applyValues(bags.get(owner) ?? {}, values);
-    if (applied === undefined) return undefined;
-    bags.set(owner, applied.bag);
-    this.recorder.push({
-      kind: 'published',
-      unit: writer.name,
-      ...(hook ? { hook: hook.item.hook, hookSeq: hook.seq } : {}),
-      relationId: relation.idFor(writer.app.name),
-      ...(app ? { app: writer.app.name } : {}),
-      changes: this.traceValues(writer.app.mode, applied.changes),
-    });
-    if (writer.life === 'alive' && !relation.removed) this.notifyChanged(writer, relation, app);
-    return Object.keys(applied.changes).sort();
-  }
-
-  private notifyChanged(writer: UnitRecord, relation: RelationRecord, app: boolean): void {
-    const remoteApp = relation.remoteAppOf(writer.app.name);
-    if (remoteApp === undefined) return;
-    for (const other of this.world.unitsInScope(relation, remoteApp)) {
-      if (other === writer) continue;
-      const id = relation.idFor(other.app.name);
-      if (app) {
-        this.enqueue(other, this.relationHook(other, relation, 'changed', undefined), true);
-        continue;
-      }
-      const knows =
-        other.relations.get(id)?.members.has(writer.name) ||
-        other.queue.some(
-          (q) => q.relationId === id && q.remoteUnit === writer.name && q.hook.endsWith('-joined'),
-        );
-      if (knows) this.enqueue(other, this.relationHook(other, relation, 'changed', writer.name), true);
-    }
-  }
-
-  private commitSecrets(unit: UnitRecord, tx: HookTransaction): void {
-    for (const add of tx.secretAdds) {
-      const owner = add.options.owner ?? 'application';
-      this.world.secrets.set(add.id, {
-        id: add.id,
-        ownerApp: unit.app.name,
-        ...(owner === 'unit' ? { ownerUnit: unit.name } : {}),
-        ...optional('label', add.options.label),
-        ...optional('description', add.options.description),
-        ...optional('expire', add.options.expire),
-        ...optional('rotate', add.options.rotate),
-        revision: 1,
-        content: add.content,
-        grants: new Map(),
-      });
-    }
-    for (const op of tx.secretOps) {
-      const secret = this.world.secrets.get(op.id);
-      if (secret === undefined) continue;
-      switch (op.op) {
-        case 'set':
-          if (Object.keys(op.content).length > 0) {
-            secret.content = op.content;
-            secret.revision++;
-          }
-          if (op.options.label !== undefined) secret.label = op.options.label;
-          if (op.options.description !== undefined) secret.description = op.options.description;
-          break;
-        case 'grant':
-        case 'revoke': {
-          let grantees = secret.grants.get(op.relationId);
-          if (grantees === undefined) {
-            grantees = new Set();
-            secret.grants.set(op.relationId, grantees);
-          }
-          const who = op.options.unit ?? '*';
-          if (op.op === 'grant') grantees.add(who);
-          else grantees.delete(who);
-          break;
-        }
-        case 'remove':
-          if (op.revision === undefined || op.revision === secret.revision) {
-            this.world.secrets.delete(op.id);
-          }
-          break;
-      }
-    }
-  }
-
-  /** Values for the trace: redacted; masked entirely for process-run units (see PublishedEvent). */
-  private traceValues(
-    mode: 'in-process' | 'process',
-    changes: Readonly<Record<string, string | null>>,
-  ): Record<string, string | null> {
-    const out: Record<string, string | null> = {};
-    for (const key of Object.keys(changes).sort()) {
-      const value = changes[key] ?? null;
-      out[key] = value === null ? null : mode === 'process' ? '***' : this.redactor.redact(value);
-    }
-    return out;
-  }
-
-  // ---------------------------------------------------------------- queues
-
-  private relationHook(
-    unit: UnitRecord,
-    relation: RelationRecord,
-    event: 'created' | 'joined' | 'changed' | 'departed' | 'broken',
-    remoteUnit?: string,
-    departingUnit?: string,
-  ): HookSpec {
-    const app = unit.app.name;
-    const endpoint = relation.sideOf(app)?.endpoint ?? '';
-    const remoteApp = relation.remoteAppOf(app);
-    return {
-      hook: `${endpoint}-relation-${event}`,
-      relationId: relation.idFor(app),
-      endpoint,
-      ...optional('remoteUnit', remoteUnit),
-      ...optional('remoteApp', remoteApp),
-      ...optional('departingUnit', departingUnit),
-    };
-  }
-
-  private enqueueJoin(unit: UnitRecord, relation: RelationRecord, other: UnitRecord): void {
-    this.enqueue(unit, this.relationHook(unit, relation, 'joined', other.name));
-    this.enqueue(unit, this.relationHook(unit, relation, 'changed', other.name));
-  }
-
-  /** Append a hook; with `coalesce`, skip it if the same hook is already waiting (as Juju does). */
-  private enqueue(unit: UnitRecord, spec: HookSpec, coalesce = false): void {
-    if (unit.life === 'removed') return;
-    if (coalesce) {
-      for (const q of unit.queue) {
-        if (
-          q.hook === spec.hook &&
-          q.relationId === spec.relationId &&
-          q.remoteUnit === spec.remoteUnit &&
-          q.remoteApp === spec.remoteApp
-        ) {
-          return;
-        }
-      }
-    }
-    unit.queue.push({ ...spec, failures: 0 });
-  }
-
-  /** Drop waiting joined/changed hooks of a relation (about one remote unit, or all). */
-  private dropPending(unit: UnitRecord, relationId: string, remoteUnit: string | undefined): void {
-    const head = unit.queue[0];
-    const keep = unit.queue.filter(
-      (q) =>
-        !(
-          q.relationId === relationId &&
-          (q.hook.endsWith('-relation-joined') || q.hook.endsWith('-relation-changed')) &&
-          (remoteUnit === undefined || q.remoteUnit === remoteUnit)
-        ),
-    );
-    if (keep.length === unit.queue.length) return;
-    unit.queue.splice(0, unit.queue.length, ...keep);
-    if (unit.queue[0] !== head) unit.error = undefined;
   }
 
   // ---------------------------------------------------------------- queries
@@ -1187,86 +943,10 @@ export class Model {
   }
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-/** Errors carry stacks; timelines and unit views keep the first line. */
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
-}
-
-function sortedEntries(record: Record<string, unknown>): [string, unknown][] {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 function readIfExists(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch {
     return undefined;
   }
-}
-
-/** 10.0.0.10, 10.0.0.11, … for the first application; later applications further on. */
-function defaultAddress(appIndex: number, unitNumber: number): string {
-  const n = appIndex * 1000 + unitNumber + 10;
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-}
-
-function checkConfig(
-  app: string,
-  options: Readonly<Record<string, ConfigOption>>,
-  values: Readonly<Record<string, unknown>>,
-): void {
-  if (Object.keys(options).length === 0) return;
-  for (const [key, value] of Object.entries(values)) {
-    const option = options[key];
-    if (option === undefined) {
-      throw new Error(
-        `${app} has no config option "${key}" (options: ${Object.keys(options).sort().join(', ')})`,
-      );
-    }
-    if (value === null || value === undefined) continue;
-    const ok =
-      option.type === 'string' || option.type === 'secret'
-        ? typeof value === 'string'
-        : option.type === 'boolean'
-          ? typeof value === 'boolean'
-          : option.type === 'int'
-            ? typeof value === 'number' && Number.isInteger(value)
-            : typeof value === 'number';
-    if (!ok) throw new Error(`${app} config option "${key}" must be a ${option.type}`);
-  }
-}
-
-function pickEndpoints(
-  world: World,
-  a: string,
-  b: string,
-): [{ app: string; endpoint: string }, { app: string; endpoint: string }] {
-  const parse = (s: string) => {
-    const [app = '', endpoint] = s.split(':');
-    return { app: world.app(app), endpoint };
-  };
-  const left = parse(a);
-  const right = parse(b);
-  const candidates: [string, string][] = [];
-  for (const l of left.app.metadata.endpoints) {
-    if (l.role === 'peers' || (left.endpoint && l.name !== left.endpoint)) continue;
-    for (const r of right.app.metadata.endpoints) {
-      if (r.role === 'peers' || (right.endpoint && r.name !== right.endpoint)) continue;
-      if (l.interface === r.interface && l.role !== r.role) candidates.push([l.name, r.name]);
-    }
-  }
-  const [first] = candidates;
-  if (first === undefined || candidates.length > 1) {
-    throw new Error(
-      `cannot relate ${a} and ${b}: ${first === undefined ? 'no' : 'more than one'} pair of provides/requires endpoints with the same interface; name them as app:endpoint`,
-    );
-  }
-  return [
-    { app: left.app.name, endpoint: first[0] },
-    { app: right.app.name, endpoint: first[1] },
-  ];
 }

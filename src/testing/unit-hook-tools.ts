@@ -162,9 +162,7 @@ export class UnitHookTools implements HookTools {
 
   relationList(relationId: string): R<string[]> {
     return this.call('relation-list', ['-r', relationId], () =>
-      this.relation('relation-list', relationId).map(({ view }) =>
-        this.members(relationId, view),
-      ),
+      this.relation('relation-list', relationId).map(({ view }) => this.members(relationId, view)),
     );
   }
 
@@ -410,14 +408,16 @@ export class UnitHookTools implements HookTools {
     return this.call('goal-state', [], () => {
       const units: Record<string, { status: string }> = {};
       for (const u of this.unit.app.units) {
-        if (u.life !== 'removed') units[u.name] = { status: u.life === 'alive' ? 'active' : 'dying' };
+        if (u.life !== 'removed')
+          units[u.name] = { status: u.life === 'alive' ? 'active' : 'dying' };
       }
       const relations: Record<string, Record<string, { status: string }>> = {};
       for (const relation of this.world.relationsOf(this.unit.app.name)) {
         const endpoint = relation.sideOf(this.unit.app.name)?.endpoint;
         const remote = relation.remoteAppOf(this.unit.app.name);
         if (endpoint === undefined || remote === undefined) continue;
-        const entry = (relations[endpoint] ??= {});
+        relations[endpoint] ??= {};
+        const entry = relations[endpoint];
         if (!relation.peer) entry[remote] = { status: 'joined' };
         for (const u of this.world.unitsInScope(relation, remote)) {
           if (u.name !== this.unit.name) entry[u.name] = { status: 'joined' };
@@ -487,9 +487,7 @@ export class UnitHookTools implements HookTools {
   /** The owner may manage: the leader for application secrets, the unit for its own. */
   private mayManage(secret: SecretRecord): boolean {
     if (secret.ownerApp !== this.unit.app.name) return false;
-    return secret.ownerUnit === undefined
-      ? this.isLeaderNow
-      : secret.ownerUnit === this.unit.name;
+    return secret.ownerUnit === undefined ? this.isLeaderNow : secret.ownerUnit === this.unit.name;
   }
 
   private mayRead(secret: SecretRecord): boolean {
@@ -590,7 +588,10 @@ export class UnitHookTools implements HookTools {
   }
 
   secretRemove(id: string, options: { readonly revision?: number } = {}): R<void> {
-    const args = [id, ...(options.revision === undefined ? [] : ['--revision', String(options.revision)])];
+    const args = [
+      id,
+      ...(options.revision === undefined ? [] : ['--revision', String(options.revision)]),
+    ];
     return this.call('secret-remove', args, () => {
       const found = this.managed('secret-remove', id);
       if (found.isErr()) return found;

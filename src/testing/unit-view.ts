@@ -99,7 +99,9 @@ export class UnitView {
   }
 
   /** The failing hook, its (redacted) error and how many attempts failed. */
-  get error(): { readonly hook: string; readonly message: string; readonly attempts: number } | undefined {
+  get error():
+    | { readonly hook: string; readonly message: string; readonly attempts: number }
+    | undefined {
     return this.record.error === undefined ? undefined : { ...this.record.error };
   }
 

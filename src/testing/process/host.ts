@@ -20,7 +20,7 @@ import { bundleCharm } from '../charm-dir.js';
 import type { UnitHookTools } from '../unit-hook-tools.js';
 import type { QueuedHook } from '../world.js';
 import { listenAgentSocket, type ToolReply, type ToolRequest } from './agent-socket.js';
-import { type ToolClientKind, installToolClients } from './tool-clients.js';
+import { installToolClients, type ToolClientKind } from './tool-clients.js';
 import { runToolCommand } from './tool-commands.js';
 
 interface ActiveHook {

@@ -123,7 +123,9 @@ function parseArgs(tool: string, argv: readonly string[]): Parsed {
     const name = ALIASES[raw] ?? raw;
     const kind = spec[name];
     if (kind === undefined) {
-      throw new UsageError(`flag provided but not defined: ${a.startsWith('--') ? '--' : '-'}${raw}`);
+      throw new UsageError(
+        `flag provided but not defined: ${a.startsWith('--') ? '--' : '-'}${raw}`,
+      );
     }
     if (kind === 'bool') flags[name] = eq < 0 ? true : body.slice(eq + 1) !== 'false';
     else if (eq >= 0) flags[name] = body.slice(eq + 1);
@@ -175,7 +177,9 @@ export function runToolCommand(
 
 function errorReply(tool: string, error: HookToolError): ToolReply {
   const prefix = `${tool}: `;
-  const text = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  const text = error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
   const exitCode = error.exitCode ?? (error.kind === 'bad-arguments' ? 2 : 1);
   return { exitCode, stdout: '', stderr: `ERROR ${text}\n` };
 }
@@ -237,7 +241,8 @@ function dispatchTool(
     return id;
   };
   const noMoreThan = (n: number) => {
-    if (args.length > n) throw new UsageError(`unrecognized args: ["${args.slice(n).join('" "')}"]`);
+    if (args.length > n)
+      throw new UsageError(`unrecognized args: ["${args.slice(n).join('" "')}"]`);
   };
 
   switch (tool) {
@@ -250,7 +255,9 @@ function dispatchTool(
     case 'relation-list': {
       noMoreThan(0);
       const id = relationId();
-      return flags['app'] ? tools.relationListApp(id).map(print) : tools.relationList(id).map(print);
+      return flags['app']
+        ? tools.relationListApp(id).map(print)
+        : tools.relationList(id).map(print);
     }
     case 'relation-get': {
       noMoreThan(2);
@@ -318,26 +325,39 @@ function dispatchTool(
       }
       const message = args.join(' ');
       if (level === 'ERROR') context.onErrorLog?.(message.split('\n')[0] ?? '');
-      return tools.jujuLog(message, (level === 'TRACE' ? 'DEBUG' : level) as LogLevel).map(() => '');
+      return tools
+        .jujuLog(message, (level === 'TRACE' ? 'DEBUG' : level) as LogLevel)
+        .map(() => '');
     }
     case 'status-set': {
       const [status, message = ''] = args;
-      if (status === undefined || !['maintenance', 'blocked', 'waiting', 'active'].includes(status)) {
+      if (
+        status === undefined ||
+        !['maintenance', 'blocked', 'waiting', 'active'].includes(status)
+      ) {
         throw new UsageError(
           status ? `invalid status "${status}"` : 'invalid args, require <status> [message] [data]',
         );
       }
       return tools
-        .statusSet(status as WorkloadStatusName, message, flags['application'] ? { application: true } : {})
+        .statusSet(
+          status as WorkloadStatusName,
+          message,
+          flags['application'] ? { application: true } : {},
+        )
         .map(() => '');
     }
     case 'status-get': {
       const application = flags['application'] === true;
       const details = (s: { status: string; message: string }) =>
-        flags['include-data'] ? { status: s.status, message: s.message, 'status-data': {} } : { status: s.status };
+        flags['include-data']
+          ? { status: s.status, message: s.message, 'status-data': {} }
+          : { status: s.status };
       const json = (flags['format'] ?? flags['output']) === 'json';
       if (!application) {
-        return tools.statusGet().map((s) => print(json || flags['include-data'] ? details(s) : s.status));
+        return tools
+          .statusGet()
+          .map((s) => print(json || flags['include-data'] ? details(s) : s.status));
       }
       return tools
         .statusGet({ application: true })
@@ -357,8 +377,10 @@ function dispatchTool(
         throw new UsageError(`invalid port or range "${spec ?? ''}"`);
       }
       const port = spec === 'icmp' ? 0 : Number(match?.[1]);
-      const protocol: PortProtocol = spec === 'icmp' ? 'icmp' : ((match?.[2] as PortProtocol | undefined) ?? 'tcp');
-      const call = tool === 'open-port' ? tools.openPort(port, protocol) : tools.closePort(port, protocol);
+      const protocol: PortProtocol =
+        spec === 'icmp' ? 'icmp' : ((match?.[2] as PortProtocol | undefined) ?? 'tcp');
+      const call =
+        tool === 'open-port' ? tools.openPort(port, protocol) : tools.closePort(port, protocol);
       return call.map(() => '');
     }
     case 'secret-add': {

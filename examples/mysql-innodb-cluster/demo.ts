@@ -1,0 +1,142 @@
+// `npm start`: the example charm deployed to a simulated model, run hook by hook until it
+// settles, told as a story a newcomer to Juju can follow. Options: --units N, --seed N,
+// --detail (every hook-tool call too).
+import { parseArgs } from 'node:util';
+import type { TraceEvent } from 'juju-reactive/testing';
+import { deploySimulated } from './src/simulate.js';
+
+const { values } = parseArgs({
+  options: {
+    units: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '1' },
+    detail: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log('usage: npm start -- [--units N] [--seed N] [--detail]');
+  process.exit(0);
+}
+const units = Number(values.units);
+const seed = Number(values.seed);
+if (!Number.isInteger(units) || units < 1 || units > 200)
+  throw new Error(`--units must be a whole number from 1 to 200 (got ${values.units})`);
+if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number (got ${values.seed})`);
+
+const started = performance.now();
+const { model, cluster, app } = await deploySimulated({ units, seed });
+const clusterOps = new Map<number, string[]>();
+let seen = 0;
+const report = await model.settle({
+  onHook: (entry) => {
+    clusterOps.set(entry.seq, cluster.log.slice(seen));
+    seen = cluster.log.length;
+  },
+});
+const seconds = (performance.now() - started) / 1000;
+
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+console.log(
+  bold(
+    `juju-reactive demo: ${units} units of the mysql-innodb-cluster example charm (seed ${seed})`,
+  ),
+);
+console.log(
+  [
+    'Juju runs a charm as short "hooks": one process per event on one unit (install, a peer',
+    'joined, a peer changed its data, ...). Each hook the charm sets flags (facts it learned),',
+    'and handlers whose flags hold do the work. Below, each line is one hook on one unit, in',
+    'the order the simulated model ran them, with what it changed.',
+    '',
+  ].join('\n'),
+);
+
+const byHook = new Map<number, TraceEvent[]>();
+for (const event of model.trace) {
+  const key = 'hookSeq' in event ? event.hookSeq : undefined;
+  if (key === undefined) continue;
+  const list = byHook.get(key) ?? [];
+  if (list.length === 0) byHook.set(key, list);
+  list.push(event);
+}
+const interesting = (flag: string) =>
+  !flag.startsWith('endpoint.') &&
+  !flag.startsWith('leadership.changed') &&
+  !flag.startsWith('leadership.set.cluster-instance');
+const width = Math.max(...model.units(app).map((u) => u.length)) + 1;
+let n = 0;
+for (const event of model.trace) {
+  if (event.kind !== 'hook') continue;
+  const inHook = byHook.get(event.seq) ?? [];
+  const end = inHook.find((e) => e.kind === 'hook-end');
+  const notes: string[] = [];
+  const flags = inHook
+    .filter((e) => e.kind === 'flag' && interesting(e.flag))
+    .map((e) => (e.kind === 'flag' ? `${e.set ? '+' : '-'}${e.flag}` : ''));
+  if (flags.length) notes.push(flags.join(' '));
+  for (const e of inHook) {
+    if (e.kind === 'leader-settings')
+      notes.push(
+        `leader settings: ${Object.keys(e.changes)
+          .map((k) => (e.changes[k] === null ? `-${k}` : k))
+          .join(', ')}`,
+      );
+    if (e.kind === 'published') notes.push(`published ${Object.keys(e.changes).join(', ')}`);
+    if (e.kind === 'status') notes.push(`status ${e.status}: ${e.message}`);
+    if (values.detail && e.kind === 'tool') notes.push(`${e.tool} ${e.args.join(' ')}`);
+  }
+  for (const op of clusterOps.get(event.seq) ?? []) notes.push(`MySQL: ${op}`);
+  const target = event.remoteUnit ? ` (${event.remoteUnit})` : '';
+  const result = end?.kind === 'hook-end' && !end.ok ? `FAILED: ${end.error ?? ''}` : '';
+  n++;
+  console.log(
+    `${String(n).padStart(4)}  ${event.unit.padEnd(width)} ${`${event.hook}${target}`.padEnd(40)} ${result}`,
+  );
+  for (const note of notes) console.log(`${' '.repeat(width + 7)}${note}`);
+}
+
+console.log(`\n${bold('Final state')}`);
+const rows = model.units(app).map((name) => {
+  const unit = model.unit(name);
+  const users = cluster.usersOn(unit.address).map((u) => u.split('@')[1]);
+  const member = cluster.members.indexOf(unit.address);
+  return [
+    name,
+    unit.isLeader ? 'yes' : '',
+    unit.address,
+    `${unit.status.status}: ${unit.status.message}`,
+    member < 0 ? 'no' : member === 0 ? 'primary' : 'secondary',
+    `${users.length} (${users.join(', ')})`,
+  ];
+});
+const header = [
+  'unit',
+  'leader',
+  'address',
+  'status',
+  'in cluster',
+  'cluster users on its MySQL (from)',
+];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (cells: string[]) =>
+  cells
+    .map((c, i) => c.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
+console.log(line(header));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of rows) console.log(line(row));
+
+const allClustered = model
+  .units(app)
+  .every(
+    (u) => model.unit(u).hasFlag('cluster.clustered') && model.unit(u).status.status === 'active',
+  );
+console.log(
+  `\n${report.hooksRun} hooks (${report.hooksFailed} failed) in ${seconds.toFixed(2)} s. ` +
+    (report.settled && allClustered
+      ? bold(`Settled: all ${units} units are clustered.`)
+      : `NOT settled: busy ${report.busyUnits.join(', ') || '-'}, in error ${report.errorUnits.join(', ') || '-'}`),
+);
+await model.close();
+process.exitCode = report.settled && allClustered ? 0 : 1;

@@ -1,0 +1,229 @@
+// Committing a successful hook: relation membership, the hook's staged writes (relation data,
+// leader settings, secrets, Juju unit state), the trace of what changed, and the hooks those
+// changes cause on other units. Only ever called for a hook that succeeded.
+import type { Redactor } from '../juju/redact.js';
+import { enqueue, relationHook } from './hook-queue.js';
+import { optional } from './optional.js';
+import type { TraceRecorder } from './trace.js';
+import { applyValues, type HookTransaction } from './transaction.js';
+import type { QueuedHook, RelationRecord, UnitRecord, World } from './world.js';
+
+/** Applies successful hooks to the model. One per Model. */
+export class Committer {
+  constructor(
+    private readonly world: World,
+    private readonly recorder: TraceRecorder,
+    private readonly redactor: Redactor,
+  ) {}
+
+  /** Trace the net flag changes a hook committed and note them on its timeline entry. */
+  recordFlags(
+    unit: UnitRecord,
+    item: QueuedHook,
+    draft: { seq: number; flagsSet: readonly string[]; flagsCleared: readonly string[] },
+    before: readonly string[],
+    after: readonly string[],
+  ): void {
+    if (before === after) return;
+    const was = new Set(before);
+    const now = new Set(after);
+    const set = after.filter((f) => !was.has(f));
+    const cleared = before.filter((f) => !now.has(f));
+    draft.flagsSet = set;
+    draft.flagsCleared = cleared;
+    for (const flag of set) {
+      this.recorder.push({
+        kind: 'flag',
+        unit: unit.name,
+        hook: item.hook,
+        hookSeq: draft.seq,
+        flag,
+        set: true,
+      });
+    }
+    for (const flag of cleared) {
+      this.recorder.push({
+        kind: 'flag',
+        unit: unit.name,
+        hook: item.hook,
+        hookSeq: draft.seq,
+        flag,
+        set: false,
+      });
+    }
+  }
+
+  /** Apply a successful hook: membership, its staged writes, and the hooks they cause. */
+  commit(
+    unit: UnitRecord,
+    item: QueuedHook,
+    tx: HookTransaction,
+    draft: {
+      seq: number;
+      published: { relationId: string; app: boolean; keys: string[] }[];
+      leaderKeys: readonly string[];
+    },
+  ): void {
+    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
+    if (view !== undefined && item.relationId !== undefined) {
+      const event = item.hook.slice(item.hook.lastIndexOf('-') + 1);
+      if (event === 'created') view.created = true;
+      else if (event === 'joined' && item.remoteUnit) view.members.add(item.remoteUnit);
+      else if (event === 'departed' && item.remoteUnit) view.members.delete(item.remoteUnit);
+      else if (event === 'broken') unit.relations.delete(item.relationId);
+    }
+
+    for (const staged of tx.bags.values()) {
+      const relation = this.world.relation(staged.relationId);
+      if (relation === undefined) continue;
+      const keys = this.applyBag(unit, relation, staged.app, staged.values, {
+        item,
+        seq: draft.seq,
+      });
+      if (keys !== undefined)
+        draft.published.push({ relationId: staged.relationId, app: staged.app, keys });
+    }
+
+    const app = unit.app;
+    if (tx.leader.size > 0 && app.leader === unit.name) {
+      const applied = applyValues(app.leaderSettings, tx.leader);
+      if (applied !== undefined) {
+        app.leaderSettings = applied.bag;
+        draft.leaderKeys = Object.keys(applied.changes).sort();
+        this.recorder.push({
+          kind: 'leader-settings',
+          unit: unit.name,
+          hook: item.hook,
+          hookSeq: draft.seq,
+          app: app.name,
+          changes: this.traceValues(app.mode, applied.changes),
+        });
+        for (const other of app.aliveUnits) {
+          if (other !== unit) enqueue(other, { hook: 'leader-settings-changed' }, true);
+        }
+      }
+    }
+
+    this.commitSecrets(unit, tx);
+    for (const [k, v] of tx.state) {
+      if (v === null) unit.jujuState.delete(k);
+      else unit.jujuState.set(k, v);
+    }
+
+    if (item.hook === 'remove') {
+      unit.life = 'removed';
+      unit.relations.clear();
+      unit.queue.length = 0;
+    }
+  }
+
+  /**
+   * Write staged values into a unit's (or its application's) bag; if anything really changed,
+   * record it and queue `-relation-changed` on the units that see the writer. Returns the keys
+   * that changed.
+   */
+  applyBag(
+    writer: UnitRecord,
+    relation: RelationRecord,
+    app: boolean,
+    values: ReadonlyMap<string, string | null>,
+    hook: { item: QueuedHook; seq: number } | undefined,
+  ): string[] | undefined {
+    const owner = app ? writer.app.name : writer.name;
+    const bags = app ? relation.appBags : relation.unitBags;
+    const applied = applyValues(bags.get(owner) ?? {}, values);
+    if (applied === undefined) return undefined;
+    bags.set(owner, applied.bag);
+    this.recorder.push({
+      kind: 'published',
+      unit: writer.name,
+      ...(hook ? { hook: hook.item.hook, hookSeq: hook.seq } : {}),
+      relationId: relation.idFor(writer.app.name),
+      ...(app ? { app: writer.app.name } : {}),
+      changes: this.traceValues(writer.app.mode, applied.changes),
+    });
+    if (writer.life === 'alive' && !relation.removed) this.notifyChanged(writer, relation, app);
+    return Object.keys(applied.changes).sort();
+  }
+
+  private notifyChanged(writer: UnitRecord, relation: RelationRecord, app: boolean): void {
+    const remoteApp = relation.remoteAppOf(writer.app.name);
+    if (remoteApp === undefined) return;
+    for (const other of this.world.unitsInScope(relation, remoteApp)) {
+      if (other === writer) continue;
+      const id = relation.idFor(other.app.name);
+      if (app) {
+        enqueue(other, relationHook(other, relation, 'changed', undefined), true);
+        continue;
+      }
+      const knows =
+        other.relations.get(id)?.members.has(writer.name) ||
+        other.queue.some(
+          (q) => q.relationId === id && q.remoteUnit === writer.name && q.hook.endsWith('-joined'),
+        );
+      if (knows) enqueue(other, relationHook(other, relation, 'changed', writer.name), true);
+    }
+  }
+
+  private commitSecrets(unit: UnitRecord, tx: HookTransaction): void {
+    for (const add of tx.secretAdds) {
+      const owner = add.options.owner ?? 'application';
+      this.world.secrets.set(add.id, {
+        id: add.id,
+        ownerApp: unit.app.name,
+        ...(owner === 'unit' ? { ownerUnit: unit.name } : {}),
+        ...optional('label', add.options.label),
+        ...optional('description', add.options.description),
+        ...optional('expire', add.options.expire),
+        ...optional('rotate', add.options.rotate),
+        revision: 1,
+        content: add.content,
+        grants: new Map(),
+      });
+    }
+    for (const op of tx.secretOps) {
+      const secret = this.world.secrets.get(op.id);
+      if (secret === undefined) continue;
+      switch (op.op) {
+        case 'set':
+          if (Object.keys(op.content).length > 0) {
+            secret.content = op.content;
+            secret.revision++;
+          }
+          if (op.options.label !== undefined) secret.label = op.options.label;
+          if (op.options.description !== undefined) secret.description = op.options.description;
+          break;
+        case 'grant':
+        case 'revoke': {
+          let grantees = secret.grants.get(op.relationId);
+          if (grantees === undefined) {
+            grantees = new Set();
+            secret.grants.set(op.relationId, grantees);
+          }
+          const who = op.options.unit ?? '*';
+          if (op.op === 'grant') grantees.add(who);
+          else grantees.delete(who);
+          break;
+        }
+        case 'remove':
+          if (op.revision === undefined || op.revision === secret.revision) {
+            this.world.secrets.delete(op.id);
+          }
+          break;
+      }
+    }
+  }
+
+  /** Values for the trace: redacted; masked entirely for process-run units (see PublishedEvent). */
+  private traceValues(
+    mode: 'in-process' | 'process',
+    changes: Readonly<Record<string, string | null>>,
+  ): Record<string, string | null> {
+    const out: Record<string, string | null> = {};
+    for (const key of Object.keys(changes).sort()) {
+      const value = changes[key] ?? null;
+      out[key] = value === null ? null : mode === 'process' ? '***' : this.redactor.redact(value);
+    }
+    return out;
+  }
+}

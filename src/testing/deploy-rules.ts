@@ -1,0 +1,72 @@
+// The checks and defaults the model applies when a test changes it: application names, config
+// values against the charm's options, which endpoints two applications can relate on, and
+// each unit's default address.
+import type { ConfigOption } from '../juju/metadata.js';
+import type { World } from './world.js';
+
+export const APP_NAME_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
+
+/** 10.0.0.10, 10.0.0.11, … for the first application; later applications further on. */
+export function defaultAddress(appIndex: number, unitNumber: number): string {
+  const n = appIndex * 1000 + unitNumber + 10;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+/** Throw when a value names an option the charm lacks or has the wrong type (no options: anything goes). */
+export function checkConfig(
+  app: string,
+  options: Readonly<Record<string, ConfigOption>>,
+  values: Readonly<Record<string, unknown>>,
+): void {
+  if (Object.keys(options).length === 0) return;
+  for (const [key, value] of Object.entries(values)) {
+    const option = options[key];
+    if (option === undefined) {
+      throw new Error(
+        `${app} has no config option "${key}" (options: ${Object.keys(options).sort().join(', ')})`,
+      );
+    }
+    if (value === null || value === undefined) continue;
+    const ok =
+      option.type === 'string' || option.type === 'secret'
+        ? typeof value === 'string'
+        : option.type === 'boolean'
+          ? typeof value === 'boolean'
+          : option.type === 'int'
+            ? typeof value === 'number' && Number.isInteger(value)
+            : typeof value === 'number';
+    if (!ok) throw new Error(`${app} config option "${key}" must be a ${option.type}`);
+  }
+}
+
+/** The provides/requires endpoint pair `a` and `b` (`app` or `app:endpoint`) can relate on. */
+export function pickEndpoints(
+  world: World,
+  a: string,
+  b: string,
+): [{ app: string; endpoint: string }, { app: string; endpoint: string }] {
+  const parse = (s: string) => {
+    const [app = '', endpoint] = s.split(':');
+    return { app: world.app(app), endpoint };
+  };
+  const left = parse(a);
+  const right = parse(b);
+  const candidates: [string, string][] = [];
+  for (const l of left.app.metadata.endpoints) {
+    if (l.role === 'peers' || (left.endpoint && l.name !== left.endpoint)) continue;
+    for (const r of right.app.metadata.endpoints) {
+      if (r.role === 'peers' || (right.endpoint && r.name !== right.endpoint)) continue;
+      if (l.interface === r.interface && l.role !== r.role) candidates.push([l.name, r.name]);
+    }
+  }
+  const [first] = candidates;
+  if (first === undefined || candidates.length > 1) {
+    throw new Error(
+      `cannot relate ${a} and ${b}: ${first === undefined ? 'no' : 'more than one'} pair of provides/requires endpoints with the same interface; name them as app:endpoint`,
+    );
+  }
+  return [
+    { app: left.app.name, endpoint: first[0] },
+    { app: right.app.name, endpoint: first[1] },
+  ];
+}

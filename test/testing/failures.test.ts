@@ -1,0 +1,115 @@
+// Commit on success and retries: a failed hook changes nothing others can see, the unit is in
+// error, and the hook is retried (a bounded number of times) like `juju resolve --retry`.
+import { describe, expect, it } from 'vitest';
+import { hooksRun, now, probeModel } from './helpers.js';
+
+describe('a failed hook', () => {
+  it('publishes nothing and queues nothing on other units until its retry succeeds', async () => {
+    const model = await probeModel(3);
+    await model.settle();
+    model.setConfig('probe', { payload: 'p1' });
+    model.failNextHook('probe/1', { hook: 'config-changed' });
+
+    const failed = await model.step('probe/1');
+
+    expect(failed?.ok).toBe(false);
+    expect(failed?.error).toMatch(/injected failure/);
+    expect(model.unit('probe/1').inError).toBe(true);
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
+    expect(model.unit('probe/0').pendingHooks).toEqual(['config-changed']);
+    expect(model.unit('probe/2').pendingHooks).toEqual(['config-changed']);
+
+    const retried = await model.step('probe/1');
+
+    expect(retried).toMatchObject({ ok: true, attempt: 2, hook: 'config-changed' });
+    expect(model.unit('probe/1').inError).toBe(false);
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({ payload: 'p1' });
+    expect(model.unit('probe/0').pendingHooks).toEqual([
+      'config-changed',
+      'cluster-relation-changed probe/1',
+    ]);
+  });
+
+  it('discards the leader settings a failed hook of the leader wrote', async () => {
+    const model = await probeModel(2);
+    await model.settle();
+    model.setConfig('probe', { payload: 'lead' });
+    model.failNextHook('probe/0', { hook: 'config-changed' });
+
+    await model.step('probe/0');
+
+    expect(model.leaderSettings('probe')).toEqual({});
+    expect(model.unit('probe/1').pendingHooks).toEqual(['config-changed']);
+    await model.settle();
+    expect(model.leaderSettings('probe')).toEqual({ payload: 'lead' });
+  });
+
+  it('keeps the unit’s flags as they were, but applies status-set at once', async () => {
+    const model = await probeModel(2);
+    await model.settle();
+    const flags = model.unit('probe/1').flags;
+    model.setConfig('probe', { payload: 'p2' });
+    model.failNextHook('probe/1', { hook: 'config-changed' });
+
+    await model.step('probe/1');
+
+    expect(model.unit('probe/1').flags).toEqual(flags);
+    expect(model.unit('probe/1').status).toEqual({ status: 'active', message: 'payload p2' });
+  });
+
+  it('fails in the named handler, and names it in the error', async () => {
+    const model = await probeModel(2);
+    await model.settle();
+    model.setConfig('probe', { payload: 'p3' });
+    model.failNextHook('probe/1', { handler: 'publishPayload' });
+
+    const report = await model.settle();
+
+    expect(report).toMatchObject({ settled: true, hooksFailed: 1 });
+    const attempts = model.timeline('probe/1').filter((e) => e.hook === 'config-changed');
+    expect(attempts.at(-2)).toMatchObject({ ok: false, attempt: 1 });
+    expect(attempts.at(-2)?.error).toMatch(/handler publishPayload/);
+    expect(attempts.at(-1)).toMatchObject({ ok: true, attempt: 2 });
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({ payload: 'p3' });
+  });
+
+  it('leaves the unit in error after maxRetries retries, and settle() reports it', async () => {
+    const model = await probeModel(2, { maxRetries: 2 });
+    await model.settle();
+    model.setConfig('probe', { payload: 'p4' });
+    model.failNextHook('probe/1', { hook: 'config-changed', times: 5 });
+
+    const report = await model.settle();
+
+    expect(report.settled).toBe(false);
+    expect(report.errorUnits).toEqual(['probe/1']);
+    expect(report.busyUnits).toEqual([]);
+    expect(report.hooksFailed).toBe(3);
+    expect(model.unit('probe/1').error).toMatchObject({ hook: 'config-changed', attempts: 3 });
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
+    expect(model.unit('probe/0').hasFlag('leadership.is_leader')).toBe(true);
+  });
+
+  it('runs the failed hook again after resolve(), or skips it with retry: false', async () => {
+    const model = await probeModel(2, { maxRetries: 0 });
+    await model.settle();
+    model.setConfig('probe', { payload: 'p5' });
+    model.failNextHook('probe/1', { hook: 'config-changed', times: 2 });
+    expect((await model.settle()).errorUnits).toEqual(['probe/1']);
+
+    model.resolve('probe/1');
+    expect((await model.settle()).errorUnits).toEqual(['probe/1']);
+
+    const before = now(model);
+    model.resolve('probe/1', { retry: false });
+    const report = await model.settle();
+
+    // The skipped config-changed never ran; the hooks queued behind it (probe/0's news) did.
+    expect(report.settled).toBe(true);
+    expect(hooksRun(model, 'probe/1', before)).toEqual([
+      'cluster-relation-changed probe/0',
+      'leader-settings-changed',
+    ]);
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
+  });
+});
