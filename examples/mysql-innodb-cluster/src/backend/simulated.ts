@@ -41,6 +41,14 @@ export class SimulatedInnoDBCluster {
     return i;
   }
 
+  /** Every distinct password the cluster accounts were created with (for leak checks in tests). */
+  passwordsSeen(): string[] {
+    const all = new Set<string>();
+    for (const instance of this.instances.values())
+      for (const password of instance.users.values()) all.add(password);
+    return [...all];
+  }
+
   /** Accounts on an instance, sorted: `user@host`. */
   usersOn(address: string): string[] {
     return [...this.instance(address).users.keys()].sort();
