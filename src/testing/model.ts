@@ -510,6 +510,32 @@ export class Model {
     );
   }
 
+  /**
+   * Queue again, in order and with the same context, every hook `unitName` has run
+   * successfully so far (for idempotency tests: a charm whose handlers are idempotent
+   * changes nothing when its hooks are replayed). Returns how many hooks were queued.
+   */
+  replayHooks(unitName: string): number {
+    this.assertIdle('replayHooks');
+    const unit = this.alive(unitName);
+    const done = this.timeline(unitName).filter(
+      (e) => e.ok && e.hook !== 'stop' && e.hook !== 'remove',
+    );
+    for (const entry of done) {
+      const relation = /^(.+)-relation-[a-z]+$/.exec(entry.hook);
+      enqueue(unit, {
+        hook: entry.hook,
+        ...(entry.relationId === undefined ? {} : { relationId: entry.relationId }),
+        ...(relation?.[1] === undefined ? {} : { endpoint: relation[1] }),
+        ...(entry.remoteUnit === undefined ? {} : { remoteUnit: entry.remoteUnit }),
+        ...(entry.remoteApp === undefined ? {} : { remoteApp: entry.remoteApp }),
+        ...(entry.departingUnit === undefined ? {} : { departingUnit: entry.departingUnit }),
+      });
+    }
+    this.recorder.model('replay-hooks', `${unitName}: ${done.length} hooks`, unitName);
+    return done.length;
+  }
+
   /** Store a secret as if its owner had created it. Returns its id (`secret:…`). */
   seedSecret(seed: SecretSeed): string {
     const ownerUnit = seed.owner.includes('/') ? this.world.unit(seed.owner) : undefined;

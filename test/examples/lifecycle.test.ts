@@ -182,3 +182,38 @@ describe('hostile peer data', () => {
     });
   }
 });
+
+describe('idempotency', () => {
+  /** Everything a replay must leave alone. Transient "changed since the last hook" flags are left out. */
+  function snapshot({ model, cluster, app }: SimulatedDeployment) {
+    const relationId = model.relationIds(app, 'cluster')[0] ?? '';
+    return {
+      clusterOps: cluster.log.length,
+      members: [...cluster.members],
+      users: model.units(app).map((u) => cluster.usersOn(model.unit(u).address)),
+      leaderSettings: model.leaderSettings(app),
+      relationData: model.units(app).map((u) => model.relationData(relationId, u)),
+      appData: model.relationData(relationId, app),
+      flags: model
+        .units(app)
+        .map((u) =>
+          model.unit(u).flags.filter((f) => !/^(leadership|endpoint\.[^.]+)\.changed/.test(f)),
+        ),
+      statuses: model.units(app).map((u) => model.unit(u).status),
+    };
+  }
+
+  it('changes nothing when every unit replays every hook it ran', async () => {
+    const deployment = await deploySimulated({ units: 3, seed: 41 });
+    const { model } = deployment;
+    await model.settle();
+    const before = snapshot(deployment);
+    let replayed = 0;
+    for (const unit of model.units('mysql')) replayed += model.replayHooks(unit);
+    const report = await model.settle();
+    expect(replayed).toBeGreaterThan(20);
+    expect(report).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(report.hooksRun).toBeGreaterThanOrEqual(replayed);
+    expect(snapshot(deployment)).toEqual(before);
+  });
+});
