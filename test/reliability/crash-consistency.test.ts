@@ -9,22 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileStateStore } from '../../src/state/file-store.js';
+import { mulberry32 } from '../../src/testing/random.js';
 
 const RUNS = Number(process.env.JR_CRASH_RUNS ?? 500);
 const dir = mkdtempSync(join(tmpdir(), 'jr-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A seeded PRNG (mulberry32) so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function killAfter(script: string, path: string, delayMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -49,7 +38,7 @@ describe('crash consistency of the file state store', () => {
       logLevel: 'silent',
     });
     const path = join(dir, 'state.json');
-    const random = prng(Number(process.env.JR_CRASH_SEED ?? 20261121));
+    const random = mulberry32(Number(process.env.JR_CRASH_SEED ?? 20261121));
     const seen = { a: 0, b: 0, empty: 0 };
     const inconsistent: string[] = [];
     for (let run = 0; run < RUNS; run++) {
