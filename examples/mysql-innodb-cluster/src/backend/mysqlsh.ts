@@ -52,7 +52,8 @@ export class MysqlShellOperations implements ClusterOperations {
     this.port = options.port ?? 3306;
   }
 
-  private connect(address: string, credentials: ClusterCredentials): string {
+  /** An instance's connection options as a JS literal (the address checked first). */
+  private instance(address: string, credentials: ClusterCredentials): string {
     assertSafeAddress(address);
     const target = {
       host: address,
@@ -60,20 +61,17 @@ export class MysqlShellOperations implements ClusterOperations {
       user: credentials.user,
       password: credentials.password,
     };
-    return `shell.connect(${JSON.stringify(target)});\n`;
+    return JSON.stringify(target);
+  }
+
+  private connect(address: string, credentials: ClusterCredentials): string {
+    return `shell.connect(${this.instance(address, credentials)});\n`;
   }
 
   async configureInstance(address: string, credentials: ClusterCredentials): Promise<void> {
-    const target = {
-      host: address,
-      port: this.port,
-      user: credentials.user,
-      password: credentials.password,
-    };
-    assertSafeAddress(address);
     await runShell(
       this.command,
-      `dba.configureInstance(${JSON.stringify(target)}, {restart: true});\n`,
+      `dba.configureInstance(${this.instance(address, credentials)}, {restart: true});\n`,
     );
   }
 
@@ -94,18 +92,12 @@ export class MysqlShellOperations implements ClusterOperations {
     via: string,
     credentials: ClusterCredentials,
   ): Promise<void> {
-    assertSafeAddress(address);
-    const target = {
-      host: address,
-      port: this.port,
-      user: credentials.user,
-      password: credentials.password,
-    };
+    const target = this.instance(address, credentials);
     const script =
       this.connect(via, credentials) +
       `var c = dba.getCluster(${JSON.stringify(name)});\n` +
       `var known = Object.keys(c.status().defaultReplicaSet.topology);\n` +
-      `if (known.indexOf(${JSON.stringify(`${address}:${this.port}`)}) < 0) c.addInstance(${JSON.stringify(target)}, {recoveryMethod: 'clone'});\n`;
+      `if (known.indexOf(${JSON.stringify(`${address}:${this.port}`)}) < 0) c.addInstance(${target}, {recoveryMethod: 'clone'});\n`;
     await runShell(this.command, script);
   }
 
