@@ -20,7 +20,8 @@ export interface MySQLWorkload {
 
 export const CLUSTER_USER = 'clusteruser';
 
-export function mysqlInnoDBClusterCharm(mysql: MySQLWorkload): Charm {
+/** `workloadFor` gives the MySQL of the unit a hook runs on. */
+export function mysqlInnoDBClusterCharm(workloadFor: (rt: HookRuntime) => MySQLWorkload): Charm {
   const charm = new Charm()
     .use(leadership)
     .endpoint(MySQLInnoDBClusterPeers, { minimumClusterSize: 3 });
@@ -32,7 +33,7 @@ export function mysqlInnoDBClusterCharm(mysql: MySQLWorkload): Charm {
     .when('cluster.connected')
     .whenNot('mysql.cluster-info.sent')
     .run(function sendClusterConnectionInfo(rt) {
-      const password = mysql.clusterPassword();
+      const password = workloadFor(rt).clusterPassword();
       const sent = cluster(rt).setClusterConnectionInfo(undefined, CLUSTER_USER, password, {
         passwordSecret: true,
       });
@@ -53,7 +54,7 @@ export function mysqlInnoDBClusterCharm(mysql: MySQLWorkload): Charm {
       const peers = cluster(rt);
       for (const peer of peers.readyPeers) {
         const { address, user, password } = peer.connectionInfo;
-        mysql.createClusterUser(address, user, password);
+        workloadFor(rt).createClusterUser(address, user, password);
       }
       peers.setUnitConfigureReady();
       rt.flags.set('mysql.cluster-users.created');
@@ -64,7 +65,7 @@ export function mysqlInnoDBClusterCharm(mysql: MySQLWorkload): Charm {
     .when('leadership.is_leader', 'mysql.cluster-users.created')
     .whenNot('leadership.set.cluster-created')
     .run(function createCluster(rt) {
-      mysql.createCluster();
+      workloadFor(rt).createCluster();
       leaderSet(rt, { 'cluster-created': 'true' });
     });
 
@@ -76,7 +77,7 @@ export function mysqlInnoDBClusterCharm(mysql: MySQLWorkload): Charm {
       for (const peer of cluster(rt).readyPeers) {
         const added = `cluster-instance-added-${peer.unitName.replace('/', '-')}`;
         if (!peer.configureReady || leaderGet(rt, added) !== undefined) continue;
-        mysql.addInstance(peer.connectionInfo.address);
+        workloadFor(rt).addInstance(peer.connectionInfo.address);
         leaderSet(rt, { [added]: 'true' });
       }
     });
@@ -86,7 +87,7 @@ export function mysqlInnoDBClusterCharm(mysql: MySQLWorkload): Charm {
     .when('leadership.set.cluster-created')
     .whenNot('mysql.clustered.signalled')
     .run(function signalClustered(rt) {
-      if (mysql.isClustered() && cluster(rt).setUnitClustered()) {
+      if (workloadFor(rt).isClustered() && cluster(rt).setUnitClustered()) {
         rt.flags.set('mysql.clustered.signalled');
       }
     });

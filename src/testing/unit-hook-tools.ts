@@ -492,8 +492,11 @@ export class UnitHookTools implements HookTools {
 
   private mayRead(secret: SecretRecord): boolean {
     if (secret.ownerApp === this.unit.app.name) {
-      return secret.ownerUnit === undefined || secret.ownerUnit === this.unit.name;
+      if (secret.ownerUnit === undefined || secret.ownerUnit === this.unit.name) return true;
     }
+    // Juju: a grant on a relation gives "all units of the related application" access. On a
+    // peer relation that application is the owner's own, so peers may read a unit-owned
+    // secret granted there.
     for (const [relationId, grantees] of secret.grants) {
       const relation = this.world.relation(relationId);
       if (relation === undefined || relation.removed) continue;

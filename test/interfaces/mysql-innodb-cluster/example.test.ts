@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import type { HookRuntime } from 'juju-reactive';
+import { Model } from 'juju-reactive/testing';
 import { describe, expect, it } from 'vitest';
 import {
   CLUSTER_USER,
   type MySQLWorkload,
   mysqlInnoDBClusterCharm,
 } from '../../../interfaces/mysql-innodb-cluster/example.js';
-import { PeerModel } from './peer-model.js';
 
 const here = (path: string): string => new URL(path, import.meta.url).pathname;
 const README = here('../../../interfaces/mysql-innodb-cluster/README.md');
@@ -45,18 +46,30 @@ class FakeMySQL implements MySQLWorkload {
   }
 }
 
-function threeUnits() {
-  const model = new PeerModel();
+/** Three units of the example charm on the model simulator, each with its own MySQL. */
+async function threeUnits() {
+  const model = new Model({ seed: 4 });
   const cluster: FakeCluster = { created: false, members: new Set() };
-  const mysql = [0, 1, 2].map(
-    (n) => new FakeMySQL(`10.1.0.${n + 1}`, `cluster-pw-${n}-k3Jd9`, cluster),
+  const mysql = new Map(
+    [0, 1, 2].map((n) => [
+      `mysql/${n}`,
+      new FakeMySQL(`10.1.0.${n + 1}`, `cluster-pw-${n}-k3Jd9`, cluster),
+    ]),
   );
-  const units = mysql.map((workload, n) =>
-    model.addUnit(`mysql/${n}`, mysqlInnoDBClusterCharm(workload), {
-      leader: n === 0,
-      address: workload.address,
-    }),
-  );
+  const workloadFor = (rt: HookRuntime): FakeMySQL => {
+    const workload = mysql.get(rt.unitName);
+    if (!workload) throw new Error(`no MySQL for ${rt.unitName}`);
+    return workload;
+  };
+  const units = await model.deploy('mysql', {
+    charm: mysqlInnoDBClusterCharm(workloadFor),
+    metadata: {
+      name: 'mysql',
+      endpoints: [{ name: 'cluster', role: 'peers', interface: 'mysql-innodb-cluster' }],
+    },
+    units: 3,
+  });
+  for (const unit of units) model.setBinding(unit, 'cluster', mysql.get(unit)?.address ?? '');
   return { model, cluster, mysql, units };
 }
 
@@ -68,32 +81,32 @@ describe('the README example', () => {
   });
 
   it('clusters three units: every unit ends available and clustered', async () => {
-    const { model, cluster, units } = threeUnits();
-    await model.settle();
+    const { model, cluster, mysql, units } = await threeUnits();
+    expect((await model.settle()).settled).toBe(true);
     expect(cluster.members).toEqual(new Set(['10.1.0.1', '10.1.0.2', '10.1.0.3']));
     for (const unit of units) {
-      expect(model.flags(unit)).toEqual(
+      const view = model.unit(unit);
+      const address = mysql.get(unit)?.address;
+      expect(view.flags).toEqual(
         expect.arrayContaining(['cluster.connected', 'cluster.available', 'cluster.clustered']),
       );
-      expect(unit.tools.statuses.at(-1)).toMatchObject({
-        status: 'active',
-        message: 'Unit is ready and clustered',
-      });
-      expect(model.published(unit)).toMatchObject({
-        'cluster-address': JSON.stringify(unit.address),
+      expect(view.status).toEqual({ status: 'active', message: 'Unit is ready and clustered' });
+      expect(view.published('cluster')).toMatchObject({
+        'cluster-address': JSON.stringify(address),
         'cluster-user': JSON.stringify(CLUSTER_USER),
         'unit-configure-ready': 'true',
         'unit-clustered': 'true',
-        'ingress-address': unit.address,
+        'ingress-address': address,
       });
     }
   });
 
   it('creates on each unit the account every peer connects as, with that peer password', async () => {
-    const { model, mysql } = threeUnits();
+    const { model, mysql } = await threeUnits();
     await model.settle();
-    for (const [n, workload] of mysql.entries()) {
-      const others = mysql.filter((_, m) => m !== n);
+    const all = [...mysql.values()];
+    for (const workload of all) {
+      const others = all.filter((o) => o !== workload);
       expect(workload.users).toEqual(
         others.map((o) => ({ address: o.address, user: CLUSTER_USER, password: o.password })),
       );
@@ -101,34 +114,26 @@ describe('the README example', () => {
   });
 
   it('keeps every password out of relation data, hook-tool arguments and logs', async () => {
-    const { model, mysql, units } = threeUnits();
+    const { model, mysql, units } = await threeUnits();
     await model.settle();
     for (const unit of units) {
-      const bag = model.published(unit);
+      const bag = model.unit(unit).published('cluster');
       expect(bag['cluster-password']).toBeUndefined();
       expect(bag['cluster-password-secret']).toMatch(/^"secret:/);
-      const visible = JSON.stringify([
-        unit.tools.calls,
-        unit.tools.logs,
-        unit.tools.world.relations,
-      ]);
-      for (const workload of mysql) expect(visible).not.toContain(workload.password);
     }
+    // Tool arguments, log lines, statuses and published data are all in the trace.
+    const visible = JSON.stringify([model.trace, model.renderTimeline({ detail: true })]);
+    for (const workload of mysql.values()) expect(visible).not.toContain(workload.password);
   });
 
-  it('settles: a hook that changes nothing afterwards makes no further hook', async () => {
-    const { model, units } = threeUnits();
+  it('settles: replaying every hook afterwards changes nothing and fails nothing', async () => {
+    const { model, cluster, units } = await threeUnits();
     await model.settle();
-    const ran = model.hooksRun.length;
-    const [leader] = units;
-    if (!leader) throw new Error('no leader');
-    const before = leader.tools.calls.length;
-    await leader.harness.run({ hookName: 'update-status' });
-    await model.settle();
-    expect(model.hooksRun.length).toBe(ran);
-    // Only the leadership layer and the status handler talk to Juju in update-status.
-    expect(new Set(leader.tools.toolNames().slice(before))).toEqual(
-      new Set(['is-leader', 'leader-get', 'status-set']),
-    );
+    const published = units.map((u) => model.unit(u).published('cluster'));
+    for (const unit of units) model.replayHooks(unit);
+    const report = await model.settle();
+    expect(report).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(units.map((u) => model.unit(u).published('cluster'))).toEqual(published);
+    expect(cluster.members.size).toBe(3);
   });
 });
