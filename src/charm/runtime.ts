@@ -123,9 +123,7 @@ export class HookRuntime {
    */
   endpoint<E extends Endpoint>(cls: EndpointClass<E, never>, name?: string): E {
     const matches = [...this.bound.values()].filter(
-      (e): e is E =>
-        e instanceof (cls as unknown as abstract new (...args: never[]) => E) &&
-        (name === undefined || e.endpointName === name),
+      (e): e is E => e instanceof cls && (name === undefined || e.endpointName === name),
     );
     const [first] = matches;
     if (first === undefined) {
