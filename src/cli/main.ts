@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `juju-reactive` command. `simulate <charm-dir>` deploys a charm on a simulated model,
-// settles it and prints per-unit timelines and a summary; `demo` is the project's showcase.
+// settles it and prints per-unit timelines and a summary; `pack <charm-dir>` builds a
+// deployable charm dir; `demo` is the project's showcase.
 // Output goes to the streams it is given; progress for long runs goes to stderr.
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readMetadata } from '../juju/metadata.js';
 import { type HookOrder, Model } from '../testing/model.js';
+import { packCharm, renderPackReport } from './pack.js';
 
 /** Where the CLI writes. Tests pass their own; the command uses the process streams. */
 export interface CliIo {
@@ -24,6 +26,7 @@ const USAGE = `usage: juju-reactive <command> [options]
 
 commands:
   simulate <charm-dir>   deploy the charm on a simulated model, settle, print timelines
+  pack <charm-dir>       bundle the charm into a deployable dir for \`charmcraft pack\`
   demo                   what this library is, in one paragraph
 
 simulate options:
@@ -36,6 +39,11 @@ simulate options:
       --app <name>       application name (default: the charm's name)
       --max-hooks <n>    stop after this many hooks (default 100000)
       --max-retries <n>  retries of a failed hook before the unit stays in error (default 3)
+
+pack options:
+  -o, --out <dir>        where the packed charm goes (default <charm-dir>/build)
+      --entry <file>     the module to bundle, relative to the charm dir (default src/main.ts)
+      --no-minify        keep the bundle readable (slower to load on every hook)
 `;
 
 const DEMO = `juju-reactive lets you write Juju charms in TypeScript in the reactive, flag-driven style: \
@@ -57,6 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     switch (command) {
       case 'simulate':
         return await simulate(rest, io);
+      case 'pack':
+        return await pack(rest, io);
       case 'demo':
         io.stdout(DEMO);
         return 0;
@@ -193,6 +203,40 @@ async function simulate(argv: readonly string[], io: CliIo): Promise<number> {
   } finally {
     await model.close();
   }
+}
+
+async function pack(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parsePackArgs>;
+  try {
+    parsed = parsePackArgs(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [dir, extra] = positionals;
+  if (dir === undefined) throw new UsageError('pack needs a charm dir');
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  const report = await packCharm({
+    charmDir: dir,
+    ...(values.out === undefined ? {} : { outDir: values.out }),
+    ...(values.entry === undefined ? {} : { entry: values.entry }),
+    minify: values['no-minify'] !== true,
+  });
+  io.stdout(renderPackReport(report));
+  return 0;
+}
+
+function parsePackArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      entry: { type: 'string' },
+      'no-minify': { type: 'boolean' },
+    },
+  });
 }
 
 function parseSimulateArgs(argv: readonly string[]) {

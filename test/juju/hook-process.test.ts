@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATE_FILE_NAME } from '../../src/state/file-store.js';
+import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
 import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju/index.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -15,23 +15,14 @@ const charmDir = here('../fixtures/tiny-charm');
 let bundleDir: string;
 let bundle: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   bundleDir = mkdtempSync(join(tmpdir(), 'tiny-bundle-'));
-  bundle = join(bundleDir, 'charm.mjs');
-  buildSync({
-    entryPoints: [join(charmDir, 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    alias: { 'juju-reactive': here('../../src/index.ts') },
-    logLevel: 'silent',
-    // Some CommonJS dependencies (yaml) call require(); give the ESM bundle one.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
+  // The project's one bundler, as `juju-reactive pack` and the simulator use it.
+  const bundled = await bundleCharmEntry({
+    entry: join(charmDir, 'main.ts'),
+    outdir: join(bundleDir, 'dist'),
   });
+  bundle = bundled.start;
 });
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 

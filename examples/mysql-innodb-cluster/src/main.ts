@@ -1,5 +1,5 @@
 // Entry point under Juju: the charm with real MySQL (local socket) and MySQL Shell.
-// `juju-reactive pack` bundles this file into dist/charm.mjs, which `dispatch` runs.
+// `juju-reactive pack` bundles this file into dist/ (dispatch runs dist/charm.cjs).
 import { main } from 'juju-reactive';
 import { MysqlShellOperations } from './backend/mysqlsh.js';
 import { SqlUserBackend } from './backend/sql-users.js';

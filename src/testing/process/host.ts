@@ -1,8 +1,8 @@
 // ProcessHost: what running hooks as processes needs: a temp dir, the agent socket serving the
-// fake hook tools, each application's bundled charm, each unit's own charm dir, and the
-// spawning of `dispatch` with a Juju-like environment. Spawns asynchronously, so the socket
-// keeps serving while a hook runs. Removes everything it created on close().
-import { spawn } from 'node:child_process';
+// fake hook tools, each application's bundled (or already packed) charm, each unit's own charm
+// dir, and the spawning of `dispatch` with a Juju-like environment. Spawns asynchronously, so
+// the socket keeps serving while a hook runs. Removes everything it created on close().
+import { type ChildProcess, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -16,7 +16,7 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { STATE_FILE_NAME } from '../../state/file-store.js';
-import { bundleCharm } from '../charm-dir.js';
+import { bundleCharm, charmEntry, START_FILE } from '../charm-dir.js';
 import type { UnitHookTools } from '../unit-hook-tools.js';
 import type { QueuedHook } from '../world.js';
 import { listenAgentSocket, type ToolReply, type ToolRequest } from './agent-socket.js';
@@ -28,6 +28,12 @@ interface ActiveHook {
   readonly hook: QueuedHook;
   readonly charmDir: string;
   errorLog?: string;
+  /** Tool calls answered so far. */
+  calls: number;
+  /** SIGKILL the hook process once this many tool calls took effect. */
+  readonly killAfterToolCalls?: number;
+  child?: ChildProcess;
+  killed: boolean;
 }
 
 export interface ProcessHookRun {
@@ -38,6 +44,8 @@ export interface ProcessHookRun {
   /** JUJU_* variables for this hook. */
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** SIGKILL the process right after its nth tool call took effect (before it gets the reply). */
+  readonly killAfterToolCalls?: number;
 }
 
 export interface ProcessHookResult {
@@ -46,6 +54,8 @@ export interface ProcessHookResult {
   readonly errorLog?: string;
   /** Last line of the process's stderr, when it wrote any. */
   readonly stderrTail?: string;
+  /** True when killAfterToolCalls killed the process. */
+  readonly killed?: boolean;
 }
 
 /** Entries of a charm dir never shared with a unit's copy. */
@@ -53,7 +63,7 @@ const PRIVATE_ENTRIES = new Set(['dist', 'dispatch', STATE_FILE_NAME, '.git']);
 
 export class ProcessHost {
   private readonly contexts = new Map<string, ActiveHook>();
-  private readonly bundles = new Map<string, { bundle: string; charmDir: string }>();
+  private readonly bundles = new Map<string, { dist: string; charmDir: string }>();
   private nextContext = 0;
 
   private constructor(
@@ -83,7 +93,7 @@ export class ProcessHost {
         stderr: `ERROR context "${request.contextId}" is not running a hook\n`,
       };
     }
-    return runToolCommand(
+    const reply = runToolCommand(
       {
         tools: active.tools,
         hook: active.hook,
@@ -96,37 +106,49 @@ export class ProcessHost {
       request.args,
       request.stdin,
     );
-  }
-
-  /** Bundle the charm dir's `src/charm.ts` with a `main()` entry, once per application. */
-  async prepareApp(app: string, charmDir: string): Promise<void> {
-    const dir = join(this.root, 'apps', app);
-    mkdirSync(dir, { recursive: true });
-    const bundle = join(dir, 'charm.mjs');
-    await bundleCharm(charmDir, bundle);
-    this.bundles.set(app, { bundle, charmDir: resolve(charmDir) });
+    active.calls++;
+    if (active.calls === active.killAfterToolCalls && active.child !== undefined) {
+      // The call took effect (it is staged in the hook's transaction); the process never
+      // learns its outcome: it dies waiting for this reply.
+      active.killed = active.child.kill('SIGKILL');
+    }
+    return reply;
   }
 
   /**
-   * A unit's own charm dir: links to the charm's files, `dist/charm.mjs` linked to the
-   * application's bundle, and the charm's `dispatch` (or one that runs the bundle).
+   * Bundle the charm dir's `src/charm.ts` with a `main()` entry, once per application. A charm
+   * dir that `juju-reactive pack` made (a `dist/charm.cjs` and no `src/charm.ts`) runs as packed.
+   */
+  async prepareApp(app: string, charmDir: string): Promise<void> {
+    const source = resolve(charmDir);
+    let dist = join(source, 'dist');
+    if (!isPacked(source)) {
+      dist = join(this.root, 'apps', app, 'dist');
+      await bundleCharm(source, dist);
+    }
+    this.bundles.set(app, { dist, charmDir: source });
+  }
+
+  /**
+   * A unit's own charm dir: links to the charm's files, `dist/` linked to the application's
+   * bundle, and the charm's `dispatch` (or one that runs the bundle).
    */
   createUnitDir(app: string, unit: string): string {
     const source = this.bundles.get(app);
     if (source === undefined) throw new Error(`${app} was not prepared for process mode`);
     const dir = join(this.root, 'units', unit.replace('/', '-'));
-    mkdirSync(join(dir, 'dist'), { recursive: true });
+    mkdirSync(dir, { recursive: true });
     for (const entry of readdirSync(source.charmDir)) {
       if (!PRIVATE_ENTRIES.has(entry)) symlinkSync(join(source.charmDir, entry), join(dir, entry));
     }
-    symlinkSync(source.bundle, join(dir, 'dist', 'charm.mjs'));
+    symlinkSync(source.dist, join(dir, 'dist'));
     const dispatch = join(source.charmDir, 'dispatch');
     if (existsSync(dispatch)) {
       symlinkSync(dispatch, join(dir, 'dispatch'));
     } else {
       writeFileSync(
         join(dir, 'dispatch'),
-        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$JUJU_CHARM_DIR/dist/charm.mjs"\n`,
+        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$JUJU_CHARM_DIR/dist/${START_FILE}"\n`,
         { mode: 0o755 },
       );
     }
@@ -136,7 +158,16 @@ export class ProcessHost {
   /** Spawn the unit's dispatch for one hook; resolves when the process exits. */
   async runHook(run: ProcessHookRun): Promise<ProcessHookResult> {
     const contextId = `${run.unit}-${run.hook.hook}-${++this.nextContext}`;
-    const active: ActiveHook = { tools: run.tools, hook: run.hook, charmDir: run.charmDir };
+    const active: ActiveHook = {
+      tools: run.tools,
+      hook: run.hook,
+      charmDir: run.charmDir,
+      calls: 0,
+      killed: false,
+      ...(run.killAfterToolCalls === undefined
+        ? {}
+        : { killAfterToolCalls: run.killAfterToolCalls }),
+    };
     this.contexts.set(contextId, active);
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) {
@@ -155,12 +186,16 @@ export class ProcessHost {
         run.charmDir,
         env,
         run.timeoutMs,
+        (child) => {
+          active.child = child;
+        },
       );
       const tail = stderr.trim().split('\n').pop();
       return {
         exitCode,
         ...(active.errorLog === undefined ? {} : { errorLog: active.errorLog }),
         ...(tail ? { stderrTail: tail } : {}),
+        ...(active.killed ? { killed: true } : {}),
       };
     } finally {
       this.contexts.delete(contextId);
@@ -175,20 +210,37 @@ export class ProcessHost {
   }
 }
 
+/** A charm dir `juju-reactive pack` made: its bundle is there, its sources are not. */
+function isPacked(charmDir: string): boolean {
+  if (!existsSync(join(charmDir, 'dist', START_FILE))) return false;
+  try {
+    charmEntry(charmDir);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function spawnAndWait(
   command: string,
   cwd: string,
   env: Record<string, string>,
   timeoutMs: number,
+  onSpawn: (child: ChildProcess) => void,
 ): Promise<{ exitCode: number; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(command, [], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    onSpawn(child);
+    let timedOut = false;
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4096);
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       fail(error);
@@ -197,7 +249,7 @@ function spawnAndWait(
       clearTimeout(timer);
       done({
         exitCode: code ?? (signal ? 128 : 1),
-        stderr: signal === 'SIGKILL' ? `${stderr}\nkilled after ${timeoutMs} ms` : stderr,
+        stderr: timedOut ? `${stderr}\nkilled after ${timeoutMs} ms` : stderr,
       });
     });
   });

@@ -18,11 +18,60 @@ interface Instance {
   configured: boolean;
 }
 
+/** A simulated cluster as plain JSON: what `snapshot()` gives and `fromSnapshot()` takes. */
+export interface SimulatedClusterSnapshot {
+  /** Per instance address: its accounts (`user@host` -> password) and whether it is configured. */
+  readonly instances: Readonly<
+    Record<
+      string,
+      { readonly users: Readonly<Record<string, string>>; readonly configured: boolean }
+    >
+  >;
+  /** The cluster, once created. */
+  readonly cluster?: { readonly name: string; readonly members: readonly string[] };
+  /** Every operation, in order. */
+  readonly log: readonly string[];
+}
+
 export class SimulatedInnoDBCluster {
   private readonly instances = new Map<string, Instance>();
   private cluster: { name: string; members: string[] } | undefined;
   /** Every operation, in order, for assertions and the demo's output. */
   readonly log: string[] = [];
+
+  /** A cluster in the state a snapshot recorded. */
+  static fromSnapshot(snapshot: SimulatedClusterSnapshot): SimulatedInnoDBCluster {
+    const restored = new SimulatedInnoDBCluster();
+    for (const [address, saved] of Object.entries(snapshot.instances)) {
+      restored.instances.set(address, {
+        users: new Map(Object.entries(saved.users)),
+        configured: saved.configured,
+      });
+    }
+    if (snapshot.cluster !== undefined) {
+      restored.cluster = { name: snapshot.cluster.name, members: [...snapshot.cluster.members] };
+    }
+    restored.log.push(...snapshot.log);
+    return restored;
+  }
+
+  /** Everything this cluster holds, as plain JSON. */
+  snapshot(): SimulatedClusterSnapshot {
+    const instances: Record<string, { users: Record<string, string>; configured: boolean }> = {};
+    for (const [address, instance] of this.instances) {
+      instances[address] = {
+        users: Object.fromEntries(instance.users),
+        configured: instance.configured,
+      };
+    }
+    return {
+      instances,
+      ...(this.cluster === undefined
+        ? {}
+        : { cluster: { name: this.cluster.name, members: [...this.cluster.members] } }),
+      log: [...this.log],
+    };
+  }
 
   /** The backend one unit uses; `address` is the unit's own instance. */
   backendFor(address: string): ClusterBackend {
@@ -89,10 +138,10 @@ class SimulatedUsers implements UserBackend {
     assertSafeAccount(account);
     const users = this.model.instance(this.address).users;
     const key = `${account.user}@${account.host}`;
-    if (!users.has(key)) {
-      users.set(key, password);
-      this.model.record(`${this.address}: CREATE USER ${key}`);
-    }
+    const before = users.get(key);
+    users.set(key, password);
+    if (before === undefined) this.model.record(`${this.address}: CREATE USER ${key}`);
+    else if (before !== password) this.model.record(`${this.address}: ALTER USER ${key}`);
   }
 
   async dropClusterUser(account: ClusterAccount): Promise<void> {
