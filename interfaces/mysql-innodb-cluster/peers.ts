@@ -280,7 +280,25 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   // ---- flags ----
 
   protected override startup(): void {
+    this.forgetDepartedPasswords();
     if (this.mayHaveChanged()) this.updateFlags();
+  }
+
+  /**
+   * The core keeps a departed peer's last data in the unit state (for `allDepartedUnits`):
+   * drop its plaintext password from there, so no password is ever stored by this unit.
+   */
+  private forgetDepartedPasswords(): void {
+    if (this.runtime.context.relation?.name !== this.endpointName) return;
+    const departed = this.storedDeparted();
+    if (!departed.some((d) => d.data[KEYS.clusterPassword] !== undefined)) return;
+    this.runtime.state.set(
+      this.stateKey('departed_units'),
+      departed.map((d) => {
+        const { [KEYS.clusterPassword]: _password, ...data } = d.data;
+        return { ...d, data };
+      }),
+    );
   }
 
   /**

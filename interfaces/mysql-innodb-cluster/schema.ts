@@ -2,6 +2,7 @@
 // a peer may publish, and the parser that turns one peer's decoded bag into typed fields.
 // Uses zod/mini (tree-shakable: ~16 KB bundled instead of ~450 KB) because it runs in every hook.
 // Error texts never contain the value that was rejected: it may be a password.
+import { isIPv6 } from 'node:net';
 import * as z from 'zod/mini';
 
 /** Relation keys, spelled as the original Python interface spells them (wire-compatible). */
@@ -50,12 +51,15 @@ function text(rule: string) {
   });
 }
 
-const { ipv4: IPV4, ipv6: IPV6, hostname: HOSTNAME } = z.regexes;
+const { ipv4: IPV4, hostname: HOSTNAME } = z.regexes;
 
-/** True for an IPv4 address, an IPv6 address without brackets or zone, or a DNS hostname. */
+/**
+ * True for an IPv4 address, an IPv6 address without brackets or zone (any RFC 4291 text
+ * form, including an IPv4 tail such as `::ffff:10.0.0.1`), or a DNS hostname.
+ */
 export function isClusterAddress(value: string): boolean {
   if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH) return false;
-  if (IPV4.test(value) || IPV6.test(value)) return true;
+  if (IPV4.test(value) || (isIPv6(value) && !value.includes('%'))) return true;
   if (!HOSTNAME.test(value)) return false;
   // A name whose last label is all digits would be a malformed IPv4 address, not a hostname.
   const labels = value.replace(/\.$/, '').split('.');

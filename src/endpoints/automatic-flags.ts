@@ -3,6 +3,7 @@
 // Values seen last are kept as hashes (never raw values: they may be passwords).
 import { hookKind } from '../juju/hook-context.js';
 import type { RelationData } from '../juju/hook-tools.js';
+import { type FlagSet, isFlagName } from '../reactive/flags.js';
 import { hashValue } from '../util/json.js';
 import type { Endpoint } from './endpoint.js';
 import { decodeValue } from './views.js';
@@ -83,8 +84,7 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
   }
   if (seen[relationId] && Object.keys(seen[relationId]).length === 0) delete seen[relationId];
   rt.state.set(seenKey, seen);
-  for (const key of [...changedKeys].sort()) rt.flags.set(flag(`changed.${key}`));
-  if (changedKeys.size > 0) rt.flags.set(flag('changed'));
+  setChangedFlags(rt.flags, name, changedKeys);
 
   const joined = endpoint.isJoined;
   rt.flags.toggle(flag('joined'), joined);
@@ -103,9 +103,19 @@ function scanAll(endpoint: Endpoint): void {
   for (const unit of units)
     compare(seen, unit.relationId, unit.unitName, unit.rawData(), changedKeys);
   rt.state.set(seenKey, seen);
-  const name = endpoint.endpointName;
-  for (const key of [...changedKeys].sort()) rt.flags.set(`endpoint.${name}.changed.${key}`);
-  if (changedKeys.size > 0) rt.flags.set(`endpoint.${name}.changed`);
+  setChangedFlags(rt.flags, endpoint.endpointName, changedKeys);
+}
+
+/**
+ * Set `changed` and a `changed.<key>` per key. Keys are remote data: a key that cannot make
+ * a flag name (trailing whitespace, the `{endpoint_name}` placeholder) sets `changed` only.
+ */
+function setChangedFlags(flags: FlagSet, name: string, changedKeys: ReadonlySet<string>): void {
+  for (const key of [...changedKeys].sort()) {
+    const flag = `endpoint.${name}.changed.${key}`;
+    if (isFlagName(flag)) flags.set(flag);
+  }
+  if (changedKeys.size > 0) flags.set(`endpoint.${name}.changed`);
 }
 
 function compare(

@@ -4,8 +4,14 @@ import type { HookSession } from '../juju/hook-session.js';
 import type { RelationData } from '../juju/hook-tools.js';
 import { stableStringify } from '../util/json.js';
 
+/** What a JSON text can start with, after JSON's own whitespace. */
+const JSON_START = /^[ \t\n\r]*[{["0-9tfn-]/;
+
 /** Decode a received value: JSON when it parses, the raw string otherwise. */
 export function decodeValue(raw: string): unknown {
+  // Most raw values (hostnames, words) cannot be JSON from their first character: answer
+  // without the cost of a thrown SyntaxError. Same result as the parse attempt below.
+  if (!JSON_START.test(raw)) return raw;
   try {
     return JSON.parse(raw);
   } catch {

@@ -250,9 +250,10 @@ export class ProcessHookTools implements HookTools {
       this.run('secret-add', [...flags, '--file', path]),
     ).andThen((out) => {
       const id = out.trim();
-      return id === '' || /\s/.test(id)
-        ? Err(new HookToolError('bad-output', 'secret-add', 'did not print a single secret id'))
-        : Ok(id);
+      // Never quote the output: it is not what was expected, so it may be anything.
+      return SECRET_ID_RE.test(id) && !/\s/.test(id)
+        ? Ok(id)
+        : Err(new HookToolError('bad-output', 'secret-add', 'did not print a single secret id'));
     });
   }
 

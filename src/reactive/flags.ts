@@ -78,6 +78,19 @@ export class FlagSet {
   }
 }
 
+/**
+ * True when `flag` may be set: a non-empty string without surrounding whitespace and without
+ * the `{endpoint_name}` placeholder. For flag names built from data (relation keys).
+ */
+export function isFlagName(flag: string): boolean {
+  return (
+    typeof flag === 'string' &&
+    flag.length > 0 &&
+    flag.trim() === flag &&
+    !flag.includes('{endpoint_name}')
+  );
+}
+
 function assertFlagName(flag: string): void {
   if (typeof flag !== 'string' || flag.length === 0 || flag.trim() !== flag) {
     throw new TypeError(

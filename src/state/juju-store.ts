@@ -15,6 +15,12 @@ export const JUJU_STATE_CHUNK = 60_000;
 const PREFIX = 'juju-reactive.state';
 const COUNT_KEY = `${PREFIX}.chunks`;
 
+/** The Juju unit-state key that says a snapshot is stored there (and in how many chunks). */
+export const JUJU_STATE_COUNT_KEY = COUNT_KEY;
+
+/** The hook tools the store needs: Juju's unit state. */
+export type JujuStateTools = Pick<HookTools, 'stateGet' | 'stateSet' | 'stateDelete'>;
+
 /**
  * Unit state in Juju's server-side state.
  * @example new Charm({ stateStore: 'juju' }) // main() then uses JujuStateStore
@@ -23,7 +29,7 @@ export class JujuStateStore implements StateStore {
   readonly location = 'Juju unit state (state-get / state-set)';
   private previousChunks = 0;
 
-  constructor(private readonly tools: HookTools) {}
+  constructor(private readonly tools: JujuStateTools) {}
 
   load(): StateSnapshot {
     const stored = this.tools.stateGet();

@@ -53,7 +53,21 @@ export class Committer {
     }
   }
 
-  /** Apply a successful hook: membership, its staged writes, and the hooks they cause. */
+  /**
+   * Apply a successful hook's Juju unit state (state-set, state-delete). Called before
+   * commit(): a unit that keeps its flags there has them read back before they are traced.
+   */
+  commitUnitState(unit: UnitRecord, tx: HookTransaction): void {
+    for (const [k, v] of tx.state) {
+      if (v === null) unit.jujuState.delete(k);
+      else unit.jujuState.set(k, v);
+    }
+  }
+
+  /**
+   * Apply a successful hook: membership, its staged relation data, leader settings and
+   * secrets, and the hooks they cause. Its Juju unit state goes first, by commitUnitState().
+   */
   commit(
     unit: UnitRecord,
     item: QueuedHook,
@@ -105,10 +119,6 @@ export class Committer {
     }
 
     this.commitSecrets(unit, tx);
-    for (const [k, v] of tx.state) {
-      if (v === null) unit.jujuState.delete(k);
-      else unit.jujuState.set(k, v);
-    }
 
     if (item.hook === 'remove') {
       unit.life = 'removed';

@@ -89,6 +89,13 @@ export interface FailureMatch {
   readonly handler?: string;
   /** The error message. Default: `injected failure (model.failNextHook)`. */
   readonly message?: string;
+  /**
+   * Units run as processes only: SIGKILL the hook process right after its nth hook-tool call
+   * (1-based) took effect, instead of failing the hook. The hook then fails as a killed
+   * process does (nothing it staged is committed), unless it made fewer calls and exited on
+   * its own. What it wrote to disk (a file state store) stays written.
+   */
+  readonly killAfterToolCalls?: number;
   /** How many matching hooks to fail. Default 1. */
   readonly times?: number;
 }
@@ -277,7 +284,10 @@ export class Model {
       store = new UnitStore(FileStateStore.forCharmDir(charmDir));
     } else {
       charmDir = app.charmDir ?? join(this.placeholderDir, app.name);
-      store = new UnitStore(new MemoryStateStore(undefined, `memory:${name}`));
+      store = new UnitStore(
+        new MemoryStateStore(undefined, `memory:${name}`),
+        app.charm?.options.stateStore === 'juju',
+      );
     }
     const unit = new UnitRecord(
       name,
@@ -472,6 +482,20 @@ export class Model {
           'a unit run as processes can only fail whole hooks (omit handler)',
       );
     }
+    const kill = match.killAfterToolCalls;
+    if (kill !== undefined) {
+      if (unit.app.mode !== 'process' || match.handler !== undefined) {
+        throw new Error(
+          `failNextHook on ${unitName}: killAfterToolCalls kills a hook process; ` +
+            'it needs a unit run as processes and no handler',
+        );
+      }
+      if (!Number.isInteger(kill) || kill < 1) {
+        throw new Error(
+          `failNextHook on ${unitName}: killAfterToolCalls must be a whole number of at least 1 (got ${kill})`,
+        );
+      }
+    }
     const fault: Fault = {
       message: match.message ?? DEFAULT_FAULT,
       remaining: match.times ?? 1,
@@ -479,9 +503,14 @@ export class Model {
         ? {}
         : { hook: compileHookPattern(match.hook), hookPattern: match.hook }),
       ...(match.handler === undefined ? {} : { handler: match.handler }),
+      ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
     };
     unit.faults.push(fault);
-    const what = [match.hook && `hook ${match.hook}`, match.handler && `handler ${match.handler}`]
+    const what = [
+      match.hook && `hook ${match.hook}`,
+      match.handler && `handler ${match.handler}`,
+      kill !== undefined && `kill after ${kill} tool calls`,
+    ]
       .filter(Boolean)
       .join(', ');
     this.recorder.model('fail-next-hook', `${unitName}${what ? ` ${what}` : ''}`, unitName);
@@ -692,7 +721,12 @@ export class Model {
       outcome = { ok: false, error: `simulator: ${(error as Error).message}` };
     }
     if (outcome.ok) {
-      if (unit.app.mode === 'process') unit.store.refresh();
+      // Juju's unit state first: a unit that keeps its flags there reads them back from it.
+      this.committer.commitUnitState(unit, tx);
+    }
+    // A process wrote its own state file, even one killed after writing it: read what it left.
+    if (unit.app.mode === 'process' || unit.store.jujuBacked) unit.store.refresh();
+    if (outcome.ok) {
       unit.queue.shift();
       unit.error = undefined;
     } else {
@@ -759,7 +793,7 @@ export class Model {
         context: this.context(unit, item),
         metadata: unit.app.metadata,
         tools,
-        store: unit.store,
+        store: unit.store.forHook(tools),
         events,
         redactor: new ForwardingRedactor(this.redactor),
       });
@@ -781,7 +815,9 @@ export class Model {
   ): Promise<HookOutcome> {
     const host = this.requireHost();
     const stateFile = join(unit.charmDir, STATE_FILE_NAME);
-    const before = fault === undefined ? undefined : readIfExists(stateFile);
+    const kill = fault?.killAfterToolCalls;
+    const failing = kill === undefined ? fault : undefined;
+    const before = failing === undefined ? undefined : readIfExists(stateFile);
     const result = await host.runHook({
       unit: unit.name,
       hook: item,
@@ -789,12 +825,19 @@ export class Model {
       charmDir: unit.charmDir,
       env: this.hookEnv(unit, item),
       timeoutMs: this.hookTimeoutMs,
+      ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
     });
-    if (fault !== undefined) {
+    if (result.killed) {
+      return {
+        ok: false,
+        error: `hook process killed with SIGKILL after ${kill} hook-tool calls (model.failNextHook)`,
+      };
+    }
+    if (failing !== undefined) {
       // The hook ran, but fails: put the unit state back as it was, as a failed hook leaves it.
       if (before === undefined) rmSync(stateFile, { force: true });
       else writeFileSync(stateFile, before);
-      return { ok: false, error: fault.message };
+      return { ok: false, error: failing.message };
     }
     if (result.exitCode === 0) return { ok: true };
     const why = result.errorLog ?? result.stderrTail ?? '';

@@ -1,10 +1,13 @@
 // The simulated model's committed state: applications, units, relations with their data bags,
 // leader settings, secrets. Plain records in maps; only the Model changes them, and only when
 // a hook succeeded (or a test asked). Never copied wholesale: a hook reads what it needs.
+import { Err, Ok, type Result } from 'ts-results-es';
 import type { Charm } from '../charm/charm.js';
+import { HookToolError } from '../juju/hook-tool-error.js';
 import type { RelationData, WorkloadStatus } from '../juju/hook-tools.js';
 import type { CharmMetadata, ConfigOption, EndpointMetadata } from '../juju/metadata.js';
 import { compareUnitNames } from '../juju/ordering.js';
+import { JUJU_STATE_COUNT_KEY, JujuStateStore, type JujuStateTools } from '../state/juju-store.js';
 import type { StateSnapshot, StateStore } from '../state/store.js';
 
 /** One hook waiting in a unit's queue, with the context Juju would give it. */
@@ -33,6 +36,8 @@ export interface Fault {
   readonly hookPattern?: string;
   readonly handler?: string;
   readonly message: string;
+  /** Process units: SIGKILL the hook process after this many tool calls (1-based). */
+  readonly killAfterToolCalls?: number;
   remaining: number;
 }
 
@@ -43,30 +48,77 @@ export class UnitStore implements StateStore {
   flags: readonly string[] = [];
   /** Set by an armed hook fault: the next save throws, so the hook fails and commits nothing. */
   failNextSave: string | undefined;
+  /** Juju's server-side unit state (state-get/state-set), committed with each successful hook. */
+  readonly jujuState = new Map<string, string>();
+  /** The committed Juju unit state, read as a JujuStateStore would read it. */
+  private readonly committedJuju: JujuStateStore;
 
-  constructor(readonly inner: StateStore) {}
+  constructor(
+    readonly inner: StateStore,
+    /** The charm keeps its state in Juju (`new Charm({ stateStore: 'juju' })`, in-process units). */
+    readonly jujuBacked = false,
+  ) {
+    const state = this.jujuState;
+    const readOnly = (): Result<void, HookToolError> =>
+      Err(new HookToolError('failed', 'state-set', 'the committed view is read-only'));
+    this.committedJuju = new JujuStateStore({
+      stateGet: () => Ok(Object.fromEntries(state)),
+      stateSet: readOnly,
+      stateDelete: readOnly,
+    });
+  }
+
+  /**
+   * True when the unit's state lives in Juju's unit state: an in-process charm built with
+   * `stateStore: 'juju'`, or a process whose `main()` stored a snapshot there.
+   */
+  get inJuju(): boolean {
+    return this.jujuBacked || this.jujuState.has(JUJU_STATE_COUNT_KEY);
+  }
 
   get location(): string {
-    return this.inner.location;
+    return this.inJuju ? this.committedJuju.location : this.inner.location;
   }
 
   load(): StateSnapshot {
-    return this.inner.load();
+    return this.inJuju ? this.committedJuju.load() : this.inner.load();
   }
 
   save(snapshot: StateSnapshot): void {
+    this.takeFault();
+    this.inner.save(snapshot);
+    this.flags = snapshot.flags;
+  }
+
+  /**
+   * The store one in-process hook uses. A Juju-backed unit gets a JujuStateStore on this hook's
+   * tools, so its state is staged in the hook's transaction with the relation data, and
+   * committed (or dropped) with them.
+   */
+  forHook(tools: JujuStateTools): StateStore {
+    if (!this.jujuBacked) return this;
+    const juju = new JujuStateStore(tools);
+    return {
+      location: juju.location,
+      load: () => juju.load(),
+      save: (snapshot) => {
+        this.takeFault();
+        juju.save(snapshot);
+      },
+    };
+  }
+
+  /** Re-read flags from where the state lives (a process wrote its file, or a commit its Juju state). */
+  refresh(): void {
+    this.flags = this.load().flags;
+  }
+
+  private takeFault(): void {
     const fault = this.failNextSave;
     if (fault !== undefined) {
       this.failNextSave = undefined;
       throw new Error(fault);
     }
-    this.inner.save(snapshot);
-    this.flags = snapshot.flags;
-  }
-
-  /** Re-read flags from the store (process mode: the hook process wrote the file). */
-  refresh(): void {
-    this.flags = this.inner.load().flags;
   }
 }
 
@@ -79,8 +131,6 @@ export class UnitRecord {
   readonly relations = new Map<string, UnitRelationView>();
   readonly bindings = new Map<string, string>();
   readonly ports = new Set<string>();
-  /** Juju's server-side unit state (state-get/state-set). */
-  readonly jujuState = new Map<string, string>();
   readonly faults: Fault[] = [];
   /** Labels this unit gave to secrets it consumes. */
   readonly secretLabels = new Map<string, string>();
@@ -93,6 +143,11 @@ export class UnitRecord {
     readonly charmDir: string,
     public address: string,
   ) {}
+
+  /** Juju's server-side unit state (state-get/state-set). */
+  get jujuState(): Map<string, string> {
+    return this.store.jujuState;
+  }
 }
 
 export class AppRecord {

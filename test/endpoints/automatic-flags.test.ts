@@ -49,6 +49,22 @@ describe('endpoint.<name>.changed and changed.<key>', () => {
     );
   });
 
+  it('set only changed for a key that cannot be part of a flag name', async () => {
+    const { h, flags } = setup(
+      peerUnits(1, () => ({ 'trailing ': '"x"', '{endpoint_name}': '"y"', ok: '"z"' })),
+    );
+    const result = await h.run({
+      hookName: 'cluster-relation-joined',
+      relation: rel,
+      remoteUnit: 'mysql/1',
+    });
+    expect(result.ok, result.error).toBe(true);
+    expect(flags().filter((f) => f.startsWith('endpoint.cluster.changed'))).toEqual([
+      'endpoint.cluster.changed',
+      'endpoint.cluster.changed.ok',
+    ]);
+  });
+
   it('are not set again when the data is the same as last seen', async () => {
     const charm = new Charm().endpoint(TestPeers);
     charm.when('endpoint.cluster.changed').run(function consume(rt) {

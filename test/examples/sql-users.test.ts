@@ -30,6 +30,17 @@ describe.skipIf(unavailable !== undefined)('SqlUserBackend on MariaDB', () => {
     expect(await backend.listClusterUsers('clusteruser')).toEqual(['127.0.0.21']);
   });
 
+  it('gives an existing user the password it is asked for', async () => {
+    const db = fleet.servers[0];
+    if (!db) throw new Error('no server');
+    const account = { user: 'clusteruser', host: '127.0.0.22' };
+    await backend.createClusterUser(account, 'stale-password-1');
+    await backend.createClusterUser(account, password);
+    const options = { host: db.address, port: db.port, user: 'clusteruser', password };
+    await (await createConnection(from('127.0.0.22', options))).end();
+    await backend.dropClusterUser(account);
+  });
+
   it('admits a client connecting from the peer address with the password, and refuses others', async () => {
     const db = fleet.servers[0];
     if (!db) throw new Error('no server');

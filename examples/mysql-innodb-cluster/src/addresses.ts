@@ -15,7 +15,10 @@ export function localClusterAddress(rt: HookRuntime, endpoint = 'cluster'): stri
   return privateAddress.value;
 }
 
+/** What every per-instance leader-settings key starts with. */
+export const INSTANCE_KEY_PREFIX = 'cluster-instance-';
+
 /** `cluster-instance-clustered-10-0-0-2`: Juju keys cannot hold dots or colons. */
 export function instanceKey(what: 'configured' | 'clustered', address: string): string {
-  return `cluster-instance-${what}-${address.replace(/[.:]/g, '-')}`;
+  return `${INSTANCE_KEY_PREFIX}${what}-${address.replace(/[.:]/g, '-')}`;
 }

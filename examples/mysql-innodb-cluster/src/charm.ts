@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
 import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
-import { instanceKey, localClusterAddress } from './addresses.js';
+import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
 import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
 
 export interface MySQLCharmOptions {
@@ -76,10 +76,12 @@ export function createCharm(options: MySQLCharmOptions): Charm {
       rt.flags.set(F.userCreated);
     });
 
-  // 2b. ...then publishes its connection info while the cluster is not yet available.
+  // 2b. ...then publishes its connection info, once. (Not "while the cluster is not yet
+  //     available": a unit that learns the password after its peers became ready would
+  //     then never publish, and never be added.)
   charm
     .when(F.userCreated, 'cluster.connected')
-    .whenNot('cluster.available')
+    .whenNot(F.infoSent)
     .run(function sendClusterConnectionInfo(rt) {
       // Peers resolve the app-owned secret themselves: every unit of the application may read it.
       const secretId =
@@ -112,7 +114,10 @@ export function createCharm(options: MySQLCharmOptions): Charm {
     .when(F.userCreated, F.peerUsersCreated, 'cluster.available', 'endpoint.cluster.changed')
     .run(createPeerUsers);
 
-  // 4a. The leader, once the expected peers are present, creates the cluster on itself.
+  // 4a. The leader, once the expected peers are present, creates the cluster on itself. A
+  //     cluster that already exists is adopted instead: a hook that created it may have failed
+  //     afterwards (the cluster stays, the leader settings do not), and leadership may have
+  //     moved since. Creating a second one would split the cluster.
   charm
     .when('leadership.is_leader', F.peerUsersCreated, 'cluster.available')
     .whenNot('leadership.set.cluster-created')
@@ -120,30 +125,97 @@ export function createCharm(options: MySQLCharmOptions): Charm {
       rt.status('maintenance', 'Creating the InnoDB cluster');
       const address = localClusterAddress(rt);
       const backend = options.backendFor(rt);
-      await backend.cluster.configureInstance(address, credentials(rt));
-      await backend.cluster.createCluster(config(rt).clusterName, address, credentials(rt));
-      leaderSet(rt, {
-        'cluster-created': 'true',
-        [instanceKey('configured', address)]: 'true',
-        [instanceKey('clustered', address)]: 'true',
-      });
+      const { clusterName } = config(rt);
+      let members: string[] = [];
+      for (const via of [address, ...peers(rt).readyPeers.map((p) => p.connectionInfo.address)]) {
+        const status = await backend.cluster.status(clusterName, via, credentials(rt));
+        members = status?.members.map((m) => m.address) ?? [];
+        if (members.length > 0) break;
+      }
+      if (members.length === 0) {
+        await backend.cluster.configureInstance(address, credentials(rt));
+        await backend.cluster.createCluster(clusterName, address, credentials(rt));
+        members = [address];
+      }
+      const recorded: Record<string, string> = { 'cluster-created': 'true' };
+      for (const member of members) {
+        recorded[instanceKey('configured', member)] = 'true';
+        recorded[instanceKey('clustered', member)] = 'true';
+      }
+      leaderSet(rt, recorded);
     });
 
+  // No instance the leader settings mark clustered is at hand: ask the cluster itself. An
+  // instance added in a hook that failed afterwards is a member nobody recorded.
+  const adoptMembers = async (rt: HookRuntime, self: string): Promise<string | undefined> => {
+    const backend = options.backendFor(rt);
+    const ready = peers(rt).readyPeers;
+    const staying = stayingUnits(
+      rt,
+      ready.map((peer) => peer.unitName),
+    );
+    const candidates = [
+      self,
+      ...ready.filter((p) => staying.has(p.unitName)).map((p) => p.connectionInfo.address),
+    ];
+    for (const via of candidates) {
+      const status = await backend.cluster.status(config(rt).clusterName, via, credentials(rt));
+      const members = (status?.members ?? [])
+        .map((m) => m.address)
+        .filter((m) => candidates.includes(m));
+      if (members.length === 0) continue;
+      const recorded: Record<string, string> = {};
+      for (const member of members) {
+        recorded[instanceKey('configured', member)] = 'true';
+        recorded[instanceKey('clustered', member)] = 'true';
+      }
+      leaderSet(rt, recorded);
+      return members[0];
+    }
+    return undefined;
+  };
+
   // 4b. ...then configures and adds every configure-ready peer, recording progress per
-  //     instance in leader settings so a retried or repeated hook skips what is done.
+  //     instance in leader settings so a retried or repeated hook skips what is done. The
+  //     work goes through an instance the cluster holds: leadership may have moved to a unit
+  //     the cluster does not hold yet, which then adds itself like any other.
   charm
     .when('leadership.is_leader', 'leadership.set.cluster-created', 'cluster.available')
     .run(async function addConfigureReadyPeers(rt) {
-      const via = localClusterAddress(rt);
+      const self = localClusterAddress(rt);
       const backend = options.backendFor(rt);
       const { clusterName } = config(rt);
-      for (const peer of peers(rt).readyPeers) {
-        const { address } = peer.connectionInfo;
-        if (!peer.configureReady || leaderGet(rt, instanceKey('clustered', address)) === 'true')
-          continue;
+      const via = clusterMember(rt, self) ?? (await adoptMembers(rt, self));
+      if (via === undefined) return; // no member met yet: a later hook will have one
+      const isClustered = (address: string) =>
+        leaderGet(rt, instanceKey('clustered', address)) === 'true';
+      const waiting = peers(rt).readyPeers.filter(
+        (peer) => peer.configureReady && !isClustered(peer.connectionInfo.address),
+      );
+      // Not the instances of units Juju is removing: they are going away (and drop their
+      // accounts), so adding one would fail until their -departed hook, queued behind this one.
+      const staying = stayingUnits(
+        rt,
+        waiting.map((peer) => peer.unitName),
+      );
+      const ready = waiting
+        .filter((peer) => staying.has(peer.unitName))
+        .map((peer) => peer.connectionInfo.address);
+      if (rt.flags.isSet(F.peerUsersCreated) && !isClustered(self)) ready.push(self);
+      for (const address of ready) {
         if (leaderGet(rt, instanceKey('configured', address)) !== 'true') {
           await backend.cluster.configureInstance(address, credentials(rt));
           leaderSet(rt, { [instanceKey('configured', address)]: 'true' });
+        }
+        // This unit's instance takes part in the join: make sure it accepts both ends. A peer
+        // seen ready in a hook about another unit has no account here yet, and this hook,
+        // failing, would block the one that creates it.
+        for (const host of new Set([address, via])) {
+          if (host !== self)
+            await backend.users.createClusterUser(
+              { user: config(rt).user, host },
+              clusterPassword(rt),
+            );
         }
         await backend.cluster.addInstance(clusterName, address, via, credentials(rt));
         leaderSet(rt, { [instanceKey('clustered', address)]: 'true' });
@@ -159,44 +231,78 @@ export function createCharm(options: MySQLCharmOptions): Charm {
       if (peers(rt).setUnitClustered()) rt.flags.set(F.clusteredSignalled);
     });
 
-  // 6. Scale-in: the leader removes departed instances from the cluster and forgets them;
-  //    every unit drops the cluster user of a departed peer.
+  // 6. Scale-in: the leader removes from the cluster the instances of units that are gone,
+  //    and forgets them; every unit drops the cluster user of a departed peer. The leader
+  //    works from what it can check rather than from the departures it happened to see:
+  //    leadership may have moved while units were leaving, and a new leader may never have
+  //    met a unit that left. Leader-settings entries of instances that are neither this
+  //    unit's nor a joined peer's are leftovers once every unit Juju means to keep
+  //    (goal-state) is a joined peer.
   charm
-    .when('leadership.is_leader', 'leadership.set.cluster-created', 'endpoint.cluster.departed')
+    .when('leadership.is_leader', 'leadership.set.cluster-created')
     .run(async function removeDepartedInstances(rt) {
+      // Leftovers appear when units depart, join (the leader has met everyone) or when
+      // leadership moves; other hooks make no hook-tool call here.
+      if (!rt.hookName.startsWith('cluster-relation-') && rt.hookName !== 'leader-elected') return;
+      const self = localClusterAddress(rt);
+      const joined = peers(rt).allJoinedUnits.filter((u) => u.clusterData.address !== undefined);
+      const known = new Set([self, ...joined.map((u) => u.clusterData.address as string)]);
+      const knownKeys = new Set(
+        [...known].flatMap((a) => [instanceKey('configured', a), instanceKey('clustered', a)]),
+      );
+      const leftovers = instanceKeysOf(rt, (key) => !knownKeys.has(key));
+      // A departure, or a new leader, also checks the cluster itself: an instance added in a
+      // hook that failed afterwards is a member the leader settings never recorded.
+      const check = rt.flags.isSet('endpoint.cluster.departed') || rt.hookName === 'leader-elected';
+      if (Object.keys(leftovers).length === 0 && !check) return;
+      const goal = rt.juju.goalState();
+      if (goal.isErr()) throw goal.error;
+      const joinedNames = new Set(joined.map((u) => u.unitName));
+      const staying = Object.entries(goal.value.units)
+        .filter(([unit, { status }]) => unit !== rt.unitName && status !== 'dying')
+        .map(([unit]) => unit);
+      if (!staying.every((unit) => joinedNames.has(unit))) return; // not met every unit yet
+      const via = clusterMember(rt, self);
+      if (via === undefined) return; // no member to work through yet: keep the record
       const backend = options.backendFor(rt);
-      const via = localClusterAddress(rt);
-      for (const unit of peers(rt).allDepartedUnits) {
-        const address = unit.received['cluster-address'];
-        if (typeof address !== 'string' || address === via) continue;
-        await backend.cluster.removeInstance(config(rt).clusterName, address, via, credentials(rt));
-        leaderSet(rt, {
-          [instanceKey('configured', address)]: null,
-          [instanceKey('clustered', address)]: null,
-        });
+      const { clusterName } = config(rt);
+      const status = await backend.cluster.status(clusterName, via, credentials(rt));
+      for (const member of status?.members ?? []) {
+        if (known.has(member.address)) continue;
+        await backend.cluster.removeInstance(clusterName, member.address, via, credentials(rt));
       }
+      leaderSet(rt, leftovers);
     });
-  charm.when('endpoint.cluster.departed').run(async function dropDepartedUsers(rt) {
-    const backend = options.backendFor(rt);
-    const remaining = new Set(peers(rt).allJoinedUnits.map((u) => u.clusterData.address));
-    for (const unit of peers(rt).allDepartedUnits) {
-      const address = unit.received['cluster-address'];
-      if (
-        typeof address === 'string' &&
-        !remaining.has(address) &&
-        address !== localClusterAddress(rt)
-      ) {
-        await backend.users.dropClusterUser({ user: config(rt).user, host: address });
+  // Every unit keeps the accounts of its own instance and of its joined peers, and drops any
+  // other: a departed peer's, or one a failed hook created for a peer that left before it
+  // ever joined here (no -departed hook comes for such a peer).
+  charm
+    .when(F.userCreated)
+    .whenAny('endpoint.cluster.departed', 'endpoint.cluster.changed')
+    .run(async function dropDepartedUsers(rt) {
+      const backend = options.backendFor(rt);
+      const { user } = config(rt);
+      const keep = new Set([localClusterAddress(rt)]);
+      for (const unit of peers(rt).allJoinedUnits) {
+        const address = unit.clusterData.address;
+        if (address !== undefined) keep.add(address);
       }
-    }
-    peers(rt).clearDepartedUnits();
-    rt.flags.clear('endpoint.cluster.departed');
-  });
+      for (const host of await backend.users.listClusterUsers(user)) {
+        if (!keep.has(host)) await backend.users.dropClusterUser({ user, host });
+      }
+      peers(rt).clearDepartedUnits();
+      rt.flags.clear('endpoint.cluster.departed');
+    });
 
-  // 7. Workload status: what this unit is waiting for, or that it is clustered.
+  // 7. Workload status: what this unit is waiting for, or that it is clustered. Set once the
+  //    hook succeeded: Juju applies status-set at once, so a status set by a hook that then
+  //    fails would outlive the record of it, and the retry would see nothing to report.
   charm.handler({ id: 'assess-status' }, function assessStatus(rt) {
     const [status, message] = assess(rt, options.minimumClusterSize ?? 3);
-    if (rt.state.dataChanged('workload-status', [status, message])) rt.status(status, message);
+    if (!rt.state.dataChanged('workload-status', [status, message])) return;
+    rt.events.once('hook.end', ({ ok }) => {
+      if (ok) rt.status(status, message);
+    });
   });
 
   // Registered last: every handler above has seen this hook's peer changes.
@@ -205,6 +311,46 @@ export function createCharm(options: MySQLCharmOptions): Charm {
   });
 
   return charm;
+}
+
+/**
+ * An instance the cluster holds, to run cluster operations through: this unit's when the
+ * leader settings mark it clustered, else that of a ready peer Juju is not removing.
+ */
+function clusterMember(rt: HookRuntime, self: string): string | undefined {
+  const clustered = (address: string) =>
+    leaderGet(rt, instanceKey('clustered', address)) === 'true';
+  if (clustered(self)) return self;
+  const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers;
+  const staying = stayingUnits(
+    rt,
+    ready.map((peer) => peer.unitName),
+  );
+  return ready
+    .filter((peer) => staying.has(peer.unitName))
+    .map((peer) => peer.connectionInfo.address)
+    .find(clustered);
+}
+
+/** Of `units`, those Juju means to keep (goal-state): neither dying nor gone. */
+function stayingUnits(rt: HookRuntime, units: readonly string[]): Set<string> {
+  if (units.length === 0) return new Set();
+  const goal = rt.juju.goalState();
+  if (goal.isErr()) throw goal.error;
+  return new Set(
+    units.filter((unit) => {
+      const status = goal.value.units[unit]?.status;
+      return status !== undefined && status !== 'dying';
+    }),
+  );
+}
+
+/** Deletions of the per-instance leader settings whose key passes `select`. */
+function instanceKeysOf(rt: HookRuntime, select: (key: string) => boolean): Record<string, null> {
+  const keys = Object.keys(leaderGet(rt)).filter(
+    (k) => k.startsWith(INSTANCE_KEY_PREFIX) && select(k),
+  );
+  return Object.fromEntries(keys.map((k) => [k, null]));
 }
 
 /** The cluster password from the leader's app-owned secret (registered for redaction). */

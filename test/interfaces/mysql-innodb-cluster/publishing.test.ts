@@ -165,6 +165,16 @@ describe('setClusterConnectionInfo', () => {
       expect(h.flags()).toContain('cluster.available');
     });
 
+    it('accepts peers that publish IPv6 addresses with an IPv4 tail', async () => {
+      const world = peerWorld(
+        peers({ 1: { address: '::ffff:10.0.0.11' }, 2: { address: '64:ff9b::10.0.0.12' } }),
+      );
+      const h = peerHarness(peerCharm(), world);
+      await h.relationHook('changed', 'mysql/2');
+      expect(h.flags()).toContain('cluster.available');
+      expect(h.warnings()).toEqual([]);
+    });
+
     it('rejects a peer that publishes a bracketed or zoned IPv6 address', async () => {
       const world = peerWorld(
         peers({ 1: { address: '[fd00::11]' }, 2: { address: 'fe80::1%eth0' } }),

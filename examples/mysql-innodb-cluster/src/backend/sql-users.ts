@@ -31,6 +31,8 @@ export class SqlUserBackend implements UserBackend {
         account.host,
         password,
       ]);
+      // An account left by a hook that failed may hold a password that was never committed.
+      await c.query('ALTER USER ?@? IDENTIFIED BY ?', [account.user, account.host, password]);
       await c.query('GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', [
         account.user,
         account.host,

@@ -11,7 +11,10 @@ export interface ClusterAccount {
 
 /** Local SQL accounts on this unit's instance. */
 export interface UserBackend {
-  /** Create `user`@`host` if absent, with the password and cluster-admin grants. Idempotent. */
+  /**
+   * Create `user`@`host` if absent, with cluster-admin grants, and give it this password (also
+   * when it exists: a hook that failed may have left it with another). Idempotent.
+   */
   createClusterUser(account: ClusterAccount, password: string): Promise<void>;
   /** Remove `user`@`host` if present. Idempotent. */
   dropClusterUser(account: ClusterAccount): Promise<void>;
