@@ -205,13 +205,22 @@ export class HookSession {
     return Ok(merged);
   }
 
-  /** Secret content. A plain read (no peek/refresh) is cached for the hook. */
+  /**
+   * Secret content. A plain read (no peek/refresh) is cached for the hook; so is the result
+   * of a `refresh` read, which leaves the unit tracking the revision it returned.
+   */
   secretGet(idOrLabel: string, options?: SecretGetOptions): Result<SecretContent, HookToolError> {
+    const plainKey = `secret\u0000${idOrLabel}`;
     const plain =
       options === undefined || (!options.peek && !options.refresh && options.label === undefined);
-    const result = plain
-      ? this.cached(`secret\u0000${idOrLabel}`, () => this.tools.secretGet(idOrLabel))
-      : this.tools.secretGet(idOrLabel, options);
+    let result: Result<SecretContent, HookToolError>;
+    if (plain) {
+      result = this.cached(plainKey, () => this.tools.secretGet(idOrLabel));
+    } else {
+      result = this.tools.secretGet(idOrLabel, options);
+      if (options?.refresh && !options.peek && options.label === undefined && result.isOk())
+        this.cache.set(plainKey, result);
+    }
     if (result.isOk()) for (const v of Object.values(result.value)) this.options.redactor.add(v);
     return result;
   }

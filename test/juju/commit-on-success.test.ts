@@ -172,6 +172,25 @@ describe('per-hook read cache', () => {
     ]);
   });
 
+  it('serves a plain secret read from a refresh read earlier in the hook, but never the other way round', async () => {
+    const tools = world();
+    const charm = new Charm();
+    charm.handler({ id: 'read-secret' }, (rt) => {
+      rt.juju.secretGet('secret:s1', { refresh: true }).unwrap();
+      rt.juju.secretGet('secret:s1').unwrap();
+      rt.juju.secretGet('secret:s1', { refresh: true }).unwrap();
+      rt.juju.secretGet('secret:s1', { peek: true }).unwrap();
+    });
+    await runHook({
+      charm,
+      context: hookContext({ hookName: 'update-status' }),
+      metadata: { name: 'mysql', endpoints: [] },
+      tools,
+      store: new MemoryStateStore(),
+    });
+    expect(tools.toolNames()).toEqual(['secret-get', 'secret-get', 'secret-get']);
+  });
+
   it("reflects this unit's pending writes when it reads its own bag", async () => {
     const tools = world();
     tools.world.relations['cluster:0'] = {
