@@ -7,10 +7,10 @@
 //   <dir>/src/charm.ts      exports `charm` (a Charm) or `createCharm()`; importing it has no
 //                           side effects (it must not call main() itself)
 //   <dir>/dispatch          shell script Juju runs for every hook; by convention it runs the
-//                           bundle: `exec node "$JUJU_CHARM_DIR/dist/charm.mjs"`
+//                           bundle: `exec node "$JUJU_CHARM_DIR/dist/charm.cjs"`
 // In process mode the model bundles src/charm.ts plus a generated `main(charm)` entry with
 // esbuild (`juju-reactive` resolves to this library) into each unit's own charm dir as
-// dist/charm.mjs, and runs the charm's dispatch (or a generated one) with fake hook tools on
+// dist/charm.cjs, and runs the charm's dispatch (or a generated one) with fake hook tools on
 // PATH that talk to the model over a unix socket. Each unit keeps its state in its own dir.
 
 export { bundleCharm, charmEntry, importCharm } from './charm-dir.js';
