@@ -20,9 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedClusterSnapshot } from '../../examples/mysql-innodb-cluster/src/backend/simulated.js';
 import { CHARM_DIR, deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
-import { runCli } from '../../src/cli/main.js';
 import { packCharm } from '../../src/cli/pack.js';
 import { Model } from '../../src/testing/index.js';
+import { runCliCaptured } from '../helpers/hook.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 let root: string;
@@ -41,19 +41,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 /** Run a packed charm's dispatch as Juju would start it, outside any hook context. */
 function runDispatch(dir: string, env: Record<string, string>) {

@@ -57,3 +57,22 @@ export function hookHarness(
 }
 
 export { Charm };
+
+/** Run the `juju-reactive` command in process and capture what it printed. */
+export async function runCliCaptured(
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  // Loaded on use: the CLI pulls in esbuild, which most suites never need.
+  const { runCli } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}

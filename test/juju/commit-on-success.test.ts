@@ -6,7 +6,7 @@ import { runHook } from '../../src/charm/run-hook.js';
 import { HookToolError } from '../../src/juju/hook-tool-error.js';
 import { leaderSet, leadership } from '../../src/layers/leadership.js';
 import { MemoryStateStore } from '../../src/state/memory-store.js';
-import type { StateSnapshot } from '../../src/state/store.js';
+import type { StateSnapshot, StateStore } from '../../src/state/store.js';
 import { hookContext } from '../helpers/hook.js';
 import { StubHookTools, stubWorld } from '../helpers/stub-tools.js';
 
@@ -19,6 +19,21 @@ class OrderedStore extends MemoryStateStore {
     this.tools.calls.push({ tool: 'state-save', args: [] });
     super.save(snapshot);
   }
+}
+
+/** Run one update-status hook of `charm` on mysql/0. */
+function updateStatus(
+  charm: Charm,
+  tools: StubHookTools,
+  store: StateStore = new MemoryStateStore(),
+) {
+  return runHook({
+    charm,
+    context: hookContext({ hookName: 'update-status' }),
+    metadata: { name: 'mysql', endpoints: [] },
+    tools,
+    store,
+  });
 }
 
 function world() {
@@ -52,13 +67,7 @@ describe('commit on success', () => {
   it('flushes relation data, then secrets, then leader settings (which Juju applies at once), then unit state', async () => {
     const tools = world();
     const store = new OrderedStore(tools);
-    const r = await runHook({
-      charm: writingCharm(false),
-      context: hookContext({ hookName: 'update-status' }),
-      metadata: { name: 'mysql', endpoints: [] },
-      tools,
-      store,
-    });
+    const r = await updateStatus(writingCharm(false), tools, store);
     expect(r.ok).toBe(true);
     const writes = tools
       .toolNames()
@@ -79,13 +88,7 @@ describe('commit on success', () => {
     const tools = world();
     const store = new OrderedStore(tools);
     const before = store.load();
-    const r = await runHook({
-      charm: writingCharm(true),
-      context: hookContext({ hookName: 'update-status' }),
-      metadata: { name: 'mysql', endpoints: [] },
-      tools,
-      store,
-    });
+    const r = await updateStatus(writingCharm(true), tools, store);
     expect(r.exitCode).toBe(1);
     expect(r.failedHandler).toBe('maybe-fail');
     const names = tools.toolNames();
@@ -109,13 +112,7 @@ describe('commit on success', () => {
       1,
     );
     const store = new OrderedStore(tools);
-    const r = await runHook({
-      charm: writingCharm(false),
-      context: hookContext({ hookName: 'update-status' }),
-      metadata: { name: 'mysql', endpoints: [] },
-      tools,
-      store,
-    });
+    const r = await updateStatus(writingCharm(false), tools, store);
     expect(r.exitCode).toBe(1);
     expect(r.error).toMatch(/leader-set: connection lost/);
     expect(tools.toolNames()).not.toContain('state-save');
@@ -128,13 +125,7 @@ describe('commit on success', () => {
       const secret = rt.juju.secretGet('secret:s1').unwrap();
       throw new Error(`could not log in with ${secret.password}`);
     });
-    const r = await runHook({
-      charm,
-      context: hookContext({ hookName: 'update-status' }),
-      metadata: { name: 'mysql', endpoints: [] },
-      tools,
-      store: new MemoryStateStore(),
-    });
+    const r = await updateStatus(charm, tools);
     expect(r.error).toBe('hook update-status failed in handler leaky: could not log in with ***');
     expect(JSON.stringify(tools.logs)).not.toContain('old-password-value');
   });
@@ -155,13 +146,7 @@ describe('per-hook read cache', () => {
         rt.juju.ingressAddress('cluster', 'cluster:0').unwrap();
       }
     });
-    await runHook({
-      charm,
-      context: hookContext({ hookName: 'update-status' }),
-      metadata: { name: 'mysql', endpoints: [] },
-      tools,
-      store: new MemoryStateStore(),
-    });
+    await updateStatus(charm, tools);
     expect(tools.toolNames()).toEqual([
       'relation-get',
       'relation-ids',
@@ -181,13 +166,7 @@ describe('per-hook read cache', () => {
       rt.juju.secretGet('secret:s1', { refresh: true }).unwrap();
       rt.juju.secretGet('secret:s1', { peek: true }).unwrap();
     });
-    await runHook({
-      charm,
-      context: hookContext({ hookName: 'update-status' }),
-      metadata: { name: 'mysql', endpoints: [] },
-      tools,
-      store: new MemoryStateStore(),
-    });
+    await updateStatus(charm, tools);
     expect(tools.toolNames()).toEqual(['secret-get', 'secret-get', 'secret-get']);
   });
 
@@ -205,13 +184,7 @@ describe('per-hook read cache', () => {
       rt.juju.relationSet('cluster:0', { added: 'a', dropped: null }).unwrap();
       seen = rt.juju.relationGet('cluster:0', 'mysql/0').unwrap();
     });
-    await runHook({
-      charm,
-      context: hookContext({ hookName: 'update-status' }),
-      metadata: { name: 'mysql', endpoints: [] },
-      tools,
-      store: new MemoryStateStore(),
-    });
+    await updateStatus(charm, tools);
     expect(seen).toEqual({ kept: 'k', added: 'a' });
   });
 });

@@ -1,21 +1,9 @@
 // The `juju-reactive` command: simulate a charm dir and print timelines and a summary.
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCliCaptured } from '../helpers/hook.js';
 import { fixtureCharm } from './helpers.js';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 describe('juju-reactive simulate', () => {
   it('settles a charm dir and prints per-unit timelines and a summary', async () => {
