@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
 import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
+import { SimulatedInnoDBCluster } from './backend/simulated.js';
 import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
 
 export interface MySQLCharmOptions {
@@ -30,7 +31,15 @@ const F = {
 } as const;
 
 /** Build the charm with the backend each unit uses. */
-export function createCharm(options: MySQLCharmOptions): Charm {
+/**
+ * Build the charm. Without a backend (as `juju-reactive simulate` builds it) every unit of
+ * this charm definition shares one simulated InnoDB cluster; src/main.ts passes the real one.
+ */
+export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
+  const options: MySQLCharmOptions = {
+    ...given,
+    backendFor: given.backendFor ?? simulatedBackends(),
+  };
   const charm = new Charm()
     .use(leadership)
     .endpoint(MySQLInnoDBClusterPeers, { minimumClusterSize: options.minimumClusterSize ?? 3 });
@@ -390,4 +399,10 @@ function assess(rt: HookRuntime, minimumClusterSize: number): Assessment {
   if (!f.isSet('cluster.clustered'))
     return ['waiting', 'Waiting for every peer to join the cluster'];
   return ['active', 'Unit is ready and clustered'];
+}
+
+/** Backends for units that share one simulated cluster, each on its own instance. */
+function simulatedBackends(): (rt: HookRuntime) => ClusterBackend {
+  const cluster = new SimulatedInnoDBCluster();
+  return (rt) => cluster.backendFor(localClusterAddress(rt));
 }
