@@ -309,14 +309,19 @@ export interface BundleOptions {
   readonly minify?: boolean;
 }
 
-/** What {@link bundleCharmEntry} wrote. */
+/** What {@link bundleCharm} (or `bundleCharmEntry`) wrote. */
 export interface CharmBundle {
   /** The file to run: `<outdir>/charm.cjs` (for `module`, the module). */
   readonly start: string;
   /** The bundled entry: `<outdir>/main.cjs` (for `module`, `main.mjs`). */
   readonly main: string;
   /** Every file written, relative to `outdir`, sorted, with its size in bytes. */
-  readonly files: readonly { readonly path: string; readonly bytes: number }[];
+  readonly files: readonly {
+    /** The file's path, relative to `outdir`. */
+    readonly path: string;
+    /** Its size in bytes. */
+    readonly bytes: number;
+  }[];
 }
 
 /**

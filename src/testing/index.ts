@@ -13,7 +13,7 @@
 // dist/charm.cjs, and runs the charm's dispatch (or a generated one) with fake hook tools on
 // PATH that talk to the model over a unix socket. Each unit keeps its state in its own dir.
 
-export { bundleCharm, charmEntry, importCharm } from './charm-dir.js';
+export { bundleCharm, type CharmBundle, charmEntry, importCharm } from './charm-dir.js';
 export {
   type DeployOptions,
   type FailureMatch,
@@ -43,5 +43,6 @@ export {
   type TraceEvent,
   type TraceLevel,
 } from './trace.js';
-export { UnitHookTools } from './unit-hook-tools.js';
+export { type R as HookToolResult, UnitHookTools } from './unit-hook-tools.js';
 export { UnitView } from './unit-view.js';
+export type { UnitLife } from './world.js';

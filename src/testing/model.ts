@@ -45,6 +45,7 @@ import { AppRecord, type Fault, type QueuedHook, UnitRecord, UnitStore, World } 
 /** How the model picks the next unit to run a hook. */
 export type HookOrder = 'round-robin' | 'random';
 
+/** Options for `new Model()`: its name, hook order and seed, retries and trace level. */
 export interface ModelOptions {
   /** Model name (JUJU_MODEL_NAME). Default `test`. */
   readonly name?: string;
@@ -64,6 +65,10 @@ export interface ModelOptions {
   readonly hookTimeoutMs?: number;
 }
 
+/**
+ * Options for `model.deploy()`: what charm to run (a `charm` in process or a `charmDir`), its
+ * metadata and config, how many units, and whether each hook runs as a real process.
+ */
 export interface DeployOptions {
   /** The charm definition (or a factory) to run in process. */
   readonly charm?: Charm | (() => Charm);
@@ -100,6 +105,7 @@ export interface FailureMatch {
   readonly times?: number;
 }
 
+/** Options for `model.settle()`. */
 export interface SettleOptions {
   /** Stop after this many hooks even if some are pending. Default 100,000. */
   readonly maxHooks?: number;
@@ -107,10 +113,13 @@ export interface SettleOptions {
   readonly onHook?: (entry: TimelineEntry) => void;
 }
 
+/** What `model.settle()` did, and whether the model is now quiet. */
 export interface SettleReport {
   /** True when no hook is pending and no unit is in error. */
   readonly settled: boolean;
+  /** How many hooks ran (every attempt counts, failed ones included). */
   readonly hooksRun: number;
+  /** How many of those hooks failed. */
   readonly hooksFailed: number;
   /** Units with hooks still pending (not in error). */
   readonly busyUnits: readonly string[];
@@ -118,11 +127,18 @@ export interface SettleReport {
   readonly errorUnits: readonly string[];
 }
 
+/**
+ * A secret for `model.seedSecret()` to store as if its owner had created it (`secret-add`).
+ * @example const id = model.seedSecret({ owner: 'db', content: { password: 's3cret' }, grantedOn: ['db:1'] });
+ */
 export interface SecretSeed {
   /** An application name (application-owned) or a unit name (unit-owned). */
   readonly owner: string;
+  /** The secret's key/value content. */
   readonly content: Readonly<Record<string, string>>;
+  /** The owner's label for the secret (`secret-add --label`). */
   readonly label?: string;
+  /** A description of the secret (`secret-add --description`). */
   readonly description?: string;
   /** Applications (or units) on the other side of these relations may read it: relation ids. */
   readonly grantedOn?: readonly string[];
@@ -130,10 +146,13 @@ export interface SecretSeed {
 
 /** A secret as `model.secrets()` lists it: never its content. */
 export interface SecretInfo {
+  /** The secret id, like `secret:…`. */
   readonly id: string;
   /** The owning application, or unit for unit-owned secrets. */
   readonly owner: string;
+  /** The owner's label for the secret, if it has one. */
   readonly label?: string;
+  /** The secret's current revision (1 for a new secret). */
   readonly revision: number;
 }
 
@@ -166,8 +185,11 @@ interface HookOutcome {
  * expect(model.unit('echo/2').flags).toContain('echo.member');
  */
 export class Model {
+  /** The model name the hooks see (JUJU_MODEL_NAME). */
   readonly name: string;
+  /** How the model picks the next unit to run a hook. */
   readonly order: HookOrder;
+  /** The seed of the `random` order, as given; undefined when none was given. */
   readonly seed: number | undefined;
   private readonly world = new World();
   private readonly random: Random | undefined;
@@ -906,14 +928,17 @@ export class Model {
     return [...this.world.apps.keys()];
   }
 
+  /** The name of an application's leader unit, or undefined while it has none. */
   leader(app: string): string | undefined {
     return this.world.app(app).leader;
   }
 
+  /** An application's committed leader settings (what `leader-get` returns). */
   leaderSettings(app: string): RelationData {
     return { ...this.world.app(app).leaderSettings };
   }
 
+  /** An application's current config: the defaults with the values set on top. */
   config(app: string): Record<string, unknown> {
     return { ...this.world.app(app).config };
   }

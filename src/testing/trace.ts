@@ -10,7 +10,9 @@ interface Base {
 }
 
 interface InHook extends Base {
+  /** The unit whose hook this happened in, like `app/0`. */
   readonly unit: string;
+  /** The hook that was running, like `cluster-relation-changed`. */
   readonly hook: string;
   /** The `seq` of the hook event this event belongs to. */
   readonly hookSeq: number;
@@ -18,29 +20,45 @@ interface InHook extends Base {
 
 /** A hook started on a unit. */
 export interface HookEvent extends Base {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'hook';
+  /** The unit running the hook, like `app/0`. */
   readonly unit: string;
+  /** The hook name, like `install` or `cluster-relation-joined`. */
   readonly hook: string;
+  /** 1 for the first run, 2 and up for retries of a hook that failed. */
   readonly attempt: number;
+  /** For relation hooks: the relation id, like `cluster:0` (JUJU_RELATION_ID). */
   readonly relationId?: string;
+  /** For `-joined`, `-changed` and `-departed` hooks: the remote unit (JUJU_REMOTE_UNIT). */
   readonly remoteUnit?: string;
+  /** For relation hooks: the remote application (JUJU_REMOTE_APP). */
   readonly remoteApp?: string;
+  /** For `-relation-departed` hooks: the unit leaving the relation (JUJU_DEPARTING_UNIT). */
   readonly departingUnit?: string;
 }
 
 /** A hook finished. `handlers` lists the handlers that ran (in-process units only). */
 export interface HookEndEvent extends InHook {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'hook-end';
+  /** True when the hook succeeded and its writes were committed. */
   readonly ok: boolean;
+  /** The first line of the (redacted) error, when the hook failed. */
   readonly error?: string;
+  /** The handlers that ran, in order (in-process units only). */
   readonly handlers?: readonly string[];
 }
 
 /** A hook-tool call, with its arguments as the tool would get them (values of writes left out). */
 export interface ToolEvent extends InHook {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'tool';
+  /** The hook tool's name, like `relation-set` or `leader-get`. */
   readonly tool: string;
+  /** Its command-line arguments (redacted; values of writes left out). */
   readonly args: readonly string[];
+  /** False when the tool call failed. */
   readonly ok: boolean;
   /** The HookToolError kind when the call failed. */
   readonly error?: string;
@@ -48,8 +66,11 @@ export interface ToolEvent extends InHook {
 
 /** A flag the hook's commit set or cleared (the net change, as stored). */
 export interface FlagEvent extends InHook {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'flag';
+  /** The flag's name. */
   readonly flag: string;
+  /** True: the flag was set; false: it was cleared. */
   readonly set: boolean;
 }
 
@@ -59,43 +80,70 @@ export interface FlagEvent extends InHook {
  * charm's own redactor is out of reach, every value is masked.
  */
 export interface PublishedEvent extends Base {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'published';
+  /** The unit that wrote the data (for application data: the leader that wrote it). */
   readonly unit: string;
+  /** The hook that wrote it; absent when the test wrote it (`model.setRelationData`). */
   readonly hook?: string;
+  /** The `seq` of that hook's start event; absent when the test wrote it. */
   readonly hookSeq?: number;
+  /** The relation id, as the writing unit's application sees it. */
   readonly relationId: string;
+  /** Set for application data: the application whose bag changed. */
   readonly app?: string;
+  /** Each changed key and its new (redacted) value; null: the key was deleted. */
   readonly changes: Readonly<Record<string, string | null>>;
 }
 
 /** Leader settings the leader committed. */
 export interface LeaderSettingsEvent extends InHook {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'leader-settings';
+  /** The application whose leader settings changed. */
   readonly app: string;
+  /** Each changed key and its new (redacted) value; null: the key was deleted. */
   readonly changes: Readonly<Record<string, string | null>>;
 }
 
+/** A `status-set` call: the unit's (or, from the leader, the application's) workload status. */
 export interface StatusEvent extends InHook {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'status';
+  /** The status name: `maintenance`, `blocked`, `waiting` or `active`. */
   readonly status: string;
+  /** The status message (redacted). */
   readonly message: string;
+  /** True for `status-set --application`. */
   readonly application: boolean;
 }
 
+/** A `juju-log` line the charm wrote. */
 export interface LogEvent extends InHook {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'log';
+  /** The log level, like `INFO` or `ERROR`. */
   readonly level: string;
+  /** The logged message (redacted). */
   readonly message: string;
 }
 
 /** Something the test (or CLI) did to the model: deploy, add-unit, set-config, ... */
 export interface ModelEvent extends Base {
+  /** Discriminant of {@link TraceEvent}. */
   readonly kind: 'model';
+  /** What was done, like `deploy`, `add-unit`, `relate` or `leader`. */
   readonly action: string;
+  /** A human-readable description of the change (redacted). */
   readonly detail: string;
+  /** The unit the action was about, if any. */
   readonly unit?: string;
 }
 
+/**
+ * One entry of `model.trace`. Narrow on `kind` to reach the fields of each event type.
+ * @example const failed = model.trace.filter((e) => e.kind === 'hook-end' && !e.ok);
+ */
 export type TraceEvent =
   | HookEvent
   | HookEndEvent
@@ -111,27 +159,44 @@ export type TraceEvent =
 export interface TimelineEntry {
   /** The `seq` of the hook's start event. */
   readonly seq: number;
+  /** The unit that ran the hook, like `app/0`. */
   readonly unit: string;
+  /** The hook name, like `config-changed`. */
   readonly hook: string;
   /** `cluster-relation-joined app/1`: the hook and the unit or application it is about. */
   readonly label: string;
+  /** 1 for the first run, 2 and up for retries of a hook that failed. */
   readonly attempt: number;
+  /** True when the hook succeeded and its writes were committed. */
   readonly ok: boolean;
+  /** The first line of the (redacted) error, when the hook failed. */
   readonly error?: string;
+  /** For relation hooks: the relation id, like `cluster:0`. */
   readonly relationId?: string;
+  /** For `-joined`, `-changed` and `-departed` hooks: the remote unit. */
   readonly remoteUnit?: string;
+  /** For relation hooks: the remote application. */
   readonly remoteApp?: string;
+  /** For `-relation-departed` hooks: the unit leaving the relation. */
   readonly departingUnit?: string;
   /** Handlers that ran (in-process units only). */
   readonly handlers?: readonly string[];
+  /** Flags the hook's commit set. */
   readonly flagsSet: readonly string[];
+  /** Flags the hook's commit cleared. */
   readonly flagsCleared: readonly string[];
+  /** Relation data the hook's commit published: one entry per relation and bag. */
   readonly published: readonly {
+    /** The relation id, as this unit's application sees it. */
     readonly relationId: string;
+    /** True for the application bag (written by the leader), false for the unit's own. */
     readonly app: boolean;
+    /** The keys that changed (set or deleted). */
     readonly keys: readonly string[];
   }[];
+  /** Leader-settings keys the hook's commit changed (leader only). */
   readonly leaderKeys: readonly string[];
+  /** How many hook-tool calls the hook made. */
   readonly toolCalls: number;
 }
 
@@ -220,6 +285,7 @@ export function hookLabel(hook: string, remoteUnit?: string, remoteApp?: string)
   return hook;
 }
 
+/** Options for {@link renderTimelines} and `model.renderTimeline()`. */
 export interface RenderOptions {
   /** Also list each hook's tool calls, log lines and status changes. */
   readonly detail?: boolean;
@@ -229,7 +295,7 @@ export interface RenderOptions {
 
 /**
  * Render per-unit timelines as text, one line per hook attempt.
- * @example console.log(renderTimelines(model.trace, model.unitNames(), { detail: true }));
+ * @example console.log(model.renderTimeline({ detail: true })); // the usual way in; it calls this
  */
 export function renderTimelines(
   trace: readonly TraceEvent[],

@@ -32,7 +32,8 @@ import type {
   World,
 } from './world.js';
 
-type R<T> = Result<T, HookToolError>;
+/** What a hook tool returns: its value, or the HookToolError it failed with (never throws). */
+export type R<T> = Result<T, HookToolError>;
 
 /** Where this hook's tool calls are recorded. */
 export interface ToolTraceSink {
@@ -76,6 +77,7 @@ export class UnitHookTools implements HookTools {
   private readonly redactor: Redactor;
   private readonly sink: ToolTraceSink | undefined;
 
+  /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
     this.world = options.world;
     this.unit = options.unit;

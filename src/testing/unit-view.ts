@@ -42,15 +42,18 @@ export function resolveRelation(
 
 /** One unit, as a test sees it. Obtain with `model.unit('app/0')`. */
 export class UnitView {
+  /** @internal Views come from `model.unit(name)`. */
   constructor(
     private readonly world: World,
     private readonly record: UnitRecord,
   ) {}
 
+  /** The unit name, like `app/0`. */
   get name(): string {
     return this.record.name;
   }
 
+  /** The name of the unit's application, like `app`. */
   get application(): string {
     return this.record.app.name;
   }
@@ -65,6 +68,7 @@ export class UnitView {
     return this.record.store.flags;
   }
 
+  /** True when `flag` is among the unit's committed {@link UnitView.flags}. */
   hasFlag(flag: string): boolean {
     return this.record.store.flags.includes(flag);
   }
@@ -89,6 +93,7 @@ export class UnitView {
     return { ...this.record.status };
   }
 
+  /** True when the unit is its application's leader now (`is-leader`). */
   get isLeader(): boolean {
     return this.record.app.leader === this.record.name;
   }
@@ -100,7 +105,14 @@ export class UnitView {
 
   /** The failing hook, its (redacted) error and how many attempts failed. */
   get error():
-    | { readonly hook: string; readonly message: string; readonly attempts: number }
+    | {
+        /** The hook that failed, like `config-changed`. */
+        readonly hook: string;
+        /** The first line of its (redacted) error. */
+        readonly message: string;
+        /** How many attempts of that hook have failed. */
+        readonly attempts: number;
+      }
     | undefined {
     return this.record.error === undefined ? undefined : { ...this.record.error };
   }

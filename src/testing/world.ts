@@ -41,6 +41,10 @@ export interface Fault {
   remaining: number;
 }
 
+/**
+ * Where a unit is in its life: `alive`, `dying` (removal under way) or `removed` (its
+ * `remove` hook ran).
+ */
 export type UnitLife = 'alive' | 'dying' | 'removed';
 
 /** The unit's state store, remembering the flags of the last committed hook. */
