@@ -6,12 +6,17 @@ import { stableStringify } from '../util/json.js';
 
 /** What a JSON text can start with, after JSON's own whitespace. */
 const JSON_START = /^[ \t\n\r]*[{["0-9tfn-]/;
+const NUMBER_START = /^[0-9-]/;
+const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?[ \t\n\r]*$/;
 
 /** Decode a received value: JSON when it parses, the raw string otherwise. */
 export function decodeValue(raw: string): unknown {
   // Most raw values (hostnames, words) cannot be JSON from their first character: answer
   // without the cost of a thrown SyntaxError. Same result as the parse attempt below.
   if (!JSON_START.test(raw)) return raw;
+  // Values that start like a number but are not one (IP addresses, versions) are common in
+  // relation data; they would throw too.
+  if (NUMBER_START.test(raw) && !JSON_NUMBER.test(raw)) return raw;
   try {
     return JSON.parse(raw);
   } catch {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Charm } from '../../src/charm/charm.js';
 import type { HookRuntime } from '../../src/charm/runtime.js';
 import { Endpoint, type EndpointHandler } from '../../src/endpoints/endpoint.js';
+import { decodeValue } from '../../src/endpoints/views.js';
 import type { CharmMetadata } from '../../src/juju/metadata.js';
 import { hookHarness } from '../helpers/hook.js';
 import {
@@ -279,5 +280,22 @@ describe('publishing', () => {
     tools.calls.length = 0;
     await h.run({ hookName: 'config-changed' });
     expect(tools.calls).toEqual([]);
+  });
+});
+
+describe('decoding received values', () => {
+  it('decodes JSON numbers and leaves number-like raw values (addresses, versions) as strings', async () => {
+    expect(['10.0.0.1', '1.2.3', '01', '1e', '-', '2001:db8::1', '-x'].map(decodeValue)).toEqual([
+      '10.0.0.1',
+      '1.2.3',
+      '01',
+      '1e',
+      '-',
+      '2001:db8::1',
+      '-x',
+    ]);
+    expect(['1', '-1', '1.5', '1e5', '-0.25E-2', '0'].map(decodeValue)).toEqual([
+      1, -1, 1.5, 1e5, -0.0025, 0,
+    ]);
   });
 });
