@@ -27,7 +27,7 @@ function valueExpression(value: JsonValue): string {
 }
 
 function clusterLine(clusterName: string): string {
-  return `var c = dba.getCluster(${JSON.stringify(clusterName)});\n`;
+  return `var c = dba.getCluster(${encodeCanonical(clusterName)});\n`;
 }
 
 /**
