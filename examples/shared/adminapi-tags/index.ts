@@ -11,6 +11,7 @@ export {
   MAX_VALUE_TEXT,
   mergePatch,
 } from './json-value.js';
+export { LEADER_UNIT_KEY, notLeaderMessage, recordLeader } from './leader.js';
 export {
   BUILT_IN_TAGS,
   type BuiltInTag,
