@@ -6,19 +6,9 @@ import { describe, expect, it } from 'vitest';
 import {
   parseTagOption,
   shellTypeName,
-  TagError,
   tagValue,
 } from '../../../examples/shared/adminapi-tags/index.js';
-
-function failure(fn: () => unknown): { kind: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TagError) return { kind: e.kind, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a TagError, but nothing was thrown');
-}
+import { failure } from './helpers.js';
 
 describe('tag options (base_cluster_impl.cc validate_set_option_namespace)', () => {
   const rejected: Array<[string, string, string]> = [

@@ -13,12 +13,8 @@ import {
   resolveInstance,
   routeMembers,
   TagError,
-  type TagMap,
 } from '../../../examples/shared/adminapi-tags/index.js';
-
-function tags(entries: Record<string, JsonValue>): TagMap {
-  return new Map(Object.entries(entries));
-}
+import { tags } from './helpers.js';
 
 describe('the options document', () => {
   it('lists global and each instance label, {option, value} sorted by bare name', () => {

@@ -11,23 +11,9 @@ import {
   MAX_VALUE_TEXT,
   mergePatch,
   readSetOptionParams,
-  TagError,
   type TagMap,
 } from '../../../examples/shared/adminapi-tags/index.js';
-
-function tags(entries: Record<string, JsonValue>): TagMap {
-  return new Map(Object.entries(entries));
-}
-
-function failure(fn: () => unknown): { kind: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TagError) return { kind: e.kind, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a TagError, but nothing was thrown');
-}
+import { failure, tags } from './helpers.js';
 
 describe('custom tag values are any JSON value (metadata_storage.cc set_table_tag)', () => {
   const values: JsonValue[] = ['US East', 123, 1.5, true, false, [1, 'a', null], { a: 1 }, ''];
