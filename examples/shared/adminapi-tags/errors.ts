@@ -1,6 +1,6 @@
 // The one error type of the tags module. `kind` says which MySQL Shell exception class the
-// same input raises there (ArgumentError, TypeError); `LimitError` and `ValueError` are ours.
-// A message never holds more of the operator's input than the option or tag name.
+// same input raises there (ArgumentError, TypeError, RuntimeError); `LimitError` and `ValueError` are ours.
+// A message holds no more of the operator's input than the option, tag name or instance.
 
 /** What went wrong, in MySQL Shell's exception classes where MySQL Shell has the same rule. */
 export type TagErrorKind =
@@ -8,6 +8,8 @@ export type TagErrorKind =
   | 'ArgumentError'
   /** shcore::Exception::type_error in MySQL Shell. */
   | 'TypeError'
+  /** shcore::Exception::runtime_error in MySQL Shell (an instance not in the cluster). */
+  | 'RuntimeError'
   /** A bound of this module (sizes, counts, depth): Juju leader settings travel in argv. */
   | 'LimitError'
   /** The action's `value` parameter is not JSON text. */

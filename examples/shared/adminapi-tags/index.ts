@@ -12,6 +12,7 @@ export {
   mergePatch,
 } from './json-value.js';
 export { LEADER_UNIT_KEY, notLeaderMessage, recordLeader } from './leader.js';
+export { MetadataTags, type MetadataTagsSnapshot } from './metadata-tags.js';
 export {
   BUILT_IN_TAGS,
   type BuiltInTag,

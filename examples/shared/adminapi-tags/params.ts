@@ -68,7 +68,7 @@ export function resolveInstance(
   }
   const found = instances.find((i) => i.unit === param) ?? instances.find((i) => i.label === param);
   if (!found) {
-    throw new TagError('ArgumentError', `The instance '${param}' does not belong to the Cluster.`);
+    throw new TagError('RuntimeError', `The instance '${param}' does not belong to the Cluster.`);
   }
   return found;
 }
