@@ -31,6 +31,12 @@ export function depthOf(value: JsonValue): number {
   return deepest;
 }
 
+function allNumbersFinite(value: JsonValue): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return true;
+  return (Array.isArray(value) ? value : Object.values(value)).every(allNumbersFinite);
+}
+
 /**
  * An action's `value` parameter: JSON text (so every JSON type can be written), at most
  * {@link MAX_VALUE_TEXT} characters and {@link MAX_VALUE_DEPTH} levels deep.
@@ -63,6 +69,10 @@ export function decodeValueParam(param: unknown): JsonValue {
   }
   if (depthOf(value) > MAX_VALUE_DEPTH) {
     throw new TagError('LimitError', `value is nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
+  if (!allNumbersFinite(value)) {
+    // JSON.parse reads 1e400 as Infinity, which JSON.stringify would write back as null.
+    throw new TagError('ValueError', 'value holds a number too large for a double');
   }
   return value;
 }

@@ -163,6 +163,11 @@ describe("the action's value parameter is JSON text", () => {
     expect(decodeValueParam(`${'['.repeat(16)}${']'.repeat(16)}`)).toBeDefined();
   });
 
+  it('refuses numbers a double cannot hold, which would be written back as null', () => {
+    expect(failure(() => decodeValueParam('1e400')).kind).toBe('ValueError');
+    expect(failure(() => decodeValueParam('{"a": [-1e999]}')).kind).toBe('ValueError');
+  });
+
   it('requires value (removal is value=null) and a string option', () => {
     expect(failure(() => readSetOptionParams({ option: 'tag:a' })).message).toContain('value=null');
     expect(failure(() => readSetOptionParams({ option: 1, value: '1' })).message).toBe(
