@@ -11,6 +11,7 @@ export const MAX_VALUE_TEXT = 4096;
 
 type JsonObject = { readonly [key: string]: JsonValue };
 
+/** Whether a JSON value is an object (not null, not an array). */
 export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -33,6 +33,7 @@ export class MetadataTags {
     return restored;
   }
 
+  /** Everything held, as plain JSON (names sorted). */
   snapshot(): MetadataTagsSnapshot {
     const instances: Record<string, Record<string, JsonValue>> = {};
     for (const [label, tags] of this.instances) instances[label] = plain(tags);
@@ -77,6 +78,7 @@ export class MetadataTags {
     return this.instances.get(label) ?? new Map();
   }
 
+  /** The cluster-level tags (`global`). */
   globalTags(): TagMap {
     return this.global;
   }

@@ -6,6 +6,7 @@ import { TagError } from './errors.js';
 
 /** The built-in tags MySQL Router obeys (k_supported_set_option_tags, base_cluster_impl.cc). */
 export const BUILT_IN_TAGS = ['_hidden', '_disconnect_existing_sessions_when_hidden'] as const;
+/** The name of a built-in tag. */
 export type BuiltInTag = (typeof BUILT_IN_TAGS)[number];
 
 /** `_hidden`: exclude the instance from the destinations for new connections. */
@@ -22,6 +23,7 @@ export function isTagIdentifier(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }
 
+/** Whether `name` is one of the two built-in tags (exact case). */
 export function isBuiltInTag(name: string): name is BuiltInTag {
   return (BUILT_IN_TAGS as readonly string[]).includes(name);
 }

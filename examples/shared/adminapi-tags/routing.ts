@@ -24,6 +24,7 @@ export interface MemberRouting<M extends TaggedMember> {
   readonly dropExistingConnections: boolean;
 }
 
+/** Router's view of a cluster: decisions per member, and the lists clients need. */
 export interface RoutingView<M extends TaggedMember> {
   /** Per member, in the order given. */
   readonly members: readonly MemberRouting<M>[];

@@ -140,10 +140,12 @@ export class MysqlShellTags {
     private readonly clusterName: string,
   ) {}
 
+  /** Set or (null) remove a cluster tag; rule violations throw before mysqlsh runs. */
   async setOption(option: string, value: JsonValue): Promise<void> {
     await this.session.run(setOptionScript(this.clusterName, option, value));
   }
 
+  /** Set or (null) remove a tag of the instance at `host`:`port`. */
   async setInstanceOption(
     host: string,
     port: number,
@@ -153,6 +155,7 @@ export class MysqlShellTags {
     await this.session.run(setInstanceOptionScript(this.clusterName, host, port, option, value));
   }
 
+  /** The cluster's name and tags from `cluster.options()`. */
   async options(): Promise<OptionsDocument> {
     return parseOptionsOutput(await this.session.run(optionsScript(this.clusterName)));
   }
