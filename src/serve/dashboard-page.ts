@@ -14,6 +14,7 @@ const escapeHtml = (text: string): string =>
 const STYLE = `
 :root { color-scheme: light; --fg:#1d2430; --muted:#5b6675; --line:#d6dbe2; --ok:#1a7f37; --warn:#9a6700; --bad:#cf222e; --accent:#0b5cad; --bg:#f6f8fa; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin:0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--fg); background:var(--bg); }
 header { padding: 16px 24px; background:#fff; border-bottom:1px solid var(--line); display:flex; gap:24px; align-items:baseline; flex-wrap:wrap; }
 header h1 { font-size:20px; margin:0; }
@@ -35,11 +36,11 @@ button:focus-visible, input:focus-visible { outline:3px solid #7fb2ec; outline-o
 .phase-converged, .st-active { color:var(--ok); }
 .phase-converging, .phase-deploying, .st-maintenance, .st-waiting { color:var(--warn); }
 .phase-error, .phase-deleting, .st-blocked, .st-error { color:var(--bad); }
-dl.facts { display:grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap:4px 16px; margin:10px 0; }
-dl.facts div { display:flex; gap:6px; } dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; font-weight:600; overflow-wrap:anywhere; }
+dl.facts { display:flex; flex-wrap:wrap; gap:4px 28px; margin:10px 0; }
+dl.facts div { display:flex; gap:6px; } dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; font-weight:600; white-space:nowrap; }
 .controls { display:flex; flex-wrap:wrap; gap:8px; align-items:center; margin:8px 0 12px; }
 .controls form { display:flex; gap:6px; align-items:center; }
-.units { display:grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap:12px; list-style:none; padding:0; margin:0; }
+.units { display:grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap:12px; list-style:none; padding:0; margin:0; }
 .unit { border:1px solid var(--line); border-radius:6px; padding:10px; display:flex; flex-direction:column; gap:6px; }
 .unit h4 { margin:0; font-size:15px; display:flex; gap:6px; align-items:center; flex-wrap:wrap; }
 .role { font-size:11px; text-transform:uppercase; letter-spacing:.04em; padding:0 6px; border-radius:4px; background:#e7eefb; color:var(--accent); }
