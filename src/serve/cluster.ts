@@ -58,6 +58,7 @@ export class Cluster {
   private errorNow: string | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private looping = false;
+  private deployedNow = false;
   private stopped = false;
   private traceSent = 0;
   private hooksRun = 0;
@@ -86,6 +87,16 @@ export class Cluster {
     return this.errorNow;
   }
 
+  /** True once the application is in the model (false while deploying, or if deploy failed). */
+  get deployed(): boolean {
+    return this.deployedNow;
+  }
+
+  /** The application's unit names (none before it is deployed). */
+  unitNames(): string[] {
+    return this.deployedNow ? this.model.units(this.app) : [];
+  }
+
   /** How many hooks ran so far. */
   get hookCount(): number {
     return this.hooksRun;
@@ -105,12 +116,16 @@ export class Cluster {
         units: request.numNodes,
         config: userOption === undefined ? {} : { [userOption]: request.user },
       });
+      this.deployedNow = true;
     }).then(
       () => {
-        this.setPhase('converging');
+        if (this.phaseNow === 'deploying') this.setPhase('converging');
         this.kick();
       },
-      (error: unknown) => this.fail(`deploy failed: ${firstLine(error)}`),
+      (error: unknown) => {
+        if (this.phaseNow === 'deleting') void this.finish();
+        else this.fail(`deploy failed: ${firstLine(error)}`);
+      },
     );
   }
 
@@ -123,7 +138,7 @@ export class Cluster {
   /** Remove a unit (it departs its peers, then stops). */
   removeUnit(unit: string): Promise<void> {
     this.assertAlive('remove a unit from');
-    if (!this.model.units(this.app).includes(unit)) {
+    if (!this.unitNames().includes(unit)) {
       return Promise.reject(new NotFound(`cluster '${this.name}' has no unit ${unit}`));
     }
     if (this.model.unit(unit).life !== 'alive') {
@@ -157,9 +172,14 @@ export class Cluster {
    */
   delete(): void {
     if (this.phaseNow === 'deleting') return;
+    const deployFailed = this.phaseNow === 'error' && !this.deployedNow;
     this.setPhase('deleting');
+    if (deployFailed) {
+      void this.exclusive(() => this.finish());
+      return;
+    }
     void this.exclusive(() => {
-      for (const unit of this.model.units(this.app)) {
+      for (const unit of this.unitNames()) {
         if (this.model.unit(unit).life === 'alive') this.model.removeUnit(unit);
       }
     }).then(
@@ -192,11 +212,13 @@ export class Cluster {
 
   /** Start the driver loop unless it runs. */
   private kick(): void {
-    if (this.looping || this.stopped || this.phaseNow === 'deploying') return;
+    if (this.looping || this.stopped || !this.deployedNow) return;
     this.looping = true;
-    void this.loop().finally(() => {
-      this.looping = false;
-    });
+    void this.loop()
+      .catch((error: unknown) => this.fail(`the driver stopped: ${firstLine(error)}`))
+      .finally(() => {
+        this.looping = false;
+      });
   }
 
   private async loop(): Promise<void> {
@@ -220,7 +242,7 @@ export class Cluster {
 
   // Nothing runnable: decide what that means. Returns true when the loop should stop.
   private async idle(): Promise<boolean> {
-    const units = this.model.units(this.app);
+    const units = this.unitNames();
     const inError = units.filter((u) => this.model.unit(u).inError);
     if (this.phaseNow === 'deleting') {
       if (inError.length > 0) {
@@ -283,6 +305,11 @@ export class Cluster {
     }
     if (this.phaseNow === 'deploying') {
       throw new Conflict(`cannot ${what} cluster '${this.name}': it is still being deployed`);
+    }
+    if (!this.deployedNow) {
+      throw new Conflict(
+        `cannot ${what} cluster '${this.name}': its deploy failed (${this.errorNow})`,
+      );
     }
   }
 }

@@ -64,12 +64,15 @@ export class Registry {
   create(name: string, request: CreateRequest): Created | undefined {
     if (this.clusters.has(name)) return undefined;
     const password = request.password ?? generatePassword();
+    const hash = PasswordHash.of(password);
+    // Awaited by every delete; this keeps a (never expected) scrypt failure from being unhandled.
+    hash.catch(() => undefined);
     const cluster = new Cluster({
       name,
       app: this.charmName,
       charmDir: this.options.charmDir,
       request,
-      password: PasswordHash.of(password),
+      password: hash,
       userOption: this.userOption,
       hub: this.hub,
       paceMs: this.options.paceMs,

@@ -35,7 +35,7 @@ export interface Capabilities {
 
 /** The brief view of a cluster. */
 export function summary(cluster: Cluster): ClusterSummary {
-  const units = cluster.phase === 'deploying' ? [] : cluster.model.units();
+  const units = cluster.unitNames();
   return {
     name: cluster.name,
     cluster_url: cluster.url,
@@ -52,7 +52,7 @@ export function summary(cluster: Cluster): ClusterSummary {
 
 /** What the model can do for this cluster now. */
 export function capabilities(cluster: Cluster): Capabilities {
-  const live = cluster.phase !== 'deploying' && cluster.phase !== 'deleting';
+  const live = cluster.deployed && cluster.phase !== 'deleting';
   return {
     add_unit: live,
     remove_unit: live,
@@ -64,7 +64,7 @@ export function capabilities(cluster: Cluster): Capabilities {
 }
 
 function leaderOf(cluster: Cluster): string | undefined {
-  if (cluster.phase === 'deploying') return undefined;
+  if (!cluster.deployed) return undefined;
   try {
     return cluster.model.leader(cluster.app);
   } catch {
@@ -79,8 +79,8 @@ function leaderOf(cluster: Cluster): string | undefined {
  */
 export function detail(cluster: Cluster, metadata: CharmMetadata) {
   const model = cluster.model;
-  const deployed = cluster.phase !== 'deploying';
-  const names = deployed ? model.units() : [];
+  const deployed = cluster.deployed;
+  const names = cluster.unitNames();
   const relationIds = deployed
     ? metadata.endpoints.flatMap((e) =>
         model.relationIds(cluster.app, e.name).map((id) => ({ id, endpoint: e.name })),
