@@ -224,6 +224,20 @@ function guardControl(c: Context): void {
 async function readForm(
   c: Context,
 ): Promise<{ ok: true; value: FormFields } | { ok: false; error: string }> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const hasBody =
+    c.req.header('content-length') !== '0' && c.req.header('content-length') !== undefined;
+  if (
+    type !== '' &&
+    type !== 'application/x-www-form-urlencoded' &&
+    type !== 'multipart/form-data' &&
+    (hasBody || c.req.header('transfer-encoding') !== undefined)
+  ) {
+    return {
+      ok: false,
+      error: `Send the form as application/x-www-form-urlencoded or multipart/form-data, not ${type.slice(0, 60)}`,
+    };
+  }
   try {
     return { ok: true, value: await c.req.parseBody({ all: true }) };
   } catch (error) {

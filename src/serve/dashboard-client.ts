@@ -228,11 +228,20 @@ function render(detail: Detail): void {
   for (const node of root.querySelectorAll<HTMLElement>('[data-control]')) {
     node.hidden = detail.capabilities[node.dataset['control'] ?? ''] !== true;
   }
-  q('units').replaceChildren(
+  // Re-rendering must not steal keyboard focus from a unit's control.
+  const units = q('units');
+  const focused = document.activeElement;
+  const focusedLabel = units.contains(focused) ? focused?.getAttribute('aria-label') : null;
+  units.replaceChildren(
     ...detail.units.map((u) =>
       renderUnit(detail.name, u, detail.capabilities['remove_unit'] === true),
     ),
   );
+  if (focusedLabel) {
+    for (const button of units.querySelectorAll<HTMLElement>('button[aria-label]')) {
+      if (button.getAttribute('aria-label') === focusedLabel) button.focus();
+    }
+  }
   byId('no-clusters').hidden = clusters.size > 0;
 }
 

@@ -209,6 +209,18 @@ describe('POST /clusters/<name> (mysos/scheduler/http.py create)', () => {
     expect((await fetch(`${base}/clusters/big`)).status).toBe(404);
   });
 
+  it('answers 400 for a JSON body, naming the form encodings it reads', async () => {
+    const response = await fetch(`${base}/clusters/json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cluster_user: 'mysos' }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe(
+      'Send the form as application/x-www-form-urlencoded or multipart/form-data, not application/json',
+    );
+  });
+
   it('answers 400 for a field given twice', async () => {
     const body = new URLSearchParams('cluster_user=a&cluster_user=b');
     const response = await post('twice', body);

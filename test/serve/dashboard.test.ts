@@ -118,10 +118,15 @@ describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
   it('adds and removes a unit with the page controls', async () => {
     const article = page.getByRole('article', { name: /web/ });
     await article.getByRole('button', { name: 'Add unit' }).click();
+    // Keyboard focus on a unit's control survives the live re-renders while the unit joins.
+    await article.getByRole('button', { name: 'Remove mysql-innodb-cluster/0' }).focus();
     const added = article.locator('[data-unit="mysql-innodb-cluster/3"]');
     await expect
       .poll(() => added.locator('.status').textContent(), { timeout: 60_000 })
       .toBe('active: Unit is ready and clustered');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Remove mysql-innodb-cluster/0',
+    );
     await added.getByRole('button', { name: 'Remove mysql-innodb-cluster/3' }).click();
     await expect.poll(() => added.count(), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => article.getAttribute('data-phase')).toBe('converged');
