@@ -93,6 +93,13 @@ export function createApp(options: AppOptions): Hono {
     if (registry.get(name) !== undefined) return c.text(`Cluster '${name}' already exists`, 409);
     const request = parseCreateForm(form.value);
     if (!request.ok) return c.text(request.error, 400);
+    // Mysos answers 503 when it cannot take a cluster now (ServiceUnavailable in http.py).
+    if (registry.full) {
+      return c.text(
+        `Service unavailable: this control plane runs at most ${registry.maxClusters} clusters; delete one first`,
+        503,
+      );
+    }
     const created = registry.create(name, request.value);
     if (created === undefined) return c.text(`Cluster '${name}' already exists`, 409);
     return c.json({ cluster_url: created.cluster.url, cluster_password: created.password });

@@ -16,6 +16,8 @@ export interface RegistryOptions {
   readonly paceMs: number;
   /** The cluster URL for a name (an HTTP URL of its JSON view, or a ZooKeeper group). */
   readonly urlFor: (name: string) => string;
+  /** The most clusters at once (each is a model in this process). */
+  readonly maxClusters: number;
 }
 
 /** The outcome of a create: the new cluster and its plain-text password, once. */
@@ -57,12 +59,23 @@ export class Registry {
     );
   }
 
+  /** True when no more clusters fit. */
+  get full(): boolean {
+    return this.clusters.size >= this.options.maxClusters;
+  }
+
+  /** The most clusters at once. */
+  get maxClusters(): number {
+    return this.options.maxClusters;
+  }
+
   /**
    * Create a cluster, or return undefined when the name is taken (including by a cluster
-   * still being deleted, as in Mysos, where the name stays until the cluster terminated).
+   * still being deleted, as in Mysos, where the name stays until the cluster terminated) or no
+   * more clusters fit.
    */
   create(name: string, request: CreateRequest): Created | undefined {
-    if (this.clusters.has(name)) return undefined;
+    if (this.clusters.has(name) || this.full) return undefined;
     const password = request.password ?? generatePassword();
     const hash = PasswordHash.of(password);
     // Awaited by every delete; this keeps a (never expected) scrypt failure from being unhandled.

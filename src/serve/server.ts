@@ -20,6 +20,8 @@ export interface ServeOptions {
   readonly port?: number;
   /** Pause between hooks in ms, so a person can watch a cluster converge (default 0). */
   readonly paceMs?: number;
+  /** The most clusters at once (default 32); more creates get 503. */
+  readonly maxClusters?: number;
   /** Request log lines (method, path, status); never bodies or passwords. */
   readonly log?: (line: string) => void;
 }
@@ -85,6 +87,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     charmDir,
     paceMs: options.paceMs ?? 0,
     urlFor: (name) => `${baseUrl}/clusters/${name}`,
+    maxClusters: options.maxClusters ?? 32,
   });
   const allowedHosts = new Set<string>();
   let closingResolve: () => void = () => {};

@@ -326,6 +326,28 @@ describe('dashboard controls', () => {
     );
   });
 
+  it('takes concurrent changes one at a time: eight parallel adds give eight new units', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        fetch(`${base}/clusters/race/units`, { method: 'POST', headers: control }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const names = await Promise.all(
+      responses.map(async (r) => ((await r.json()) as { unit: string }).unit),
+    );
+    expect(new Set(names).size).toBe(8);
+    const { body } = await pollCluster(
+      base,
+      'race',
+      (s, b) => converged(s, b) && (b['units'] as UnitJson[]).length === 9,
+    );
+    for (const unit of body['units'] as UnitJson[]) {
+      expect(unit.workload_status.status).toBe('active');
+      expect(unit.pending_hooks).toEqual([]);
+    }
+  });
+
   it('answers 404 for removing a unit the cluster does not have', async () => {
     const response = await fetch(`${base}/clusters/alpha/units/99`, {
       method: 'DELETE',

@@ -75,4 +75,21 @@ describe('serve --charm', () => {
     expect(response.status).toBe(409);
     expect(await response.text()).toContain('its deploy failed');
   });
+
+  it('answers 503 once it runs its most clusters, and takes one again after a delete', async () => {
+    server = await startServer({ port: 0, charmDir: PEER_ECHO, maxClusters: 1 });
+    const base = server.url;
+    const body = () => form({ cluster_user: 'u', cluster_password: 'pw' });
+    expect((await fetch(`${base}/clusters/one`, { method: 'POST', body: body() })).status).toBe(
+      200,
+    );
+    const refused = await fetch(`${base}/clusters/two`, { method: 'POST', body: body() });
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toContain('at most 1 clusters');
+    await fetch(`${base}/clusters/one`, { method: 'DELETE', body: form({ password: 'pw' }) });
+    await pollCluster(base, 'one', (status) => status === 404);
+    expect((await fetch(`${base}/clusters/two`, { method: 'POST', body: body() })).status).toBe(
+      200,
+    );
+  });
 });
