@@ -129,22 +129,26 @@ export class Cluster {
     );
   }
 
-  /** Add a unit; returns its name. */
+  /** Add a unit; returns its name. Checked when its turn comes, not when asked. */
   addUnit(): Promise<string> {
-    this.assertAlive('add a unit to');
-    return this.change(() => this.model.addUnit(this.app));
+    return this.change(() => {
+      this.assertAlive('add a unit to');
+      return this.model.addUnit(this.app);
+    });
   }
 
   /** Remove a unit (it departs its peers, then stops). */
   removeUnit(unit: string): Promise<void> {
-    this.assertAlive('remove a unit from');
-    if (!this.unitNames().includes(unit)) {
-      return Promise.reject(new NotFound(`cluster '${this.name}' has no unit ${unit}`));
-    }
-    if (this.model.unit(unit).life !== 'alive') {
-      return Promise.reject(new Conflict(`${unit} is already leaving cluster '${this.name}'`));
-    }
-    return this.change(() => this.model.removeUnit(unit));
+    return this.change(() => {
+      this.assertAlive('remove a unit from');
+      if (!this.unitNames().includes(unit)) {
+        throw new NotFound(`cluster '${this.name}' has no unit ${unit}`);
+      }
+      if (this.model.unit(unit).life !== 'alive') {
+        throw new Conflict(`${unit} is already leaving cluster '${this.name}'`);
+      }
+      this.model.removeUnit(unit);
+    });
   }
 
   /**
@@ -168,7 +172,9 @@ export class Cluster {
 
   /**
    * Delete: every unit departs and is removed, then the cluster is gone. A unit stuck in a
-   * failed hook is resolved without a retry, as `juju remove-unit --force` would not wait on it.
+   * failed hook is marked resolved without re-running it, as an operator would unblock a
+   * removal with `juju resolved --no-retry` ("Do not re-execute failed hooks on the unit",
+   * Juju CLI reference: juju resolved).
    */
   delete(): void {
     if (this.phaseNow === 'deleting') return;
@@ -204,6 +210,7 @@ export class Cluster {
 
   private async change<T>(fn: () => T): Promise<T> {
     const result = await this.exclusive(fn);
+    // Only a change that happened reaches here (a refused one threw above).
     this.flush();
     if (this.phaseNow !== 'deleting') this.setPhase('converging');
     this.kick();

@@ -348,6 +348,20 @@ describe('dashboard controls', () => {
     }
   });
 
+  it('gives one 200 and one 409 to two concurrent removals of one unit', async () => {
+    const responses = await Promise.all(
+      [0, 1].map(() =>
+        fetch(`${base}/clusters/race/units/8`, { method: 'DELETE', headers: control }),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+    await pollCluster(
+      base,
+      'race',
+      (s, b) => converged(s, b) && (b['units'] as UnitJson[]).length === 8,
+    );
+  });
+
   it('answers 404 for removing a unit the cluster does not have', async () => {
     const response = await fetch(`${base}/clusters/alpha/units/99`, {
       method: 'DELETE',
