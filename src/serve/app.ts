@@ -62,7 +62,7 @@ export function createApp(options: AppOptions): Hono {
   app.notFound((c) => c.text(`No route for ${c.req.method} ${new URL(c.req.url).pathname}`, 404));
 
   app.get('/', (c) =>
-    c.html(dashboardPage({ charm: metadata.name }), 200, {
+    c.html(dashboardPage({ charm: metadata.name, clusters: registry.list().map(summary) }), 200, {
       'content-security-policy':
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
     }),

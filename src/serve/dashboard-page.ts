@@ -2,10 +2,16 @@
 // (dashboard-client.ts, served as /dashboard.js) fills with live clusters. No external
 // resources: the page works on a machine with no network.
 
-/** What the page shows in its header. */
+/** What the page shows before its script runs. */
 export interface PageOptions {
   /** The charm every cluster deploys. */
   readonly charm: string;
+  /** The clusters now, listed for readers without JavaScript (the script renders them live). */
+  readonly clusters: readonly {
+    readonly name: string;
+    readonly phase: string;
+    readonly units: number;
+  }[];
 }
 
 const escapeHtml = (text: string): string =>
@@ -62,6 +68,12 @@ dl.facts div { display:flex; gap:6px; } dl.facts dt { color:var(--muted); } dl.f
 /** The page. */
 export function dashboardPage(options: PageOptions): string {
   const charm = escapeHtml(options.charm);
+  const listed = options.clusters
+    .map((c) => {
+      const name = escapeHtml(c.name);
+      return `<li><a href="/clusters/${name}">${name}</a>: ${escapeHtml(c.phase)}, ${c.units} unit${c.units === 1 ? '' : 's'}</li>`;
+    })
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -95,7 +107,8 @@ export function dashboardPage(options: PageOptions): string {
   </section>
   <section aria-labelledby="clusters-heading">
     <h2 id="clusters-heading">Clusters</h2>
-    <p id="no-clusters" class="muted">No clusters yet.</p>
+    <p id="no-clusters" class="muted"${options.clusters.length > 0 ? ' hidden' : ''}>No clusters yet.</p>
+    <noscript><ul>${listed}</ul><p>Turn on JavaScript for the live view and the controls.</p></noscript>
     <div id="clusters"></div>
   </section>
 </main>

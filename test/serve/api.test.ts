@@ -413,6 +413,18 @@ describe('the event stream and the server', () => {
     for (const password of passwords) expect(text).not.toContain(password);
   });
 
+  it('serves the dashboard with the clusters listed for readers without JavaScript', async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await response.text();
+    expect(html).toContain('<a href="/clusters/alpha">alpha</a>: converged, 3 units');
+    expect(html).not.toMatch(/https?:\/\//);
+    const script = await fetch(`${base}/dashboard.js`);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain('new EventSource("/events")');
+  });
+
   it('refuses a Host header that does not name it (DNS rebinding)', async () => {
     const url = new URL(base);
     const status = await new Promise<number>((resolve, reject) => {
