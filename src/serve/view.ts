@@ -122,6 +122,7 @@ export function detail(cluster: Cluster, metadata: CharmMetadata) {
     primary,
     capabilities: capabilities(cluster),
     units: units.map((u) => ({ ...u, primary: u.name === primary })),
+    leader_settings: deployed ? redactBag(model.leaderSettings(cluster.app)) : {},
     relations: relationIds.map(({ id, endpoint }) => ({
       id,
       endpoint,

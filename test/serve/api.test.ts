@@ -256,10 +256,14 @@ describe('GET /clusters and /clusters/<name>', () => {
 
   it('redacts secret-looking relation data and never shows a password', async () => {
     const text = await (await fetch(`${base}/clusters/multi`)).text();
-    const view = JSON.parse(text) as { units: UnitJson[] };
+    const view = JSON.parse(text) as {
+      units: UnitJson[];
+      leader_settings: Record<string, string>;
+    };
     for (const unit of view.units) {
       expect(unit.relation_data['cluster:0']?.['cluster-password-secret']).toBe('***');
     }
+    expect(view.leader_settings['cluster-password-secret']).toBe('***');
     expect(text).not.toContain('chosen-by-caller');
     for (const password of passwords) expect(text).not.toContain(password);
   });
