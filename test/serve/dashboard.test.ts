@@ -28,6 +28,9 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/** Generous: the suite shares two cores with the rest of the tests. */
+const POLL = { timeout: 60_000, interval: 100 };
+
 const SCREENSHOT = join(import.meta.dirname, '../../docs/serve-dashboard.png');
 
 describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
@@ -65,7 +68,7 @@ describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
     const phases: string[] = [];
     await page.exposeFunction('recordPhase', (phase: string) => phases.push(phase));
     await page.goto(`${server.url}/`);
-    await expect.poll(() => page.locator('#connection').textContent()).toContain('Live');
+    await expect.poll(() => page.locator('#connection').textContent(), POLL).toContain('Live');
     await page.getByLabel('Cluster name').fill('web');
     await page.getByLabel('Cluster user').fill('mysos');
     await page.getByLabel('Number of nodes').fill('3');
@@ -80,28 +83,28 @@ describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
       }).observe(document.body, { subtree: true, attributes: true, childList: true });
     });
     await page.getByLabel('Size (JSON)').press('Enter');
-    await expect.poll(() => page.locator('#create-result').textContent()).toMatch(/Created web/);
+    await expect
+      .poll(() => page.locator('#create-result').textContent(), POLL)
+      .toMatch(/Created web/);
     const created = (await page.locator('#create-result').textContent()) ?? '';
     password = /shown once\): (\S+)/.exec(created)?.[1];
 
     const article = page.getByRole('article', { name: /web/ });
-    await expect
-      .poll(() => article.getAttribute('data-phase'), { timeout: 60_000 })
-      .toBe('converged');
+    await expect.poll(() => article.getAttribute('data-phase'), POLL).toBe('converged');
     expect(phases).toContain('converging');
     const units = article.getByRole('list', { name: 'Units of web' }).locator(':scope > li');
-    await expect.poll(() => units.count()).toBe(3);
+    await expect.poll(() => units.count(), POLL).toBe(3);
     for (const n of [0, 1, 2]) {
       const unit = article.locator(`[data-unit="mysql-innodb-cluster/${n}"]`);
       await expect
-        .poll(() => unit.locator('.status').textContent())
+        .poll(() => unit.locator('.status').textContent(), POLL)
         .toBe('active: Unit is ready and clustered');
       const timeline = page.getByRole('log', { name: `Timeline of mysql-innodb-cluster/${n}` });
       expect(await timeline.locator('li').count()).toBeGreaterThan(3);
       expect(await timeline.textContent()).toContain('install');
     }
     await expect
-      .poll(() => article.locator('dl').textContent())
+      .poll(() => article.locator('dl').textContent(), POLL)
       .toContain('cores=2 mem=1024M root-disk=4096M');
     expect(await article.locator('dl').textContent()).toContain('mysql-innodb-cluster/0');
     expect(await article.getByText('leader', { exact: true }).count()).toBe(1);
@@ -122,14 +125,14 @@ describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
     await article.getByRole('button', { name: 'Remove mysql-innodb-cluster/0' }).focus();
     const added = article.locator('[data-unit="mysql-innodb-cluster/3"]');
     await expect
-      .poll(() => added.locator('.status').textContent(), { timeout: 60_000 })
+      .poll(() => added.locator('.status').textContent(), POLL)
       .toBe('active: Unit is ready and clustered');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Remove mysql-innodb-cluster/0',
     );
     await added.getByRole('button', { name: 'Remove mysql-innodb-cluster/3' }).click();
-    await expect.poll(() => added.count(), { timeout: 60_000 }).toBe(0);
-    await expect.poll(() => article.getAttribute('data-phase')).toBe('converged');
+    await expect.poll(() => added.count(), POLL).toBe(0);
+    await expect.poll(() => article.getAttribute('data-phase'), POLL).toBe('converged');
   }, 120_000);
 
   it('refuses a wrong password, then deletes the cluster and removes it from the page', async () => {
@@ -139,11 +142,11 @@ describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
     await field.fill('not-the-password');
     await field.press('Enter');
     await expect
-      .poll(() => page.locator('#create-result').textContent())
+      .poll(() => page.locator('#create-result').textContent(), POLL)
       .toContain('403: No permission to kill cluster web');
     await field.fill(password as string);
     await article.getByRole('button', { name: 'Delete cluster' }).click();
-    await expect.poll(() => article.count(), { timeout: 60_000 }).toBe(0);
-    await expect.poll(() => page.locator('#no-clusters').isVisible()).toBe(true);
+    await expect.poll(() => article.count(), POLL).toBe(0);
+    await expect.poll(() => page.locator('#no-clusters').isVisible(), POLL).toBe(true);
   }, 120_000);
 });
