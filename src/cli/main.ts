@@ -67,6 +67,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         return await simulate(rest, io);
       case 'pack':
         return await pack(rest, io);
+      case 'serve':
+        return await (await import('./serve.js')).serve(rest, io);
       case 'demo':
         io.stdout(DEMO);
         return 0;
