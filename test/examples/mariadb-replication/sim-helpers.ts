@@ -28,8 +28,9 @@ export async function settledTopology(
 
 /** Fail the test with the check's error when it failed. */
 export function expectOk(
-  outcome: CheckOutcome,
+  outcome: CheckOutcome | undefined,
 ): asserts outcome is Extract<CheckOutcome, { ok: true }> {
+  if (!outcome) throw new Error('no check ran');
   if (!outcome.ok) throw new Error(`check failed: ${outcome.error}`);
 }
 
