@@ -308,3 +308,57 @@ describe('random fault sequences (seeded)', () => {
     },
   );
 });
+
+describe('writable servers that are not the source', () => {
+  it('a server made writable by hand while the source is healthy is fenced and rejoined, never promoted', async () => {
+    const sim = await settledTopology(3);
+    writeRows(sim, 'w', 3);
+    sim.fleet.tick();
+    await sim.backend.configureAsSource('mysql/2');
+    const outcome = await sim.check();
+    expectOk(outcome);
+    expect(outcome.result.decision.steps[0]).toEqual({ kind: 'fence', server: 'mysql/2' });
+    expect(sim.record).toMatchObject({ source: 'mysql/0', generation: 1 });
+    expectOk(await sim.settle());
+    expectConverged(sim);
+  });
+
+  it('an interrupted failover is finished when the old source comes back read-only holding no more', async () => {
+    const sim = await settledTopology(3);
+    writeRows(sim, 'i', 3);
+    sim.fleet.tick();
+    sim.fleet.kill('mysql/0');
+    expectOk(await sim.check());
+    expectOk(await sim.check());
+    // The third check promotes mysql/1 and dies before repointing mysql/2.
+    expect((await sim.check(...killedAfter(sim.backend, 2))).ok).toBe(false);
+    sim.fleet.restart('mysql/0');
+    expectOk(await sim.settle());
+    expect(sim.record).toMatchObject({ source: 'mysql/1', generation: 2 });
+    expectConverged(sim);
+  });
+
+  it('a writable server behind the restarted source is not promoted: the source gets writes back', async () => {
+    const sim = await settledTopology(3);
+    writeRows(sim, 'b', 3);
+    sim.fleet.tick();
+    // mysql/2 loses its replication and is made writable by hand while mysql/0 restarts.
+    sim.fleet.partition('mysql/2');
+    writeRows(sim, 'b2', 3);
+    sim.fleet.partition('mysql/2', false);
+    sim.fleet.server('mysql/2').replica = undefined;
+    sim.fleet.setReadOnly('mysql/2', false);
+    sim.fleet.kill('mysql/0');
+    sim.fleet.restart('mysql/0');
+    // With mysql/1 out of reach, the writable mysql/2 is the best candidate there is.
+    sim.fleet.partition('mysql/1');
+    const outcome = await sim.check();
+    expectOk(outcome);
+    expect(outcome.result.decision.steps).toEqual([{ kind: 'promote', server: 'mysql/0' }]);
+    sim.fleet.partition('mysql/1', false);
+    expectOk(await sim.settle());
+    for (let i = 0; i < 3; i++) expect(sim.fleet.server('mysql/2').data.get(`b2-${i}`)).toBe(`v-${i}`);
+    expect(sim.record).toMatchObject({ source: 'mysql/0', generation: 1 });
+    expectConverged(sim);
+  });
+});

@@ -155,10 +155,17 @@ export class MariaDBReplicationBackend implements ReplicationBackend {
       await sql.query('STOP SLAVE');
       await sql.query('RESET SLAVE ALL');
       await sql.query('SET GLOBAL read_only=0');
-      await sql.query(`CREATE DATABASE IF NOT EXISTS ${HEARTBEAT_SCHEMA}`);
-      await sql.query(
-        `CREATE TABLE IF NOT EXISTS ${HEARTBEAT_SCHEMA}.heartbeat (id INT PRIMARY KEY, ts DATETIME(6) NOT NULL) ENGINE=InnoDB`,
+      // Created once, by the first source; checked first so a promotion adds no GTID of its own.
+      const [exists] = await sql.execute(
+        'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+        [HEARTBEAT_SCHEMA, 'heartbeat'],
       );
+      if (Number(exists?.n) === 0) {
+        await sql.query(`CREATE DATABASE IF NOT EXISTS ${HEARTBEAT_SCHEMA}`);
+        await sql.query(
+          `CREATE TABLE IF NOT EXISTS ${HEARTBEAT_SCHEMA}.heartbeat (id INT PRIMARY KEY, ts DATETIME(6) NOT NULL) ENGINE=InnoDB`,
+        );
+      }
     });
   }
 

@@ -23,10 +23,11 @@ export interface Candidate {
 
 /**
  * Rank the servers that can take over from `source`, best first:
- * 1. one already promoted by an interrupted run (so a retried hook never promotes a second one);
- * 2. replicas whose last known lag is within `maxLagSeconds` before those beyond it (a replica
+ * 1. replicas whose last known lag is within `maxLagSeconds` before those beyond it (a replica
  *    lagging beyond the bound is promoted only when no better one exists);
- * 3. the most advanced by GTID (relay log included: it is applied before promotion);
+ * 2. the most advanced by GTID (relay log included: it is applied before promotion);
+ * 3. one already promoted by an interrupted run (a retried hook sees the same ranking, so
+ *    this only breaks the tie in its favour: it never promotes a second server);
  * 4. unit name, as Juju sorts them.
  */
 export function rankCandidates(
@@ -54,11 +55,11 @@ export function rankCandidates(
   const withinBound = (c: Candidate): boolean =>
     c.lagSeconds === undefined || c.lagSeconds <= maxLagSeconds;
   return candidates.sort((a, b) => {
-    if (a.promoted !== b.promoted) return a.promoted ? -1 : 1;
     if (withinBound(a) !== withinBound(b)) return withinBound(a) ? -1 : 1;
     const wa = positionWeight(a.willHold);
     const wb = positionWeight(b.willHold);
     if (wa !== wb) return wa > wb ? -1 : 1;
+    if (a.promoted !== b.promoted) return a.promoted ? -1 : 1;
     return compareUnitNames(a.server, b.server);
   });
 }

@@ -5,6 +5,7 @@
 // repeated on another server).
 import { compareUnitNames } from 'juju-reactive';
 import {
+  compareGtidPositions,
   errantTransactions,
   formatGtidPosition,
   parseGtidPosition,
@@ -66,12 +67,23 @@ export function decide(
   }
   const source = record.source;
   const health = sourceHealth(observation, source);
-  const promoted = servers.find((s) => s !== source && isPromotedIn(observation, s));
-  if (health.healthy && promoted === undefined) return steady(record, observation, servers, source);
+  // A healthy source stays the source: any other writable server is fenced and rejoined.
+  if (health.healthy) return steady(record, observation, servers, source);
+  const ranked = rankCandidates(observation, record, source, config.maxLagSeconds);
+  const best = ranked[0];
   const sourceStatus = statusOf(observation, source);
-  if (promoted === undefined && sourceStatus?.readOnly) {
+  // A promotion interrupted by a killed hook is finished, not redone elsewhere: the promoted
+  // server still ranks first (nothing was published, nothing written to it). It is continued
+  // only when it holds at least what the old source holds, if that one can be read.
+  const resuming =
+    best?.promoted === true &&
+    (sourceStatus === undefined ||
+      ['ahead', 'equal'].includes(
+        compareGtidPositions(best.willHold, parseGtidPosition(sourceStatus.gtidCurrentPos)),
+      ));
+  if (sourceStatus?.readOnly && !resuming) {
     // Servers start read-only (my.cnf); a recorded source that restarted, or that someone made
-    // read-only, is the single writer again once no other server has been promoted.
+    // read-only, is made the single writer again.
     return {
       record,
       steps: [{ kind: 'promote', server: source }],
@@ -83,11 +95,7 @@ export function decide(
     };
   }
   const failures = record.failures + 1;
-  const reason = health.healthy
-    ? `${promoted} was promoted by an interrupted failover`
-    : health.reason;
-  const ranked = rankCandidates(observation, record, source, config.maxLagSeconds);
-  const best = ranked[0];
+  const reason = health.reason;
   if (!best) {
     const down = servers
       .filter((s) => s !== source)
@@ -100,7 +108,7 @@ export function decide(
       alerts: [message],
     };
   }
-  if (failures < config.failureThreshold && !best.promoted) {
+  if (failures < config.failureThreshold && !resuming) {
     return {
       record: { ...record, failures },
       steps: [],
@@ -112,11 +120,6 @@ export function decide(
     };
   }
   return failover(record, observation, servers, source, best.server, best.promoted, reason);
-}
-
-function isPromotedIn(observation: Observation, server: string): boolean {
-  const status = statusOf(observation, server);
-  return status !== undefined && isPromoted(status);
 }
 
 function failover(
