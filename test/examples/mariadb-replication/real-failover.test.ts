@@ -7,6 +7,7 @@
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MariaDBReplicationBackend } from '../../../examples/mariadb-replication/src/backend/mariadb.js';
+import { Sql } from '../../../examples/mariadb-replication/src/backend/sql.js';
 import type { FailoverConfig } from '../../../examples/mariadb-replication/src/failover/decide.js';
 import {
   type ReconcileResult,
@@ -16,6 +17,10 @@ import {
   EMPTY_RECORD,
   type TopologyRecord,
 } from '../../../examples/mariadb-replication/src/failover/record.js';
+import {
+  errantTransactions,
+  parseGtidPosition,
+} from '../../../examples/mariadb-replication/src/topology/gtid.js';
 import { mariadbUnavailable } from '../mariadb.js';
 import { ReplicationFleet } from './harness.js';
 
@@ -250,5 +255,53 @@ describe.skipIf(unavailable !== undefined)('failover on three real MariaDB serve
     expect(gone?.n, 'the errant row is discarded').toBe(0);
     const [kept] = await sql<{ v: string }[]>('mysql/2', 'SELECT v FROM app.t WHERE id = 5000');
     expect(kept?.v).toBe('after-errant-failover');
+    // The rebuilt server's binlog state was restored: once promoted, it would recognise the
+    // other servers' histories as prefixes of its own.
+    const [state] = await sql<{ s: string }[]>('mysql/2', 'SELECT @@gtid_binlog_state AS s');
+    const others = await Promise.all(['mysql/0', 'mysql/1'].map((id) => variables(id)));
+    for (const v of others) {
+      expect(
+        errantTransactions(parseGtidPosition(v.current), parseGtidPosition(state?.s ?? '')),
+      ).toEqual([]);
+    }
   }, 120_000);
+
+  it('MariaDB itself refuses a server with an errant transaction pointed at the source (IO error 1236); the leader rebuilds it', async () => {
+    await sql('mysql/1', 'STOP SLAVE');
+    await sql('mysql/1', 'INSERT INTO app.t VALUES (6000, ?)', ['written-on-a-replica']);
+    await sql('mysql/0', 'INSERT INTO app.t VALUES (6001, ?)', ['on-the-source']);
+    // Pointed at the source without the errant check, as a naive manager would.
+    await backend.configureAsReplica('mysql/1', 'mysql/0', CREDENTIALS);
+    let status = await slaveStatus('mysql/1');
+    for (let i = 0; i < 50 && Number(status?.Last_IO_Errno) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = await slaveStatus('mysql/1');
+    }
+    expect(Number(status?.Last_IO_Errno)).toBe(1236);
+    const outcome = await check();
+    expect(outcome.decision.steps).toContainEqual({
+      kind: 'rebuild',
+      server: 'mysql/1',
+      source: 'mysql/0',
+      reason: 'replication error 1236',
+    });
+    await settle();
+    await expectReplicaOf('mysql/1', 'mysql/0');
+    const [gone] = await sql<{ n: number }[]>(
+      'mysql/1',
+      'SELECT COUNT(*) AS n FROM app.t WHERE id = 6000',
+    );
+    expect(gone?.n).toBe(0);
+  }, 120_000);
+
+  it('masks a secret a server error echoes back', async () => {
+    const s = fleet.server('mysql/0');
+    const conn = await Sql.connect({ host: s.address, port: s.port, ...s.admin }, 3_000);
+    conn.secret('very-secret-value');
+    const error = await conn.query("SELEC 'very-secret-value'").catch((e: Error) => e);
+    await conn.end();
+    expect(String(error)).toMatch(/SQL syntax/);
+    expect(String(error)).toContain("'***'");
+    expect(String(error)).not.toContain('very-secret-value');
+  });
 });

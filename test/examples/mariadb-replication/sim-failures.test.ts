@@ -357,7 +357,8 @@ describe('writable servers that are not the source', () => {
     expect(outcome.result.decision.steps).toEqual([{ kind: 'promote', server: 'mysql/0' }]);
     sim.fleet.partition('mysql/1', false);
     expectOk(await sim.settle());
-    for (let i = 0; i < 3; i++) expect(sim.fleet.server('mysql/2').data.get(`b2-${i}`)).toBe(`v-${i}`);
+    for (let i = 0; i < 3; i++)
+      expect(sim.fleet.server('mysql/2').data.get(`b2-${i}`)).toBe(`v-${i}`);
     expect(sim.record).toMatchObject({ source: 'mysql/0', generation: 1 });
     expectConverged(sim);
   });

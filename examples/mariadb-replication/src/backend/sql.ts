@@ -75,9 +75,10 @@ export class Sql {
   }
 
   private scrub(error: unknown, statement: string): Error {
-    const verb = statement.trim().split(/\s+/).slice(0, 2).join(' ');
+    // Only the leading keywords name the statement: never a value, even a literal one.
+    const verb = /^\s*([A-Z_]+(?: [A-Z_]+)?)/.exec(statement)?.[1] ?? 'statement';
     const message = error instanceof Error ? error.message : String(error);
-    const scrubbed = new Error(`${verb}: ${this.redactor.redact(message)}`);
+    const scrubbed = new Error(this.redactor.redact(`${verb}: ${message}`));
     Object.assign(scrubbed, { errno: (error as { errno?: number }).errno });
     return scrubbed;
   }
