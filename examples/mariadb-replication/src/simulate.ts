@@ -4,6 +4,7 @@
 import { SimulatedReplicationBackend } from './backend/simulated.js';
 import { SimulatedFleet } from './backend/simulated-fleet.js';
 import type { ReplicationBackend, ReplicationCredentials } from './backend/types.js';
+import { DEFAULT_FAILOVER_CONFIG } from './failover/config.js';
 import type { FailoverConfig } from './failover/decide.js';
 import { messageOf } from './failover/observation.js';
 import { type ReconcileResult, reconcile } from './failover/reconcile.js';
@@ -13,9 +14,6 @@ import { EMPTY_RECORD, type TopologyRecord } from './failover/record.js';
 export type CheckOutcome =
   | { readonly ok: true; readonly result: ReconcileResult }
   | { readonly ok: false; readonly error: string };
-
-/** Defaults matching config.yaml. */
-export const DEFAULT_FAILOVER_CONFIG: FailoverConfig = { failureThreshold: 3, maxLagSeconds: 30 };
 
 /** A fleet of `units` simulated servers and the leader's committed record. */
 export class SimulatedReplication {

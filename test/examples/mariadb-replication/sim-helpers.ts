@@ -2,10 +2,10 @@
 // dies after N operations (a hook killed mid-way), and the invariants every scenario ends with.
 import { expect } from 'vitest';
 import type { ReplicationBackend } from '../../../examples/mariadb-replication/src/backend/types.js';
+import { DEFAULT_FAILOVER_CONFIG } from '../../../examples/mariadb-replication/src/failover/config.js';
 import type { FailoverConfig } from '../../../examples/mariadb-replication/src/failover/decide.js';
 import {
   type CheckOutcome,
-  DEFAULT_FAILOVER_CONFIG,
   SimulatedReplication,
 } from '../../../examples/mariadb-replication/src/simulate.js';
 
