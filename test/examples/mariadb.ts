@@ -2,7 +2,7 @@
 // its own temp datadir and port, bound to its own 127.0.0.x address. Stopped and removed by
 // stop(), which tests call in afterAll (also on failure).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,12 +85,14 @@ export function serverPaths(dir: string): {
   socket: string;
   pidFile: string;
   errorLog: string;
+  tmpdir: string;
 } {
   return {
     datadir: join(dir, 'data'),
     socket: join(dir, 'mysqld.sock'),
     pidFile: join(dir, 'mysqld.pid'),
     errorLog: join(dir, 'error.log'),
+    tmpdir: join(dir, 'tmp'),
   };
 }
 
@@ -108,20 +110,31 @@ export async function spawnMariaDB(options: {
   if (!MARIADBD || !INSTALL_DB || !CLIENT) throw new Error(mariadbUnavailable());
   const { dir, address, port } = options;
   const paths = serverPaths(dir);
+  // A private tmpdir: with /tmp shared by other servers (other test files run in parallel),
+  // a bootstrap here failed with "Error on delete of '/tmp/#sql-temptable-…' (Errcode: 2)".
+  mkdirSync(paths.tmpdir, { recursive: true });
   if (!existsSync(paths.datadir)) {
-    execFileSync(
-      INSTALL_DB,
-      [
-        '--no-defaults',
-        `--datadir=${paths.datadir}`,
-        '--user=root',
-        '--skip-test-db',
-        '--auth-root-authentication-method=socket',
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    try {
+      execFileSync(
+        INSTALL_DB,
+        [
+          '--no-defaults',
+          `--datadir=${paths.datadir}`,
+          '--user=root',
+          '--skip-test-db',
+          '--auth-root-authentication-method=socket',
+          `--tmpdir=${paths.tmpdir}`,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    } catch (error) {
+      const output =
+        String((error as { stderr?: unknown }).stderr ?? '') ||
+        String((error as { stdout?: unknown }).stdout ?? '');
+      throw new Error(
+        `mariadb-install-db failed for ${paths.datadir}: ${output.trim().slice(-2000)}`,
+      );
+    }
   }
   rmSync(paths.socket, { force: true });
   const child = spawn(
@@ -134,6 +147,7 @@ export async function spawnMariaDB(options: {
       `--socket=${paths.socket}`,
       `--pid-file=${paths.pidFile}`,
       `--log-error=${paths.errorLog}`,
+      `--tmpdir=${paths.tmpdir}`,
       '--user=root',
       '--skip-name-resolve',
       ...options.extraArgs,

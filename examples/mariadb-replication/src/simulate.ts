@@ -6,9 +6,11 @@ import { SimulatedFleet } from './backend/simulated-fleet.js';
 import type { ReplicationBackend, ReplicationCredentials } from './backend/types.js';
 import { DEFAULT_FAILOVER_CONFIG } from './failover/config.js';
 import type { FailoverConfig } from './failover/decide.js';
-import { messageOf } from './failover/observation.js';
+import { executeSteps } from './failover/execute.js';
+import { messageOf, observe } from './failover/observation.js';
 import { type ReconcileResult, reconcile } from './failover/reconcile.js';
 import { EMPTY_RECORD, type TopologyRecord } from './failover/record.js';
+import { planSwitchover } from './failover/switchover.js';
 
 /** The outcome of one leader check: the decision taken, or the error that failed the hook. */
 export type CheckOutcome =
@@ -64,6 +66,34 @@ export class SimulatedReplication {
       if (killed()) throw new Error('hook killed');
       this.record = result.decision.record;
       outcome = { ok: true, result };
+    } catch (error) {
+      outcome = { ok: false, error: messageOf(error) };
+    }
+    this.fleet.tick();
+    return outcome;
+  }
+
+  /**
+   * The future `switchover` action on the leader: plan, run, commit on success. A refused plan
+   * is an error outcome with the reason (what `action-fail` will say).
+   */
+  async switchover(
+    target?: string,
+    backend: ReplicationBackend = this.backend,
+    killed: () => boolean = () => false,
+  ): Promise<CheckOutcome> {
+    let outcome: CheckOutcome;
+    try {
+      const observation = await observe(backend, this.record);
+      const plan = planSwitchover(this.record, observation, this.config, target);
+      if (!plan.ok) throw new Error(plan.reason);
+      const failures = await executeSteps(backend, plan.decision.steps, {
+        credentials: this.credentials,
+        applyTimeoutMs: 1_000,
+      });
+      if (killed()) throw new Error('hook killed');
+      this.record = plan.decision.record;
+      outcome = { ok: true, result: { decision: plan.decision, failures } };
     } catch (error) {
       outcome = { ok: false, error: messageOf(error) };
     }

@@ -60,7 +60,7 @@ export class ReplicationFleet {
     }));
     const fleet = new ReplicationFleet(root, servers);
     try {
-      await Promise.all(servers.map((s) => fleet.restart(s.id)));
+      for (const s of servers) await fleet.restart(s.id);
       for (const s of servers) {
         // Not binlogged: a local account must not become a GTID the other servers lack.
         const grant = (host: string): string =>

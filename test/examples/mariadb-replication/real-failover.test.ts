@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MariaDBReplicationBackend } from '../../../examples/mariadb-replication/src/backend/mariadb.js';
 import { Sql } from '../../../examples/mariadb-replication/src/backend/sql.js';
 import type { FailoverConfig } from '../../../examples/mariadb-replication/src/failover/decide.js';
+import { executeSteps } from '../../../examples/mariadb-replication/src/failover/execute.js';
+import { observe } from '../../../examples/mariadb-replication/src/failover/observation.js';
 import {
   type ReconcileResult,
   reconcile,
@@ -17,6 +19,7 @@ import {
   EMPTY_RECORD,
   type TopologyRecord,
 } from '../../../examples/mariadb-replication/src/failover/record.js';
+import { planSwitchover } from '../../../examples/mariadb-replication/src/failover/switchover.js';
 import {
   errantTransactions,
   parseGtidPosition,
@@ -293,6 +296,25 @@ describe.skipIf(unavailable !== undefined)('failover on three real MariaDB serve
     );
     expect(gone?.n).toBe(0);
   }, 120_000);
+
+  it('switchover: the source moves to mysql/2 with every acknowledged write; mysql/0 becomes a read-only replica', async () => {
+    await sql('mysql/0', 'INSERT INTO app.t VALUES (7000, ?)', ['before-switchover']);
+    const plan = planSwitchover(record, await observe(backend, record), CONFIG, 'mysql/2');
+    if (!plan.ok) throw new Error(plan.reason);
+    const failures = await executeSteps(backend, plan.decision.steps, {
+      credentials: CREDENTIALS,
+      applyTimeoutMs: 10_000,
+    });
+    expect(failures).toEqual([]);
+    record = plan.decision.record;
+    await expectSource('mysql/2');
+    const [row] = await sql<{ v: string }[]>('mysql/2', 'SELECT v FROM app.t WHERE id = 7000');
+    expect(row?.v).toBe('before-switchover');
+    await sql('mysql/2', 'INSERT INTO app.t VALUES (7001, ?)', ['after-switchover']);
+    await settle();
+    await expectReplicaOf('mysql/0', 'mysql/2');
+    await expectReplicaOf('mysql/1', 'mysql/2');
+  }, 60_000);
 
   it('masks a secret a server error echoes back', async () => {
     const s = fleet.server('mysql/0');

@@ -41,6 +41,7 @@ const MUTATIONS = new Set([
   'restartReplication',
   'rebuildFrom',
   'waitRelayLogApplied',
+  'waitCaughtUp',
 ]);
 
 /**

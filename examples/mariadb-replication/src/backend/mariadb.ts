@@ -236,6 +236,21 @@ export class MariaDBReplicationBackend implements ReplicationBackend {
     });
   }
 
+  async waitCaughtUp(id: string, sourceId: string, timeoutMs: number): Promise<boolean> {
+    const position = await this.with(sourceId, async (sql) => {
+      const [v] = await sql.execute('SELECT @@gtid_binlog_pos AS p');
+      return String(v?.p ?? '');
+    });
+    parseGtidPosition(position);
+    return this.with(id, async (sql) => {
+      const [w] = await sql.execute('SELECT MASTER_GTID_WAIT(?, ?) AS r', [
+        position,
+        String(timeoutMs / 1000),
+      ]);
+      return Number(w?.r) === 0;
+    });
+  }
+
   async rebuildFrom(
     id: string,
     sourceId: string,

@@ -146,6 +146,14 @@ export class SimulatedReplicationBackend implements ReplicationBackend {
     return (s.replica?.relay.length ?? 0) === 0;
   }
 
+  async waitCaughtUp(id: string, sourceId: string, _timeoutMs: number): Promise<boolean> {
+    const s = this.reach(id);
+    const target = lastOf(this.reach(sourceId))?.seq ?? 0;
+    this.fleet.fetch(s);
+    this.fleet.apply(s);
+    return (s.slavePos?.seq ?? 0) >= target;
+  }
+
   async rebuildFrom(
     id: string,
     sourceId: string,

@@ -98,6 +98,12 @@ export interface ReplicationBackend {
    */
   waitRelayLogApplied(server: string, timeoutMs: number): Promise<boolean>;
   /**
+   * Wait until `server` has applied everything `source` has binlogged (its gtid_binlog_pos, read
+   * now), at most `timeoutMs`: the no-data-loss step of a planned switchover, after the source
+   * was fenced. True when caught up; false on timeout.
+   */
+  waitCaughtUp(server: string, source: string, timeoutMs: number): Promise<boolean>;
+  /**
    * Replace `server`'s data with a consistent dump of `source` (mariadb-dump --single-transaction
    * --master-data=1 --gtid) and make it a replica of `source`. Its own databases and binlog are
    * discarded first (RESET MASTER): errant transactions are dropped, never merged.

@@ -27,7 +27,9 @@ export interface FailoverConfig {
 
 /** One idempotent operation on one server. `critical` steps fail the hook when they fail. */
 export type Step =
-  | { readonly kind: 'fence'; readonly server: string }
+  /** `required`: the hook fails when it fails (a switchover must not go on without it). */
+  | { readonly kind: 'fence'; readonly server: string; readonly required?: boolean }
+  | { readonly kind: 'catch-up'; readonly server: string; readonly source: string }
   | { readonly kind: 'wait-applied'; readonly server: string }
   | { readonly kind: 'promote'; readonly server: string }
   | { readonly kind: 'replicate'; readonly server: string; readonly source: string }

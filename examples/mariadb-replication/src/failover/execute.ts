@@ -23,7 +23,12 @@ export interface StepFailure {
 
 /** Steps whose failure must fail the hook. */
 export function isCritical(step: Step): boolean {
-  return step.kind === 'wait-applied' || step.kind === 'promote';
+  return (
+    step.kind === 'wait-applied' ||
+    step.kind === 'catch-up' ||
+    step.kind === 'promote' ||
+    (step.kind === 'fence' && step.required === true)
+  );
 }
 
 /** Describe a step for logs (never contains a credential). */
@@ -31,6 +36,8 @@ export function describeStep(step: Step): string {
   switch (step.kind) {
     case 'replicate':
       return `replicate ${step.server} from ${step.source}`;
+    case 'catch-up':
+      return `wait until ${step.server} caught up with ${step.source}`;
     case 'rebuild':
       return `rebuild ${step.server} from ${step.source} (${step.reason})`;
     default:
@@ -68,6 +75,13 @@ async function runStep(
     case 'wait-applied':
       if (!(await backend.waitRelayLogApplied(step.server, options.applyTimeoutMs))) {
         throw new Error(`relay log not applied within ${options.applyTimeoutMs} ms`);
+      }
+      return;
+    case 'catch-up':
+      if (!(await backend.waitCaughtUp(step.server, step.source, options.applyTimeoutMs))) {
+        throw new Error(
+          `${step.server} did not catch up with ${step.source} within ${options.applyTimeoutMs} ms`,
+        );
       }
       return;
     case 'promote':
