@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { clusterStatus } from '../../../examples/mariadb-replication/src/failover/cluster-status.js';
 import { parseFailoverConfig } from '../../../examples/mariadb-replication/src/failover/config.js';
 import { observe } from '../../../examples/mariadb-replication/src/failover/observation.js';
@@ -15,6 +17,17 @@ describe('failover config', () => {
       ok: true,
       config: { failureThreshold: 1, maxLagSeconds: 0 },
     });
+  });
+
+  it('has the defaults config.yaml declares', () => {
+    const declared = parse(readFileSync('examples/mariadb-replication/config.yaml', 'utf8')) as {
+      options: Record<string, { default: unknown }>;
+    };
+    const defaults = Object.fromEntries(
+      ['failure-threshold', 'max-lag-seconds'].map((k) => [k, declared.options[k]?.default]),
+    );
+    expect(parseFailoverConfig({})).toEqual(parseFailoverConfig(defaults));
+    expect(defaults).toEqual({ 'failure-threshold': 3, 'max-lag-seconds': 30 });
   });
 
   it('names every bad option and its range', () => {
