@@ -8,6 +8,7 @@ import {
   compareGtidPositions,
   errantTransactions,
   formatGtidPosition,
+  type GtidPosition,
   parseGtidPosition,
   positionWeight,
 } from '../topology/gtid.js';
@@ -15,7 +16,7 @@ import { rankCandidates } from './candidate.js';
 import { isPromoted, replicaState, sourceHealth } from './health.js';
 import type { Observation } from './observation.js';
 import { statusOf } from './observation.js';
-import type { TopologyRecord } from './record.js';
+import { afterPromotion, type TopologyRecord } from './record.js';
 
 /** The failover settings (charm config). */
 export interface FailoverConfig {
@@ -152,24 +153,12 @@ function failover(
     if (server === next) continue;
     const status = statusOf(observation, server);
     if (!status) continue;
-    const errant = errantTransactions(parseGtidPosition(status.gtidCurrentPos), state);
-    const first = errant[0];
-    if (first) {
-      const reasonText = `errant transaction ${formatGtidPosition([first.gtid])}: ${first.reason}`;
-      steps.push({ kind: 'rebuild', server, source: next, reason: reasonText });
-      alerts.push(`${server} has an ${reasonText}; rebuilding it from a dump of ${next}`);
-    } else {
-      steps.push({ kind: 'replicate', server, source: next });
-    }
+    const join = joinStep(server, status.gtidCurrentPos, next, state);
+    steps.push(join.step);
+    if (join.alert) alerts.push(join.alert);
   }
   return {
-    record: {
-      source: next,
-      replicas: servers.filter((s) => s !== next),
-      failures: 0,
-      lastLag: {},
-      generation: record.generation + 1,
-    },
+    record: afterPromotion(record, servers, next),
     steps,
     status: { status: 'maintenance', message: `failing over from ${oldSource} to ${next}` },
     alerts,
@@ -220,17 +209,10 @@ function steady(
       case 'elsewhere': {
         const status = statusOf(observation, server);
         if (state_.writable) steps.push({ kind: 'fence', server });
-        const errant = errantTransactions(parseGtidPosition(status?.gtidCurrentPos ?? ''), state);
-        const first = errant[0];
-        if (first) {
-          const reason = `errant transaction ${formatGtidPosition([first.gtid])}: ${first.reason}`;
-          steps.push({ kind: 'rebuild', server, source, reason });
-          alerts.push(`${server} has an ${reason}; rebuilding it from a dump of ${source}`);
-          notes.push(`${server} rebuilding`);
-        } else {
-          steps.push({ kind: 'replicate', server, source });
-          notes.push(`${server} joining`);
-        }
+        const join = joinStep(server, status?.gtidCurrentPos ?? '', source, state);
+        steps.push(join.step);
+        if (join.alert) alerts.push(join.alert);
+        notes.push(`${server} ${join.step.kind === 'rebuild' ? 'rebuilding' : 'joining'}`);
         break;
       }
     }
@@ -279,6 +261,25 @@ function bootstrap(
   return {
     ...rest,
     steps: [{ kind: 'promote', server: source }, ...rest.steps],
+  };
+}
+
+/**
+ * How a server that is not replicating from `source` joins it: replicate when its history is a
+ * prefix of the source's binlog state, else rebuild from a dump (with an alert). Never merged.
+ */
+function joinStep(
+  server: string,
+  history: string,
+  source: string,
+  sourceState: GtidPosition,
+): { step: Step; alert?: string } {
+  const first = errantTransactions(parseGtidPosition(history), sourceState)[0];
+  if (!first) return { step: { kind: 'replicate', server, source } };
+  const reason = `errant transaction ${formatGtidPosition([first.gtid])}: ${first.reason}`;
+  return {
+    step: { kind: 'rebuild', server, source, reason },
+    alert: `${server} has an ${reason}; rebuilding it from a dump of ${source}`,
   };
 }
 

@@ -26,6 +26,21 @@ export const EMPTY_RECORD: TopologyRecord = {
   generation: 0,
 };
 
+/** The record once `next` has been promoted: every other server a replica, counts reset. */
+export function afterPromotion(
+  record: TopologyRecord,
+  servers: readonly string[],
+  next: string,
+): TopologyRecord {
+  return {
+    source: next,
+    replicas: servers.filter((s) => s !== next),
+    failures: 0,
+    lastLag: {},
+    generation: record.generation + 1,
+  };
+}
+
 const UNIT = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,62}\/\d{1,6}$/));
 const COUNT = z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000));
 

@@ -10,7 +10,7 @@ import { rankCandidates } from './candidate.js';
 import type { Decision, FailoverConfig, Step } from './decide.js';
 import { replicaState, sourceHealth } from './health.js';
 import type { Observation } from './observation.js';
-import type { TopologyRecord } from './record.js';
+import { afterPromotion, type TopologyRecord } from './record.js';
 
 /** The plan, or why there is none (for `action-fail`). */
 export type SwitchoverPlan =
@@ -56,13 +56,7 @@ export function planSwitchover(
   return {
     ok: true,
     decision: {
-      record: {
-        source: next,
-        replicas: servers.filter((s) => s !== next),
-        failures: 0,
-        lastLag: {},
-        generation: record.generation + 1,
-      },
+      record: afterPromotion(record, servers, next),
       steps,
       status: { status: 'maintenance', message: `switching over from ${source} to ${next}` },
       alerts: [],
