@@ -26,6 +26,7 @@ import {
 } from '../../../examples/mariadb-replication/src/topology/gtid.js';
 import { mariadbUnavailable } from '../mariadb.js';
 import { ReplicationFleet } from './harness.js';
+import { killedAfter } from './sim-helpers.js';
 
 const unavailable = mariadbUnavailable();
 const inCI = process.env.CI === 'true';
@@ -315,6 +316,34 @@ describe.skipIf(unavailable !== undefined)('failover on three real MariaDB serve
     await expectReplicaOf('mysql/0', 'mysql/2');
     await expectReplicaOf('mysql/1', 'mysql/2');
   }, 60_000);
+
+  it('F3: a failover hook killed right after the promotion is retried and finishes on the same server', async () => {
+    expect(record.source).toBe('mysql/2');
+    await fleet.kill('mysql/2');
+    await check();
+    await check();
+    const [dying, wasKilled] = killedAfter(backend, 2);
+    const before = record;
+    // The process dies before it can commit: whatever the steps returned is thrown away.
+    const partial = await reconcile(dying, record, CONFIG, {
+      credentials: CREDENTIALS,
+      applyTimeoutMs: 10_000,
+    });
+    expect(wasKilled()).toBe(true);
+    expect(partial.failures.map((f) => f.error)).toEqual(['hook killed before configureAsReplica']);
+    expect(record, 'nothing committed').toBe(before);
+    expect((await variables('mysql/0')).readOnly, 'promoted before the kill').toBe(0);
+    expect((await variables('mysql/1')).readOnly).toBe(1);
+    const retry = await check();
+    expect(retry.decision.steps.filter((s) => s.kind === 'promote')).toEqual([
+      { kind: 'promote', server: 'mysql/0' },
+    ]);
+    await expectSource('mysql/0');
+    await fleet.restart('mysql/2');
+    await settle();
+    await expectReplicaOf('mysql/1', 'mysql/0');
+    await expectReplicaOf('mysql/2', 'mysql/0');
+  }, 90_000);
 
   it('masks a secret a server error echoes back', async () => {
     const s = fleet.server('mysql/0');
