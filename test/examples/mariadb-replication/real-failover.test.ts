@@ -317,13 +317,12 @@ describe.skipIf(unavailable !== undefined)('failover on three real MariaDB serve
     await expectReplicaOf('mysql/1', 'mysql/2');
   }, 60_000);
 
-  it('F3: a failover hook killed right after the promotion is retried and finishes on the same server', async () => {
+  it('F3: a failover hook killed right after the promotion is retried and converges on the server it promoted', async () => {
     expect(record.source).toBe('mysql/2');
     await fleet.kill('mysql/2');
     await check();
     await check();
     const [dying, wasKilled] = killedAfter(backend, 2);
-    const before = record;
     // The process dies before it can commit: whatever the steps returned is thrown away.
     const partial = await reconcile(dying, record, CONFIG, {
       credentials: CREDENTIALS,
@@ -331,7 +330,6 @@ describe.skipIf(unavailable !== undefined)('failover on three real MariaDB serve
     });
     expect(wasKilled()).toBe(true);
     expect(partial.failures.map((f) => f.error)).toEqual(['hook killed before configureAsReplica']);
-    expect(record, 'nothing committed').toBe(before);
     expect((await variables('mysql/0')).readOnly, 'promoted before the kill').toBe(0);
     expect((await variables('mysql/1')).readOnly).toBe(1);
     const retry = await check();
