@@ -2,7 +2,7 @@
 // its own temp datadir and port, bound to its own 127.0.0.x address. Stopped and removed by
 // stop(), which tests call in afterAll (also on failure).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,45 +63,10 @@ export async function startMariaDB(
       const dir = join(root, `db${i}`);
       const address = `127.0.0.${(options.firstHost ?? 2) + i}`;
       const port = basePort + i;
-      const socket = join(dir, 'mysqld.sock');
-      execFileSync(
-        INSTALL_DB,
-        [
-          '--no-defaults',
-          `--datadir=${join(dir, 'data')}`,
-          '--user=root',
-          '--skip-test-db',
-          '--auth-root-authentication-method=socket',
-        ],
-        {
-          stdio: 'ignore',
-        },
-      );
-      const child = spawn(
-        MARIADBD,
-        [
-          '--no-defaults',
-          `--datadir=${join(dir, 'data')}`,
-          `--port=${port}`,
-          `--bind-address=${address}`,
-          `--socket=${socket}`,
-          `--pid-file=${join(dir, 'mysqld.pid')}`,
-          `--log-error=${join(dir, 'error.log')}`,
-          '--user=root',
-          '--skip-name-resolve',
-          '--skip-log-bin',
-          '--innodb-buffer-pool-size=16M',
-          '--performance-schema=OFF',
-        ],
-        { stdio: 'ignore' },
-      );
+      const child = await spawnMariaDB({ dir, address, port, extraArgs: ['--skip-log-bin'] });
       children.push(child);
-      await waitFor(
-        () => existsSync(socket),
-        30_000,
-        `MariaDB on ${address}:${port} did not start (see ${join(dir, 'error.log')})`,
-      );
       const admin = { user: 'jr_admin', password: `admin-${process.pid}-${i}-pw` };
+      const socket = join(dir, 'mysqld.sock');
       execFileSync(CLIENT, ['--no-defaults', '-S', socket, '-u', 'root'], {
         input: `CREATE USER '${admin.user}'@'localhost' IDENTIFIED BY '${admin.password}'; GRANT ALL PRIVILEGES ON *.* TO '${admin.user}'@'localhost' WITH GRANT OPTION;`,
       });
@@ -112,6 +77,101 @@ export async function startMariaDB(
     throw error;
   }
   return { servers, stop };
+}
+
+/** One server's files: datadir, socket, pid file and error log under `dir`. */
+export function serverPaths(dir: string): {
+  datadir: string;
+  socket: string;
+  pidFile: string;
+  errorLog: string;
+  tmpdir: string;
+} {
+  return {
+    datadir: join(dir, 'data'),
+    socket: join(dir, 'mysqld.sock'),
+    pidFile: join(dir, 'mysqld.pid'),
+    errorLog: join(dir, 'error.log'),
+    tmpdir: join(dir, 'tmp'),
+  };
+}
+
+/**
+ * Start one mariadbd on `address:port` with its files under `dir`, initialising the datadir
+ * first when it does not exist (root by socket only); resolves once its socket exists. The
+ * caller stops it (by PID). `extraArgs` follow the common ones (binlog, server id, ...).
+ */
+export async function spawnMariaDB(options: {
+  dir: string;
+  address: string;
+  port: number;
+  extraArgs: readonly string[];
+}): Promise<ChildProcess> {
+  if (!MARIADBD || !INSTALL_DB || !CLIENT) throw new Error(mariadbUnavailable());
+  const { dir, address, port } = options;
+  const paths = serverPaths(dir);
+  // A private tmpdir: with /tmp shared by other servers (other test files run in parallel),
+  // a bootstrap here failed with "Error on delete of '/tmp/#sql-temptable-…' (Errcode: 2)".
+  mkdirSync(paths.tmpdir, { recursive: true });
+  if (!existsSync(paths.datadir)) {
+    try {
+      execFileSync(
+        INSTALL_DB,
+        [
+          '--no-defaults',
+          `--datadir=${paths.datadir}`,
+          '--user=root',
+          '--skip-test-db',
+          '--auth-root-authentication-method=socket',
+          `--tmpdir=${paths.tmpdir}`,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    } catch (error) {
+      const output =
+        String((error as { stderr?: unknown }).stderr ?? '') ||
+        String((error as { stdout?: unknown }).stdout ?? '');
+      throw new Error(
+        `mariadb-install-db failed for ${paths.datadir}: ${output.trim().slice(-2000)}`,
+      );
+    }
+  }
+  rmSync(paths.socket, { force: true });
+  const child = spawn(
+    MARIADBD,
+    [
+      '--no-defaults',
+      `--datadir=${paths.datadir}`,
+      `--port=${port}`,
+      `--bind-address=${address}`,
+      `--socket=${paths.socket}`,
+      `--pid-file=${paths.pidFile}`,
+      `--log-error=${paths.errorLog}`,
+      `--tmpdir=${paths.tmpdir}`,
+      '--user=root',
+      '--skip-name-resolve',
+      ...options.extraArgs,
+      '--innodb-buffer-pool-size=16M',
+      '--performance-schema=OFF',
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    await waitFor(
+      () => existsSync(paths.socket) || child.exitCode !== null,
+      30_000,
+      `MariaDB on ${address}:${port} did not start (see ${paths.errorLog})`,
+    );
+    if (child.exitCode !== null) {
+      throw new Error(
+        `MariaDB on ${address}:${port} exited with ${child.exitCode} (see ${paths.errorLog})`,
+      );
+    }
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return child;
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number, message: string): Promise<void> {
