@@ -3,7 +3,7 @@
 // every cluster-view relation, with a generation that changes whenever the members do.
 // Only the leader writes; publishing the same members again writes nothing.
 import { Endpoint, type EndpointRole, type Relation } from 'juju-reactive';
-import type { ClusterMember } from 'juju-reactive/client';
+import type { ClusterMember } from '../../src/discovery/view.js';
 import { encodeMembers, KEYS, viewSchema } from './schema.js';
 
 /**

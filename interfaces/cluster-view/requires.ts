@@ -3,7 +3,7 @@
 // rejection, never a crash), and keeps two flags: {endpoint_name}.available and
 // {endpoint_name}.primary.changed. Outside its own relation hooks it makes no hook-tool call.
 import { Endpoint, type EndpointRole, type Relation } from 'juju-reactive';
-import { type ClusterMember, type ClusterView, primaryOf } from 'juju-reactive/client';
+import { type ClusterMember, type ClusterView, primaryOf } from '../../src/discovery/view.js';
 import { type ParsedView, parseViewBag } from './schema.js';
 
 /** A view together with the relation it came from. */

@@ -4,8 +4,8 @@
 // anything is decoded, and a bag that breaks a rule is rejected whole, with a reason.
 import { isIPv6 } from 'node:net';
 import { compareUnitNames } from 'juju-reactive';
-import type { ClusterMember, ClusterView } from 'juju-reactive/client';
 import * as z from 'zod/mini';
+import type { ClusterMember, ClusterView } from '../../src/discovery/view.js';
 
 /** Keys of the provider's application bag (values JSON-encoded). */
 export const KEYS = {
