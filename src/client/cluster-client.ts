@@ -62,7 +62,7 @@ export interface TransactionOptions {
   /** Pause before each new attempt. Default: the connect delay. */
   readonly delayMs?: number;
   /** Called before each new attempt with the error that ended the previous one. */
-  readonly onRetry?: (error: RetryableClusterError, attempt: number) => void;
+  readonly onRetry?: (error: RetryableClusterError, attempt: number) => void | Promise<void>;
 }
 
 /**
@@ -210,7 +210,7 @@ export class ClusterClient<C extends SqlConnection> {
         });
       } catch (error) {
         if (!(error instanceof RetryableClusterError) || attempt >= attempts) throw error;
-        options.onRetry?.(error, attempt);
+        await options.onRetry?.(error, attempt);
         await this.clock.sleep(delayMs);
       }
     }

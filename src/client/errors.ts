@@ -54,11 +54,25 @@ function describe(kind: RetryableKind): string {
   return 'the server is read-only (MySQL 1290): it is no longer the primary';
 }
 
+/**
+ * What mysql2 raises for a statement on a connection it already lost: the loss itself
+ * (PROTOCOL_CONNECTION_LOST) was emitted as an 'error' event when the server went away between
+ * statements, and every later command fails with this fatal error, which has no code
+ * (mysql2 lib/base/connection.js: `_handleFatalError` swaps in `_addCommandClosedState`).
+ */
+export const MYSQL2_CLOSED_STATE = "Can't add new command when connection is in closed state";
+
 /** The retryable kind of a failure from mysql2 (or node:net), or undefined when it is not one. */
 export function retryableKind(error: unknown): RetryableKind | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { errno, code } = error as { errno?: unknown; code?: unknown };
+  const { errno, code, fatal, message } = error as {
+    errno?: unknown;
+    code?: unknown;
+    fatal?: unknown;
+    message?: unknown;
+  };
   if (errno === CR_SERVER_LOST || code === 'PROTOCOL_CONNECTION_LOST') return 'server-lost';
+  if (fatal === true && code === undefined && message === MYSQL2_CLOSED_STATE) return 'server-lost';
   if (code === 'ECONNREFUSED') return 'connection-refused';
   if (errno === ER_OPTION_PREVENTS_STATEMENT) return 'read-only';
   return undefined;

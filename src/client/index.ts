@@ -29,6 +29,7 @@ export {
   ClusterClientError,
   CR_SERVER_LOST,
   ER_OPTION_PREVENTS_STATEMENT,
+  MYSQL2_CLOSED_STATE,
   RetryableClusterError,
   type RetryableKind,
   retryableKind,

@@ -45,6 +45,10 @@ export const mysqlErrors = {
       code: 'PROTOCOL_CONNECTION_LOST',
       fatal: true,
     }),
+  closedState: () =>
+    Object.assign(new Error("Can't add new command when connection is in closed state"), {
+      fatal: true,
+    }),
   refused: () =>
     Object.assign(new Error('connect ECONNREFUSED 10.1.0.10:3306'), {
       code: 'ECONNREFUSED',

@@ -133,6 +133,7 @@ describe('failures while working', () => {
   it.each([
     ['MySQL 2013 (lost connection)', mysqlErrors.serverLost, 'server-lost'],
     ['mysql2 PROTOCOL_CONNECTION_LOST (no errno)', mysqlErrors.connectionLost, 'server-lost'],
+    ['mysql2 closed state (a statement after the loss)', mysqlErrors.closedState, 'server-lost'],
     ['ECONNREFUSED', mysqlErrors.refused, 'connection-refused'],
     ['MySQL 1290 (read-only)', mysqlErrors.readOnly, 'read-only'],
   ])('maps %s to a RetryableClusterError and drops the cache', async (_what, make, kind) => {
@@ -202,7 +203,11 @@ describe('transaction()', () => {
         }
         return c.member;
       },
-      { onRetry: (e, n) => retries.push(`${n} ${e.kind}`) },
+      {
+        onRetry: (e, n) => {
+          retries.push(`${n} ${e.kind}`);
+        },
+      },
     );
     expect(result).toBe('db/1');
     expect(retries).toEqual(['1 read-only']);
