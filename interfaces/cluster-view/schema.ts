@@ -2,10 +2,10 @@
 // zod schemas for a member and the view, and the parser that turns the bag into a typed view.
 // Uses zod/mini (it runs in every hook). Received data is untrusted: sizes are bounded before
 // anything is decoded, and a bag that breaks a rule is rejected whole, with a reason.
-import { isIPv6 } from 'node:net';
 import { compareUnitNames } from 'juju-reactive';
 import * as z from 'zod/mini';
 import type { ClusterMember, ClusterView } from '../../src/discovery/view.js';
+import { isClusterAddress } from '../mysql-innodb-cluster/schema.js';
 
 /** Keys of the provider's application bag (values JSON-encoded). */
 export const KEYS = {
@@ -26,16 +26,11 @@ export const MAX_NAME_LENGTH = 128;
 /** Weights are relative; bound them to keep the round-robin arithmetic exact. */
 export const MAX_WEIGHT = 1000;
 
-const { ipv4: IPV4, hostname: HOSTNAME } = z.regexes;
-
-/** An IPv4 address, an IPv6 address without brackets or zone, or a DNS hostname. */
-export function isMemberAddress(value: string): boolean {
-  if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH) return false;
-  if (IPV4.test(value) || (isIPv6(value) && !value.includes('%'))) return true;
-  if (!HOSTNAME.test(value)) return false;
-  const labels = value.replace(/\.$/, '').split('.');
-  return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
-}
+/**
+ * An IPv4 address, an IPv6 address without brackets or zone, or a DNS hostname: the same rule
+ * as the mysql-innodb-cluster interface's `cluster-address` (one check for both interfaces).
+ */
+export const isMemberAddress = isClusterAddress;
 
 const NAME_RE = /^[a-z][a-z0-9-]*\/(0|[1-9][0-9]{0,8})$/;
 

@@ -1,24 +1,9 @@
 // Builders for the client tests: members, a manual clock, and a fake connection factory that
 // records what ran where and fails on demand with mysql2-shaped errors.
 import type { Clock, ClusterMember, SqlConnection } from 'juju-reactive/client';
+import { member } from '../discovery/builders.js';
 
-export function member(
-  n: number,
-  role: ClusterMember['role'],
-  fields: Partial<ClusterMember> = {},
-): ClusterMember {
-  return {
-    name: `db/${n}`,
-    address: `10.1.0.${10 + n}`,
-    port: 3306,
-    role,
-    mode: role === 'PRIMARY' ? 'read_write' : 'read_only',
-    weight: 1,
-    hidden: false,
-    disconnect: false,
-    ...fields,
-  };
-}
+export { member };
 
 /** A clock that moves only when told; sleeps advance it and are recorded. */
 export class ManualClock implements Clock {

@@ -7,16 +7,11 @@ import {
   staticView,
   zookeeperView,
 } from 'juju-reactive/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mirrorServerSet } from '../../src/discovery/serverset.js';
-import { connectZooKeeper, type ZkSession } from '../../src/discovery/zk-session.js';
-import { parseZkUrl } from '../../src/discovery/zk-url.js';
+import type { ZkSession } from '../../src/discovery/zk-session.js';
 import { FakeZk } from '../discovery/fake-zk.js';
-import {
-  startZooKeeper,
-  type ZooKeeperServer,
-  zookeeperUnavailable,
-} from '../discovery/zookeeper.js';
+import { skipRealZooKeeper, useZooKeeper } from '../discovery/zookeeper.js';
 import { type FakeConnection, FakeFactory, ManualClock, member } from './builders.js';
 
 describe('staticView', () => {
@@ -87,27 +82,14 @@ function zkSuite(label: string, session: () => ZkSession) {
 
 zkSuite('fake', () => new FakeZk());
 
-const unavailable = zookeeperUnavailable();
-const inCI = process.env['CI'] === 'true';
-if (unavailable && !inCI) console.warn(`SKIPPED the real ZooKeeper tests: ${unavailable}`);
+describe.skipIf(skipRealZooKeeper)('zookeeperView on a real ZooKeeper', () => {
+  const zk = useZooKeeper();
 
-describe.skipIf(unavailable !== undefined && !inCI)('zookeeperView on a real ZooKeeper', () => {
-  let server: ZooKeeperServer;
-  let zk: ZkSession;
-  beforeAll(async () => {
-    server = await startZooKeeper();
-    zk = await connectZooKeeper(parseZkUrl(`zk://${server.address}/`));
-  }, 60_000);
-  afterAll(async () => {
-    await zk?.close();
-    await server?.stop();
-  });
-
-  zkSuite('real', () => zk);
+  zkSuite('real', () => zk.session());
 
   it('connects by itself from the zk:// URL', async () => {
-    await mirrorServerSet(zk, '/own/discover/shop', [member(3, 'PRIMARY')]);
-    const source = zookeeperView({ url: `zk://${server.address}/own`, cluster: 'shop' });
+    await mirrorServerSet(zk.session(), '/own/discover/shop', [member(3, 'PRIMARY')]);
+    const source = zookeeperView({ url: `zk://${zk.server().address}/own`, cluster: 'shop' });
     expect((await source.read()).members[0]?.address).toBe('10.1.0.13');
     await source.close?.();
   });

@@ -1,7 +1,7 @@
 // The ServerSet mirror, on an in-memory ZooKeeper and on a real one (Debian's zookeeper,
 // started by this file on 127.0.0.1). Layout and data follow Mysos (mysos/common/cluster.py)
 // and twitter.common's ServiceInstance (serverset/endpoint.py).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   decodeServiceInstance,
   encodeServiceInstance,
@@ -10,29 +10,11 @@ import {
   readServerSet,
   serverSetPath,
 } from '../../src/discovery/serverset.js';
-import type { ClusterMember } from '../../src/discovery/view.js';
 import { connectZooKeeper, type ZkSession } from '../../src/discovery/zk-session.js';
 import { parseZkUrl } from '../../src/discovery/zk-url.js';
+import { member } from './builders.js';
 import { FakeZk } from './fake-zk.js';
-import { startZooKeeper, type ZooKeeperServer, zookeeperUnavailable } from './zookeeper.js';
-
-function member(
-  n: number,
-  role: ClusterMember['role'],
-  fields: Partial<ClusterMember> = {},
-): ClusterMember {
-  return {
-    name: `db/${n}`,
-    address: `10.1.0.${10 + n}`,
-    port: 3306,
-    role,
-    mode: role === 'PRIMARY' ? 'read_write' : 'read_only',
-    weight: 1,
-    hidden: false,
-    disconnect: false,
-    ...fields,
-  };
-}
+import { skipRealZooKeeper, useZooKeeper } from './zookeeper.js';
 
 const instance = (n: number): string =>
   `{"serviceEndpoint": {"host": "10.1.0.${10 + n}", "port": 3306}, "additionalEndpoints": {}, "status": "ALIVE"}`;
@@ -248,32 +230,16 @@ function mirrorSuite(label: string, session: () => ZkSession) {
 
 mirrorSuite('fake', () => new FakeZk());
 
-const unavailable = zookeeperUnavailable();
-const inCI = process.env['CI'] === 'true';
-if (unavailable && !inCI) console.warn(`SKIPPED the real ZooKeeper tests: ${unavailable}`);
+describe.skipIf(skipRealZooKeeper)('on a real ZooKeeper (Debian zookeeper, loopback)', () => {
+  const zk = useZooKeeper();
 
-describe.skipIf(unavailable !== undefined && !inCI)(
-  'on a real ZooKeeper (Debian zookeeper, loopback)',
-  () => {
-    let server: ZooKeeperServer;
-    let zk: ZkSession;
-    beforeAll(async () => {
-      server = await startZooKeeper();
-      zk = await connectZooKeeper(parseZkUrl(`zk://${server.address}/`));
-    }, 60_000);
-    afterAll(async () => {
-      await zk?.close();
-      await server?.stop();
-    });
+  it('is reachable through a zk:// URL with a path', async () => {
+    const url = parseZkUrl(`zk://${zk.server().address}/mysos`);
+    const other = await connectZooKeeper(url);
+    await other.mkdirp(serverSetPath(url.path, 'probe'));
+    expect(await other.children('/mysos/discover')).toEqual(['probe']);
+    await other.close();
+  });
 
-    it('is reachable through a zk:// URL with a path', async () => {
-      const url = parseZkUrl(`zk://${server.address}/mysos`);
-      const other = await connectZooKeeper(url);
-      await other.mkdirp(serverSetPath(url.path, 'probe'));
-      expect(await other.children('/mysos/discover')).toEqual(['probe']);
-      await other.close();
-    });
-
-    mirrorSuite('real', () => zk);
-  },
-);
+  mirrorSuite('real', () => zk.session());
+});

@@ -6,6 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { connectZooKeeper, type ZkSession } from '../../src/discovery/zk-session.js';
+import { parseZkUrl } from '../../src/discovery/zk-url.js';
 
 const JAR = '/usr/share/java/zookeeper.jar';
 const JAVA = ['/usr/bin/java'].find((p) => existsSync(p));
@@ -103,4 +106,31 @@ export async function startZooKeeper(): Promise<ZooKeeperServer> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return { address: `127.0.0.1:${port}`, port, startMs: Date.now() - started, stop };
+}
+
+/** True when this file's real-ZooKeeper tests are skipped: not installed, and not in CI. */
+export const skipRealZooKeeper =
+  zookeeperUnavailable() !== undefined && process.env['CI'] !== 'true';
+if (skipRealZooKeeper) console.warn(`SKIPPED the real ZooKeeper tests: ${zookeeperUnavailable()}`);
+
+/**
+ * Start a ZooKeeper for the enclosing describe (beforeAll) with one open session, and stop both
+ * afterwards. Under CI=true a server that cannot start fails the tests.
+ */
+export function useZooKeeper(): { server: () => ZooKeeperServer; session: () => ZkSession } {
+  let server: ZooKeeperServer | undefined;
+  let session: ZkSession | undefined;
+  beforeAll(async () => {
+    server = await startZooKeeper();
+    session = await connectZooKeeper(parseZkUrl(`zk://${server.address}/`));
+  }, 60_000);
+  afterAll(async () => {
+    await session?.close();
+    await server?.stop();
+  });
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('ZooKeeper did not start (see beforeAll)');
+    return value;
+  };
+  return { server: () => need(server), session: () => need(session) };
 }
