@@ -66,7 +66,10 @@ export function zookeeperView(options: ZooKeeperViewOptions): ViewSource {
   const listeners: (() => void)[] = [];
   let session: Promise<ZkSession> | undefined = options.session && Promise.resolve(options.session);
   let last: ClusterView | undefined;
-  const open = (): Promise<ZkSession> => {
+  const open = async (): Promise<ZkSession> => {
+    const current = session === undefined ? undefined : await session;
+    if (current !== undefined && current.usable === false && options.session === undefined)
+      session = undefined;
     session ??= connectZooKeeper(url, options).catch((error: unknown) => {
       session = undefined;
       throw new ClusterClientError(
@@ -83,11 +86,28 @@ export function zookeeperView(options: ZooKeeperViewOptions): ViewSource {
     read: async () => {
       const zk = await open();
       let fired = false;
-      const nodes = await readServerSet(zk, path, () => {
+      const changed = (): void => {
         if (fired) return;
         fired = true;
         for (const f of listeners) f();
-      });
+      };
+      let nodes: Awaited<ReturnType<typeof readServerSet>>;
+      try {
+        nodes = await withTimeout(readServerSet(zk, path, changed), options.timeoutMs ?? 10_000);
+      } catch (error) {
+        // A lost or expired session: the next read opens a new one.
+        if (options.session === undefined) {
+          session = undefined;
+          void zk.close().catch(() => undefined);
+        }
+        throw new ClusterClientError(
+          'no-view',
+          `cannot read the ServerSet at ${describeZkUrl(url)}`,
+          {
+            cause: error,
+          },
+        );
+      }
       const members = membersFromServerSet(nodes);
       if (last === undefined || JSON.stringify(last.members) !== JSON.stringify(members))
         last = { generation: (last?.generation ?? 0) + 1, members };
@@ -102,4 +122,24 @@ export function zookeeperView(options: ZooKeeperViewOptions): ViewSource {
       if (zk !== undefined && options.session === undefined) await (await zk).close();
     },
   };
+}
+
+/** Reject when `work` takes longer than `ms` (a ZooKeeper client waits through disconnections). */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no answer from ZooKeeper within ${ms} ms`)),
+      ms,
+    );
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

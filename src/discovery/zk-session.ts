@@ -36,6 +36,8 @@ export interface ZkSession {
   multi(ops: readonly ZkOp[]): Promise<void>;
   /** End the session. */
   close(): Promise<void>;
+  /** False once the session expired or was closed: open a new one. */
+  readonly usable?: boolean;
 }
 
 /** Options of {@link connectZooKeeper}. */
@@ -78,6 +80,11 @@ export async function connectZooKeeper(
     });
     client.connect();
   });
+  // An expired session never comes back (ZooKeeper drops its watches too): say so at once.
+  let usable = true;
+  client.once('expired', () => {
+    usable = false;
+  });
   if (url.credentials !== undefined)
     client.addAuthInfo(
       'digest',
@@ -100,6 +107,9 @@ export async function connectZooKeeper(
     );
 
   return {
+    get usable() {
+      return usable;
+    },
     children: (path, watch) =>
       new Promise((resolve, reject) => {
         const done = (error: unknown, children: string[]): void => {
@@ -140,6 +150,7 @@ export async function connectZooKeeper(
       }),
     close: () =>
       new Promise((resolve) => {
+        usable = false;
         client.once('disconnected', () => resolve());
         client.close();
         setTimeout(resolve, 1000).unref();

@@ -82,6 +82,33 @@ function zkSuite(label: string, session: () => ZkSession) {
 
 zkSuite('fake', () => new FakeZk());
 
+describe('zookeeperView when ZooKeeper fails', () => {
+  it('raises no-view (the URL without its password) with the cause, and a ZooKeeper that does not answer times out', async () => {
+    const broken = new FakeZk();
+    broken.children = () => Promise.reject(new Error('connection loss'));
+    const source = zookeeperView({
+      url: 'zk://u:pw-123@127.0.0.1:2181/x',
+      cluster: 'shop',
+      session: broken,
+    });
+    const error = (await source.read().catch((e: unknown) => e)) as ClusterClientError;
+    expect(error).toBeInstanceOf(ClusterClientError);
+    expect(error.message).toBe('cannot read the ServerSet at zk://u:***@127.0.0.1:2181/x');
+    expect((error.cause as Error).message).toBe('connection loss');
+
+    const silent = new FakeZk();
+    silent.children = () => new Promise(() => {});
+    const slow = zookeeperView({
+      url: 'zk://127.0.0.1:2181/x',
+      cluster: 'shop',
+      session: silent,
+      timeoutMs: 50,
+    });
+    const timeout = (await slow.read().catch((e: unknown) => e)) as ClusterClientError;
+    expect((timeout.cause as Error).message).toBe('no answer from ZooKeeper within 50 ms');
+  });
+});
+
 describe.skipIf(skipRealZooKeeper)('zookeeperView on a real ZooKeeper', () => {
   const zk = useZooKeeper();
 
