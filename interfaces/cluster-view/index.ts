@@ -5,6 +5,10 @@
 // it is re-exported here so a charm gets it without the client's mysql2 import.
 
 export {
+  type PublishServerSetOptions,
+  publishServerSet,
+} from '../../src/discovery/publish.js';
+export {
   decodeServiceInstance,
   encodeServiceInstance,
   MASTER_GROUP,

@@ -2,6 +2,7 @@
 // started by this file on 127.0.0.1). Layout and data follow Mysos (mysos/common/cluster.py)
 // and twitter.common's ServiceInstance (serverset/endpoint.py).
 import { describe, expect, it } from 'vitest';
+import { publishServerSet } from '../../src/discovery/publish.js';
 import {
   decodeServiceInstance,
   encodeServiceInstance,
@@ -239,6 +240,28 @@ describe.skipIf(skipRealZooKeeper)('on a real ZooKeeper (Debian zookeeper, loopb
     await other.mkdirp(serverSetPath(url.path, 'probe'));
     expect(await other.children('/mysos/discover')).toEqual(['probe']);
     await other.close();
+  });
+
+  it('publishServerSet connects from the zk:// URL, mirrors, and is a no-op when repeated', async () => {
+    const url = `zk://${zk.server().address}/published`;
+    const members = [member(0, 'PRIMARY'), member(1, 'SECONDARY')];
+    const first = await publishServerSet({ url, cluster: 'shop', members });
+    expect(first.promoted).toEqual(['member_0000000000']);
+    expect(await publishServerSet({ url, cluster: 'shop', members })).toEqual({
+      created: [],
+      promoted: [],
+      removed: [],
+      rewritten: [],
+    });
+    expect(
+      (await zk.session().data('/published/discover/shop/master/member_0000000000'))?.toString(),
+    ).toBe(instance(0));
+  });
+
+  it('publishServerSet refuses a bad URL before connecting', async () => {
+    await expect(
+      publishServerSet({ url: 'http://x/y', cluster: 'shop', members: [] }),
+    ).rejects.toThrow(/must start with zk:\/\//);
   });
 
   mirrorSuite('real', () => zk.session());

@@ -169,6 +169,22 @@ describe('cluster-view requires', () => {
     },
   );
 
+  it('reads no relation data in hooks of other endpoints (leader-settings-changed after a leader change)', async () => {
+    const model = await related();
+    const before = model.trace.at(-1)?.seq ?? 0;
+    model.setLeader('app/1');
+    await model.settle();
+    const hooks = model.trace.filter(
+      (e) => e.seq > before && e.kind === 'hook' && e.unit === 'app/0',
+    );
+    expect(hooks.length).toBeGreaterThan(0);
+    const reads = model.trace.filter(
+      (e) => e.seq > before && e.kind === 'tool' && e.unit === 'app/0' && e.tool === 'relation-get',
+    );
+    expect(reads).toEqual([]);
+    expect(model.unit('app/0').flags).toContain('db.available');
+  });
+
   it('takes the view back once the provider publishes a valid one again', async () => {
     const model = await related();
     model.setConfig('db', { 'raw-members': '{oops' });
