@@ -7,6 +7,11 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^juju-reactive\/testing$/, replacement: here('./src/testing/index.ts') },
+      { find: /^juju-reactive\/client$/, replacement: here('./src/client/index.ts') },
+      {
+        find: /^juju-reactive\/interfaces\/cluster-view$/,
+        replacement: here('./interfaces/cluster-view/index.ts'),
+      },
       {
         find: /^juju-reactive\/interfaces\/mysql-innodb-cluster$/,
         replacement: here('./interfaces/mysql-innodb-cluster/index.ts'),
