@@ -1,11 +1,12 @@
 // HookTools backed by the real hook-tool processes Juju puts on PATH during a hook.
 // The ONLY module in the project that spawns hook tools. Never puts secret content in argv
-// (it travels by stdin or a 0600 temp file), and never lets tool output reach a message unredacted.
+// (it travels by stdin or a 0600 file in memory), and never lets tool output reach a message unredacted.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
+import { isProcessAlive, pidInName } from '../util/process.js';
 import { classifyToolFailure, HookToolError } from './hook-tool-error.js';
 import type {
   BindAddress,
@@ -92,6 +93,7 @@ export class ProcessHookTools implements HookTools {
     this.onCall = options.onCall;
     this.timeoutMs = options.timeoutMs ?? timeoutFromEnv(this.env) ?? DEFAULT_TOOL_TIMEOUT_MS;
     this.maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_TOOL_OUTPUT;
+    removeStaleSecretFiles();
   }
 
   /** `relation-ids --format=json <endpoint>`. */
@@ -367,7 +369,13 @@ export class ProcessHookTools implements HookTools {
     for (const value of Object.values(content)) this.redactor.add(value);
   }
 
-  /** Write secret content to a fresh 0600 file in a private temp dir, always removed after `use`. */
+  /**
+   * Write secret content to a fresh 0600 file in a private dir, always removed after `use`.
+   * Juju's secret-add/secret-set read `--file` by path in the unit agent (not from the hook's
+   * stdin or fds: cmd/juju/secrets/common.go, ReadSecretData), so a file it must be. It is made
+   * in memory (/dev/shm) where there is one, never on a disk, and named with this pid: if this
+   * process is killed before removing it, the next hook's ProcessHookTools removes it.
+   */
   private withContentFile<T>(
     tool: string,
     content: SecretContent,
@@ -376,7 +384,7 @@ export class ProcessHookTools implements HookTools {
     let dir: string | undefined;
     try {
       try {
-        dir = mkdtempSync(join(tmpdir(), 'juju-reactive-secret-'));
+        dir = mkdtempSync(join(secretFileBase(), `${SECRET_DIR_PREFIX}${process.pid}-`));
         writeFileSync(join(dir, 'content.yaml'), JSON.stringify(content), {
           mode: 0o600,
           flag: 'wx',
@@ -493,6 +501,40 @@ export class ProcessHookTools implements HookTools {
       );
     }
     return Ok(child.stdout);
+  }
+}
+
+/** Secret content dirs are named `<prefix><pid>-<random>`. */
+const SECRET_DIR_PREFIX = 'juju-reactive-secret-';
+
+/** Where secret content files are made: /dev/shm (memory) when writable, else the temp dir. */
+function secretFileBase(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+/** Remove secret content dirs of processes that are gone (a hook killed during secret-add). */
+function removeStaleSecretFiles(): void {
+  for (const base of new Set([secretFileBase(), tmpdir()])) {
+    let names: string[];
+    try {
+      names = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const pid = pidInName(name, SECRET_DIR_PREFIX);
+      if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
+      try {
+        rmSync(join(base, name), { recursive: true, force: true });
+      } catch {
+        /* not ours to remove (another user's): left alone */
+      }
+    }
   }
 }
 

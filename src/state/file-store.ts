@@ -12,6 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isProcessAlive, pidInName } from '../util/process.js';
 import {
   emptySnapshot,
   type StateSnapshot,
@@ -154,24 +155,13 @@ function removeStaleTempFiles(location: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    const pid = pidInName(name, prefix);
+    if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
     try {
       rmSync(join(dir, name), { force: true });
     } catch {
       /* left for the next load */
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, owned by someone else.
-    return !isErrno(error, 'ESRCH');
   }
 }
 
