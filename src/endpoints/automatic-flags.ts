@@ -1,5 +1,5 @@
 // Automatic endpoint flags, managed at hook start: joined, changed, changed.<key>, departed,
-// broken. Outside its own relation hooks an already-joined endpoint makes no hook-tool call.
+// broken. Outside its own relation hooks an already-joined endpoint reads no relation data.
 // Values seen last are kept as hashes (never raw values: they may be passwords).
 import { hookKind } from '../juju/hook-context.js';
 import type { RelationData } from '../juju/hook-tools.js';
@@ -27,14 +27,16 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
     ownRelation && kind.kind === 'relation' && kind.endpoint === name ? kind.event : undefined;
 
   if (!ownRelation || event === undefined) {
-    if (rt.flags.isSet(flag('joined'))) {
-      rt.flags.clear(flag('departed'));
-      return;
-    }
-    // Not joined as far as we know: look once (for example, the first hook after an upgrade).
-    scanAll(endpoint);
+    // `joined` is re-checked on every hook (relation-ids, relation-list), as charms.reactive
+    // does (endpoints.py, Endpoint._manage_flags): a relation can be gone without this unit
+    // having run its -broken hook with the flag (a failed hook, state restored, an upgrade).
+    // Relation data is read only when the endpoint was not joined before (the first hook
+    // after an upgrade); otherwise only its own relation hooks read it.
+    const wasJoined = rt.flags.isSet(flag('joined'));
     const joined = endpoint.isJoined;
+    if (joined && !wasJoined) scanAll(endpoint);
     rt.flags.toggle(flag('joined'), joined);
+    // charms.reactive PR #209: `departed` is cleared by any other hook that finds it joined.
     if (joined) rt.flags.clear(flag('departed'));
     return;
   }

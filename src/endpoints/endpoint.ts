@@ -124,7 +124,11 @@ export abstract class Endpoint {
     return `endpoint.${this.endpointName}.${flag}`;
   }
 
-  /** Relations of this endpoint, in numeric order of relation id. A relation being broken is left out. */
+  /**
+   * Relations of this endpoint, in numeric order of relation id. A relation being broken is
+   * left out, and so is one whose last remote unit is departing (in that unit's -departed
+   * hook), as charms.reactive does (endpoints.py, Endpoint._manage_departed).
+   */
   get relations(): readonly Relation[] {
     if (this.relationCache === undefined) {
       const ids = this.runtime.juju.relationIds(this.endpointName);
@@ -147,7 +151,8 @@ export abstract class Endpoint {
               id,
               departing?.id === id ? new Set([departing.unit]) : new Set(),
             ),
-        );
+        )
+        .filter((r) => r.relationId !== departing?.id || r.joinedUnits.length > 0);
     }
     return this.relationCache;
   }

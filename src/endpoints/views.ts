@@ -11,7 +11,7 @@ const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?[ \t\n\r]*$/
 
 /**
  * Decode a received value: JSON when it parses, the raw string otherwise. A value nested
- * deeper than MAX_DECODE_DEPTH (64) or longer than MAX_DECODE_CHARS (1 MiB) is not decoded
+ * deeper than MAX_DECODE_DEPTH (64) or longer than MAX_DECODE_CHARS (4 MiB) is not decoded
  * either: it stays the raw string (see {@link decodeProblem}).
  */
 export function decodeValue(raw: string): unknown {

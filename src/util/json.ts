@@ -14,8 +14,8 @@ export type JsonValue =
 
 /** Deepest nesting of arrays and objects decoded from relation data; deeper values stay strings. */
 export const MAX_DECODE_DEPTH = 64;
-/** Longest relation value decoded as JSON (1 MiB of characters); longer values stay strings. */
-export const MAX_DECODE_CHARS = 1024 * 1024;
+/** Longest relation value decoded as JSON (4 MiB of characters); longer values stay strings. */
+export const MAX_DECODE_CHARS = 4 * 1024 * 1024;
 
 /**
  * Why a JSON text must not be decoded: nested deeper than MAX_DECODE_DEPTH or longer than

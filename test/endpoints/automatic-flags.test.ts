@@ -211,13 +211,60 @@ describe('endpoint.<name>.departed', () => {
   });
 });
 
+describe('endpoint.<name>.joined when the relation is gone (charms.reactive, Endpoint._manage_flags)', () => {
+  it('is cleared by the next hook of any kind, even without a -broken hook', async () => {
+    const { h, flags, world } = setup(peerUnits(2));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    expect(flags()).toContain('endpoint.cluster.joined');
+    // The relation was removed while this unit missed its hooks (a failed -broken, say).
+    delete world.relations['cluster:0'];
+    const result = await h.run({ hookName: 'update-status' });
+    expect(result.error).toBeUndefined();
+    expect(flags()).not.toContain('endpoint.cluster.joined');
+  });
+
+  it('is cleared when the last remote unit is gone from a relation that is still there', async () => {
+    const { h, flags, world } = setup(peerUnits(1));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    const r = world.relations['cluster:0'];
+    if (!r) throw new Error('fixture');
+    r.units = {};
+    await h.run({ hookName: 'config-changed' });
+    expect(flags()).not.toContain('endpoint.cluster.joined');
+  });
+});
+
+describe('relations during the -departed hook of the last remote unit', () => {
+  it('leaves out the relation, as charms.reactive does (Endpoint._manage_departed)', async () => {
+    const charm = new Charm().endpoint(TestPeers);
+    const seen: string[][] = [];
+    charm.hook('cluster-relation-departed').run(function look(rt) {
+      seen.push(rt.endpoint(TestPeers).relations.map((r) => r.relationId));
+    });
+    const units = peerUnits(2);
+    const tools = peerTools({
+      'cluster:0': peerRelation({ 'mysql/1': units['mysql/1'] ?? {} }, { departed: {} }),
+      'cluster:1': peerRelation({ 'mysql/2': units['mysql/2'] ?? {} }),
+    });
+    const h = hookHarness(charm, { tools, metadata: peersMeta });
+    // mysql/1 leaves cluster:0, its last remote unit; Juju no longer lists it there.
+    const r0 = tools.world.relations['cluster:0'];
+    if (!r0) throw new Error('fixture');
+    r0.departed = { 'mysql/1': r0.units['mysql/1'] ?? {} };
+    r0.units = {};
+    await h.run({ hookName: 'cluster-relation-departed', relation: rel, remoteUnit: 'mysql/1' });
+    expect(seen).toEqual([['cluster:1']]);
+  });
+});
+
 describe('hook-tool economy', () => {
-  it('makes no hook-tool call for an already-joined endpoint outside its own relation hooks', async () => {
+  it('reads no relation data for an already-joined endpoint outside its own relation hooks', async () => {
     const { h, tools } = setup(peerUnits(2, () => ({ a: '"x"' })));
     await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
     tools.calls.length = 0;
     await h.run({ hookName: 'update-status' });
-    expect(tools.toolNames()).toEqual([]);
+    // Only the re-check of `joined` (charms.reactive endpoints.py, Endpoint._manage_flags).
+    expect(tools.toolNames()).toEqual(['relation-ids', 'relation-list']);
   });
 
   it('reads only the remote unit of a relation-changed hook, once', async () => {
