@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
 import { hookHarness } from '../helpers/hook.js';
-import { peerRelation, peersMeta, peerTools, peerUnits, TestPeers } from './builders.js';
+import {
+  HttpEndpoint,
+  peerRelation,
+  peersMeta,
+  peerTools,
+  peerUnits,
+  TestPeers,
+} from './builders.js';
 
 const rel = { name: 'cluster', id: 'cluster:0' };
 
@@ -235,25 +242,42 @@ describe('endpoint.<name>.joined when the relation is gone (charms.reactive, End
 });
 
 describe('relations during the -departed hook of the last remote unit', () => {
-  it('leaves out the relation, as charms.reactive does (Endpoint._manage_departed)', async () => {
+  const websiteMeta = {
+    name: 'mysql',
+    endpoints: [{ name: 'website', role: 'requires' as const, interface: 'http' }],
+  };
+
+  it('leaves out a requires relation, as charms.reactive does (Endpoint._manage_departed)', async () => {
+    const charm = new Charm().endpoint(HttpEndpoint);
+    const seen: string[][] = [];
+    charm.hook('website-relation-departed').run(function look(rt) {
+      seen.push(rt.endpoint(HttpEndpoint).relations.map((r) => r.relationId));
+    });
+    // web/1 leaves website:0, its last remote unit: Juju no longer lists it, its data stays.
+    const tools = peerTools({
+      'website:0': { endpoint: 'website', app: 'web', units: {}, departed: { 'web/1': {} } },
+      'website:1': { endpoint: 'website', app: 'blog', units: { 'blog/0': {} } },
+    });
+    const h = hookHarness(charm, { tools, metadata: websiteMeta });
+    const result = await h.run({
+      hookName: 'website-relation-departed',
+      relation: { name: 'website', id: 'website:0' },
+      remoteUnit: 'web/1',
+    });
+    expect(result.error).toBeUndefined();
+    expect(seen).toEqual([['website:1']]);
+  });
+
+  it('keeps a peer relation: it lasts as long as the application', async () => {
     const charm = new Charm().endpoint(TestPeers);
     const seen: string[][] = [];
     charm.hook('cluster-relation-departed').run(function look(rt) {
       seen.push(rt.endpoint(TestPeers).relations.map((r) => r.relationId));
     });
-    const units = peerUnits(2);
-    const tools = peerTools({
-      'cluster:0': peerRelation({ 'mysql/1': units['mysql/1'] ?? {} }, { departed: {} }),
-      'cluster:1': peerRelation({ 'mysql/2': units['mysql/2'] ?? {} }),
-    });
+    const tools = peerTools({ 'cluster:0': peerRelation({}, { departed: { 'mysql/1': {} } }) });
     const h = hookHarness(charm, { tools, metadata: peersMeta });
-    // mysql/1 leaves cluster:0, its last remote unit; Juju no longer lists it there.
-    const r0 = tools.world.relations['cluster:0'];
-    if (!r0) throw new Error('fixture');
-    r0.departed = { 'mysql/1': r0.units['mysql/1'] ?? {} };
-    r0.units = {};
     await h.run({ hookName: 'cluster-relation-departed', relation: rel, remoteUnit: 'mysql/1' });
-    expect(seen).toEqual([['cluster:1']]);
+    expect(seen).toEqual([['cluster:0']]);
   });
 });
 
