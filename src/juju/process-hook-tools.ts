@@ -2,11 +2,11 @@
 // The ONLY module in the project that spawns hook tools. Never puts secret content in argv
 // (it travels by stdin or a 0600 file in memory), and never lets tool output reach a message unredacted.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
-import { isProcessAlive, pidInName } from '../util/process.js';
+import { removeLeftoversOfGoneProcesses } from '../util/process.js';
 import { classifyToolFailure, HookToolError } from './hook-tool-error.js';
 import type {
   BindAddress,
@@ -519,23 +519,8 @@ function secretFileBase(): string {
 
 /** Remove secret content dirs of processes that are gone (a hook killed during secret-add). */
 function removeStaleSecretFiles(): void {
-  for (const base of new Set([secretFileBase(), tmpdir()])) {
-    let names: string[];
-    try {
-      names = readdirSync(base);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const pid = pidInName(name, SECRET_DIR_PREFIX);
-      if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
-      try {
-        rmSync(join(base, name), { recursive: true, force: true });
-      } catch {
-        /* not ours to remove (another user's): left alone */
-      }
-    }
-  }
+  for (const base of new Set([secretFileBase(), tmpdir()]))
+    removeLeftoversOfGoneProcesses(base, SECRET_DIR_PREFIX);
 }
 
 /** `JUJU_REACTIVE_HOOK_TOOL_TIMEOUT` (seconds, > 0) in milliseconds, if set and valid. */

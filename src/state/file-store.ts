@@ -5,14 +5,13 @@ import {
   closeSync,
   fsyncSync,
   openSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isProcessAlive, pidInName } from '../util/process.js';
+import { removeLeftoversOfGoneProcesses } from '../util/process.js';
 import {
   emptySnapshot,
   type StateSnapshot,
@@ -146,23 +145,7 @@ const TEMP_INFIX = '.tmp-';
  * is left alone; so is anything that cannot be listed or removed (the load goes on).
  */
 function removeStaleTempFiles(location: string): void {
-  const dir = dirname(location);
-  const prefix = `${basename(location)}${TEMP_INFIX}`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = pidInName(name, prefix);
-    if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
-    try {
-      rmSync(join(dir, name), { force: true });
-    } catch {
-      /* left for the next load */
-    }
-  }
+  removeLeftoversOfGoneProcesses(dirname(location), `${basename(location)}${TEMP_INFIX}`);
 }
 
 function syncDirectory(dir: string): void {
