@@ -47,6 +47,41 @@ export function jsonBoundsProblem(text: string): string | undefined {
  * without growing the call stack. Throws a TypeError for a circular value.
  */
 export function stableStringify(value: unknown): string {
+  // Fast path: a sorted copy built by recursion bounded to FAST_DEPTH, encoded by V8.
+  // Deeper (or circular) values take the iterative path below, which has no depth limit.
+  const sorted = sortedCopy(value, 0);
+  if (sorted !== TOO_DEEP) return JSON.stringify(sorted) ?? 'null';
+  return iterativeStringify(value);
+}
+
+/** Deepest nesting the recursive fast path of stableStringify handles. */
+const FAST_DEPTH = 100;
+const TOO_DEEP: unique symbol = Symbol('too deep');
+
+function sortedCopy(value: unknown, depth: number): unknown {
+  const v = toJsonValue(value);
+  if (v === null || typeof v !== 'object') return v;
+  if (depth >= FAST_DEPTH) return TOO_DEEP;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const item = sortedCopy(v[i], depth + 1);
+      if (item === TOO_DEEP) return TOO_DEEP;
+      out[i] = item;
+    }
+    return out;
+  }
+  // Built in sorted order: enumerates array-index keys first, as encodingOrder does.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(v).sort()) {
+    const member = sortedCopy((v as Record<string, unknown>)[key], depth + 1);
+    if (member === TOO_DEEP) return TOO_DEEP;
+    out[key] = member;
+  }
+  return out;
+}
+
+function iterativeStringify(value: unknown): string {
   const out: string[] = [];
   // Open containers, to refuse a circular value (DFS order: exactly the ancestors of an item).
   const open = new Set<object>();

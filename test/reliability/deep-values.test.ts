@@ -74,6 +74,18 @@ describe('a deeply nested peer value', () => {
   });
 });
 
+/** A copy with object keys sorted, built as objects (so array-index keys come first). */
+const sortDeep = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(sortDeep)
+    : v !== null && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, sortDeep((v as Record<string, unknown>)[k])]),
+        )
+      : v;
+
 describe('stableStringify', () => {
   it('encodes a value nested 100,000 levels without recursion', () => {
     const text = stableStringify(nestedValue(100_000));
@@ -82,21 +94,27 @@ describe('stableStringify', () => {
   });
 
   it('encodes as JSON.stringify of a key-sorted copy, as it always has (property)', () => {
-    const sortDeep = (v: unknown): unknown =>
-      Array.isArray(v)
-        ? v.map(sortDeep)
-        : v !== null && typeof v === 'object'
-          ? Object.fromEntries(
-              Object.keys(v)
-                .sort()
-                .map((k) => [k, sortDeep((v as Record<string, unknown>)[k])]),
-            )
-          : v;
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
         expect(stableStringify(value)).toBe(JSON.stringify(sortDeep(value)));
       }),
       { numRuns: 500, seed: 20261129 },
+    );
+  });
+
+  it('encodes the same beyond the depth of its recursive fast path (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 4 }),
+        fc.integer({ min: 95, max: 140 }),
+        (leaf, depth) => {
+          let wrapped: unknown = leaf;
+          for (let i = 0; i < depth; i++)
+            wrapped = i % 2 ? { z: 0, '10': wrapped, '2': [] } : [wrapped, 'x'];
+          expect(stableStringify(wrapped)).toBe(JSON.stringify(sortDeep(wrapped)));
+        },
+      ),
+      { numRuns: 200, seed: 20261129 },
     );
   });
 
