@@ -5,6 +5,7 @@ import { readHookContext } from '../juju/hook-context.js';
 import { type CharmMetadata, readMetadata } from '../juju/metadata.js';
 import { ProcessHookTools } from '../juju/process-hook-tools.js';
 import { Redactor } from '../juju/redact.js';
+import { RuntimeEvents } from '../reactive/events.js';
 import { FileStateStore } from '../state/file-store.js';
 import { JujuStateStore } from '../state/juju-store.js';
 import type { Charm } from './charm.js';
@@ -44,6 +45,11 @@ export async function main(
   }
   const redactor = new Redactor();
   const tools = new ProcessHookTools({ env, redactor });
+  const events = new RuntimeEvents();
+  guardProcessExit(context.value.hookName, events, (message, level) => {
+    const text = redactor.redact(message);
+    if (tools.jujuLog(text, level).isErr()) process.stderr.write(`juju-reactive: ${text}\n`);
+  });
   const result = await runHook({
     charm,
     context: context.value,
@@ -54,9 +60,63 @@ export async function main(
         ? new JujuStateStore(tools)
         : FileStateStore.forCharmDir(context.value.charmDir),
     redactor,
+    events,
   });
   process.exitCode = result.exitCode;
   return result;
+}
+
+/**
+ * Make runHook's outcome the only way the process reports success. Until the hook has ended
+ * (the `hook.end` event, emitted after the commit), every other way out is a logged failure
+ * with exit 1: the event loop running dry while a handler's promise never settles, a handler
+ * calling process.exit, an unhandled rejection or uncaught exception (which also stops the
+ * hook at once, before anything is committed). After it ended nothing changes the exit code:
+ * a late rejection, throw or process.exit is logged as a WARNING and the outcome stands.
+ */
+function guardProcessExit(
+  hook: string,
+  events: RuntimeEvents,
+  log: (message: string, level: 'ERROR' | 'WARNING') => void,
+): void {
+  let outcome: 0 | 1 | undefined;
+  let drained = false;
+  events.on('hook.end', (e) => {
+    outcome ??= e.ok ? 0 : 1;
+  });
+  const fail = (message: string): void => {
+    if (outcome !== undefined) return;
+    outcome = 1;
+    log(message, 'ERROR');
+  };
+  const stray = (what: string) => (reason: unknown) => {
+    if (outcome === undefined) {
+      fail(`hook ${hook} failed: ${what}: ${describeError(reason)}`);
+      process.exit(1);
+    }
+    log(`hook ${hook}: ${what} after the hook ended, ignored: ${describeError(reason)}`, 'WARNING');
+  };
+  process.on('unhandledRejection', stray('an unhandled promise rejection'));
+  process.on('uncaughtException', stray('an uncaught exception'));
+  process.once('beforeExit', () => {
+    drained = true;
+  });
+  process.on('exit', (code) => {
+    if (outcome === undefined) {
+      fail(
+        drained
+          ? `hook ${hook} did not finish: a handler's promise never settled and nothing was left to wait for; nothing was committed`
+          : `hook ${hook} did not finish: the process exited (process.exit(${code}) called by a handler?) before the hook committed; nothing was committed`,
+      );
+    } else if (code !== outcome) {
+      log(`hook ${hook}: process.exit(${code}) after the hook ended, ignored`, 'WARNING');
+    }
+    process.exitCode = outcome;
+  });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -1,12 +1,12 @@
 // Automatic endpoint flags, managed at hook start: joined, changed, changed.<key>, departed,
-// broken. Outside its own relation hooks an already-joined endpoint makes no hook-tool call.
+// broken. Outside its own relation hooks an already-joined endpoint reads no relation data.
 // Values seen last are kept as hashes (never raw values: they may be passwords).
 import { hookKind } from '../juju/hook-context.js';
 import type { RelationData } from '../juju/hook-tools.js';
 import { type FlagSet, isFlagName } from '../reactive/flags.js';
 import { hashValue } from '../util/json.js';
 import type { Endpoint } from './endpoint.js';
-import { decodeValue } from './views.js';
+import { decodeProblem, decodeValue } from './views.js';
 
 /** seen[relationId][unit or 'app:<name>'][key] = hash of the decoded value. */
 type Seen = Record<string, Record<string, Record<string, string>>>;
@@ -27,14 +27,16 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
     ownRelation && kind.kind === 'relation' && kind.endpoint === name ? kind.event : undefined;
 
   if (!ownRelation || event === undefined) {
-    if (rt.flags.isSet(flag('joined'))) {
-      rt.flags.clear(flag('departed'));
-      return;
-    }
-    // Not joined as far as we know: look once (for example, the first hook after an upgrade).
-    scanAll(endpoint);
+    // `joined` is re-checked on every hook (relation-ids, relation-list), as charms.reactive
+    // does (endpoints.py, Endpoint._manage_flags): a relation can be gone without this unit
+    // having run its -broken hook with the flag (a failed hook, state restored, an upgrade).
+    // Relation data is read only when the endpoint was not joined before (the first hook
+    // after an upgrade); otherwise only its own relation hooks read it.
+    const wasJoined = rt.flags.isSet(flag('joined'));
     const joined = endpoint.isJoined;
+    if (joined && !wasJoined) scanAll(endpoint);
     rt.flags.toggle(flag('joined'), joined);
+    // charms.reactive PR #209: `departed` is cleared by any other hook that finds it joined.
     if (joined) rt.flags.clear(flag('departed'));
     return;
   }
@@ -51,11 +53,11 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
       if (ctx.remoteUnit) {
         const bag = rt.juju.relationGetCommitted(relationId, ctx.remoteUnit);
         if (bag.isErr()) throw bag.error;
-        compare(seen, relationId, ctx.remoteUnit, bag.value, changedKeys);
+        compare(endpoint, seen, relationId, ctx.remoteUnit, bag.value, changedKeys);
       } else if (ctx.remoteApp && event === 'changed') {
         const bag = rt.juju.relationGetCommitted(relationId, ctx.remoteApp, true);
         if (bag.isErr()) throw bag.error;
-        compare(seen, relationId, `app:${ctx.remoteApp}`, bag.value, changedKeys);
+        compare(endpoint, seen, relationId, `app:${ctx.remoteApp}`, bag.value, changedKeys);
       }
       break;
     }
@@ -101,7 +103,7 @@ function scanAll(endpoint: Endpoint): void {
   const seen = (rt.state.get(seenKey) as Seen | undefined) ?? {};
   const changedKeys = new Set<string>();
   for (const unit of units)
-    compare(seen, unit.relationId, unit.unitName, unit.rawData(), changedKeys);
+    compare(endpoint, seen, unit.relationId, unit.unitName, unit.rawData(), changedKeys);
   rt.state.set(seenKey, seen);
   setChangedFlags(rt.flags, endpoint.endpointName, changedKeys);
 }
@@ -119,18 +121,34 @@ function setChangedFlags(flags: FlagSet, name: string, changedKeys: ReadonlySet<
 }
 
 function compare(
+  endpoint: Endpoint,
   seen: Seen,
   relationId: string,
   who: string,
   bag: RelationData,
   changed: Set<string>,
 ): void {
-  const before = seen[relationId]?.[who] ?? {};
-  const now: Record<string, string> = {};
-  for (const [key, raw] of Object.entries(bag)) now[key] = hashValue(decodeValue(raw));
-  for (const key of new Set([...Object.keys(before), ...Object.keys(now)])) {
-    if (before[key] !== now[key]) changed.add(key);
+  // Keys are remote data (`__proto__`, `constructor`): kept in Maps and null-prototype records.
+  const before = new Map(Object.entries(seen[relationId]?.[who] ?? {}));
+  const now = new Map<string, string>();
+  for (const [key, raw] of Object.entries(bag)) {
+    // decodeValue is bounded (depth, size): a value beyond the bounds is hashed as its string.
+    const hash = hashValue(decodeValue(raw));
+    now.set(key, hash);
+    if (before.get(key) === hash) continue;
+    changed.add(key);
+    // Reported when first seen (a new value), not on every hook that sees it again.
+    const problem = decodeProblem(raw);
+    if (problem !== undefined)
+      endpoint.runtime.log.warning(`${who} on ${relationId}: ${key} ${problem}; read as a string`);
   }
-  seen[relationId] ??= {};
-  seen[relationId][who] = now;
+  for (const key of before.keys()) if (!now.has(key)) changed.add(key);
+  const byUnit = seen[relationId] ?? dataRecord<Record<string, string>>();
+  byUnit[who] = Object.assign(dataRecord<string>(), Object.fromEntries(now));
+  seen[relationId] = byUnit;
+}
+
+/** A record whose keys are plain data: no prototype, so `__proto__` is an ordinary key. */
+function dataRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }

@@ -124,7 +124,13 @@ export abstract class Endpoint {
     return `endpoint.${this.endpointName}.${flag}`;
   }
 
-  /** Relations of this endpoint, in numeric order of relation id. A relation being broken is left out. */
+  /**
+   * Relations of this endpoint, in numeric order of relation id. A relation being broken is
+   * left out. So is a `provides`/`requires` relation whose last remote unit is departing (in
+   * that unit's -departed hook; -broken follows), as charms.reactive does (endpoints.py,
+   * Endpoint._manage_departed). A peer relation stays: it lasts as long as the application,
+   * and this unit may still publish there with no other peer left.
+   */
   get relations(): readonly Relation[] {
     if (this.relationCache === undefined) {
       const ids = this.runtime.juju.relationIds(this.endpointName);
@@ -147,6 +153,10 @@ export abstract class Endpoint {
               id,
               departing?.id === id ? new Set([departing.unit]) : new Set(),
             ),
+        )
+        .filter(
+          (r) =>
+            r.relationId !== departing?.id || this.role === 'peers' || r.joinedUnits.length > 0,
         );
     }
     return this.relationCache;

@@ -2,14 +2,18 @@
 // hook session (JSON-encoded or raw); received views decode and refuse writes.
 import type { HookSession } from '../juju/hook-session.js';
 import type { RelationData } from '../juju/hook-tools.js';
-import { stableStringify } from '../util/json.js';
+import { jsonBoundsProblem, stableStringify } from '../util/json.js';
 
 /** What a JSON text can start with, after JSON's own whitespace. */
 const JSON_START = /^[ \t\n\r]*[{["0-9tfn-]/;
 const NUMBER_START = /^[0-9-]/;
 const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?[ \t\n\r]*$/;
 
-/** Decode a received value: JSON when it parses, the raw string otherwise. */
+/**
+ * Decode a received value: JSON when it parses, the raw string otherwise. A value nested
+ * deeper than MAX_DECODE_DEPTH (64) or longer than MAX_DECODE_CHARS (4 MiB) is not decoded
+ * either: it stays the raw string (see {@link decodeProblem}).
+ */
 export function decodeValue(raw: string): unknown {
   // Most raw values (hostnames, words) cannot be JSON from their first character: answer
   // without the cost of a thrown SyntaxError. Same result as the parse attempt below.
@@ -17,6 +21,7 @@ export function decodeValue(raw: string): unknown {
   // Values that start like a number but are not one (IP addresses, versions) are common in
   // relation data; they would throw too.
   if (NUMBER_START.test(raw) && !JSON_NUMBER.test(raw)) return raw;
+  if (jsonBoundsProblem(raw) !== undefined) return raw;
   try {
     return JSON.parse(raw);
   } catch {
@@ -24,9 +29,22 @@ export function decodeValue(raw: string): unknown {
   }
 }
 
+/**
+ * Why decodeValue leaves a JSON-looking value undecoded (too deep or too long), for a log
+ * line; `undefined` for every other value. Never quotes the value.
+ */
+export function decodeProblem(raw: string): string | undefined {
+  return JSON_START.test(raw) ? jsonBoundsProblem(raw) : undefined;
+}
+
 /** Encode a published value: JSON with sorted object keys. */
 export function encodeValue(value: unknown): string {
   return stableStringify(value);
+}
+
+/** A bag's own value for `key`: keys are data, so `constructor` or `__proto__` are just keys. */
+function own(bag: RelationData, key: string): string | undefined {
+  return Object.hasOwn(bag, key) ? bag[key] : undefined;
 }
 
 /** The bag a publish view writes to. */
@@ -69,7 +87,7 @@ export function publishView(target: PublishTarget, json: boolean): Record<string
   return new Proxy({} as Record<string, unknown>, {
     get: (_t, key) => {
       if (typeof key !== 'string') return undefined;
-      const raw = read()[key];
+      const raw = own(read(), key);
       return raw === undefined ? undefined : json ? decodeValue(raw) : raw;
     },
     set: (_t, key, value) => {
@@ -81,11 +99,11 @@ export function publishView(target: PublishTarget, json: boolean): Record<string
       if (typeof key === 'string') write(key, null);
       return true;
     },
-    has: (_t, key) => typeof key === 'string' && key in read(),
+    has: (_t, key) => typeof key === 'string' && Object.hasOwn(read(), key),
     ownKeys: () => Object.keys(read()).sort(),
     getOwnPropertyDescriptor: (_t, key) => {
       if (typeof key !== 'string') return undefined;
-      const raw = read()[key];
+      const raw = own(read(), key);
       if (raw === undefined) return undefined;
       return {
         configurable: true,
@@ -111,15 +129,15 @@ export function receivedView(
   const value = (raw: string | undefined): unknown =>
     raw === undefined ? undefined : json ? decodeValue(raw) : raw;
   return new Proxy({} as Record<string, unknown>, {
-    get: (_t, key) => (typeof key === 'string' ? value(load()[key]) : undefined),
+    get: (_t, key) => (typeof key === 'string' ? value(own(load(), key)) : undefined),
     set: refuse,
     deleteProperty: refuse,
     defineProperty: refuse,
-    has: (_t, key) => typeof key === 'string' && key in load(),
+    has: (_t, key) => typeof key === 'string' && Object.hasOwn(load(), key),
     ownKeys: () => Object.keys(load()).sort(),
     getOwnPropertyDescriptor: (_t, key) => {
       if (typeof key !== 'string') return undefined;
-      const raw = load()[key];
+      const raw = own(load(), key);
       if (raw === undefined) return undefined;
       return { configurable: true, enumerable: true, writable: false, value: value(raw) };
     },

@@ -143,7 +143,7 @@ export class HookSession {
     const committed = this.relationGetCommitted(relationId, entity, app);
     const pending = this.pendingBags.get(bagKey(relationId, entity, app));
     if (committed.isErr() || pending === undefined) return committed;
-    const merged: RelationData = { ...committed.value };
+    const merged: RelationData = dataRecord(committed.value);
     for (const [k, v] of pending.values) {
       if (v === null) delete merged[k];
       else merged[k] = v;
@@ -197,7 +197,7 @@ export class HookSession {
   leaderGet(): Result<Record<string, string>, HookToolError> {
     const committed = this.leaderGetCommitted();
     if (committed.isErr() || this.pendingLeader.size === 0) return committed;
-    const merged = { ...committed.value };
+    const merged = dataRecord(committed.value);
     for (const [k, v] of this.pendingLeader) {
       if (v === null) delete merged[k];
       else merged[k] = v;
@@ -437,13 +437,21 @@ function diff(
   before: Readonly<Record<string, string>>,
   pending: ReadonlyMap<string, string | null>,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dataRecord<string>();
   for (const [k, v] of [...pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (v === null) {
-      if (k in before) out[k] = '';
-    } else if (before[k] !== v) {
+      if (Object.hasOwn(before, k)) out[k] = '';
+    } else if (!Object.hasOwn(before, k) || before[k] !== v) {
       out[k] = v;
     }
   }
   return out;
+}
+
+/**
+ * A copy of `from` whose keys are plain data: no prototype, so a key named `__proto__` is
+ * stored and published like any other (Juju stores any key).
+ */
+function dataRecord<T>(from: Readonly<Record<string, T>> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, from);
 }

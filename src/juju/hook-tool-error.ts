@@ -10,7 +10,9 @@
  * - `tool-missing`: the tool is not on `PATH` (not running inside a hook);
  * - `bad-arguments`: exit code 2, or arguments refused before the call;
  * - `failed`: any other failure;
- * - `bad-output`: the tool succeeded but printed something unexpected.
+ * - `bad-output`: the tool succeeded but printed something unexpected;
+ * - `timeout`: the tool did not finish in time and was killed;
+ * - `output-too-large`: the tool printed more than the bound on a tool's output.
  */
 export type HookToolErrorKind =
   | 'relation-not-found'
@@ -20,7 +22,9 @@ export type HookToolErrorKind =
   | 'tool-missing'
   | 'bad-arguments'
   | 'failed'
-  | 'bad-output';
+  | 'bad-output'
+  | 'timeout'
+  | 'output-too-large';
 
 /** A failed hook-tool call: `kind` to branch on, `message` in the tool's own words. */
 export class HookToolError extends Error {

@@ -68,6 +68,9 @@ export class MetadataError extends Error {
 
 type YamlMap = Record<string, unknown>;
 
+/** What Juju accepts as an endpoint (relation) name: juju/names relation.go, RelationSnippet. */
+const ENDPOINT_NAME = /^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/;
+
 const ROLES: readonly EndpointRole[] = ['peers', 'provides', 'requires'];
 const OPTION_TYPES: readonly ConfigOptionType[] = ['string', 'int', 'float', 'boolean', 'secret'];
 
@@ -95,6 +98,13 @@ export function parseMetadata(text: string, fileName: string): CharmMetadata {
           fileName,
           path,
           `reuses the endpoint name already declared in ${earlier}`,
+        );
+      }
+      if (!ENDPOINT_NAME.test(endpoint)) {
+        throw new MetadataError(
+          fileName,
+          path,
+          `is not a valid endpoint name: use lowercase letters and digits, words joined by "-" or "_", starting with a letter (Juju: names.RelationSnippet)`,
         );
       }
       seen.set(endpoint, path);

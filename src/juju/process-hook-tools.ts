@@ -1,11 +1,12 @@
 // HookTools backed by the real hook-tool processes Juju puts on PATH during a hook.
 // The ONLY module in the project that spawns hook tools. Never puts secret content in argv
-// (it travels by stdin or a 0600 temp file), and never lets tool output reach a message unredacted.
+// (it travels by stdin or a 0600 file in memory), and never lets tool output reach a message unredacted.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
+import { removeLeftoversOfGoneProcesses } from '../util/process.js';
 import { classifyToolFailure, HookToolError } from './hook-tool-error.js';
 import type {
   BindAddress,
@@ -44,11 +45,21 @@ export interface ProcessHookToolsOptions {
   readonly redactor?: Redactor;
   /** Called after every tool call, for tracing. */
   readonly onCall?: (call: HookToolCall) => void;
+  /**
+   * How long one call may take before the tool is killed and the call fails with kind
+   * `timeout`. Default: `JUJU_REACTIVE_HOOK_TOOL_TIMEOUT` (seconds) from `env`, else 120 s.
+   */
+  readonly timeoutMs?: number;
+  /** Most bytes a tool may print (stdout or stderr) before it is killed: `output-too-large`. Default 16 MiB. */
+  readonly maxOutputBytes?: number;
 }
 
 type Shape<T> = (value: unknown) => Result<T, string>;
 
-const MAX_OUTPUT = 64 * 1024 * 1024;
+/** Default bound on one call's time: a hook tool answers in milliseconds, or is stuck. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
+/** Default bound on what one call may print (stdout or stderr). */
+export const DEFAULT_MAX_TOOL_OUTPUT = 16 * 1024 * 1024;
 /** Longest juju-log message sent; longer ones are cut. */
 export const MAX_LOG_CHARS = 32_000;
 const SECRET_ID_RE = /^secret:|^[0-9a-v]{20}$/;
@@ -73,11 +84,16 @@ export class ProcessHookTools implements HookTools {
   private readonly env: NodeJS.ProcessEnv;
   private readonly redactor: Redactor;
   private readonly onCall: ((call: HookToolCall) => void) | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxOutput: number;
 
   constructor(options: ProcessHookToolsOptions = {}) {
     this.env = options.env ?? process.env;
     this.redactor = options.redactor ?? new Redactor();
     this.onCall = options.onCall;
+    this.timeoutMs = options.timeoutMs ?? timeoutFromEnv(this.env) ?? DEFAULT_TOOL_TIMEOUT_MS;
+    this.maxOutput = options.maxOutputBytes ?? DEFAULT_MAX_TOOL_OUTPUT;
+    removeStaleSecretFiles();
   }
 
   /** `relation-ids --format=json <endpoint>`. */
@@ -353,7 +369,13 @@ export class ProcessHookTools implements HookTools {
     for (const value of Object.values(content)) this.redactor.add(value);
   }
 
-  /** Write secret content to a fresh 0600 file in a private temp dir, always removed after `use`. */
+  /**
+   * Write secret content to a fresh 0600 file in a private dir, always removed after `use`.
+   * Juju's secret-add/secret-set read `--file` by path in the unit agent (not from the hook's
+   * stdin or fds: cmd/juju/secrets/common.go, ReadSecretData), so a file it must be. It is made
+   * in memory (/dev/shm) where there is one, never on a disk, and named with this pid: if this
+   * process is killed before removing it, the next hook's ProcessHookTools removes it.
+   */
   private withContentFile<T>(
     tool: string,
     content: SecretContent,
@@ -362,7 +384,7 @@ export class ProcessHookTools implements HookTools {
     let dir: string | undefined;
     try {
       try {
-        dir = mkdtempSync(join(tmpdir(), 'juju-reactive-secret-'));
+        dir = mkdtempSync(join(secretFileBase(), `${SECRET_DIR_PREFIX}${process.pid}-`));
         writeFileSync(join(dir, 'content.yaml'), JSON.stringify(content), {
           mode: 0o600,
           flag: 'wx',
@@ -421,10 +443,18 @@ export class ProcessHookTools implements HookTools {
       env: this.env,
       input,
       encoding: 'utf8',
-      maxBuffer: MAX_OUTPUT,
+      maxBuffer: this.maxOutput,
+      timeout: this.timeoutMs,
+      killSignal: 'SIGKILL',
       windowsHide: true,
     });
-    const missing = (child.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    const errno = (child.error as NodeJS.ErrnoException | undefined)?.code;
+    if (errno === 'ETIMEDOUT' && child.status !== null) {
+      // The tool exited, but something it started kept its output open until the timeout
+      // (spawnSync then closes the pipes). What it printed before exiting is complete.
+      child.error = undefined;
+    }
+    const missing = errno === 'ENOENT';
     const exitCode = missing ? 127 : (child.status ?? -1);
     this.onCall?.({
       tool,
@@ -440,6 +470,16 @@ export class ProcessHookTools implements HookTools {
           'not found on PATH: is this running inside a Juju hook?',
         ),
       );
+    }
+    if (errno === 'ETIMEDOUT' && child.error) {
+      const seconds = this.timeoutMs / 1000;
+      return Err(
+        new HookToolError('timeout', tool, `did not finish within ${seconds} s and was killed`),
+      );
+    }
+    if (errno === 'ENOBUFS') {
+      const message = `printed more than ${this.maxOutput} bytes and was stopped`;
+      return Err(new HookToolError('output-too-large', tool, message));
     }
     if (child.error) {
       const message = this.redactor.redact(`could not be run: ${child.error.message}`);
@@ -462,6 +502,31 @@ export class ProcessHookTools implements HookTools {
     }
     return Ok(child.stdout);
   }
+}
+
+/** Secret content dirs are named `<prefix><pid>-<random>`. */
+const SECRET_DIR_PREFIX = 'juju-reactive-secret-';
+
+/** Where secret content files are made: /dev/shm (memory) when writable, else the temp dir. */
+function secretFileBase(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir();
+  }
+}
+
+/** Remove secret content dirs of processes that are gone (a hook killed during secret-add). */
+function removeStaleSecretFiles(): void {
+  for (const base of new Set([secretFileBase(), tmpdir()]))
+    removeLeftoversOfGoneProcesses(base, SECRET_DIR_PREFIX);
+}
+
+/** `JUJU_REACTIVE_HOOK_TOOL_TIMEOUT` (seconds, > 0) in milliseconds, if set and valid. */
+function timeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const seconds = Number(env['JUJU_REACTIVE_HOOK_TOOL_TIMEOUT']);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
 function misuse(tool: string, message: string): HookToolError {

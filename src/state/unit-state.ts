@@ -68,7 +68,8 @@ export class UnitState {
 
   /** The state as it would be committed now. */
   snapshot(): StateSnapshot {
-    const data: Record<string, JsonValue> = {};
+    // No prototype: a key named `__proto__` is data like any other.
+    const data = Object.create(null) as Record<string, JsonValue>;
     for (const key of [...this.data.keys()].sort())
       data[key] = JSON.parse(this.data.get(key) as string) as JsonValue;
     return { version: 1, flags: this.flags.list(), data };

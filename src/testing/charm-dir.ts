@@ -121,12 +121,17 @@ function runMain() {
   var script = new vm.Script(wrapper + fs.readFileSync(file, 'utf8') + '\\n})', options);
   if (cacheFile && (!cached || script.cachedDataRejected)) {
     process.once('exit', function () {
+      var temp = cacheFile + '.' + process.pid;
       try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        var temp = cacheFile + '.' + process.pid;
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, cacheFile);
-      } catch (e) {}
+      } catch (e) {
+        // A full disk: never leave the partial temp file (it would fill the disk for good).
+        try {
+          fs.unlinkSync(temp);
+        } catch (e2) {}
+      }
     });
   }
   var module = { exports: {}, id: file, filename: file };

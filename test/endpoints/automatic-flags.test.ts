@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
 import { hookHarness } from '../helpers/hook.js';
-import { peerRelation, peersMeta, peerTools, peerUnits, TestPeers } from './builders.js';
+import {
+  HttpEndpoint,
+  peerRelation,
+  peersMeta,
+  peerTools,
+  peerUnits,
+  TestPeers,
+} from './builders.js';
 
 const rel = { name: 'cluster', id: 'cluster:0' };
 
@@ -211,13 +218,77 @@ describe('endpoint.<name>.departed', () => {
   });
 });
 
+describe('endpoint.<name>.joined when the relation is gone (charms.reactive, Endpoint._manage_flags)', () => {
+  it('is cleared by the next hook of any kind, even without a -broken hook', async () => {
+    const { h, flags, world } = setup(peerUnits(2));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    expect(flags()).toContain('endpoint.cluster.joined');
+    // The relation was removed while this unit missed its hooks (a failed -broken, say).
+    delete world.relations['cluster:0'];
+    const result = await h.run({ hookName: 'update-status' });
+    expect(result.error).toBeUndefined();
+    expect(flags()).not.toContain('endpoint.cluster.joined');
+  });
+
+  it('is cleared when the last remote unit is gone from a relation that is still there', async () => {
+    const { h, flags, world } = setup(peerUnits(1));
+    await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
+    const r = world.relations['cluster:0'];
+    if (!r) throw new Error('fixture');
+    r.units = {};
+    await h.run({ hookName: 'config-changed' });
+    expect(flags()).not.toContain('endpoint.cluster.joined');
+  });
+});
+
+describe('relations during the -departed hook of the last remote unit', () => {
+  const websiteMeta = {
+    name: 'mysql',
+    endpoints: [{ name: 'website', role: 'requires' as const, interface: 'http' }],
+  };
+
+  it('leaves out a requires relation, as charms.reactive does (Endpoint._manage_departed)', async () => {
+    const charm = new Charm().endpoint(HttpEndpoint);
+    const seen: string[][] = [];
+    charm.hook('website-relation-departed').run(function look(rt) {
+      seen.push(rt.endpoint(HttpEndpoint).relations.map((r) => r.relationId));
+    });
+    // web/1 leaves website:0, its last remote unit: Juju no longer lists it, its data stays.
+    const tools = peerTools({
+      'website:0': { endpoint: 'website', app: 'web', units: {}, departed: { 'web/1': {} } },
+      'website:1': { endpoint: 'website', app: 'blog', units: { 'blog/0': {} } },
+    });
+    const h = hookHarness(charm, { tools, metadata: websiteMeta });
+    const result = await h.run({
+      hookName: 'website-relation-departed',
+      relation: { name: 'website', id: 'website:0' },
+      remoteUnit: 'web/1',
+    });
+    expect(result.error).toBeUndefined();
+    expect(seen).toEqual([['website:1']]);
+  });
+
+  it('keeps a peer relation: it lasts as long as the application', async () => {
+    const charm = new Charm().endpoint(TestPeers);
+    const seen: string[][] = [];
+    charm.hook('cluster-relation-departed').run(function look(rt) {
+      seen.push(rt.endpoint(TestPeers).relations.map((r) => r.relationId));
+    });
+    const tools = peerTools({ 'cluster:0': peerRelation({}, { departed: { 'mysql/1': {} } }) });
+    const h = hookHarness(charm, { tools, metadata: peersMeta });
+    await h.run({ hookName: 'cluster-relation-departed', relation: rel, remoteUnit: 'mysql/1' });
+    expect(seen).toEqual([['cluster:0']]);
+  });
+});
+
 describe('hook-tool economy', () => {
-  it('makes no hook-tool call for an already-joined endpoint outside its own relation hooks', async () => {
+  it('reads no relation data for an already-joined endpoint outside its own relation hooks', async () => {
     const { h, tools } = setup(peerUnits(2, () => ({ a: '"x"' })));
     await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
     tools.calls.length = 0;
     await h.run({ hookName: 'update-status' });
-    expect(tools.toolNames()).toEqual([]);
+    // Only the re-check of `joined` (charms.reactive endpoints.py, Endpoint._manage_flags).
+    expect(tools.toolNames()).toEqual(['relation-ids', 'relation-list']);
   });
 
   it('reads only the remote unit of a relation-changed hook, once', async () => {

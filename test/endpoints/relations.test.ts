@@ -279,7 +279,8 @@ describe('publishing', () => {
     await h.run({ hookName: 'cluster-relation-joined', relation: rel, remoteUnit: 'mysql/1' });
     tools.calls.length = 0;
     await h.run({ hookName: 'config-changed' });
-    expect(tools.calls).toEqual([]);
+    // The re-check of `joined` (charms.reactive endpoints.py, Endpoint._manage_flags); no data.
+    expect(tools.toolNames()).toEqual(['relation-ids', 'relation-list']);
   });
 });
 

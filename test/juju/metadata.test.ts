@@ -142,6 +142,36 @@ describe('charm metadata', () => {
     expect(error.message).toBe(message);
   });
 
+  // Juju's rule for endpoint names: juju/names relation.go, RelationSnippet.
+  it.each([
+    ['peers', '__proto__'],
+    ['peers', 'Cluster'],
+    ['provides', '1db'],
+    ['requires', 'db-'],
+    ['requires', 'db--x'],
+    ['provides', 'my db'],
+    ['peers', 'db.x'],
+  ])(
+    'rejects the %s endpoint name %j, naming the file and field (juju/names RelationSnippet)',
+    (role, name) => {
+      const error = metadataError(
+        `name: a\n${role}:\n  ${JSON.stringify(name)}:\n    interface: x\n`,
+      );
+      expect(error.file).toBe('metadata.yaml');
+      expect(error.field).toBe(`${role}.${name}`);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^metadata\\.yaml: ${role}\\.${name.replace(/[.]/g, '\\.')} is not a valid endpoint name`,
+        ),
+      );
+    },
+  );
+
+  it.each(['db', 'db-router', 'ha_cluster', 'a1-b2_c3'])('accepts the endpoint name %j', (name) => {
+    const meta = parseMetadata(`name: a\nrequires:\n  ${name}:\n    interface: x\n`, 'm.yaml');
+    expect(meta.endpoints.map((e) => e.name)).toEqual([name]);
+  });
+
   it('reports YAML syntax errors against the file', () => {
     const error = metadataError('name: [unclosed\n');
     expect(error.field).toBe('');

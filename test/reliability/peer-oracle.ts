@@ -6,11 +6,29 @@
 /** A relation value as readers decode it: JSON when it parses, the raw string otherwise. */
 export function decode(raw: string | undefined): unknown {
   if (raw === undefined) return undefined;
+  // The documented bounds (docs/reliability.md): longer than 4 MiB, or nested deeper than
+  // 64 arrays/objects, a value is read as its raw string.
+  if (raw.length > 4 * 1024 * 1024) return raw;
+  let value: unknown;
   try {
-    return JSON.parse(raw);
+    value = JSON.parse(raw);
   } catch {
     return raw;
   }
+  return nesting(value) > 64 ? raw : value;
+}
+
+/** How many arrays/objects deep a parsed value goes, counted without recursion. */
+function nesting(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** `null` or `""` means not published (that is how a unit withdraws a value). */

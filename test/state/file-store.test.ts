@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
@@ -7,13 +8,14 @@ import {
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
 import { runHook } from '../../src/charm/run-hook.js';
-import { FileStateStore, STATE_FILE_NAME } from '../../src/state/file-store.js';
+import { FileStateStore, STATE_FILE_NAME, type WriteFn } from '../../src/state/file-store.js';
 import { type StateSnapshot, StateStoreError } from '../../src/state/store.js';
 import { hookContext } from '../helpers/hook.js';
 import { StubHookTools } from '../helpers/stub-tools.js';
@@ -94,6 +96,69 @@ describe('the file state store', () => {
     const store = new FileStateStore(join(charmDir(), 'no-such-dir', STATE_FILE_NAME));
     expect(() => store.save(snapshot())).toThrow(
       new RegExp(`cannot write unit state file ${store.location.replace(/[.\\]/g, '\\$&')}`),
+    );
+  });
+});
+
+/** A write that stops making progress after `limit` bytes in all, as a full disk does. */
+function fillingDisk(limit: number, chunk = 7): WriteFn {
+  let total = 0;
+  return (fd, buffer, offset, length) => {
+    const n = Math.min(length, chunk, limit - total);
+    if (n <= 0) return 0;
+    total += n;
+    return writeSync(fd, buffer, offset, n);
+  };
+}
+
+describe('the file state store on a filling disk', () => {
+  it('writes the whole file through short writes that make progress', () => {
+    const dir = charmDir();
+    const store = new FileStateStore(join(dir, STATE_FILE_NAME), { write: fillingDisk(1e9) });
+    store.save(snapshot());
+    expect(FileStateStore.forCharmDir(dir).load()).toEqual(snapshot());
+  });
+
+  it('fails a save that stops short, and never renames a truncated file over the state', () => {
+    const dir = charmDir();
+    FileStateStore.forCharmDir(dir).save(snapshot({ flags: ['good'] }));
+    const store = new FileStateStore(join(dir, STATE_FILE_NAME), { write: fillingDisk(40) });
+    expect(() => store.save(snapshot({ flags: ['x'.repeat(200)] }))).toThrow(
+      /cannot write unit state file .*only 40 of \d+ bytes could be written \(is the disk full\?\)/,
+    );
+    expect(FileStateStore.forCharmDir(dir).load().flags).toEqual(['good']);
+    expect(readdirSync(dir)).toEqual([STATE_FILE_NAME]);
+  });
+
+  it('fails a save whose write throws ENOSPC, leaving the state and no temp file', () => {
+    const dir = charmDir();
+    FileStateStore.forCharmDir(dir).save(snapshot({ flags: ['good'] }));
+    const enospc: WriteFn = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    const store = new FileStateStore(join(dir, STATE_FILE_NAME), { write: enospc });
+    expect(() => store.save(snapshot())).toThrow(/ENOSPC/);
+    expect(FileStateStore.forCharmDir(dir).load().flags).toEqual(['good']);
+    expect(readdirSync(dir)).toEqual([STATE_FILE_NAME]);
+  });
+});
+
+describe('temp files of writers that died mid-save', () => {
+  it('are removed at load when their writer is gone; a live writer keeps its own', () => {
+    const dir = charmDir();
+    const store = FileStateStore.forCharmDir(dir);
+    store.save(snapshot());
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const deadPid = Number(dead.stdout);
+    const live = process.ppid; // the test runner's parent: alive while this test runs
+    writeFileSync(`${store.location}.tmp-${deadPid}`, '{"version":1,"fla');
+    writeFileSync(`${store.location}.tmp-${live}`, '{"version":1,"fla');
+    writeFileSync(join(dir, 'unrelated.tmp-1'), 'kept');
+    expect(store.load()).toEqual(snapshot());
+    expect(readdirSync(dir).sort()).toEqual(
+      [STATE_FILE_NAME, `${STATE_FILE_NAME}.tmp-${live}`, 'unrelated.tmp-1'].sort(),
     );
   });
 });

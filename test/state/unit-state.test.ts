@@ -51,6 +51,14 @@ describe('unit state key/value data', () => {
     );
   });
 
+  it('keeps a key named __proto__ through a snapshot (keys are data)', () => {
+    const state = stateWith();
+    state.set('__proto__', { a: 1 });
+    const again = new UnitState(JSON.parse(JSON.stringify(state.snapshot())) as StateSnapshot);
+    expect(again.get('__proto__')).toEqual({ a: 1 });
+    expect(again.keys()).toEqual(['__proto__']);
+  });
+
   it('snapshots flags sorted and data with sorted keys', () => {
     const state = stateWith({ z: 1 }, ['b', 'a']);
     state.set('m', 2);

@@ -1,0 +1,100 @@
+// Every way out of a hook process (issue 15, item 3). Only a runHook that completed decides
+// the exit code; every other way out (a handler promise that never settles, process.exit in
+// a handler, a stray rejection) is an ERROR logged through juju-log and exit 1, and nothing
+// after the commit (a late rejection, throw or process.exit) changes the outcome. Real child
+// processes: a bundled charm run with the fake hook tools on PATH, as a unit agent runs it.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATE_FILE_NAME } from '../../src/state/file-store.js';
+import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
+import { createFakeJuju } from '../fixtures/fake-juju/index.js';
+
+const charmDir = fileURLToPath(new URL('./fixtures/exit-charm', import.meta.url));
+let bundleDir: string;
+let start: string;
+
+beforeAll(async () => {
+  bundleDir = mkdtempSync(join(tmpdir(), 'exit-charm-'));
+  start = (
+    await bundleCharmEntry({ entry: join(charmDir, 'main.ts'), outdir: join(bundleDir, 'dist') })
+  ).start;
+});
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+
+function runHook(mode: string) {
+  const fake = createFakeJuju({ unit: 'exit-charm/0' });
+  const unitDir = mkdtempSync(join(tmpdir(), 'exit-unit-'));
+  copyFileSync(join(charmDir, 'metadata.yaml'), join(unitDir, 'metadata.yaml'));
+  try {
+    const env = {
+      ...fake.env,
+      JUJU_UNIT_NAME: 'exit-charm/0',
+      JUJU_CHARM_DIR: unitDir,
+      JUJU_HOOK_NAME: 'update-status',
+      EXIT_MODE: mode,
+    };
+    const run = spawnSync(process.execPath, [start], { env, encoding: 'utf8', timeout: 60_000 });
+    const logs = fake
+      .calls()
+      .filter((c) => c.tool === 'juju-log')
+      .map((c) => `${c.argv[1]} ${c.argv.slice(3).join(' ')}`);
+    return { status: run.status, logs, committed: existsSync(join(unitDir, STATE_FILE_NAME)) };
+  } finally {
+    fake.cleanup();
+    rmSync(unitDir, { recursive: true, force: true });
+  }
+}
+
+describe('a hook process that does not finish its work', () => {
+  it('fails (exit 1, logged) when a handler promise never settles', () => {
+    const run = runHook('never-settle');
+    expect(run.status).toBe(1);
+    expect(run.committed).toBe(false);
+    expect(run.logs).toEqual([
+      expect.stringMatching(/^ERROR hook update-status did not finish: .*never settled/),
+    ]);
+  });
+
+  it('fails (exit 1, logged) when a handler calls process.exit(0)', () => {
+    const run = runHook('exit-0');
+    expect(run.status).toBe(1);
+    expect(run.committed).toBe(false);
+    expect(run.logs).toEqual([
+      expect.stringMatching(/^ERROR hook update-status did not finish: .*process\.exit/),
+    ]);
+  });
+
+  it('fails (exit 1, logged, nothing committed) on an unhandled rejection before the commit', () => {
+    const run = runHook('reject-before');
+    expect(run.status).toBe(1);
+    expect(run.committed).toBe(false);
+    expect(run.logs).toEqual([
+      expect.stringMatching(
+        /^ERROR hook update-status failed: .*stray rejection before the commit/,
+      ),
+    ]);
+  });
+});
+
+describe('after the commit', () => {
+  it.each([
+    ['reject-after', /late rejection after the commit/],
+    ['throw-after', /late throw after the commit/],
+    ['exit-after', /process\.exit\(3\)/],
+  ])('%s does not change the outcome: exit 0, state saved, a WARNING', (mode, what) => {
+    const run = runHook(mode);
+    expect(run.status).toBe(0);
+    expect(run.committed).toBe(true);
+    expect(run.logs).toEqual([expect.stringMatching(/^WARNING /)]);
+    expect(run.logs[0]).toMatch(what);
+  });
+
+  it('a normal hook exits 0 and logs nothing', () => {
+    const run = runHook('none');
+    expect(run).toEqual({ status: 0, logs: [], committed: true });
+  });
+});
