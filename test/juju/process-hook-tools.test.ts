@@ -9,6 +9,8 @@ import {
   ProcessHookTools,
 } from '../../src/juju/process-hook-tools.js';
 import { Redactor } from '../../src/juju/redact.js';
+import { encodeSettingsFile } from '../../src/juju/settings-file.js';
+import { parseSettingsFile } from '../../src/testing/process/settings-file.js';
 import { createFakeJuju, type FakeJuju, type FakeScenario } from '../fixtures/fake-juju/index.js';
 
 // A three-unit peer cluster seen from mysql/0, plus a related router application.
@@ -152,7 +154,7 @@ describe('writing relation data', () => {
       .unwrap();
     const [call] = juju.calls();
     expect(call?.argv).toEqual(['-r', 'cluster:3', '--file', '-']);
-    expect(JSON.parse(call?.stdin ?? '')).toEqual({
+    expect(parseSettingsFile(call?.stdin ?? '').unwrap().settings).toEqual({
       'cluster-address': '10.0.0.1',
       password: 's3cr3t-pw',
     });
@@ -160,6 +162,34 @@ describe('writing relation data', () => {
       'cluster-address': '10.0.0.1',
       password: 's3cr3t-pw',
     });
+  });
+
+  it('sends a YAML file that Juju (yaml.v2, relation-set.go readSettings) stores unchanged', () => {
+    const { tools, juju } = setup();
+    const data = {
+      ready: 'True',
+      version: '1.0',
+      mask: '0x1F',
+      none: '~',
+      'c1-and-del': 'a\u0080b\u009fc\u007f',
+      'nel-ls-ps': 'x\u0085y \u2028 z\u2029',
+      quotes: ' "\'\\ ',
+      json: '{"a": [1, 2]}',
+    };
+    tools.relationSet('cluster:3', data).unwrap();
+    const stdin = juju.calls()[0]?.stdin ?? '';
+    expect(stdin).toBe(encodeSettingsFile(data).unwrap());
+    expect(parseSettingsFile(stdin).unwrap().settings).toEqual(data);
+    expect(tools.relationGet('cluster:3', 'mysql/0').unwrap()).toEqual(data);
+  });
+
+  it('refuses a value holding a lone surrogate, naming the key, and calls nothing', () => {
+    const { tools, juju } = setup();
+    const error = errorOf(tools.relationSet('cluster:3', { good: 'x', broken: 'a\ud800' }));
+    expect(error.kind).toBe('bad-arguments');
+    expect(error.message).toContain('"broken"');
+    expect(errorOf(tools.stateSet({ 'k\udfff': 'v' })).kind).toBe('bad-arguments');
+    expect(juju.calls()).toEqual([]);
   });
 
   it("writes the application's bag with --app", () => {
@@ -525,7 +555,7 @@ describe('unit state', () => {
       ['state-delete', 'old'],
       ['state-get', '--format=json'],
     ]);
-    expect(JSON.parse(calls[0]?.stdin ?? '')['flags']).toBe('["a"]');
+    expect(parseSettingsFile(calls[0]?.stdin ?? '').unwrap().settings['flags']).toBe('["a"]');
   });
 });
 
