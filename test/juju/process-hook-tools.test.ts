@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Result } from 'ts-results-es';
@@ -688,5 +689,43 @@ describe('tool failures', () => {
     const path = juju.calls()[0]?.file?.path ?? '';
     expect(path).not.toBe('');
     expect(existsSync(dirname(path))).toBe(false);
+  });
+});
+
+describe('the fake relation-set --file, read as Juju reads it (relation-set.go readSettings, yaml.v2)', () => {
+  const relationSetFile = (fake: FakeJuju, text: string) =>
+    spawnSync('relation-set', ['-r', 'cluster:3', '--file', '-'], {
+      env: fake.env,
+      input: text,
+      encoding: 'utf8',
+    });
+
+  it('keeps plain scalars as written and turns plain nulls into deletions', () => {
+    const { juju } = setup();
+    const done = relationSetFile(juju, 'a: True\nb: 1.0\nc: 0x1F\nd: "~"\ne: ~\n');
+    expect(done.status).toBe(0);
+    expect(juju.scenario().relations?.['cluster:3']?.units?.['mysql/0']).toEqual({
+      a: 'True',
+      b: '1.0',
+      c: '0x1F',
+      d: '~',
+    });
+  });
+
+  it('fails, writing nothing, on control characters, nested values and extra documents', () => {
+    const { juju } = setup();
+    for (const [text, error] of [
+      ['{"a":"x\u0080"}', 'ERROR yaml: control characters are not allowed\n'],
+      ['a: {b: c}\n', 'ERROR yaml: unmarshal errors:\n  cannot unmarshal !!map into string\n'],
+      ['a: [1]\n', 'ERROR yaml: unmarshal errors:\n  cannot unmarshal !!seq into string\n'],
+      [
+        'a: b\n---\nc: d\n',
+        'ERROR the settings file holds 2 YAML documents; Juju reads only the first\n',
+      ],
+    ] as const) {
+      const done = relationSetFile(juju, text);
+      expect([done.status, done.stderr]).toEqual([1, error]);
+    }
+    expect(juju.scenario().relations?.['cluster:3']?.units?.['mysql/0']).toBeUndefined();
   });
 });
