@@ -23,7 +23,7 @@ import type {
   WorkloadStatusName,
 } from './hook-tools.js';
 import { Redactor } from './redact.js';
-import { encodeSettingsFile } from './settings-file.js';
+import { encodeSettingsFile, hasLoneSurrogate } from './settings-file.js';
 
 /** One finished hook-tool call, as reported to `onCall`. `args` is redacted and holds no secret. */
 export interface HookToolCall {
@@ -187,6 +187,14 @@ export class ProcessHookTools implements HookTools {
       return Err(
         misuse('leader-set', `key "${bad[0]}" is empty or contains "="; it cannot be written`),
       );
+    }
+    // argv cannot carry NUL (spawn throws) and Node turns a lone surrogate into U+FFFD.
+    const unsendable = entries.find(
+      ([k, v]) => `${k}${v}`.includes('\0') || hasLoneSurrogate(k) || hasLoneSurrogate(v),
+    );
+    if (unsendable !== undefined) {
+      const key = JSON.stringify(unsendable[0]);
+      return Err(misuse('leader-set', `key ${key} or its value holds a NUL or a lone surrogate`));
     }
     return this.exec(
       'leader-set',

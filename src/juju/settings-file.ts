@@ -51,6 +51,13 @@ function keptRaw(code: number): boolean {
   return code >= 0x10000 && code <= 0x10ffff;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when `text` holds a lone UTF-16 surrogate, which no UTF-8 (hence no Juju) string can. */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 function hex(code: number, width: number): string {
   return code.toString(16).toUpperCase().padStart(width, '0');
 }

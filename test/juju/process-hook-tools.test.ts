@@ -328,6 +328,21 @@ describe('config and leadership', () => {
     expect(juju.calls()).toEqual([]);
   });
 
+  it('refuses, without throwing or naming the value, a NUL or lone surrogate argv cannot carry (leader-set.go: key=value argv)', () => {
+    const { tools, juju } = setup();
+    const cases: Record<string, string>[] = [
+      { token: 'pw\0x' },
+      { token: 'pw\udc00' },
+      { 'k\ud800': 'v' },
+    ];
+    for (const data of cases) {
+      const error = errorOf(tools.leaderSet(data));
+      expect(error.kind).toBe('bad-arguments');
+      expect(error.message).not.toContain('pw');
+    }
+    expect(juju.calls()).toEqual([]);
+  });
+
   it('masks values the redactor knows in the argv reported to onCall', () => {
     const { tools, redactor, reported } = setup();
     redactor.add('hunter2-password');
