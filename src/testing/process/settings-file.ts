@@ -22,7 +22,8 @@
 //   last wins (non-strict Unmarshal).
 // - yaml.go `unmarshal` parses ONE document: after the first, Juju silently ignores the rest.
 //   This model reports them (`ignoredDocuments`); the fake tools refuse such a file, as a charm
-//   that writes one has a bug Juju would hide.
+//   that writes one has a bug Juju would hide. (This model refuses a control character anywhere
+//   in the file; yaml.v2 only sees those in the chunks its reader decoded before it stopped.)
 // The YAML structure (maps, flow/block style, anchors) is parsed with the `yaml` package; what it
 // reads differently from libyaml (NEL/LS/PS as breaks, control characters, quoted-scalar
 // folding) is handled here. Raw NEL/LS/PS outside quoted scalars and tags other than !!str,
