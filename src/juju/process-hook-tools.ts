@@ -24,6 +24,7 @@ import type {
   WorkloadStatusName,
 } from './hook-tools.js';
 import { Redactor } from './redact.js';
+import { encodeSettingsFile, hasLoneSurrogate } from './settings-file.js';
 
 /** One finished hook-tool call, as reported to `onCall`. `args` is redacted and holds no secret. */
 export interface HookToolCall {
@@ -136,7 +137,10 @@ export class ProcessHookTools implements HookTools {
     );
   }
 
-  /** Data goes as a JSON (hence YAML) map on stdin, never argv. Writing nothing calls nothing. */
+  /**
+   * Data goes on stdin as a YAML map Juju stores unchanged ({@link encodeSettingsFile}), never
+   * argv. Writing nothing calls nothing.
+   */
   relationSet(
     relationId: string,
     data: RelationData,
@@ -144,11 +148,9 @@ export class ProcessHookTools implements HookTools {
   ): Result<void, HookToolError> {
     if (Object.keys(data).length === 0) return Ok(undefined);
     const app = options.app ? ['--app'] : [];
-    return this.exec(
-      'relation-set',
-      ['-r', relationId, ...app, '--file', '-'],
-      JSON.stringify(data),
-    );
+    const file = encodeSettingsFile(data);
+    if (file.isErr()) return Err(misuse('relation-set', file.error));
+    return this.exec('relation-set', ['-r', relationId, ...app, '--file', '-'], file.value);
   }
 
   /** `network-get --format=json <binding> [-r <id>]`. */
@@ -201,6 +203,14 @@ export class ProcessHookTools implements HookTools {
       return Err(
         misuse('leader-set', `key "${bad[0]}" is empty or contains "="; it cannot be written`),
       );
+    }
+    // argv cannot carry NUL (spawn throws) and Node turns a lone surrogate into U+FFFD.
+    const unsendable = entries.find(
+      ([k, v]) => `${k}${v}`.includes('\0') || hasLoneSurrogate(k) || hasLoneSurrogate(v),
+    );
+    if (unsendable !== undefined) {
+      const key = JSON.stringify(unsendable[0]);
+      return Err(misuse('leader-set', `key ${key} or its value holds a NUL or a lone surrogate`));
     }
     return this.exec(
       'leader-set',
@@ -346,10 +356,12 @@ export class ProcessHookTools implements HookTools {
     return this.json('state-get', [], stringMap);
   }
 
-  /** Data goes as a JSON (hence YAML) map on stdin. Writing nothing calls nothing. */
+  /** Data goes on stdin as a YAML map Juju stores unchanged. Writing nothing calls nothing. */
   stateSet(data: Record<string, string>): Result<void, HookToolError> {
     if (Object.keys(data).length === 0) return Ok(undefined);
-    return this.exec('state-set', ['--file', '-'], JSON.stringify(data));
+    const file = encodeSettingsFile(data);
+    if (file.isErr()) return Err(misuse('state-set', file.error));
+    return this.exec('state-set', ['--file', '-'], file.value);
   }
 
   /** `state-delete <key>`. */

@@ -90,7 +90,7 @@ describe('a hook run as a real process', () => {
         'leader-set token=token-1',
       ]);
       expect(fake.calls().find((c) => c.tool === 'relation-set')?.stdin).toBe(
-        '{"greeting":"\\"hello from tiny/0\\""}',
+        '"greeting": "\\"hello from tiny/0\\""\n',
       );
       const state = JSON.parse(readFileSync(join(stateDir, STATE_FILE_NAME), 'utf8'));
       expect(state.flags).toContain('tiny.published');

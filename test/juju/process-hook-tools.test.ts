@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Result } from 'ts-results-es';
@@ -9,6 +10,8 @@ import {
   ProcessHookTools,
 } from '../../src/juju/process-hook-tools.js';
 import { Redactor } from '../../src/juju/redact.js';
+import { encodeSettingsFile } from '../../src/juju/settings-file.js';
+import { parseSettingsFile } from '../../src/testing/process/settings-file.js';
 import { createFakeJuju, type FakeJuju, type FakeScenario } from '../fixtures/fake-juju/index.js';
 
 // A three-unit peer cluster seen from mysql/0, plus a related router application.
@@ -152,7 +155,7 @@ describe('writing relation data', () => {
       .unwrap();
     const [call] = juju.calls();
     expect(call?.argv).toEqual(['-r', 'cluster:3', '--file', '-']);
-    expect(JSON.parse(call?.stdin ?? '')).toEqual({
+    expect(parseSettingsFile(call?.stdin ?? '').unwrap().settings).toEqual({
       'cluster-address': '10.0.0.1',
       password: 's3cr3t-pw',
     });
@@ -160,6 +163,34 @@ describe('writing relation data', () => {
       'cluster-address': '10.0.0.1',
       password: 's3cr3t-pw',
     });
+  });
+
+  it('sends a YAML file that Juju (yaml.v2, relation-set.go readSettings) stores unchanged', () => {
+    const { tools, juju } = setup();
+    const data = {
+      ready: 'True',
+      version: '1.0',
+      mask: '0x1F',
+      none: '~',
+      'c1-and-del': 'a\u0080b\u009fc\u007f',
+      'nel-ls-ps': 'x\u0085y \u2028 z\u2029',
+      quotes: ' "\'\\ ',
+      json: '{"a": [1, 2]}',
+    };
+    tools.relationSet('cluster:3', data).unwrap();
+    const stdin = juju.calls()[0]?.stdin ?? '';
+    expect(stdin).toBe(encodeSettingsFile(data).unwrap());
+    expect(parseSettingsFile(stdin).unwrap().settings).toEqual(data);
+    expect(tools.relationGet('cluster:3', 'mysql/0').unwrap()).toEqual(data);
+  });
+
+  it('refuses a value holding a lone surrogate, naming the key, and calls nothing', () => {
+    const { tools, juju } = setup();
+    const error = errorOf(tools.relationSet('cluster:3', { good: 'x', broken: 'a\ud800' }));
+    expect(error.kind).toBe('bad-arguments');
+    expect(error.message).toContain('"broken"');
+    expect(errorOf(tools.stateSet({ 'k\udfff': 'v' })).kind).toBe('bad-arguments');
+    expect(juju.calls()).toEqual([]);
   });
 
   it("writes the application's bag with --app", () => {
@@ -294,6 +325,21 @@ describe('config and leadership', () => {
   it('refuses a leader-settings key that would be misread as key=value', () => {
     const { tools, juju } = setup();
     expect(errorOf(tools.leaderSet({ 'a=b': 'c' })).kind).toBe('bad-arguments');
+    expect(juju.calls()).toEqual([]);
+  });
+
+  it('refuses, without throwing or naming the value, a NUL or lone surrogate argv cannot carry (leader-set.go: key=value argv)', () => {
+    const { tools, juju } = setup();
+    const cases: Record<string, string>[] = [
+      { token: 'pw\0x' },
+      { token: 'pw\udc00' },
+      { 'k\ud800': 'v' },
+    ];
+    for (const data of cases) {
+      const error = errorOf(tools.leaderSet(data));
+      expect(error.kind).toBe('bad-arguments');
+      expect(error.message).not.toContain('pw');
+    }
     expect(juju.calls()).toEqual([]);
   });
 
@@ -525,7 +571,7 @@ describe('unit state', () => {
       ['state-delete', 'old'],
       ['state-get', '--format=json'],
     ]);
-    expect(JSON.parse(calls[0]?.stdin ?? '')['flags']).toBe('["a"]');
+    expect(parseSettingsFile(calls[0]?.stdin ?? '').unwrap().settings['flags']).toBe('["a"]');
   });
 });
 
@@ -658,5 +704,43 @@ describe('tool failures', () => {
     const path = juju.calls()[0]?.file?.path ?? '';
     expect(path).not.toBe('');
     expect(existsSync(dirname(path))).toBe(false);
+  });
+});
+
+describe('the fake relation-set --file, read as Juju reads it (relation-set.go readSettings, yaml.v2)', () => {
+  const relationSetFile = (fake: FakeJuju, text: string) =>
+    spawnSync('relation-set', ['-r', 'cluster:3', '--file', '-'], {
+      env: fake.env,
+      input: text,
+      encoding: 'utf8',
+    });
+
+  it('keeps plain scalars as written and turns plain nulls into deletions', () => {
+    const { juju } = setup();
+    const done = relationSetFile(juju, 'a: True\nb: 1.0\nc: 0x1F\nd: "~"\ne: ~\n');
+    expect(done.status).toBe(0);
+    expect(juju.scenario().relations?.['cluster:3']?.units?.['mysql/0']).toEqual({
+      a: 'True',
+      b: '1.0',
+      c: '0x1F',
+      d: '~',
+    });
+  });
+
+  it('fails, writing nothing, on control characters, nested values and extra documents', () => {
+    const { juju } = setup();
+    for (const [text, error] of [
+      ['{"a":"x\u0080"}', 'ERROR yaml: control characters are not allowed\n'],
+      ['a: {b: c}\n', 'ERROR yaml: unmarshal errors:\n  cannot unmarshal !!map into string\n'],
+      ['a: [1]\n', 'ERROR yaml: unmarshal errors:\n  cannot unmarshal !!seq into string\n'],
+      [
+        'a: b\n---\nc: d\n',
+        'ERROR the settings file holds 2 YAML documents; Juju reads only the first\n',
+      ],
+    ] as const) {
+      const done = relationSetFile(juju, text);
+      expect([done.status, done.stderr]).toEqual([1, error]);
+    }
+    expect(juju.scenario().relations?.['cluster:3']?.units?.['mysql/0']).toBeUndefined();
   });
 });

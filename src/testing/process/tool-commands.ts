@@ -16,6 +16,7 @@ import type {
 import { toolFailure, type UnitHookTools } from '../unit-hook-tools.js';
 import type { QueuedHook } from '../world.js';
 import type { ToolReply } from './agent-socket.js';
+import { readSettingsFile } from './settings-file.js';
 
 /** Every hook tool the simulator serves. */
 export const HOOK_TOOL_NAMES = [
@@ -189,6 +190,7 @@ function readKeyValues(
   args: readonly string[],
   file: string | boolean | undefined,
   stdin: Buffer,
+  settingsFile = false,
 ): Record<string, string> {
   const data: Record<string, string> = {};
   if (typeof file === 'string') {
@@ -203,7 +205,12 @@ function readKeyValues(
       }
     }
     let parsed: unknown = {};
-    if (text.trim() !== '') {
+    if (settingsFile) {
+      // relation-set/state-set read the file as Juju does (yaml.v2 into map[string]string).
+      const settings = readSettingsFile(text);
+      if (settings.isErr()) throw new UsageError(settings.error);
+      parsed = settings.value;
+    } else if (text.trim() !== '') {
       try {
         parsed = parseYaml(text) as unknown;
       } catch {
@@ -272,7 +279,7 @@ function dispatchTool(
     }
     case 'relation-set': {
       const id = relationId();
-      const data = readKeyValues(context, args, flags['file'], stdin);
+      const data = readKeyValues(context, args, flags['file'], stdin, true);
       return tools.relationSet(id, data, flags['app'] ? { app: true } : {}).map(() => '');
     }
     case 'network-get': {
@@ -450,7 +457,7 @@ function dispatchTool(
       });
     }
     case 'state-set':
-      return tools.stateSet(readKeyValues(context, args, flags['file'], stdin)).map(() => '');
+      return tools.stateSet(readKeyValues(context, args, flags['file'], stdin, true)).map(() => '');
     case 'state-delete': {
       if (args.length !== 1) throw new UsageError('specify a key');
       return tools.stateDelete(args[0] as string).map(() => '');
