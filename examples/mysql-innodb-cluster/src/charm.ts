@@ -135,6 +135,9 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       const address = localClusterAddress(rt);
       const backend = options.backendFor(rt);
       const { clusterName } = config(rt);
+      // Ask every instance Juju means to keep first: the cluster metadata lives on its members
+      // only, and a member not asked is a cluster this one would split from.
+      if (!everyStayingUnitReady(rt)) return;
       let members: string[] = [];
       for (const via of [address, ...peers(rt).readyPeers.map((p) => p.connectionInfo.address)]) {
         const status = await backend.cluster.status(clusterName, via, credentials(rt));
@@ -195,7 +198,10 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       const backend = options.backendFor(rt);
       const { clusterName } = config(rt);
       const via = clusterMember(rt, self) ?? (await adoptMembers(rt, self));
-      if (via === undefined) return; // no member met yet: a later hook will have one
+      if (via === undefined) {
+        forgetLostCluster(rt); // no member met yet: a later hook will have one, or none is left
+        return;
+      }
       const isClustered = (address: string) =>
         leaderGet(rt, instanceKey('clustered', address)) === 'true';
       const waiting = peers(rt).readyPeers.filter(
@@ -339,6 +345,39 @@ function clusterMember(rt: HookRuntime, self: string): string | undefined {
     .filter((peer) => staying.has(peer.unitName))
     .map((peer) => peer.connectionInfo.address)
     .find(clustered);
+}
+
+/**
+ * True when every other unit Juju means to keep (goal-state) is a joined peer that published
+ * its connection info: then every instance that could hold the cluster can be asked.
+ */
+function everyStayingUnitReady(rt: HookRuntime): boolean {
+  const goal = rt.juju.goalState();
+  if (goal.isErr()) throw goal.error;
+  const ready = new Set(rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.map((p) => p.unitName));
+  return Object.entries(goal.value.units).every(
+    ([unit, { status }]) => unit === rt.unitName || status === 'dying' || ready.has(unit),
+  );
+}
+
+/**
+ * The leader settings say a cluster exists, yet neither this instance nor any staying ready
+ * peer's holds it (adoptMembers asked each), and every unit Juju means to keep is such a peer:
+ * the instances the settings mark clustered are all gone with their units (the leader removed
+ * right after creating the cluster, before adding another instance). The cluster went with
+ * them; forget it, so createCluster bootstraps a new one from the instances that are left.
+ */
+function forgetLostCluster(rt: HookRuntime): void {
+  if (!everyStayingUnitReady(rt)) return;
+  const staying = new Set([
+    localClusterAddress(rt),
+    ...rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.map((p) => p.connectionInfo.address),
+  ]);
+  if ([...staying].some((a) => leaderGet(rt, instanceKey('clustered', a)) === 'true')) return;
+  rt.log.warning(
+    'no instance left holds the cluster (the leader settings name only instances that are gone): creating it again',
+  );
+  leaderSet(rt, { 'cluster-created': null, ...instanceKeysOf(rt, () => true) });
 }
 
 /** Of `units`, those Juju means to keep (goal-state): neither dying nor gone. */

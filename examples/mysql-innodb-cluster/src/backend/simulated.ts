@@ -35,6 +35,12 @@ export interface SimulatedClusterSnapshot {
 
 export class SimulatedInnoDBCluster {
   private readonly instances = new Map<string, Instance>();
+  /**
+   * Whether the machine of an instance is gone for good (its unit was removed): set by
+   * deploySimulated from the model. Used to tell a cluster whose every member is gone (a new
+   * one may be created) from one that still has a member (creating another would split it).
+   */
+  instanceGone: (address: string) => boolean = () => false;
   private cluster: { name: string; members: string[] } | undefined;
   /** Every operation, in order, for assertions and the demo's output. */
   readonly log: string[] = [];
@@ -182,11 +188,24 @@ class SimulatedOperations implements ClusterOperations {
     credentials: ClusterCredentials,
   ): Promise<void> {
     this.model.checkLogin(seedAddress, this.self, credentials);
-    if (this.model.getCluster()) return;
+    const existing = this.model.getCluster();
+    if (existing?.members.includes(seedAddress)) return;
+    // The cluster metadata lives on its members: a standalone instance knows no cluster, and
+    // dba.createCluster() on it creates a new one. While a member of the old one is alive that
+    // is a split brain, which the simulation refuses loudly.
+    const alive = (existing?.members ?? []).filter((m) => !this.model.instanceGone(m));
+    if (alive.length > 0)
+      throw new Error(
+        `split brain: ${seedAddress} is not a member of cluster ${existing?.name}, whose members [${alive}] are alive`,
+      );
     if (!this.model.instance(seedAddress).configured)
       throw new Error(`instance ${seedAddress} is not configured for InnoDB Cluster`);
     this.model.setCluster({ name, members: [seedAddress] });
-    this.model.record(`create cluster ${name} on ${seedAddress}`);
+    this.model.record(
+      existing === undefined
+        ? `create cluster ${name} on ${seedAddress}`
+        : `create cluster ${name} on ${seedAddress} (every member of the old one is gone)`,
+    );
   }
 
   async addInstance(
@@ -223,9 +242,11 @@ class SimulatedOperations implements ClusterOperations {
     }
   }
 
-  async status(name: string): Promise<ClusterStatus | undefined> {
+  async status(name: string, via: string): Promise<ClusterStatus | undefined> {
     const cluster = this.model.getCluster();
-    if (!cluster || cluster.name !== name) return undefined;
+    // Asked through an instance that is not a member, dba.getCluster() fails: a standalone
+    // instance holds no cluster metadata (mysqlsh.ts turns that failure into undefined).
+    if (!cluster || cluster.name !== name || !cluster.members.includes(via)) return undefined;
     return {
       name,
       members: cluster.members.map((address, i) => ({
