@@ -16,7 +16,7 @@
 // odd seeds: 0-2 hooks after the cluster first held 1, 2, ... instances, which hits the window
 // right after the leader created the cluster alone); the units left must converge.
 import { describe, expect, it } from 'vitest';
-import { runLeaderRemoval, runSchedule } from './schedules.js';
+import { type RemovalPoint, runLeaderRemoval, runSchedule } from './schedules.js';
 
 const SEEDS = Number(process.env.JR_SCHEDULE_SEEDS ?? 200);
 /** The leader-removal sweep runs half as many seeds per size (one removal each). */
@@ -59,7 +59,7 @@ describe('random schedules of the example charm', () => {
       let oneMemberWindow = 0;
       for (let seed = 1; seed <= REMOVAL_SEEDS; seed++) {
         const k = Math.floor(seed / 2);
-        const at =
+        const at: RemovalPoint =
           seed % 2 === 0
             ? { afterHooks: (k * 7) % (span + 1) }
             : { members: 1 + (k % size), extraHooks: Math.floor(k / size) % 3 };
