@@ -3,7 +3,7 @@
 // Importing this module has no side effects; src/main.ts runs it under Juju.
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
-import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
 import { SimulatedInnoDBCluster } from './backend/simulated.js';
 import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
@@ -30,7 +30,9 @@ const F = {
   clusteredSignalled: 'local.cluster.unit-clustered',
 } as const;
 
-/** Build the charm with the backend each unit uses. */
+/** Unit state: the password secret the local cluster user was last given the password of. */
+const LOCAL_USER_SECRET = 'cluster.local-user-secret';
+
 /**
  * Build the charm. Without a backend (as `juju-reactive simulate` builds it) every unit of
  * this charm definition shares one simulated InnoDB cluster; src/main.ts passes the real one.
@@ -72,6 +74,27 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value });
     });
 
+  // 0. What this unit did, re-derived from what Juju committed: a hook that died after saving
+  //    the unit state (docs/reliability.md) left these flags set while Juju rolled back the
+  //    relation data (and the secret) they stand for; left alone, the unit would never publish
+  //    again, or keep an account whose password is not the cluster's.
+  charm
+    .whenAny(F.userCreated, F.infoSent, F.peerUsersCreated, F.clusteredSignalled)
+    .run(function forgetLostWork(rt) {
+      const secretId = leaderGet(rt, PASSWORD_SECRET_KEY);
+      if (rt.state.get(LOCAL_USER_SECRET) !== secretId) rt.flags.clear(F.userCreated);
+      const published = peers(rt).peerRelation?.toPublish;
+      if (published === undefined) return;
+      const sentSecret = published[KEYS.clusterPasswordSecret];
+      if (
+        published[KEYS.clusterAddress] === undefined ||
+        (sentSecret !== undefined && sentSecret !== secretId)
+      )
+        rt.flags.clear(F.infoSent);
+      if (published[KEYS.unitConfigureReady] !== true) rt.flags.clear(F.peerUsersCreated);
+      if (published[KEYS.unitClustered] !== true) rt.flags.clear(F.clusteredSignalled);
+    });
+
   // 2a. Each unit creates its local cluster user (for its own address)...
   charm
     .when(`leadership.set.${PASSWORD_SECRET_KEY}`)
@@ -82,6 +105,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       await options
         .backendFor(rt)
         .users.createClusterUser({ user: config(rt).user, host: address }, clusterPassword(rt));
+      rt.state.set(LOCAL_USER_SECRET, leaderGet(rt, PASSWORD_SECRET_KEY));
       rt.flags.set(F.userCreated);
     });
 
