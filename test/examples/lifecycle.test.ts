@@ -182,6 +182,11 @@ describe('hostile peer data', () => {
     '%',
     '10.0.0.1\nDROP USER root',
     'a'.repeat(300),
+    // Issue 15, item 12: valid to the interface once, refused by the backend (failed hooks).
+    'db1.example.',
+    'localhost',
+    '0.0.0.0',
+    '::',
   ]) {
     it(`rejects the cluster address ${JSON.stringify(address.slice(0, 24))} before any SQL runs`, async () => {
       const deployment = await deploySimulated({ units: 3, seed: 31 });

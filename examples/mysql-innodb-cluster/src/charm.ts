@@ -6,7 +6,20 @@ import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
 import { SimulatedInnoDBCluster } from './backend/simulated.js';
-import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
+import {
+  type ClusterBackend,
+  type ClusterCredentials,
+  ForeignAccountError,
+} from './backend/types.js';
+import {
+  blockedBy,
+  CLUSTER_NAME_KEY,
+  CLUSTER_USER_KEY,
+  clusterUserProblem,
+  configured,
+  effective,
+  FOREIGN_ACCOUNT_KEY,
+} from './config-checks.js';
 
 export interface MySQLCharmOptions {
   /** This unit's MySQL: SQL users and InnoDB Cluster operations. */
@@ -30,6 +43,10 @@ const F = {
   clusteredSignalled: 'local.cluster.unit-clustered',
 } as const;
 
+/** Hooks after which the accounts on this unit's instance are reconciled with peer data. */
+const RECONCILE_HOOKS =
+  /^(cluster-relation-.*|leader-.*|config-changed|upgrade-charm|update-status|start)$/;
+
 /** Unit state: the password secret the local cluster user was last given the password of. */
 const LOCAL_USER_SECRET = 'cluster.local-user-secret';
 
@@ -46,13 +63,13 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .use(leadership)
     .endpoint(MySQLInnoDBClusterPeers, { minimumClusterSize: options.minimumClusterSize ?? 3 });
   const peers = (rt: HookRuntime) => rt.endpoint(MySQLInnoDBClusterPeers);
-  const config = (rt: HookRuntime) => {
-    const c = rt.config();
-    return {
-      clusterName: String(c['cluster-name'] ?? 'jujuCluster'),
-      user: String(c['cluster-user'] ?? 'clusteruser'),
-    };
-  };
+  // The config in effect: a cluster-user or cluster-name the cluster already uses stays in use
+  // after the operator changes it (the status then says why: config-checks.ts).
+  const config = effective;
+  const adminUser = (rt: HookRuntime) => options.backendFor(rt).users.adminUser;
+  const userRefused = (rt: HookRuntime) =>
+    clusterUserProblem(configured(rt).user, adminUser(rt)) !== undefined &&
+    leaderGet(rt, CLUSTER_USER_KEY) === undefined;
   const credentials = (rt: HookRuntime): ClusterCredentials => ({
     user: config(rt).user,
     password: clusterPassword(rt),
@@ -64,6 +81,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when('leadership.is_leader')
     .whenNot(`leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(function generateClusterPassword(rt) {
+      if (userRefused(rt)) return; // blocked until the operator sets another cluster-user
       const password = randomBytes(24).toString('base64url');
       rt.redactor.add(password);
       const id = rt.juju.secretAdd(
@@ -71,7 +89,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         { owner: 'application', label: 'cluster-password' },
       );
       if (id.isErr()) throw id.error;
-      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value });
+      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value, [CLUSTER_USER_KEY]: config(rt).user });
     });
 
   // 0. What this unit did, re-derived from what Juju committed: a hook that died after saving
@@ -100,11 +118,22 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when(`leadership.set.${PASSWORD_SECRET_KEY}`)
     .whenNot(F.userCreated)
     .run(async function createLocalClusterUser(rt) {
+      if (clusterUserProblem(config(rt).user, adminUser(rt)) !== undefined) return;
       rt.status('maintenance', 'Creating the local cluster user');
-      const address = localClusterAddress(rt);
-      await options
-        .backendFor(rt)
-        .users.createClusterUser({ user: config(rt).user, host: address }, clusterPassword(rt));
+      const account = { user: config(rt).user, host: localClusterAddress(rt) };
+      try {
+        await options.backendFor(rt).users.createClusterUser(account, clusterPassword(rt));
+      } catch (error) {
+        if (!(error instanceof ForeignAccountError)) throw error;
+        // Not the charm's account: never altered, never dropped. Blocked until the operator
+        // picks another name (or removes the account).
+        rt.log.warning(error.message);
+        rt.state.set(FOREIGN_ACCOUNT_KEY, `'${account.user}'@'${account.host}'`);
+        // Replaces the maintenance status above at once (assess-status may see no change).
+        rt.status('blocked', blockedBy(rt, adminUser(rt)) ?? error.message);
+        return;
+      }
+      rt.state.unset(FOREIGN_ACCOUNT_KEY);
       rt.state.set(LOCAL_USER_SECRET, leaderGet(rt, PASSWORD_SECRET_KEY));
       rt.flags.set(F.userCreated);
     });
@@ -173,7 +202,10 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         await backend.cluster.createCluster(clusterName, address, credentials(rt));
         members = [address];
       }
-      const recorded: Record<string, string> = { 'cluster-created': 'true' };
+      const recorded: Record<string, string> = {
+        'cluster-created': 'true',
+        [CLUSTER_NAME_KEY]: clusterName,
+      };
       for (const member of members) {
         recorded[instanceKey('configured', member)] = 'true';
         recorded[instanceKey('clustered', member)] = 'true';
@@ -312,32 +344,33 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       }
       leaderSet(rt, leftovers);
     });
-  // Every unit keeps the accounts of its own instance and of its joined peers, and drops any
-  // other: a departed peer's, or one a failed hook created for a peer that left before it
-  // ever joined here (no -departed hook comes for such a peer).
-  charm
-    .when(F.userCreated)
-    .whenAny('endpoint.cluster.departed', 'endpoint.cluster.changed')
-    .run(async function dropDepartedUsers(rt) {
-      const backend = options.backendFor(rt);
-      const { user } = config(rt);
-      const keep = new Set([localClusterAddress(rt)]);
-      for (const unit of peers(rt).allJoinedUnits) {
-        const address = unit.clusterData.address;
-        if (address !== undefined) keep.add(address);
-      }
-      for (const host of await backend.users.listClusterUsers(user)) {
-        if (!keep.has(host)) await backend.users.dropClusterUser({ user, host });
-      }
-      peers(rt).clearDepartedUnits();
-      rt.flags.clear('endpoint.cluster.departed');
-    });
+  // Every unit keeps the accounts of its own instance and of its joined peers' current
+  // addresses, and drops any other account it created: a departed peer's, one for an address
+  // a peer no longer publishes, or one a failed hook created (the backend marks accounts on
+  // the instance before creating them, so the list holds those too). Reconciled on every hook
+  // that may follow such a change or failure, not only when a change is seen: the hook that
+  // saw it may have failed.
+  charm.when(F.userCreated).run(async function dropDepartedUsers(rt) {
+    if (!RECONCILE_HOOKS.test(rt.hookName)) return;
+    const backend = options.backendFor(rt);
+    const { user } = config(rt);
+    const keep = new Set([localClusterAddress(rt)]);
+    for (const unit of peers(rt).allJoinedUnits) {
+      const address = unit.clusterData.address;
+      if (address !== undefined) keep.add(address);
+    }
+    for (const host of await backend.users.listClusterUsers(user)) {
+      if (!keep.has(host)) await backend.users.dropClusterUser({ user, host });
+    }
+    peers(rt).clearDepartedUnits();
+    rt.flags.clear('endpoint.cluster.departed');
+  });
 
   // 7. Workload status: what this unit is waiting for, or that it is clustered. Set once the
   //    hook succeeded: Juju applies status-set at once, so a status set by a hook that then
   //    fails would outlive the record of it, and the retry would see nothing to report.
   charm.handler({ id: 'assess-status' }, function assessStatus(rt) {
-    const [status, message] = assess(rt, options.minimumClusterSize ?? 3);
+    const [status, message] = assess(rt, options.minimumClusterSize ?? 3, adminUser(rt));
     if (!rt.state.dataChanged('workload-status', [status, message])) return;
     rt.events.once('hook.end', ({ ok }) => {
       if (ok) rt.status(status, message);
@@ -442,8 +475,14 @@ function clusterPassword(rt: HookRuntime): string {
 
 type Assessment = ['maintenance' | 'waiting' | 'active' | 'blocked', string];
 
-function assess(rt: HookRuntime, minimumClusterSize: number): Assessment {
+function assess(
+  rt: HookRuntime,
+  minimumClusterSize: number,
+  adminUser: string | undefined,
+): Assessment {
   const f = rt.flags;
+  const blocked = blockedBy(rt, adminUser);
+  if (blocked !== undefined) return ['blocked', blocked];
   if (!f.isSet(`leadership.set.${PASSWORD_SECRET_KEY}`))
     return ['waiting', 'Waiting for the leader to share the cluster password'];
   if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];

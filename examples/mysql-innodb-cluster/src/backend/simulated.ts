@@ -10,11 +10,13 @@ import type {
   ClusterStatus,
   UserBackend,
 } from './types.js';
-import { assertSafeAccount, assertSafeAddress } from './types.js';
+import { assertSafeAccount, assertSafeAddress, ForeignAccountError } from './types.js';
 
 interface Instance {
   /** `user@host` -> password */
   readonly users: Map<string, string>;
+  /** `user@host` of the accounts the charm created (its durable mark on the instance). */
+  readonly created: Set<string>;
   configured: boolean;
 }
 
@@ -24,7 +26,12 @@ export interface SimulatedClusterSnapshot {
   readonly instances: Readonly<
     Record<
       string,
-      { readonly users: Readonly<Record<string, string>>; readonly configured: boolean }
+      {
+        readonly users: Readonly<Record<string, string>>;
+        readonly configured: boolean;
+        /** The accounts the charm created (absent in older snapshots: all of them). */
+        readonly created?: readonly string[];
+      }
     >
   >;
   /** The cluster, once created. */
@@ -51,6 +58,7 @@ export class SimulatedInnoDBCluster {
     for (const [address, saved] of Object.entries(snapshot.instances)) {
       restored.instances.set(address, {
         users: new Map(Object.entries(saved.users)),
+        created: new Set(saved.created ?? Object.keys(saved.users)),
         configured: saved.configured,
       });
     }
@@ -63,11 +71,15 @@ export class SimulatedInnoDBCluster {
 
   /** Everything this cluster holds, as plain JSON. */
   snapshot(): SimulatedClusterSnapshot {
-    const instances: Record<string, { users: Record<string, string>; configured: boolean }> = {};
+    const instances: Record<
+      string,
+      { users: Record<string, string>; configured: boolean; created: string[] }
+    > = {};
     for (const [address, instance] of this.instances) {
       instances[address] = {
         users: Object.fromEntries(instance.users),
         configured: instance.configured,
+        created: [...instance.created].sort(),
       };
     }
     return {
@@ -90,10 +102,15 @@ export class SimulatedInnoDBCluster {
   instance(address: string): Instance {
     let i = this.instances.get(address);
     if (!i) {
-      i = { users: new Map(), configured: false };
+      i = { users: new Map(), created: new Set(), configured: false };
       this.instances.set(address, i);
     }
     return i;
+  }
+
+  /** An account that exists on an instance before the charm runs (root, an application's). */
+  seedAccount(address: string, account: string, password: string): void {
+    this.instance(address).users.set(account, password);
   }
 
   /** Every distinct password the cluster accounts were created with (for leak checks in tests). */
@@ -142,23 +159,27 @@ class SimulatedUsers implements UserBackend {
 
   async createClusterUser(account: ClusterAccount, password: string): Promise<void> {
     assertSafeAccount(account);
-    const users = this.model.instance(this.address).users;
+    const instance = this.model.instance(this.address);
     const key = `${account.user}@${account.host}`;
-    const before = users.get(key);
-    users.set(key, password);
+    const before = instance.users.get(key);
+    if (before !== undefined && !instance.created.has(key)) throw new ForeignAccountError(account);
+    instance.created.add(key); // marked first, as the SQL backend does
+    instance.users.set(key, password);
     if (before === undefined) this.model.record(`${this.address}: CREATE USER ${key}`);
     else if (before !== password) this.model.record(`${this.address}: ALTER USER ${key}`);
   }
 
   async dropClusterUser(account: ClusterAccount): Promise<void> {
     assertSafeAccount(account);
-    if (this.model.instance(this.address).users.delete(`${account.user}@${account.host}`)) {
-      this.model.record(`${this.address}: DROP USER ${account.user}@${account.host}`);
-    }
+    const instance = this.model.instance(this.address);
+    const key = `${account.user}@${account.host}`;
+    if (!instance.created.has(key)) return;
+    if (instance.users.delete(key)) this.model.record(`${this.address}: DROP USER ${key}`);
+    instance.created.delete(key);
   }
 
   async listClusterUsers(user: string): Promise<string[]> {
-    return [...this.model.instance(this.address).users.keys()]
+    return [...this.model.instance(this.address).created]
       .filter((k) => k.startsWith(`${user}@`))
       .map((k) => k.slice(user.length + 1))
       .sort();
