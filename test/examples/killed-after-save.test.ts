@@ -15,7 +15,7 @@ import { CHARM_DIR } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { Model, mulberry32, type TimelineEntry } from '../../src/testing/index.js';
 import { randomIndex } from '../../src/testing/random.js';
 
-const TRIALS = Number(process.env.JR_KILL_SEEDS ?? 60);
+const TRIALS = Number(process.env.JR_EXAMPLE_KILL_SEEDS ?? 60);
 
 /** A 3-unit deployment whose units die after the state save of the hooks `kill` names. */
 async function deploy(seed: number) {
