@@ -9,7 +9,7 @@ import {
   deploySimulated,
   type SimulatedDeployment,
 } from '../../examples/mysql-innodb-cluster/src/simulate.js';
-import { from, type MariaDBFleet, skipMariaDB, startMariaDB } from './mariadb.js';
+import { accountHosts, from, type MariaDBFleet, skipMariaDB, startMariaDB } from './mariadb.js';
 
 describe.skipIf(skipMariaDB())('the example charm on three MariaDB servers', () => {
   let fleet: MariaDBFleet;
@@ -136,24 +136,8 @@ describe.skipIf(skipMariaDB())('the example charm on three MariaDB servers', () 
         status: 'blocked',
         message: expect.stringMatching(/^cluster-user cannot change/),
       });
-    for (const server of fleet.servers) {
-      const admin = await createConnection({
-        socketPath: server.socket,
-        user: server.admin.user,
-        password: server.admin.password,
-      });
-      try {
-        const [rows] = await admin.execute('SELECT Host AS host FROM mysql.user WHERE User = ?', [
-          'root',
-        ]);
-        expect(
-          (rows as { host: string }[]).map((r) => r.host),
-          server.address,
-        ).toContain('localhost');
-      } finally {
-        await admin.end();
-      }
-    }
+    for (const server of fleet.servers)
+      expect(await accountHosts(server, 'root'), server.address).toContain('localhost');
     model.setConfig('mysql', { 'cluster-user': null });
     expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
   });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionOptions } from 'mysql2/promise';
+import { type Connection, type ConnectionOptions, createConnection } from 'mysql2/promise';
 
 const MARIADBD = ['/usr/sbin/mariadbd', '/usr/bin/mariadbd'].find((p) => existsSync(p));
 const INSTALL_DB = ['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db'].find((p) =>
@@ -140,4 +140,27 @@ export function from(
   options: { host: string; port: number; user: string; password: string },
 ): ConnectionOptions {
   return { ...options, stream: connect({ host: options.host, port: options.port, localAddress }) };
+}
+
+/** A connection to `server` as its administrator (through the socket). */
+export function adminConnection(server: MariaDBServer): Promise<Connection> {
+  return createConnection({
+    socketPath: server.socket,
+    user: server.admin.user,
+    password: server.admin.password,
+  });
+}
+
+/** The hosts of the accounts named `user` on `server`, sorted (read as the administrator). */
+export async function accountHosts(server: MariaDBServer, user: string): Promise<string[]> {
+  const admin = await adminConnection(server);
+  try {
+    const [rows] = await admin.execute(
+      'SELECT Host AS host FROM mysql.user WHERE User = ? ORDER BY Host',
+      [user],
+    );
+    return (rows as { host: string }[]).map((r) => r.host);
+  } finally {
+    await admin.end();
+  }
 }

@@ -2,7 +2,14 @@
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlUserBackend } from '../../examples/mysql-innodb-cluster/src/backend/sql-users.js';
-import { from, type MariaDBFleet, skipMariaDB, startMariaDB } from './mariadb.js';
+import {
+  accountHosts,
+  adminConnection,
+  from,
+  type MariaDBFleet,
+  skipMariaDB,
+  startMariaDB,
+} from './mariadb.js';
 
 describe.skipIf(skipMariaDB())('SqlUserBackend on MariaDB', () => {
   let fleet: MariaDBFleet;
@@ -71,35 +78,17 @@ describe.skipIf(skipMariaDB())('SqlUserBackend on MariaDB', () => {
     expect(await backend.listClusterUsers('clusteruser')).toEqual([]);
   });
 
-  /** Rows of mysql.user for `user`, read as the administrator. */
-  async function hostsOf(user: string): Promise<string[]> {
+  const hostsOf = (user: string) => {
     const db = fleet.servers[0];
     if (!db) throw new Error('no server');
-    const admin = await createConnection({
-      socketPath: db.socket,
-      user: db.admin.user,
-      password: db.admin.password,
-    });
-    try {
-      const [rows] = await admin.execute(
-        'SELECT Host AS host FROM mysql.user WHERE User = ? ORDER BY Host',
-        [user],
-      );
-      return (rows as { host: string }[]).map((r) => r.host);
-    } finally {
-      await admin.end();
-    }
-  }
+    return accountHosts(db, user);
+  };
 
   // Issue 15, item 11: the charm only ever alters or drops an account it created.
   it('never alters or drops an account it did not create: root, the admin, an application', async () => {
     const db = fleet.servers[0];
     if (!db) throw new Error('no server');
-    const admin = await createConnection({
-      socketPath: db.socket,
-      user: db.admin.user,
-      password: db.admin.password,
-    });
+    const admin = await adminConnection(db);
     await admin.query("CREATE USER 'app'@'127.0.0.24' IDENTIFIED BY 'theirs'");
     await admin.end();
     // localhost is no peer address (isClusterAddress): refused before any SQL runs.
@@ -139,11 +128,7 @@ describe.skipIf(skipMariaDB())('SqlUserBackend on MariaDB', () => {
   it('cannot be made to create another account by a crafted password under NO_BACKSLASH_ESCAPES', async () => {
     const db = fleet.servers[0];
     if (!db) throw new Error('no server');
-    const admin = await createConnection({
-      socketPath: db.socket,
-      user: db.admin.user,
-      password: db.admin.password,
-    });
+    const admin = await adminConnection(db);
     const [[before]] = (await admin.query('SELECT @@GLOBAL.sql_mode AS mode')) as unknown as [
       [{ mode: string }],
     ];
