@@ -76,6 +76,20 @@ describe('cluster-user set to an account the charm did not create', () => {
 });
 
 describe('accounts for peer addresses', () => {
+  it('leaves an existing account for a peer address alone: blocked, naming it, no failed hook', async () => {
+    const deployment = await deploySimulated({ units: 3, seed: 56 });
+    const { model, cluster, app } = deployment;
+    const [first, second] = model.units(app).map((u) => model.unit(u).address) as [string, string];
+    cluster.seedAccount(first, `clusteruser@${second}`, 'their-password');
+    const report = await model.settle();
+    expect(report).toMatchObject({ hooksFailed: 0 });
+    expect(cluster.instance(first).users.get(`clusteruser@${second}`)).toBe('their-password');
+    expect(model.unit(model.units(app)[0] ?? '').status).toEqual({
+      status: 'blocked',
+      message: `the account 'clusteruser'@'${second}' exists and was not created by this charm: choose another cluster-user`,
+    });
+  });
+
   it('drops an account a failed hook created once the peer stops asking for it', async () => {
     const deployment = await deploySimulated({ units: 3, seed: 54, maxRetries: 0 });
     const { model, app } = deployment;

@@ -77,6 +77,23 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   const userRefused = (rt: HookRuntime) =>
     clusterUserProblem(configured(rt).user, adminUser(rt)) !== undefined &&
     leaderGet(rt, CLUSTER_USER_KEY) === undefined;
+  // Create (or re-password) the cluster account for `host` on this unit's instance. An
+  // account of that name the charm did not create is never touched: logged, recorded for the
+  // blocked status, and skipped (false), not a failed hook.
+  const ensureAccount = async (rt: HookRuntime, host: string): Promise<boolean> => {
+    const account = { user: config(rt).user, host };
+    try {
+      await options.backendFor(rt).users.createClusterUser(account, clusterPassword(rt));
+      const named = `'${account.user}'@'${account.host}'`;
+      if (rt.state.get(FOREIGN_ACCOUNT_KEY) === named) rt.state.unset(FOREIGN_ACCOUNT_KEY);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ForeignAccountError)) throw error;
+      rt.log.warning(error.message);
+      rt.state.set(FOREIGN_ACCOUNT_KEY, `'${account.user}'@'${account.host}'`);
+      return false;
+    }
+  };
   const credentials = (rt: HookRuntime): ClusterCredentials => ({
     user: config(rt).user,
     password: clusterPassword(rt),
@@ -127,20 +144,14 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .run(async function createLocalClusterUser(rt) {
       if (clusterUserProblem(config(rt).user, adminUser(rt)) !== undefined) return;
       rt.status('maintenance', 'Creating the local cluster user');
-      const account = { user: config(rt).user, host: localClusterAddress(rt) };
-      try {
-        await options.backendFor(rt).users.createClusterUser(account, clusterPassword(rt));
-      } catch (error) {
-        if (!(error instanceof ForeignAccountError)) throw error;
-        // Not the charm's account: never altered, never dropped. Blocked until the operator
-        // picks another name (or removes the account).
-        rt.log.warning(error.message);
-        rt.state.set(FOREIGN_ACCOUNT_KEY, `'${account.user}'@'${account.host}'`);
+      if (!(await ensureAccount(rt, localClusterAddress(rt)))) {
         // Replaces the maintenance status above at once (assess-status may see no change).
-        rt.status('blocked', blockedBy(rt, adminUser(rt)) ?? error.message);
+        rt.status(
+          'blocked',
+          blockedBy(rt, adminUser(rt)) ?? 'an account exists that the charm did not create',
+        );
         return;
       }
-      rt.state.unset(FOREIGN_ACCOUNT_KEY);
       rt.state.set(LOCAL_USER_SECRET, leaderGet(rt, PASSWORD_SECRET_KEY));
       rt.flags.set(F.userCreated);
     });
@@ -168,13 +179,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    the local instance, then tell the peers this unit is ready to be configured. Runs again
   //    when peer data changes (scale-out), creating only what is missing.
   const createPeerUsers = async (rt: HookRuntime) => {
-    const backend = options.backendFor(rt);
-    for (const peer of peers(rt).readyPeers) {
-      await backend.users.createClusterUser(
-        { user: config(rt).user, host: peer.connectionInfo.address },
-        clusterPassword(rt),
-      );
-    }
+    for (const peer of peers(rt).readyPeers) await ensureAccount(rt, peer.connectionInfo.address);
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
   };
@@ -289,11 +294,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         // seen ready in a hook about another unit has no account here yet, and this hook,
         // failing, would block the one that creates it.
         for (const host of new Set([address, via])) {
-          if (host !== self)
-            await backend.users.createClusterUser(
-              { user: config(rt).user, host },
-              clusterPassword(rt),
-            );
+          if (host !== self) if (!(await ensureAccount(rt, host))) return; // blocked: not the charm's account
         }
         await backend.cluster.addInstance(clusterName, address, via, credentials(rt));
         leaderSet(rt, { [instanceKey('clustered', address)]: 'true' });
