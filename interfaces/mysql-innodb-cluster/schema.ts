@@ -54,19 +54,32 @@ function text(rule: string) {
 const { ipv4: IPV4, hostname: HOSTNAME } = z.regexes;
 
 /**
- * True for an IPv4 address, an IPv6 address without brackets or zone (any RFC 4291 text
- * form, including an IPv4 tail such as `::ffff:10.0.0.1`), or a DNS hostname.
+ * The one rule for a peer's cluster address, shared by this interface and the example charm's
+ * backend: what an account host (`user@host`) and a Shell connection can both take, and what
+ * names one peer's instance. True for
+ * - an IPv4 address, except the unspecified `0.0.0.0`;
+ * - an IPv6 address without brackets or zone (any RFC 4291 text form, an IPv4 tail such as
+ *   `::ffff:10.0.0.1` included), except the unspecified `::` in any spelling;
+ * - a DNS hostname of RFC 1123 labels, without a trailing dot (MySQL matches account hosts
+ *   as written: `db1.example.` is not `db1.example`), whose last label is not all digits (a
+ *   malformed IPv4 address), and that is not `localhost` or under `.localhost` (RFC 6761:
+ *   always the loopback of whoever resolves it; to MySQL, `localhost` means socket clients).
+ * Wildcards (`%`, `_`) and anything else are refused.
  */
 export function isClusterAddress(value: string): boolean {
   if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH) return false;
-  if (IPV4.test(value) || (isIPv6(value) && !value.includes('%'))) return true;
-  if (!HOSTNAME.test(value)) return false;
+  if (IPV4.test(value)) return value !== '0.0.0.0';
+  if (isIPv6(value) && !value.includes('%')) return !/^[0:.]*$/.test(value);
+  if (!HOSTNAME.test(value) || value.endsWith('.')) return false;
+  const lower = value.toLowerCase();
+  if (lower === 'localhost' || lower.endsWith('.localhost')) return false;
   // A name whose last label is all digits would be a malformed IPv4 address, not a hostname.
-  const labels = value.replace(/\.$/, '').split('.');
+  const labels = value.split('.');
   return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
 }
 
-const ADDRESS_RULE = 'an IPv4 address, an IPv6 address without brackets, or a DNS hostname';
+const ADDRESS_RULE =
+  'an IPv4 address, an IPv6 address without brackets, or a DNS hostname without a trailing dot (not localhost or an unspecified address)';
 const USER_RULE = `a MySQL account name of 1 to ${MAX_USER_LENGTH} letters, digits, "_", "." or "-", not starting with "." or "-"`;
 const PASSWORD_RULE = `a string of 1 to ${MAX_PASSWORD_LENGTH} characters without control characters`;
 const SECRET_RULE = 'a Juju secret id (secret:...)';

@@ -114,6 +114,28 @@ describe('scaling', () => {
   });
 });
 
+describe('the leader removed right after creating the cluster alone', () => {
+  it('re-creates the cluster from the units left: the leader settings named only a removed instance', async () => {
+    let hit = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const deployment = await deploySimulated({ units: 3, seed });
+      const { model, cluster } = deployment;
+      while (cluster.members.length === 0) await model.settle({ maxHooks: 1 });
+      if (cluster.members.length !== 1) continue; // peers were added in the creating hook
+      hit++;
+      const leader = model.leader('mysql') ?? '';
+      expect(cluster.members).toEqual([model.unit(leader).address]);
+      model.removeUnit(leader);
+      model.addUnit('mysql');
+      const report = await model.settle();
+      expect(report, `seed ${seed}`).toMatchObject({ settled: true, hooksFailed: 0 });
+      expectClustered(deployment);
+      expect(cluster.log.some((l) => l.includes('every member of the old one is gone'))).toBe(true);
+    }
+    expect(hit).toBeGreaterThan(2);
+  });
+});
+
 describe('failures', () => {
   const handlers = [
     'generateClusterPassword',
@@ -160,6 +182,11 @@ describe('hostile peer data', () => {
     '%',
     '10.0.0.1\nDROP USER root',
     'a'.repeat(300),
+    // Issue 15, item 12: valid to the interface once, refused by the backend (failed hooks).
+    'db1.example.',
+    'localhost',
+    '0.0.0.0',
+    '::',
   ]) {
     it(`rejects the cluster address ${JSON.stringify(address.slice(0, 24))} before any SQL runs`, async () => {
       const deployment = await deploySimulated({ units: 3, seed: 31 });

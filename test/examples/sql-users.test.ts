@@ -2,12 +2,16 @@
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlUserBackend } from '../../examples/mysql-innodb-cluster/src/backend/sql-users.js';
-import { from, type MariaDBFleet, mariadbUnavailable, startMariaDB } from './mariadb.js';
+import {
+  accountHosts,
+  adminConnection,
+  from,
+  type MariaDBFleet,
+  skipMariaDB,
+  startMariaDB,
+} from './mariadb.js';
 
-const unavailable = mariadbUnavailable();
-if (unavailable) console.warn(`SKIPPED real-database tests: ${unavailable}`);
-
-describe.skipIf(unavailable !== undefined)('SqlUserBackend on MariaDB', () => {
+describe.skipIf(skipMariaDB())('SqlUserBackend on MariaDB', () => {
   let fleet: MariaDBFleet;
   let backend: SqlUserBackend;
   const password = 'p\'w"d;-- %_\\x';
@@ -72,5 +76,74 @@ describe.skipIf(unavailable !== undefined)('SqlUserBackend on MariaDB', () => {
     await backend.dropClusterUser({ user: 'clusteruser', host: '127.0.0.21' });
     await backend.dropClusterUser({ user: 'clusteruser', host: '127.0.0.21' });
     expect(await backend.listClusterUsers('clusteruser')).toEqual([]);
+  });
+
+  const hostsOf = (user: string) => {
+    const db = fleet.servers[0];
+    if (!db) throw new Error('no server');
+    return accountHosts(db, user);
+  };
+
+  // Issue 15, item 11: the charm only ever alters or drops an account it created.
+  it('never alters or drops an account it did not create: root, the admin, an application', async () => {
+    const db = fleet.servers[0];
+    if (!db) throw new Error('no server');
+    const admin = await adminConnection(db);
+    await admin.query("CREATE USER 'app'@'127.0.0.24' IDENTIFIED BY 'theirs'");
+    await admin.end();
+    // localhost is no peer address (isClusterAddress): refused before any SQL runs.
+    for (const account of [
+      { user: 'root', host: 'localhost' },
+      { user: db.admin.user, host: 'localhost' },
+    ]) {
+      await expect(backend.createClusterUser(account, password)).rejects.toThrow(
+        /refusing address/,
+      );
+      await expect(backend.dropClusterUser(account)).rejects.toThrow(/refusing address/);
+      expect(await hostsOf(account.user)).toContain('localhost');
+    }
+    const app = { user: 'app', host: '127.0.0.24' };
+    await expect(backend.createClusterUser(app, password)).rejects.toThrow(
+      "the account 'app'@'127.0.0.24' exists and was not created by this charm",
+    );
+    await backend.dropClusterUser(app);
+    expect(await hostsOf('app')).toEqual(['127.0.0.24']);
+    expect(await backend.listClusterUsers('app')).toEqual([]);
+    // Its password is still its own.
+    const options = { host: db.address, port: db.port, user: 'app', password: 'theirs' };
+    await (await createConnection(from('127.0.0.24', options))).end();
+    expect(backend.adminUser).toBe(db.admin.user);
+  });
+
+  it('lists, and drops, an account it created even when the hook that created it failed', async () => {
+    // The mark is written before CREATE USER, in the database: no hook commit is needed.
+    await backend.createClusterUser({ user: 'clusteruser', host: '127.0.0.25' }, password);
+    expect(await backend.listClusterUsers('clusteruser')).toContain('127.0.0.25');
+    await backend.dropClusterUser({ user: 'clusteruser', host: '127.0.0.25' });
+    expect(await hostsOf('clusteruser')).not.toContain('127.0.0.25');
+  });
+
+  // Issue 15, item 13: under NO_BACKSLASH_ESCAPES a backslash is a plain character, so a
+  // client-escaped quote ends the string literal (MariaDB KB "SQL_MODE": NO_BACKSLASH_ESCAPES).
+  it('cannot be made to create another account by a crafted password under NO_BACKSLASH_ESCAPES', async () => {
+    const db = fleet.servers[0];
+    if (!db) throw new Error('no server');
+    const admin = await adminConnection(db);
+    const [[before]] = (await admin.query('SELECT @@GLOBAL.sql_mode AS mode')) as unknown as [
+      [{ mode: string }],
+    ];
+    await admin.query("SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+    try {
+      const crafted = "\\', evil@localhost -- ";
+      await backend.createClusterUser({ user: 'clusteruser', host: '127.0.0.26' }, crafted);
+      expect(await hostsOf('evil')).toEqual([]);
+      // The account holds exactly the crafted password.
+      const options = { host: db.address, port: db.port, user: 'clusteruser', password: crafted };
+      await (await createConnection(from('127.0.0.26', options))).end();
+      await backend.dropClusterUser({ user: 'clusteruser', host: '127.0.0.26' });
+    } finally {
+      await admin.execute('SET GLOBAL sql_mode = ?', [before.mode]);
+      await admin.end();
+    }
   });
 });

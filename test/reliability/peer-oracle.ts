@@ -71,17 +71,34 @@ function isIPv6(text: string): boolean {
 
 const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
-/** RFC 1123 host names; a top label that is all digits is a malformed IPv4 address instead. */
+/**
+ * RFC 1123 host names without a trailing dot; a top label that is all digits is a malformed
+ * IPv4 address instead; `localhost` and names under `.localhost` (RFC 6761) are refused.
+ */
 function isHostname(text: string): boolean {
-  const labels = (text.endsWith('.') ? text.slice(0, -1) : text).split('.');
+  if (text.endsWith('.')) return false;
+  const labels = text.split('.');
   if (!labels.every((label) => LABEL.test(label))) return false;
+  if ((labels[labels.length - 1] ?? '').toLowerCase() === 'localhost') return false;
   return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
 }
 
-/** `cluster-address`: IPv4, IPv6 without brackets or zone, or a DNS hostname; ≤ 253 characters. */
+/**
+ * `cluster-address`: IPv4, IPv6 without brackets or zone, or a DNS hostname; ≤ 253 characters;
+ * never an unspecified address (`0.0.0.0`, `::` in any spelling).
+ */
 export function validAddress(value: unknown): boolean {
   if (typeof value !== 'string' || value.length === 0 || value.length > 253) return false;
-  return isIPv4(value) || isIPv6(value) || isHostname(value);
+  if (isIPv4(value)) return value !== '0.0.0.0';
+  if (isIPv6(value))
+    return value
+      .split(':')
+      .some((h) =>
+        h.includes('.')
+          ? h.split('.').some((octet) => Number(octet) !== 0)
+          : h !== '' && Number.parseInt(h, 16) !== 0,
+      );
+  return isHostname(value);
 }
 
 /** `cluster-user`: 1-32 of ASCII letters, digits, `_`, `.`, `-`; not starting with `.` or `-`. */

@@ -211,3 +211,68 @@ export async function runSchedule(
   if (report.settled) violations.push(...settledViolations(deployment));
   return { settled: report.settled, violations, hooks, failedHooks, actions, deployment };
 }
+
+/**
+ * When to remove the leader: after a number of hooks from the deployment, or a number of hooks
+ * after the hook in which the cluster first held `members` instances (1: the leader's own
+ * instance only, the window right after it created the cluster).
+ */
+export type RemovalPoint =
+  | { readonly afterHooks: number }
+  | { readonly members: number; readonly extraHooks: number };
+
+export interface LeaderRemovalResult extends RunResult {
+  /** Cluster members when the leader was removed (0: no cluster yet). */
+  readonly membersAtRemoval: number;
+  /** The removed leader's instance was the cluster's only member: the cluster went with it. */
+  readonly lastMemberRemoved: boolean;
+}
+
+/**
+ * Deploy `size` units, run to `at`, then remove the leader (whatever the clustering has
+ * reached: nothing yet, password shared, cluster just created with the leader as its only
+ * member, some instances added, complete) and add a unit in its place; settle, checking the
+ * same invariants as runSchedule. Juju may remove the leader at any time: the remaining units
+ * must converge, re-creating the cluster when its only member left with the leader.
+ */
+export async function runLeaderRemoval(
+  size: number,
+  seed: number,
+  at: RemovalPoint,
+): Promise<LeaderRemovalResult & { readonly deployment: SimulatedDeployment }> {
+  const deployment = await deploySimulated({ units: size, seed, trace: 'hooks', maxRetries: 1000 });
+  const { model, app, cluster } = deployment;
+  const violations: string[] = [];
+  let hooks = 0;
+  let failedHooks = 0;
+  const onHook = (entry: TimelineEntry): void => {
+    hooks++;
+    if (!entry.ok) failedHooks++;
+    for (const v of invariantViolations(model, app))
+      violations.push(`after ${entry.unit} ${entry.label}: ${v}`);
+  };
+  if ('afterHooks' in at) await model.settle({ maxHooks: at.afterHooks, onHook });
+  else {
+    // One hook at a time until the cluster holds `members` instances (or the model settled).
+    while (cluster.members.length < at.members)
+      if ((await model.settle({ maxHooks: 1, onHook })).settled) break;
+    await model.settle({ maxHooks: at.extraHooks, onHook });
+  }
+  const leader = model.leader(app) ?? '';
+  const membersAtRemoval = cluster.members.length;
+  const lastMemberRemoved = lastMember(deployment, leader);
+  model.removeUnit(leader);
+  const added = model.addUnit(app);
+  const report = await model.settle({ onHook });
+  if (report.settled) violations.push(...settledViolations(deployment));
+  return {
+    settled: report.settled,
+    violations,
+    hooks,
+    failedHooks,
+    actions: [JSON.stringify(at), `remove ${leader}`, `add ${added}`],
+    membersAtRemoval,
+    lastMemberRemoved,
+    deployment,
+  };
+}

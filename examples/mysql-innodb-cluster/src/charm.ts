@@ -3,10 +3,30 @@
 // Importing this module has no side effects; src/main.ts runs it under Juju.
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
-import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
-import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
+import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { instanceKey, localClusterAddress } from './addresses.js';
 import { SimulatedInnoDBCluster } from './backend/simulated.js';
-import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
+import {
+  type ClusterBackend,
+  type ClusterCredentials,
+  ForeignAccountError,
+} from './backend/types.js';
+import {
+  clusterMember,
+  everyStayingUnitReady,
+  forgetLostCluster,
+  instanceKeysOf,
+  stayingUnits,
+} from './cluster-members.js';
+import {
+  blockedBy,
+  CLUSTER_NAME_KEY,
+  CLUSTER_USER_KEY,
+  clusterUserProblem,
+  configured,
+  effective,
+  FOREIGN_ACCOUNT_KEY,
+} from './config-checks.js';
 
 export interface MySQLCharmOptions {
   /** This unit's MySQL: SQL users and InnoDB Cluster operations. */
@@ -30,7 +50,13 @@ const F = {
   clusteredSignalled: 'local.cluster.unit-clustered',
 } as const;
 
-/** Build the charm with the backend each unit uses. */
+/** Hooks after which the accounts on this unit's instance are reconciled with peer data. */
+const RECONCILE_HOOKS =
+  /^(cluster-relation-.*|leader-.*|config-changed|upgrade-charm|update-status|start)$/;
+
+/** Unit state: the password secret the local cluster user was last given the password of. */
+const LOCAL_USER_SECRET = 'cluster.local-user-secret';
+
 /**
  * Build the charm. Without a backend (as `juju-reactive simulate` builds it) every unit of
  * this charm definition shares one simulated InnoDB cluster; src/main.ts passes the real one.
@@ -44,12 +70,29 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .use(leadership)
     .endpoint(MySQLInnoDBClusterPeers, { minimumClusterSize: options.minimumClusterSize ?? 3 });
   const peers = (rt: HookRuntime) => rt.endpoint(MySQLInnoDBClusterPeers);
-  const config = (rt: HookRuntime) => {
-    const c = rt.config();
-    return {
-      clusterName: String(c['cluster-name'] ?? 'jujuCluster'),
-      user: String(c['cluster-user'] ?? 'clusteruser'),
-    };
+  // The config in effect: a cluster-user or cluster-name the cluster already uses stays in use
+  // after the operator changes it (the status then says why: config-checks.ts).
+  const config = effective;
+  const adminUser = (rt: HookRuntime) => options.backendFor(rt).users.adminUser;
+  const userRefused = (rt: HookRuntime) =>
+    clusterUserProblem(configured(rt).user, adminUser(rt)) !== undefined &&
+    leaderGet(rt, CLUSTER_USER_KEY) === undefined;
+  // Create (or re-password) the cluster account for `host` on this unit's instance. An
+  // account of that name the charm did not create is never touched: logged, recorded for the
+  // blocked status, and skipped (false), not a failed hook.
+  const ensureAccount = async (rt: HookRuntime, host: string): Promise<boolean> => {
+    const account = { user: config(rt).user, host };
+    try {
+      await options.backendFor(rt).users.createClusterUser(account, clusterPassword(rt));
+      const named = `'${account.user}'@'${account.host}'`;
+      if (rt.state.get(FOREIGN_ACCOUNT_KEY) === named) rt.state.unset(FOREIGN_ACCOUNT_KEY);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ForeignAccountError)) throw error;
+      rt.log.warning(error.message);
+      rt.state.set(FOREIGN_ACCOUNT_KEY, `'${account.user}'@'${account.host}'`);
+      return false;
+    }
   };
   const credentials = (rt: HookRuntime): ClusterCredentials => ({
     user: config(rt).user,
@@ -62,6 +105,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when('leadership.is_leader')
     .whenNot(`leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(function generateClusterPassword(rt) {
+      if (userRefused(rt)) return; // blocked until the operator sets another cluster-user
       const password = randomBytes(24).toString('base64url');
       rt.redactor.add(password);
       const id = rt.juju.secretAdd(
@@ -69,7 +113,28 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         { owner: 'application', label: 'cluster-password' },
       );
       if (id.isErr()) throw id.error;
-      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value });
+      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value, [CLUSTER_USER_KEY]: config(rt).user });
+    });
+
+  // 0. What this unit did, re-derived from what Juju committed: a hook that died after saving
+  //    the unit state (docs/reliability.md) left these flags set while Juju rolled back the
+  //    relation data (and the secret) they stand for; left alone, the unit would never publish
+  //    again, or keep an account whose password is not the cluster's.
+  charm
+    .whenAny(F.userCreated, F.infoSent, F.peerUsersCreated, F.clusteredSignalled)
+    .run(function forgetLostWork(rt) {
+      const secretId = leaderGet(rt, PASSWORD_SECRET_KEY);
+      if (rt.state.get(LOCAL_USER_SECRET) !== secretId) rt.flags.clear(F.userCreated);
+      const published = peers(rt).peerRelation?.toPublish;
+      if (published === undefined) return;
+      const sentSecret = published[KEYS.clusterPasswordSecret];
+      if (
+        published[KEYS.clusterAddress] === undefined ||
+        (sentSecret !== undefined && sentSecret !== secretId)
+      )
+        rt.flags.clear(F.infoSent);
+      if (published[KEYS.unitConfigureReady] !== true) rt.flags.clear(F.peerUsersCreated);
+      if (published[KEYS.unitClustered] !== true) rt.flags.clear(F.clusteredSignalled);
     });
 
   // 2a. Each unit creates its local cluster user (for its own address)...
@@ -77,11 +142,17 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when(`leadership.set.${PASSWORD_SECRET_KEY}`)
     .whenNot(F.userCreated)
     .run(async function createLocalClusterUser(rt) {
+      if (clusterUserProblem(config(rt).user, adminUser(rt)) !== undefined) return;
       rt.status('maintenance', 'Creating the local cluster user');
-      const address = localClusterAddress(rt);
-      await options
-        .backendFor(rt)
-        .users.createClusterUser({ user: config(rt).user, host: address }, clusterPassword(rt));
+      if (!(await ensureAccount(rt, localClusterAddress(rt)))) {
+        // Replaces the maintenance status above at once (assess-status may see no change).
+        rt.status(
+          'blocked',
+          blockedBy(rt, adminUser(rt)) ?? 'an account exists that the charm did not create',
+        );
+        return;
+      }
+      rt.state.set(LOCAL_USER_SECRET, leaderGet(rt, PASSWORD_SECRET_KEY));
       rt.flags.set(F.userCreated);
     });
 
@@ -108,13 +179,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    the local instance, then tell the peers this unit is ready to be configured. Runs again
   //    when peer data changes (scale-out), creating only what is missing.
   const createPeerUsers = async (rt: HookRuntime) => {
-    const backend = options.backendFor(rt);
-    for (const peer of peers(rt).readyPeers) {
-      await backend.users.createClusterUser(
-        { user: config(rt).user, host: peer.connectionInfo.address },
-        clusterPassword(rt),
-      );
-    }
+    for (const peer of peers(rt).readyPeers) await ensureAccount(rt, peer.connectionInfo.address);
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
   };
@@ -135,6 +200,9 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       const address = localClusterAddress(rt);
       const backend = options.backendFor(rt);
       const { clusterName } = config(rt);
+      // Ask every instance Juju means to keep first: the cluster metadata lives on its members
+      // only, and a member not asked is a cluster this one would split from.
+      if (!everyStayingUnitReady(rt)) return;
       let members: string[] = [];
       for (const via of [address, ...peers(rt).readyPeers.map((p) => p.connectionInfo.address)]) {
         const status = await backend.cluster.status(clusterName, via, credentials(rt));
@@ -146,7 +214,10 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         await backend.cluster.createCluster(clusterName, address, credentials(rt));
         members = [address];
       }
-      const recorded: Record<string, string> = { 'cluster-created': 'true' };
+      const recorded: Record<string, string> = {
+        'cluster-created': 'true',
+        [CLUSTER_NAME_KEY]: clusterName,
+      };
       for (const member of members) {
         recorded[instanceKey('configured', member)] = 'true';
         recorded[instanceKey('clustered', member)] = 'true';
@@ -195,7 +266,10 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       const backend = options.backendFor(rt);
       const { clusterName } = config(rt);
       const via = clusterMember(rt, self) ?? (await adoptMembers(rt, self));
-      if (via === undefined) return; // no member met yet: a later hook will have one
+      if (via === undefined) {
+        forgetLostCluster(rt); // no member met yet: a later hook will have one, or none is left
+        return;
+      }
       const isClustered = (address: string) =>
         leaderGet(rt, instanceKey('clustered', address)) === 'true';
       const waiting = peers(rt).readyPeers.filter(
@@ -220,11 +294,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         // seen ready in a hook about another unit has no account here yet, and this hook,
         // failing, would block the one that creates it.
         for (const host of new Set([address, via])) {
-          if (host !== self)
-            await backend.users.createClusterUser(
-              { user: config(rt).user, host },
-              clusterPassword(rt),
-            );
+          if (host !== self) if (!(await ensureAccount(rt, host))) return; // blocked: not the charm's account
         }
         await backend.cluster.addInstance(clusterName, address, via, credentials(rt));
         leaderSet(rt, { [instanceKey('clustered', address)]: 'true' });
@@ -282,32 +352,33 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       }
       leaderSet(rt, leftovers);
     });
-  // Every unit keeps the accounts of its own instance and of its joined peers, and drops any
-  // other: a departed peer's, or one a failed hook created for a peer that left before it
-  // ever joined here (no -departed hook comes for such a peer).
-  charm
-    .when(F.userCreated)
-    .whenAny('endpoint.cluster.departed', 'endpoint.cluster.changed')
-    .run(async function dropDepartedUsers(rt) {
-      const backend = options.backendFor(rt);
-      const { user } = config(rt);
-      const keep = new Set([localClusterAddress(rt)]);
-      for (const unit of peers(rt).allJoinedUnits) {
-        const address = unit.clusterData.address;
-        if (address !== undefined) keep.add(address);
-      }
-      for (const host of await backend.users.listClusterUsers(user)) {
-        if (!keep.has(host)) await backend.users.dropClusterUser({ user, host });
-      }
-      peers(rt).clearDepartedUnits();
-      rt.flags.clear('endpoint.cluster.departed');
-    });
+  // Every unit keeps the accounts of its own instance and of its joined peers' current
+  // addresses, and drops any other account it created: a departed peer's, one for an address
+  // a peer no longer publishes, or one a failed hook created (the backend marks accounts on
+  // the instance before creating them, so the list holds those too). Reconciled on every hook
+  // that may follow such a change or failure, not only when a change is seen: the hook that
+  // saw it may have failed.
+  charm.when(F.userCreated).run(async function dropDepartedUsers(rt) {
+    if (!RECONCILE_HOOKS.test(rt.hookName)) return;
+    const backend = options.backendFor(rt);
+    const { user } = config(rt);
+    const keep = new Set([localClusterAddress(rt)]);
+    for (const unit of peers(rt).allJoinedUnits) {
+      const address = unit.clusterData.address;
+      if (address !== undefined) keep.add(address);
+    }
+    for (const host of await backend.users.listClusterUsers(user)) {
+      if (!keep.has(host)) await backend.users.dropClusterUser({ user, host });
+    }
+    peers(rt).clearDepartedUnits();
+    rt.flags.clear('endpoint.cluster.departed');
+  });
 
   // 7. Workload status: what this unit is waiting for, or that it is clustered. Set once the
   //    hook succeeded: Juju applies status-set at once, so a status set by a hook that then
   //    fails would outlive the record of it, and the retry would see nothing to report.
   charm.handler({ id: 'assess-status' }, function assessStatus(rt) {
-    const [status, message] = assess(rt, options.minimumClusterSize ?? 3);
+    const [status, message] = assess(rt, options.minimumClusterSize ?? 3, adminUser(rt));
     if (!rt.state.dataChanged('workload-status', [status, message])) return;
     rt.events.once('hook.end', ({ ok }) => {
       if (ok) rt.status(status, message);
@@ -320,46 +391,6 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   });
 
   return charm;
-}
-
-/**
- * An instance the cluster holds, to run cluster operations through: this unit's when the
- * leader settings mark it clustered, else that of a ready peer Juju is not removing.
- */
-function clusterMember(rt: HookRuntime, self: string): string | undefined {
-  const clustered = (address: string) =>
-    leaderGet(rt, instanceKey('clustered', address)) === 'true';
-  if (clustered(self)) return self;
-  const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers;
-  const staying = stayingUnits(
-    rt,
-    ready.map((peer) => peer.unitName),
-  );
-  return ready
-    .filter((peer) => staying.has(peer.unitName))
-    .map((peer) => peer.connectionInfo.address)
-    .find(clustered);
-}
-
-/** Of `units`, those Juju means to keep (goal-state): neither dying nor gone. */
-function stayingUnits(rt: HookRuntime, units: readonly string[]): Set<string> {
-  if (units.length === 0) return new Set();
-  const goal = rt.juju.goalState();
-  if (goal.isErr()) throw goal.error;
-  return new Set(
-    units.filter((unit) => {
-      const status = goal.value.units[unit]?.status;
-      return status !== undefined && status !== 'dying';
-    }),
-  );
-}
-
-/** Deletions of the per-instance leader settings whose key passes `select`. */
-function instanceKeysOf(rt: HookRuntime, select: (key: string) => boolean): Record<string, null> {
-  const keys = Object.keys(leaderGet(rt)).filter(
-    (k) => k.startsWith(INSTANCE_KEY_PREFIX) && select(k),
-  );
-  return Object.fromEntries(keys.map((k) => [k, null]));
 }
 
 /** The cluster password from the leader's app-owned secret (registered for redaction). */
@@ -379,8 +410,14 @@ function clusterPassword(rt: HookRuntime): string {
 
 type Assessment = ['maintenance' | 'waiting' | 'active' | 'blocked', string];
 
-function assess(rt: HookRuntime, minimumClusterSize: number): Assessment {
+function assess(
+  rt: HookRuntime,
+  minimumClusterSize: number,
+  adminUser: string | undefined,
+): Assessment {
   const f = rt.flags;
+  const blocked = blockedBy(rt, adminUser);
+  if (blocked !== undefined) return ['blocked', blocked];
   if (!f.isSet(`leadership.set.${PASSWORD_SECRET_KEY}`))
     return ['waiting', 'Waiting for the leader to share the cluster password'];
   if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];

@@ -31,6 +31,9 @@ export async function deploySimulated(options: SimulateOptions): Promise<Simulat
   const cluster = new SimulatedInnoDBCluster();
   const model = new Model(options);
   const app = options.app ?? 'mysql';
+  // An instance is gone once no unit of the model runs at its address any more.
+  cluster.instanceGone = (address) =>
+    !model.units(app).some((unit) => model.unit(unit).address === address);
   const backendFor =
     options.backendFor ??
     ((rt: HookRuntime, c: SimulatedInnoDBCluster) => c.backendFor(localClusterAddress(rt)));

@@ -142,7 +142,8 @@ describe('isClusterAddress', () => {
     '2001:0db8:0000:0000:0000:ff00:0042:8329',
     'db-0',
     'db-0.mysql.svc.cluster.local',
-    'host.example.',
+    '127.0.0.2',
+    'LOCALHOST.example',
   ])('accepts %s', (address) => {
     expect(isClusterAddress(address)).toBe(true);
   });
@@ -159,6 +160,15 @@ describe('isClusterAddress', () => {
     ['a space', 'a b'],
     ['254 characters', 'x'.repeat(254)],
     ['a 64-character label', `${'a'.repeat(64)}.example`],
+    // The one rule shared with the example charm's backend (issue 15, item 12).
+    ['a trailing dot, which MySQL would not match as an account host', 'host.example.'],
+    ['localhost, which MySQL takes for socket clients', 'localhost'],
+    ['localhost in capitals', 'LocalHost'],
+    ['a name under .localhost (RFC 6761)', 'db.localhost'],
+    ['the unspecified IPv4 address', '0.0.0.0'],
+    ['the unspecified IPv6 address', '::'],
+    ['the unspecified IPv6 address, spelled out', '0:0:0:0:0:0:0:0'],
+    ['a MySQL host wildcard', '10.0.0.%'],
   ])('rejects %s', (_what, address) => {
     expect(isClusterAddress(address)).toBe(false);
   });

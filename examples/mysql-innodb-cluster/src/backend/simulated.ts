@@ -10,11 +10,13 @@ import type {
   ClusterStatus,
   UserBackend,
 } from './types.js';
-import { assertSafeAccount, assertSafeAddress } from './types.js';
+import { assertSafeAccount, assertSafeAddress, ForeignAccountError } from './types.js';
 
 interface Instance {
   /** `user@host` -> password */
   readonly users: Map<string, string>;
+  /** `user@host` of the accounts the charm created (its durable mark on the instance). */
+  readonly created: Set<string>;
   configured: boolean;
 }
 
@@ -24,7 +26,12 @@ export interface SimulatedClusterSnapshot {
   readonly instances: Readonly<
     Record<
       string,
-      { readonly users: Readonly<Record<string, string>>; readonly configured: boolean }
+      {
+        readonly users: Readonly<Record<string, string>>;
+        readonly configured: boolean;
+        /** The accounts the charm created (absent in older snapshots: all of them). */
+        readonly created?: readonly string[];
+      }
     >
   >;
   /** The cluster, once created. */
@@ -35,6 +42,12 @@ export interface SimulatedClusterSnapshot {
 
 export class SimulatedInnoDBCluster {
   private readonly instances = new Map<string, Instance>();
+  /**
+   * Whether the machine of an instance is gone for good (its unit was removed): set by
+   * deploySimulated from the model. Used to tell a cluster whose every member is gone (a new
+   * one may be created) from one that still has a member (creating another would split it).
+   */
+  instanceGone: (address: string) => boolean = () => false;
   private cluster: { name: string; members: string[] } | undefined;
   /** Every operation, in order, for assertions and the demo's output. */
   readonly log: string[] = [];
@@ -45,6 +58,7 @@ export class SimulatedInnoDBCluster {
     for (const [address, saved] of Object.entries(snapshot.instances)) {
       restored.instances.set(address, {
         users: new Map(Object.entries(saved.users)),
+        created: new Set(saved.created ?? Object.keys(saved.users)),
         configured: saved.configured,
       });
     }
@@ -57,11 +71,15 @@ export class SimulatedInnoDBCluster {
 
   /** Everything this cluster holds, as plain JSON. */
   snapshot(): SimulatedClusterSnapshot {
-    const instances: Record<string, { users: Record<string, string>; configured: boolean }> = {};
+    const instances: Record<
+      string,
+      { users: Record<string, string>; configured: boolean; created: string[] }
+    > = {};
     for (const [address, instance] of this.instances) {
       instances[address] = {
         users: Object.fromEntries(instance.users),
         configured: instance.configured,
+        created: [...instance.created].sort(),
       };
     }
     return {
@@ -84,10 +102,15 @@ export class SimulatedInnoDBCluster {
   instance(address: string): Instance {
     let i = this.instances.get(address);
     if (!i) {
-      i = { users: new Map(), configured: false };
+      i = { users: new Map(), created: new Set(), configured: false };
       this.instances.set(address, i);
     }
     return i;
+  }
+
+  /** An account that exists on an instance before the charm runs (root, an application's). */
+  seedAccount(address: string, account: string, password: string): void {
+    this.instance(address).users.set(account, password);
   }
 
   /** Every distinct password the cluster accounts were created with (for leak checks in tests). */
@@ -136,23 +159,27 @@ class SimulatedUsers implements UserBackend {
 
   async createClusterUser(account: ClusterAccount, password: string): Promise<void> {
     assertSafeAccount(account);
-    const users = this.model.instance(this.address).users;
+    const instance = this.model.instance(this.address);
     const key = `${account.user}@${account.host}`;
-    const before = users.get(key);
-    users.set(key, password);
+    const before = instance.users.get(key);
+    if (before !== undefined && !instance.created.has(key)) throw new ForeignAccountError(account);
+    instance.created.add(key); // marked first, as the SQL backend does
+    instance.users.set(key, password);
     if (before === undefined) this.model.record(`${this.address}: CREATE USER ${key}`);
     else if (before !== password) this.model.record(`${this.address}: ALTER USER ${key}`);
   }
 
   async dropClusterUser(account: ClusterAccount): Promise<void> {
     assertSafeAccount(account);
-    if (this.model.instance(this.address).users.delete(`${account.user}@${account.host}`)) {
-      this.model.record(`${this.address}: DROP USER ${account.user}@${account.host}`);
-    }
+    const instance = this.model.instance(this.address);
+    const key = `${account.user}@${account.host}`;
+    if (!instance.created.has(key)) return;
+    if (instance.users.delete(key)) this.model.record(`${this.address}: DROP USER ${key}`);
+    instance.created.delete(key);
   }
 
   async listClusterUsers(user: string): Promise<string[]> {
-    return [...this.model.instance(this.address).users.keys()]
+    return [...this.model.instance(this.address).created]
       .filter((k) => k.startsWith(`${user}@`))
       .map((k) => k.slice(user.length + 1))
       .sort();
@@ -182,11 +209,24 @@ class SimulatedOperations implements ClusterOperations {
     credentials: ClusterCredentials,
   ): Promise<void> {
     this.model.checkLogin(seedAddress, this.self, credentials);
-    if (this.model.getCluster()) return;
+    const existing = this.model.getCluster();
+    if (existing?.members.includes(seedAddress)) return;
+    // The cluster metadata lives on its members: a standalone instance knows no cluster, and
+    // dba.createCluster() on it creates a new one. While a member of the old one is alive that
+    // is a split brain, which the simulation refuses loudly.
+    const alive = (existing?.members ?? []).filter((m) => !this.model.instanceGone(m));
+    if (alive.length > 0)
+      throw new Error(
+        `split brain: ${seedAddress} is not a member of cluster ${existing?.name}, whose members [${alive}] are alive`,
+      );
     if (!this.model.instance(seedAddress).configured)
       throw new Error(`instance ${seedAddress} is not configured for InnoDB Cluster`);
     this.model.setCluster({ name, members: [seedAddress] });
-    this.model.record(`create cluster ${name} on ${seedAddress}`);
+    this.model.record(
+      existing === undefined
+        ? `create cluster ${name} on ${seedAddress}`
+        : `create cluster ${name} on ${seedAddress} (every member of the old one is gone)`,
+    );
   }
 
   async addInstance(
@@ -223,9 +263,11 @@ class SimulatedOperations implements ClusterOperations {
     }
   }
 
-  async status(name: string): Promise<ClusterStatus | undefined> {
+  async status(name: string, via: string): Promise<ClusterStatus | undefined> {
     const cluster = this.model.getCluster();
-    if (!cluster || cluster.name !== name) return undefined;
+    // Asked through an instance that is not a member, dba.getCluster() fails: a standalone
+    // instance holds no cluster metadata (mysqlsh.ts turns that failure into undefined).
+    if (!cluster || cluster.name !== name || !cluster.members.includes(via)) return undefined;
     return {
       name,
       members: cluster.members.map((address, i) => ({

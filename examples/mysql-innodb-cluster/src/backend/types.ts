@@ -1,6 +1,7 @@
 // The ClusterBackend contract: everything the charm asks of MySQL. Three implementations:
 // SQL users through mysql2 (sql-users.ts), cluster operations through MySQL Shell
 // (mysqlsh.ts), and an in-memory InnoDB cluster shared by simulated units (simulated.ts).
+import { isClusterAddress } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 
 /** An account the cluster uses to reach an instance: `user`@`host`. */
 export interface ClusterAccount {
@@ -9,17 +10,36 @@ export interface ClusterAccount {
   readonly host: string;
 }
 
-/** Local SQL accounts on this unit's instance. */
+/**
+ * Local SQL accounts on this unit's instance. The backend only ever alters or drops accounts
+ * it created itself: it marks an account as created by the charm on the instance, durably,
+ * before creating it (so a hook that fails afterwards still leaves it marked), and refuses to
+ * touch an account that existed without that mark (ForeignAccountError).
+ */
 export interface UserBackend {
+  /** The account the backend itself connects as: never usable as the cluster user. */
+  readonly adminUser?: string;
   /**
    * Create `user`@`host` if absent, with cluster-admin grants, and give it this password (also
-   * when it exists: a hook that failed may have left it with another). Idempotent.
+   * when it exists: a hook that failed may have left it with another). Idempotent. Throws
+   * ForeignAccountError when the account exists but the charm did not create it.
    */
   createClusterUser(account: ClusterAccount, password: string): Promise<void>;
-  /** Remove `user`@`host` if present. Idempotent. */
+  /** Remove `user`@`host` if present and created by the charm; otherwise nothing. Idempotent. */
   dropClusterUser(account: ClusterAccount): Promise<void>;
-  /** Accounts that exist for `user` (one per host). */
+  /** Hosts of the accounts of `user` the charm created on this instance. */
   listClusterUsers(user: string): Promise<string[]>;
+}
+
+/** The account exists on the instance, and the charm did not create it: it is not the charm's. */
+export class ForeignAccountError extends Error {
+  constructor(readonly account: ClusterAccount) {
+    super(
+      `the account '${account.user}'@'${account.host}' exists and was not created by this charm: ` +
+        'the charm never alters or drops it; choose another cluster-user',
+    );
+    this.name = 'ForeignAccountError';
+  }
 }
 
 /** Where a cluster operation connects: an instance address plus the cluster credentials. */
@@ -68,10 +88,6 @@ export interface ClusterBackend {
   readonly cluster: ClusterOperations;
 }
 
-const HOSTNAME =
-  /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
 const ACCOUNT = /^[A-Za-z0-9_.-]{1,32}$/;
 
 /**
@@ -86,11 +102,10 @@ export function assertSafeAccount(account: ClusterAccount): void {
   assertSafeAddress(account.host);
 }
 
+/** The interface's one rule for a peer address (isClusterAddress), applied again here. */
 export function assertSafeAddress(address: string): void {
-  const ok =
-    IPV4.test(address) || (address.includes(':') && IPV6.test(address)) || HOSTNAME.test(address);
-  if (!ok)
+  if (!isClusterAddress(address))
     throw new Error(
-      `refusing address ${JSON.stringify(address)}: expected an IP address or a DNS hostname`,
+      `refusing address ${JSON.stringify(address.slice(0, 80))}: expected an IP address or a DNS hostname (see isClusterAddress)`,
     );
 }

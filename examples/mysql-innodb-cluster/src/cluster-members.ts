@@ -1,0 +1,82 @@
+// Which instances hold the cluster, read from what Juju committed: leader settings (which
+// instances the leader clustered), goal-state (which units Juju keeps) and peer data. Used by
+// the leader's handlers in charm.ts; no hook-tool call beyond those reads.
+import { type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
+import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
+
+/**
+ * An instance the cluster holds, to run cluster operations through: this unit's when the
+ * leader settings mark it clustered, else that of a ready peer Juju is not removing.
+ */
+export function clusterMember(rt: HookRuntime, self: string): string | undefined {
+  const clustered = (address: string) =>
+    leaderGet(rt, instanceKey('clustered', address)) === 'true';
+  if (clustered(self)) return self;
+  const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers;
+  const staying = stayingUnits(
+    rt,
+    ready.map((peer) => peer.unitName),
+  );
+  return ready
+    .filter((peer) => staying.has(peer.unitName))
+    .map((peer) => peer.connectionInfo.address)
+    .find(clustered);
+}
+
+/**
+ * True when every other unit Juju means to keep (goal-state) is a joined peer that published
+ * its connection info: then every instance that could hold the cluster can be asked.
+ */
+export function everyStayingUnitReady(rt: HookRuntime): boolean {
+  const goal = rt.juju.goalState();
+  if (goal.isErr()) throw goal.error;
+  const ready = new Set(rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.map((p) => p.unitName));
+  return Object.entries(goal.value.units).every(
+    ([unit, { status }]) => unit === rt.unitName || status === 'dying' || ready.has(unit),
+  );
+}
+
+/**
+ * The leader settings say a cluster exists, yet neither this instance nor any staying ready
+ * peer's holds it (adoptMembers asked each), and every unit Juju means to keep is such a peer:
+ * the instances the settings mark clustered are all gone with their units (the leader removed
+ * right after creating the cluster, before adding another instance). The cluster went with
+ * them; forget it, so createCluster bootstraps a new one from the instances that are left.
+ */
+export function forgetLostCluster(rt: HookRuntime): void {
+  if (!everyStayingUnitReady(rt)) return;
+  const staying = new Set([
+    localClusterAddress(rt),
+    ...rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.map((p) => p.connectionInfo.address),
+  ]);
+  if ([...staying].some((a) => leaderGet(rt, instanceKey('clustered', a)) === 'true')) return;
+  rt.log.warning(
+    'no instance left holds the cluster (the leader settings name only instances that are gone): creating it again',
+  );
+  leaderSet(rt, { 'cluster-created': null, ...instanceKeysOf(rt, () => true) });
+}
+
+/** Of `units`, those Juju means to keep (goal-state): neither dying nor gone. */
+export function stayingUnits(rt: HookRuntime, units: readonly string[]): Set<string> {
+  if (units.length === 0) return new Set();
+  const goal = rt.juju.goalState();
+  if (goal.isErr()) throw goal.error;
+  return new Set(
+    units.filter((unit) => {
+      const status = goal.value.units[unit]?.status;
+      return status !== undefined && status !== 'dying';
+    }),
+  );
+}
+
+/** Deletions of the per-instance leader settings whose key passes `select`. */
+export function instanceKeysOf(
+  rt: HookRuntime,
+  select: (key: string) => boolean,
+): Record<string, null> {
+  const keys = Object.keys(leaderGet(rt)).filter(
+    (k) => k.startsWith(INSTANCE_KEY_PREFIX) && select(k),
+  );
+  return Object.fromEntries(keys.map((k) => [k, null]));
+}
