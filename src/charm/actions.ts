@@ -131,7 +131,7 @@ export function validateActionParams(action: ActionMetadata, params: ActionParam
         const name = where === '' ? key : `${where}.${key}`;
         problems.push(`param "${name}" is not declared for action ${action.name}`);
       }
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && !present(params, issue.path)) {
       problems.push(`param "${where}" is required`);
     } else {
       const text = issue.message.replace(/^Invalid input: /, '');
@@ -139,6 +139,16 @@ export function validateActionParams(action: ActionMetadata, params: ActionParam
     }
   }
   throw new ActionParamsError(action.name, problems);
+}
+
+/** Whether `path` names a value present in `params` (zod reports missing and mistyped alike). */
+function present(params: unknown, path: readonly PropertyKey[]): boolean {
+  let at: unknown = params;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, key)) return false;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at !== undefined;
 }
 
 /**
