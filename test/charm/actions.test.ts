@@ -90,21 +90,24 @@ describe('running an action (JUJU_DISPATCH_PATH=actions/<name>)', () => {
     [{ target: '/srv', retries: -1 }, 'param "retries"'],
     [{ target: '/srv', colour: 'blue' }, 'param "colour" is not declared for action backup'],
     [{ target: '/srv', options: { level: 'max' } }, 'param "options.level"'],
-  ])('fails the action on invalid params %j, naming the param, and runs no handler (internal/charm/actions.go ValidateParams)', async (params, message) => {
-    let ran = false;
-    const charm = new Charm();
-    charm.action('backup').run(() => {
-      ran = true;
-    });
-    const h = harness(charm, params);
-    const result = await h.run('backup');
-    expect(ran).toBe(false);
-    // Exit 0 keeps the action-fail message as Juju's record of why; a non-zero exit would replace
-    // it with "exit status 1" (worker/uniter/runner/context/context.go finalizeAction).
-    expect(result).toMatchObject({ exitCode: 0, action: { status: 'failed' } });
-    expect(h.action()?.failed).toContain(message);
-    expect(result.action?.message).toContain(message);
-  });
+  ])(
+    'fails the action on invalid params %j, naming the param, and runs no handler (internal/charm/actions.go ValidateParams)',
+    async (params, message) => {
+      let ran = false;
+      const charm = new Charm();
+      charm.action('backup').run(() => {
+        ran = true;
+      });
+      const h = harness(charm, params);
+      const result = await h.run('backup');
+      expect(ran).toBe(false);
+      // Exit 0 keeps the action-fail message as Juju's record of why; a non-zero exit would replace
+      // it with "exit status 1" (worker/uniter/runner/context/context.go finalizeAction).
+      expect(result).toMatchObject({ exitCode: 0, action: { status: 'failed' } });
+      expect(h.action()?.failed).toContain(message);
+      expect(result.action?.message).toContain(message);
+    },
+  );
 
   it('never quotes a param value in the failure message (params may be passwords)', async () => {
     const charm = new Charm();
@@ -153,19 +156,22 @@ describe('running an action (JUJU_DISPATCH_PATH=actions/<name>)', () => {
     ['Size', /key "Size" must start and end with lowercase alphanumeric/],
     ['stdout', /cannot set reserved action key "stdout"/],
     ['-x', /must start and end with lowercase alphanumeric/],
-  ])('refuses the result key %j as Juju does, failing the action and committing nothing', async (key, message) => {
-    const charm = new Charm();
-    charm.action('backup').run((rt, action) => {
-      rt.flags.set('backup.done');
-      action.set({ [key]: 'v' });
-    });
-    const h = harness(charm, { target: '/srv' });
-    const result = await h.run('backup');
-    expect(result).toMatchObject({ ok: false, exitCode: 1 });
-    expect(result.error).toMatch(message);
-    expect(h.action()?.results).toEqual({});
-    expect(h.store.load().flags).not.toContain('backup.done');
-  });
+  ])(
+    'refuses the result key %j as Juju does, failing the action and committing nothing',
+    async (key, message) => {
+      const charm = new Charm();
+      charm.action('backup').run((rt, action) => {
+        rt.flags.set('backup.done');
+        action.set({ [key]: 'v' });
+      });
+      const h = harness(charm, { target: '/srv' });
+      const result = await h.run('backup');
+      expect(result).toMatchObject({ ok: false, exitCode: 1 });
+      expect(result.error).toMatch(message);
+      expect(h.action()?.results).toEqual({});
+      expect(h.store.load().flags).not.toContain('backup.done');
+    },
+  );
 
   it('with action.fail(): reports failed with the message, exits 0 and still commits what the handler did', async () => {
     const charm = new Charm();
@@ -231,9 +237,14 @@ describe('running an action (JUJU_DISPATCH_PATH=actions/<name>)', () => {
 });
 
 describe('registering actions', () => {
-  it.each(['Backup', 'back_up', '-x', ''])('refuses the action name %j when the charm loads', (name) => {
-    expect(() => new Charm().action(name)).toThrow(/is not valid: Juju accepts lowercase letters/);
-  });
+  it.each(['Backup', 'back_up', '-x', ''])(
+    'refuses the action name %j when the charm loads',
+    (name) => {
+      expect(() => new Charm().action(name)).toThrow(
+        /is not valid: Juju accepts lowercase letters/,
+      );
+    },
+  );
 
   it('refuses a second handler for the same action', () => {
     const charm = new Charm();
