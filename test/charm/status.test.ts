@@ -18,7 +18,9 @@ describe('charm.status(): the unit status, assessed once per hook', () => {
         ? { status: 'active', message: 'Ready' }
         : { status: 'waiting', message: 'Waiting for the database' },
     );
-    charm.handler({ id: 'first' }, (rt) => rt.flags.set('db.configured'));
+    charm.handler({ id: 'first' }, (rt) => {
+      rt.flags.set('db.configured');
+    });
     charm.when('db.configured').run(function later(rt) {
       rt.flags.set('db.ready');
     });
@@ -45,7 +47,9 @@ describe('charm.status(): the unit status, assessed once per hook', () => {
   it('calls status-set only when the assessment changed since the last one set', async () => {
     const charm = new Charm();
     charm.status((rt) => ({ status: rt.flags.isSet('x') ? 'active' : 'blocked', message: 'm' }));
-    charm.hook('config-changed').run((rt) => rt.flags.set('x'));
+    charm.hook('config-changed').run((rt) => {
+      rt.flags.set('x');
+    });
     const h = unit(charm);
     await h.run({ hookName: 'install' });
     await h.run({ hookName: 'update-status' });
