@@ -123,7 +123,6 @@ describe('failures', () => {
     'createCluster',
     'addConfigureReadyPeers',
     'signalClustered',
-    'assess-status',
     'forgetPeerChanges',
   ];
   for (const handler of handlers) {

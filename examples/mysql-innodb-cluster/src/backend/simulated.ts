@@ -223,6 +223,16 @@ class SimulatedOperations implements ClusterOperations {
     }
   }
 
+  async rejoinInstance(
+    name: string,
+    address: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    // The simulated cluster has no offline members: rejoining one that left adds it back.
+    await this.addInstance(name, address, via, credentials);
+  }
+
   async status(name: string): Promise<ClusterStatus | undefined> {
     const cluster = this.model.getCluster();
     if (!cluster || cluster.name !== name) return undefined;
