@@ -1,6 +1,6 @@
 // Typed config: declare each option's type once; read the application's config as those types,
 // checked against what Juju returned and against config.yaml's declared types.
-import type { ConfigOptionType } from '../juju/metadata.js';
+import { type ConfigOptionType, configValueMatches } from '../juju/metadata.js';
 import type { HookRuntime } from './runtime.js';
 
 /** The TypeScript type of each config option type (a `secret` option holds a secret URI). */
@@ -87,18 +87,9 @@ export function defineConfig<const S extends ConfigSpec>(
 }
 
 function matches(type: ConfigOptionType, value: unknown): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'secret':
-      return typeof value === 'string' && SECRET_URI_RE.test(value);
-    case 'int':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'float':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-  }
+  return (
+    configValueMatches(type, value) && (type !== 'secret' || SECRET_URI_RE.test(String(value)))
+  );
 }
 
 function article(type: ConfigOptionType): string {

@@ -17,6 +17,7 @@ import { type ActionOutcome, runActionHandler } from './actions.js';
 import { stateBookkeeping } from './bookkeeping.js';
 import type { Charm } from './charm.js';
 import { Logger } from './logger.js';
+import { restrictedHookHandlers } from './restricted.js';
 import { HookRuntime } from './runtime.js';
 import { applyStatus, assessStatus } from './status.js';
 
@@ -107,7 +108,7 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
       await dispatch({
         // Endpoint handlers first: they turn relation data into the flags charm handlers use.
         handlers: restricted
-          ? charm.handlers.filter((h) => h.isHookHandler)
+          ? restrictedHookHandlers(charm.handlers, hook)
           : [...endpointHandlers, ...charm.handlers],
         flags: state.flags,
         hookName: hook,

@@ -440,3 +440,10 @@ export const parseYamlRoot: (text: string, file: string) => YamlMap = (text, fil
 /** True for a YAML mapping (not null, not a list). */
 export const isYamlMap: (value: unknown) => value is YamlMap = (value): value is YamlMap =>
   isMap(value);
+
+/** True when `value` has the config option type's shape (a `secret` is any string here). */
+export const configValueMatches: (
+  type: ConfigOptionType,
+  value: unknown,
+) => value is string | number | boolean = (type, value): value is string | number | boolean =>
+  defaultMatches(type, value);

@@ -30,7 +30,7 @@ function restrictedTools(): StubHookTools {
 }
 
 describe.each(['collect-metrics', 'meter-status-changed'])('the restricted hook %s', (hook) => {
-  it('runs only its own hook handlers: no layer start-up, no flag handler, no status', async () => {
+  it('runs only the hook handlers that name it: no layer start-up, no flag handler, no hook("*"), no status', async () => {
     const ran: string[] = [];
     const charm = new Charm().use(leadership).use(configFlags);
     charm.status(() => ({ status: 'active' }));
@@ -39,6 +39,12 @@ describe.each(['collect-metrics', 'meter-status-changed'])('the restricted hook 
     });
     charm.handler({ id: 'always' }, () => {
       ran.push('always');
+    });
+    charm.hook('*').run(function everyHook() {
+      ran.push('every-hook');
+    });
+    charm.hook(`{install,${hook}}`).run(function named() {
+      ran.push('named');
     });
     charm.hook(hook).run(function own(rt) {
       ran.push(hook);
@@ -51,7 +57,7 @@ describe.each(['collect-metrics', 'meter-status-changed'])('the restricted hook 
     h.store.save({ version: 1, flags: ['installed'], data: {} });
     const result = await h.run({ hookName: hook });
     expect(result).toMatchObject({ ok: true, exitCode: 0 });
-    expect(ran).toEqual([hook]);
+    expect(ran).toEqual(['named', hook]);
     const called = h.tools.toolNames();
     expect(called.filter((t) => t !== 'add-metric')).toEqual([]);
     if (hook === 'collect-metrics') expect(h.tools.world.metrics).toEqual([{ users: '3' }]);
