@@ -1,7 +1,6 @@
 // Actions: one handler per action name, registered on the charm, run alone when Juju runs the
 // action (JUJU_DISPATCH_PATH=actions/<name>). Params are checked against the action's schema
 // before the handler runs; results, progress and failure go through action-set/-log/-fail.
-import { z } from 'zod';
 import type { ActionMetadata } from '../juju/actions-metadata.js';
 import type { ActionParams } from '../juju/hook-tools.js';
 import { readActions } from '../juju/metadata.js';
@@ -108,10 +107,15 @@ export class ActionParamsError extends Error {
  * defaults (Juju's InsertDefaults). Messages name the param but never quote its value: params
  * may be passwords. Throws {@link ActionParamsError}; a schema this library cannot check throws
  * a plain Error saying so.
- * @example validateActionParams(metadata.actions.backup, { target: 'x' }) // { target: 'x', compress: true }
+ * @example await validateActionParams(metadata.actions.backup, { target: 'x' }) // { target: 'x', compress: true }
  */
-export function validateActionParams(action: ActionMetadata, params: ActionParams): ActionParams {
-  let schema: z.ZodType;
+export async function validateActionParams(
+  action: ActionMetadata,
+  params: ActionParams,
+): Promise<ActionParams> {
+  // Loaded here, not at the top: only an action pays for the schema library, never a hook.
+  const { z } = await import('zod');
+  let schema: import('zod').ZodType;
   try {
     schema = z.fromJSONSchema(action.schema as Parameters<typeof z.fromJSONSchema>[0], {
       defaultTarget: 'draft-4',
@@ -189,7 +193,7 @@ export async function runActionHandler(
   if (raw.isErr()) throw raw.error;
   let params: ActionParams;
   try {
-    params = validateActionParams(definition, raw.value);
+    params = await validateActionParams(definition, raw.value);
   } catch (error) {
     if (!(error instanceof ActionParamsError)) throw error;
     // The operator's mistake, not the charm's: fail the action with Juju's own record of why
