@@ -220,7 +220,9 @@ export class Charm {
   }
   /** The unit and application status assessors, when declared. */
   get statusAssessors(): {
+    /** The unit status assessor (`charm.status()`). */
     readonly unit?: StatusAssessor;
+    /** The application status assessor (`charm.applicationStatus()`). */
     readonly application?: StatusAssessor;
   } {
     return {
