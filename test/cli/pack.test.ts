@@ -90,7 +90,7 @@ describe('juju-reactive pack', () => {
     expect(charmcraft).toContain('type: charm');
     expect(charmcraft).toMatch(/platforms:\n {2}ubuntu@22\.04:amd64:\n {2}ubuntu@24\.04:amd64:\n/);
     expect(charmcraft).toMatch(
-      /plugin: dump\n {4}source: \.\n {4}prime:\n {6}- dist\n {6}- dispatch\n {6}- metadata\.yaml\n {6}- config\.yaml\n$/,
+      /plugin: dump\n {4}source: \.\n {4}prime:\n {6}- dist\n {6}- dispatch\n {6}- metadata\.yaml\n {6}- config\.yaml\n {6}- actions\.yaml\n$/,
     );
     // The MySQL driver is imported when a handler first talks to MySQL, and yaml only when
     // something reads a YAML file (the metadata is embedded): each in a file of its own.
@@ -103,6 +103,7 @@ describe('juju-reactive pack', () => {
     expect(readdirSync(join(out, 'dist', 'chunks')).sort()).toEqual([
       'mysql2-promise.cjs',
       'yaml.cjs',
+      'zod.cjs',
     ]);
     const main = readFileSync(join(out, 'dist', 'main.cjs'), 'utf8');
     expect(main).not.toContain('mysql2/promise');
