@@ -2,12 +2,31 @@
 // The public API of the core package.
 
 export {
+  type ActionEvent,
+  type ActionFn,
+  ActionNotRunError,
+  type ActionOutcome,
+  ActionParamsError,
+  type ActionRegistration,
+  validateActionParams,
+} from './charm/actions.js';
+export {
+  ActionBuilder,
   Charm,
   type CharmOptions,
   type EndpointRegistration,
   HandlerBuilder,
   type Layer,
+  type StatusAssessment,
+  type StatusAssessor,
 } from './charm/charm.js';
+export {
+  type ConfigSpec,
+  ConfigTypeError,
+  type ConfigTypeMap,
+  defineConfig,
+  type TypedConfig,
+} from './charm/config.js';
 export { Logger } from './charm/logger.js';
 export { main } from './charm/main.js';
 export { type HookResult, type RunHookOptions, runHook } from './charm/run-hook.js';
@@ -28,12 +47,14 @@ export {
   type SchemaIssue,
 } from './endpoints/relation.js';
 export { decodeValue, encodeValue } from './endpoints/views.js';
+export { type ActionMetadata, type JsonSchema, parseActions } from './juju/actions-metadata.js';
 export {
   type HookContext,
   HookContextError,
   type HookKind,
   hookKind,
   type LifecycleHook,
+  RESTRICTED_HOOKS,
   type RelationEvent,
   readHookContext,
 } from './juju/hook-context.js';
@@ -59,8 +80,11 @@ export {
   MetadataError,
   parseConfigOptions,
   parseMetadata,
+  type ResourceMetadata,
+  readActions,
   readConfigOptions,
   readMetadata,
+  type StorageMetadata,
 } from './juju/metadata.js';
 export { compareRelationIds, compareUnitNames } from './juju/ordering.js';
 export {
@@ -69,6 +93,17 @@ export {
   type ProcessHookToolsOptions,
 } from './juju/process-hook-tools.js';
 export { Redactor } from './juju/redact.js';
+export {
+  ACTION_KEY_RE,
+  type ActionResultValue,
+  actionKeyProblem,
+  flattenActionResults,
+  formatPortRange,
+  parsePortRange,
+  portRangeProblem,
+  RESERVED_ACTION_KEYS,
+} from './juju/tool-args.js';
+export { configFlags } from './layers/config.js';
 export { leaderGet, leaderSet, leadership } from './layers/leadership.js';
 export {
   DEFAULT_MAX_ITERATIONS,

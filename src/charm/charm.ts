@@ -2,6 +2,7 @@
 // A definition is built once when the charm module loads and never changes during a hook;
 // all per-hook state lives in the HookRuntime (no module-level mutable state anywhere).
 import type { Endpoint, EndpointClass } from '../endpoints/endpoint.js';
+import type { ActionParams, WorkloadStatusName } from '../juju/hook-tools.js';
 import type { CharmMetadata } from '../juju/metadata.js';
 import {
   deriveHandlerId,
@@ -11,6 +12,7 @@ import {
   validateHandlerSpec,
 } from '../reactive/handlers.js';
 import { type TriggerSpec, validateTrigger } from '../reactive/triggers.js';
+import { type ActionFn, type ActionRegistration, validateActionName } from './actions.js';
 import type { HookRuntime } from './runtime.js';
 
 /**
@@ -29,7 +31,26 @@ export interface Layer {
   readonly name: string;
   /** Set this layer's flags from what Juju reports. Runs in registration order. */
   setup(runtime: HookRuntime): void;
+  /**
+   * Called after every handler ran, before the hook commits (not in actions or restricted
+   * hooks, where `setup` does not run either). Layer-basic's per-hook flags are cleared here.
+   */
+  finish?(runtime: HookRuntime): void;
 }
+
+/** A workload status: the name and its message. */
+export interface StatusAssessment {
+  /** `maintenance`, `blocked`, `waiting` or `active`. */
+  readonly status: WorkloadStatusName;
+  /** The message shown by `juju status` ('' for none). */
+  readonly message?: string;
+}
+
+/**
+ * How the status is assessed once, after every handler of a hook (or the action) succeeded.
+ * Return undefined to leave the status as it is.
+ */
+export type StatusAssessor = (runtime: HookRuntime) => StatusAssessment | undefined;
 
 /** An endpoint class registered with the options its instances get. */
 export interface EndpointRegistration {
@@ -66,6 +87,9 @@ export class Charm {
   private readonly triggerList: TriggerSpec[] = [];
   private readonly endpointList: EndpointRegistration[] = [];
   private readonly layerList: Layer[] = [];
+  private readonly actionList: ActionRegistration[] = [];
+  private unitStatusAssessor: StatusAssessor | undefined;
+  private applicationStatusAssessor: StatusAssessor | undefined;
   private readonly ids = new Set<string>();
 
   constructor(
@@ -151,6 +175,62 @@ export class Charm {
     return this;
   }
 
+  /**
+   * Start the definition of an action's handler. When Juju runs the action, only this handler
+   * runs (see docs/actions.md); its params are checked against actions.yaml first.
+   * @example
+   * charm.action<{ target: string }>('backup').run(async (rt, action) => {
+   *   action.set({ path: await backupTo(action.params.target) });
+   * });
+   */
+  action<P extends ActionParams = ActionParams>(name: string): ActionBuilder<P> {
+    validateActionName(name);
+    if (this.actionList.some((a) => a.name === name)) {
+      throw new TypeError(
+        `action ${JSON.stringify(name)} is registered twice; give each action one handler`,
+      );
+    }
+    return new ActionBuilder<P>(name, (fn) => {
+      this.actionList.push({ name, fn: fn as ActionFn });
+      return this;
+    });
+  }
+
+  /**
+   * Declare how the unit's workload status is assessed: once, after every handler of a hook
+   * succeeded, from the state they left. Set with status-set only after the hook committed,
+   * and only when it differs from the last one set. Replaces any earlier assessor.
+   * @example
+   * charm.status((rt) => rt.flags.isSet('db.ready') ? { status: 'active' } : { status: 'waiting', message: 'Waiting for the database' });
+   */
+  status(assess: StatusAssessor): this {
+    this.unitStatusAssessor = assess;
+    return this;
+  }
+
+  /** Like {@link Charm.status}, for the application's status: assessed on the leader only. */
+  applicationStatus(assess: StatusAssessor): this {
+    this.applicationStatusAssessor = assess;
+    return this;
+  }
+
+  /** The registered action handlers, in registration order. */
+  get actions(): readonly ActionRegistration[] {
+    return this.actionList;
+  }
+  /** The unit and application status assessors, when declared. */
+  get statusAssessors(): {
+    /** The unit status assessor (`charm.status()`). */
+    readonly unit?: StatusAssessor;
+    /** The application status assessor (`charm.applicationStatus()`). */
+    readonly application?: StatusAssessor;
+  } {
+    return {
+      ...(this.unitStatusAssessor ? { unit: this.unitStatusAssessor } : {}),
+      ...(this.applicationStatusAssessor ? { application: this.applicationStatusAssessor } : {}),
+    };
+  }
+
   /** The registered handlers, in registration order (endpoint handlers are not included). */
   get handlers(): readonly Handler<HookRuntime>[] {
     return this.handlerList;
@@ -225,4 +305,19 @@ export class HandlerBuilder {
 function toList(value: string | readonly string[] | undefined): readonly string[] {
   if (value === undefined) return [];
   return typeof value === 'string' ? [value] : value;
+}
+
+/** Fluent action definition: `charm.action('backup').run(fn)`. */
+export class ActionBuilder<P extends ActionParams = ActionParams> {
+  /** Made by `charm.action(name)`. */
+  constructor(
+    /** The action name. */
+    readonly name: string,
+    private readonly register: (fn: ActionFn<P>) => Charm,
+  ) {}
+
+  /** Register the handler. Returns the charm for chaining. */
+  run(fn: ActionFn<P>): Charm {
+    return this.register(fn);
+  }
 }

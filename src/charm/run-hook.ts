@@ -2,7 +2,7 @@
 // then commit (relation data, leader settings, secrets, unit state) only if all succeeded.
 // Shared by the process entry point and the simulator, so both follow the same rules.
 import { bindEndpoints } from '../endpoints/binding.js';
-import type { HookContext } from '../juju/hook-context.js';
+import { type HookContext, RESTRICTED_HOOKS } from '../juju/hook-context.js';
 import { type CommitReport, HookSession } from '../juju/hook-session.js';
 import type { HookTools } from '../juju/hook-tools.js';
 import type { CharmMetadata } from '../juju/metadata.js';
@@ -11,12 +11,15 @@ import { traceHookTools } from '../juju/traced-hook-tools.js';
 import { dispatch, HandlerFailedError, type HandlerRun } from '../reactive/dispatch.js';
 import { RuntimeEvents } from '../reactive/events.js';
 import { attachTriggers } from '../reactive/triggers.js';
-import type { StateStore } from '../state/store.js';
+import { emptySnapshot, type StateSnapshot, type StateStore } from '../state/store.js';
 import { UnitState } from '../state/unit-state.js';
+import { type ActionOutcome, runActionHandler } from './actions.js';
 import { stateBookkeeping } from './bookkeeping.js';
 import type { Charm } from './charm.js';
 import { Logger } from './logger.js';
+import { restrictedHookHandlers } from './restricted.js';
 import { HookRuntime } from './runtime.js';
+import { applyStatus, assessStatus } from './status.js';
 
 /** Everything one hook run needs. `main()` builds these from the process; tests build their own. */
 export interface RunHookOptions {
@@ -50,6 +53,8 @@ export interface HookResult {
   readonly error?: string;
   /** The handler that threw, when one did. */
   readonly failedHandler?: string;
+  /** How the action ended, when this run was an action that ran. */
+  readonly action?: ActionOutcome;
 }
 
 /**
@@ -76,7 +81,10 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
   const runs: HandlerRun[] = [];
   let runtime: HookRuntime | undefined;
   try {
-    const state = new UnitState(store.load());
+    // Restricted hooks (collect-metrics, meter-status-changed) may call almost no tool: they
+    // read the unit state if they can, never write it, and run only their own hook handlers.
+    const restricted = RESTRICTED_HOOKS.has(hook) && context.action === undefined;
+    const state = new UnitState(restricted ? loadIfPossible(store) : store.load());
     state.flags.onChange((flag, set) => events.emit(set ? 'flag.set' : 'flag.cleared', { flag }));
     attachTriggers(state.flags, charm.triggers);
     runtime = new HookRuntime({
@@ -88,27 +96,40 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
       events,
       redactor,
     });
-    for (const layer of charm.layers) layer.setup(runtime);
-    const endpointHandlers = bindEndpoints(runtime, charm.endpoints);
-    await dispatch({
-      // Endpoint handlers first: they turn relation data into the flags charm handlers use.
-      handlers: [...endpointHandlers, ...charm.handlers],
-      flags: state.flags,
-      hookName: hook,
-      context: runtime,
-      events,
-      bookkeeping: stateBookkeeping(state, context.charmDir),
-      runs,
-      ...(charm.options.maxIterations === undefined
-        ? {}
-        : { maxIterations: charm.options.maxIterations }),
-    });
+    let action: ActionOutcome | undefined;
+    if (context.action !== undefined) {
+      // An action runs its own handler only: endpoints are bound for reading, no layer,
+      // automatic flag or other handler runs (docs/actions.md).
+      bindEndpoints(runtime, charm.endpoints, { manageFlags: false });
+      action = await runActionHandler(runtime, charm.actions);
+    } else {
+      if (!restricted) for (const layer of charm.layers) layer.setup(runtime);
+      const endpointHandlers = restricted ? [] : bindEndpoints(runtime, charm.endpoints);
+      await dispatch({
+        // Endpoint handlers first: they turn relation data into the flags charm handlers use.
+        handlers: restricted
+          ? restrictedHookHandlers(charm.handlers, hook)
+          : [...endpointHandlers, ...charm.handlers],
+        flags: state.flags,
+        hookName: hook,
+        context: runtime,
+        events,
+        bookkeeping: stateBookkeeping(state, context.charmDir),
+        runs,
+        ...(charm.options.maxIterations === undefined
+          ? {}
+          : { maxIterations: charm.options.maxIterations }),
+      });
+      if (!restricted) for (const layer of charm.layers) layer.finish?.(runtime);
+    }
+    const status = restricted ? {} : assessStatus(runtime, charm);
     const committed = juju.commit();
     if (committed.isErr()) throw committed.error;
     for (const w of committed.value.relationWrites) events.emit('relation.published', w);
-    store.save(state.snapshot());
+    if (!restricted) store.save(state.snapshot());
+    applyStatus(runtime, status);
     events.emit('hook.end', { unit, hook, ok: true });
-    return { ok: true, exitCode: 0, runs, commit: committed.value };
+    return { ok: true, exitCode: 0, runs, commit: committed.value, ...(action ? { action } : {}) };
   } catch (error) {
     const failedHandler = error instanceof HandlerFailedError ? error.handlerId : undefined;
     const cause = error instanceof HandlerFailedError ? error.cause : error;
@@ -134,4 +155,13 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** A restricted hook may not reach Juju's state store (state-get is refused there). */
+function loadIfPossible(store: StateStore): StateSnapshot {
+  try {
+    return store.load();
+  } catch {
+    return emptySnapshot();
+  }
 }

@@ -13,6 +13,8 @@ import { manageAutomaticFlags } from './automatic-flags.js';
 export function bindEndpoints(
   runtime: HookRuntime,
   registrations: readonly EndpointRegistration[],
+  /** `manageFlags: false` (actions): bind for reading only, no automatic flags, no startup. */
+  options: { readonly manageFlags?: boolean } = {},
 ): Handler<HookRuntime>[] {
   if (registrations.length === 0) return [];
   for (const meta of runtime.metadata.endpoints) {
@@ -35,6 +37,7 @@ export function bindEndpoints(
     );
     runtime.bindEndpoint(endpoint);
   }
+  if (options.manageFlags === false) return [];
   for (const endpoint of runtime.endpoints) manageAutomaticFlags(endpoint);
   for (const endpoint of runtime.endpoints) endpoint.runStartup();
   return runtime.endpoints.flatMap((e) => e.collectHandlers());

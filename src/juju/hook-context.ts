@@ -35,6 +35,35 @@ export interface HookContext {
   readonly secretId?: string;
   /** `JUJU_SECRET_LABEL`: that secret's label, if it has one. */
   readonly secretLabel?: string;
+  /**
+   * `JUJU_SECRET_REVISION`: in `secret-remove` and `secret-expired`, the revision the hook is
+   * about (worker/uniter/runner/context/context.go HookVars).
+   */
+  readonly secretRevision?: number;
+  /** `JUJU_DISPATCH_PATH`, e.g. `hooks/install` or `actions/backup`. */
+  readonly dispatchPath?: string;
+  /**
+   * The action being run, when this process runs one: `JUJU_ACTION_NAME` (or the name in
+   * `JUJU_DISPATCH_PATH=actions/<name>`) and `JUJU_ACTION_UUID`.
+   */
+  readonly action?: {
+    /** The action name, e.g. `backup`. */
+    readonly name: string;
+    /** `JUJU_ACTION_UUID`: the id Juju gave this run of the action ('' when not set). */
+    readonly uuid: string;
+  };
+  /**
+   * `JUJU_STORAGE_ID` (e.g. `data/0`) and `JUJU_STORAGE_LOCATION`: the storage a
+   * `-storage-attached` / `-storage-detaching` hook is about.
+   */
+  readonly storage?: {
+    /** The storage instance id, e.g. `data/0`. */
+    readonly id: string;
+    /** Where it is mounted or attached ('' when Juju did not say). */
+    readonly location: string;
+  };
+  /** `JUJU_WORKLOAD_NAME`: the container a `<container>-pebble-*` hook is about (Kubernetes charms). */
+  readonly workloadName?: string;
 }
 
 /** The environment does not describe a hook run; `variable` names the culprit. */
@@ -88,7 +117,10 @@ export function readHookContext(
   }
 
   const dispatchPath = get('JUJU_DISPATCH_PATH');
-  const hookName = get('JUJU_HOOK_NAME') ?? dispatchPath?.split('/').filter(Boolean).pop();
+  const action = readAction(get('JUJU_ACTION_NAME'), get('JUJU_ACTION_UUID'), dispatchPath);
+  if (action.isErr()) return action;
+  const hookName =
+    action.value?.name ?? get('JUJU_HOOK_NAME') ?? dispatchPath?.split('/').filter(Boolean).pop();
   if (hookName === undefined) {
     const variable = dispatchPath === undefined ? 'JUJU_HOOK_NAME' : 'JUJU_DISPATCH_PATH';
     const what =
@@ -113,6 +145,24 @@ export function readHookContext(
       return fail(variable, `${variable} is "${value}": ${UNIT_FORMAT}`);
     }
   }
+  const storageId = get('JUJU_STORAGE_ID');
+  if (storageId !== undefined && !/^[a-z][a-z0-9-]*\/(0|[1-9][0-9]*)$/.test(storageId)) {
+    return fail(
+      'JUJU_STORAGE_ID',
+      `JUJU_STORAGE_ID is "${storageId}": expected <storage name>/<number>, like "data/0"`,
+    );
+  }
+  const rawRevision = get('JUJU_SECRET_REVISION');
+  const revision: Result<number | undefined, HookContextError> =
+    rawRevision === undefined
+      ? Ok(undefined)
+      : /^[1-9][0-9]{0,9}$/.test(rawRevision)
+        ? Ok(Number(rawRevision))
+        : fail(
+            'JUJU_SECRET_REVISION',
+            `JUJU_SECRET_REVISION is "${rawRevision}": expected a revision number, like "2"`,
+          );
+  if (revision.isErr()) return revision;
   const remoteApp = get('JUJU_REMOTE_APP');
   if (remoteApp !== undefined && !APP_RE.test(remoteApp)) {
     return fail(
@@ -136,8 +186,53 @@ export function readHookContext(
       departingUnit: get('JUJU_DEPARTING_UNIT'),
       secretId: get('JUJU_SECRET_ID'),
       secretLabel: get('JUJU_SECRET_LABEL'),
+      secretRevision: revision.value,
+      dispatchPath,
+      action: action.value,
+      storage:
+        storageId === undefined
+          ? undefined
+          : { id: storageId, location: get('JUJU_STORAGE_LOCATION') ?? '' },
+      workloadName: get('JUJU_WORKLOAD_NAME'),
     }),
   );
+}
+
+const ACTION_NAME_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * The action this process runs, if any. Juju runs an action through `dispatch` with
+ * `JUJU_DISPATCH_PATH=actions/<name>` and `JUJU_ACTION_NAME`/`JUJU_ACTION_UUID`
+ * (worker/uniter/runner/context/context.go HookVars; docs/reference/hook.md).
+ */
+function readAction(
+  name: string | undefined,
+  uuid: string | undefined,
+  dispatchPath: string | undefined,
+): Result<HookContext['action'], HookContextError> {
+  const fromPath = dispatchPath?.startsWith('actions/')
+    ? dispatchPath.slice('actions/'.length)
+    : undefined;
+  if (name !== undefined && fromPath !== undefined && name !== fromPath) {
+    return Err(
+      new HookContextError(
+        'JUJU_ACTION_NAME',
+        `JUJU_ACTION_NAME is "${name}" but JUJU_DISPATCH_PATH is "${dispatchPath}": they must name the same action`,
+      ),
+    );
+  }
+  const actionName = name ?? fromPath;
+  if (actionName === undefined) return Ok(undefined);
+  if (!ACTION_NAME_RE.test(actionName)) {
+    const variable = name === undefined ? 'JUJU_DISPATCH_PATH' : 'JUJU_ACTION_NAME';
+    return Err(
+      new HookContextError(
+        variable,
+        `${variable} names the action "${actionName}": expected lowercase letters, digits and hyphens, like "backup"`,
+      ),
+    );
+  }
+  return Ok({ name: actionName, uuid: uuid ?? '' });
 }
 
 function readRelation(
@@ -194,8 +289,11 @@ export type LifecycleHook =
   | 'config-changed'
   | 'update-status'
   | 'collect-metrics'
+  | 'meter-status-changed'
   | 'pre-series-upgrade'
-  | 'post-series-upgrade';
+  | 'post-series-upgrade'
+  | 'pre-upgrade-series'
+  | 'post-upgrade-series';
 
 /** What a hook name says about the hook. */
 export type HookKind =
@@ -234,6 +332,14 @@ export type HookKind =
       readonly event: 'attached' | 'detaching';
     }
   | {
+      /** `<container>-pebble-ready` and the other Pebble hooks of Kubernetes charms. */
+      readonly kind: 'workload';
+      /** The container name. */
+      readonly container: string;
+      /** e.g. `ready`, `custom-notice`, `check-failed`. */
+      readonly event: string;
+    }
+  | {
       /** Any other hook name (actions, workload hooks, ...). */
       readonly kind: 'unknown';
       /** The hook name as given. */
@@ -249,13 +355,28 @@ const LIFECYCLE: ReadonlySet<string> = new Set<LifecycleHook>([
   'config-changed',
   'update-status',
   'collect-metrics',
+  'meter-status-changed',
   'pre-series-upgrade',
   'post-series-upgrade',
+  'pre-upgrade-series',
+  'post-upgrade-series',
+]);
+
+/**
+ * Hooks Juju runs in a restricted context: outside the uniter's hook queue, where every hook
+ * tool but `juju-log` (and, in collect-metrics, `add-metric`) fails with "not implemented for
+ * restricted context" (worker/uniter/runner/jujuc/restricted.go; worker/metrics/collect/context.go;
+ * worker/meterstatus/context.go).
+ */
+export const RESTRICTED_HOOKS: ReadonlySet<string> = new Set([
+  'collect-metrics',
+  'meter-status-changed',
 ]);
 const RELATION_HOOK_RE = /^(.+)-relation-(created|joined|changed|departed|broken)$/;
 const STORAGE_HOOK_RE = /^(.+)-storage-(attached|detaching)$/;
 const LEADER_HOOK_RE = /^leader-(elected|settings-changed)$/;
 const SECRET_HOOK_RE = /^secret-(changed|expired|remove|rotate)$/;
+const WORKLOAD_HOOK_RE = /^(.+)-pebble-(ready|custom-notice|check-failed|check-recovered)$/;
 
 /**
  * Parse a hook name into what it is about.
@@ -283,6 +404,10 @@ export function hookKind(hookName: string): HookKind {
       storage: storage[1],
       event: storage[2] as 'attached' | 'detaching',
     };
+  }
+  const workload = WORKLOAD_HOOK_RE.exec(hookName);
+  if (workload?.[1] && workload[2]) {
+    return { kind: 'workload', container: workload[1], event: workload[2] };
   }
   return { kind: 'unknown', name: hookName };
 }

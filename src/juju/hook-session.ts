@@ -4,16 +4,20 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import { HookToolError } from './hook-tool-error.js';
 import type {
+  ActionParams,
   GoalState,
   HookTools,
   LogLevel,
   NetworkInfo,
   PortProtocol,
+  PortRange,
   RelationData,
   SecretAddOptions,
   SecretContent,
   SecretGetOptions,
   SecretGrantOptions,
+  SecretInfo,
+  StorageInfo,
   WorkloadStatusName,
 } from './hook-tools.js';
 import { compareRelationIds } from './ordering.js';
@@ -345,6 +349,90 @@ export class HookSession {
   /** `close-port`, at once. */
   closePort(port: number, protocol?: PortProtocol): Result<void, HookToolError> {
     return this.tools.closePort(port, protocol);
+  }
+
+  // ---- actions: Juju records these at once (worker/uniter/runner/jujuc/action-*.go) ----
+
+  /** The running action's params (`action-get`), cached. */
+  actionGet(): Result<ActionParams, HookToolError> {
+    return this.cached('action-get', () => this.tools.actionGet());
+  }
+
+  /** `action-set` with flattened keys, at once. Values are not redacted: they are the results. */
+  actionSet(results: Readonly<Record<string, string>>): Result<void, HookToolError> {
+    return this.tools.actionSet(results);
+  }
+
+  /** `action-fail`, the message redacted, at once. */
+  actionFail(message: string): Result<void, HookToolError> {
+    return this.tools.actionFail(this.options.redactor.redact(message));
+  }
+
+  /** `action-log`, redacted, at once. */
+  actionLog(message: string): Result<void, HookToolError> {
+    return this.tools.actionLog(this.options.redactor.redact(message));
+  }
+
+  // ---- secrets' metadata, storage, resources: cached reads ----
+
+  /** `secret-info-get` for a secret this unit (or its application) owns, cached. */
+  secretInfoGet(idOrLabel: string): Result<SecretInfo, HookToolError> {
+    return this.cached(`secret-info\u0000${idOrLabel}`, () => this.tools.secretInfoGet(idOrLabel));
+  }
+
+  /** `secret-ids`, cached. */
+  secretIds(): Result<string[], HookToolError> {
+    return this.cached('secret-ids', () => this.tools.secretIds());
+  }
+
+  /** `storage-get [-s <id>]`, cached. */
+  storageGet(storageId?: string): Result<StorageInfo, HookToolError> {
+    return this.cached(`storage-get\u0000${storageId ?? ''}`, () =>
+      this.tools.storageGet(storageId),
+    );
+  }
+
+  /** `storage-list [<name>]`, cached. */
+  storageList(storageName?: string): Result<string[], HookToolError> {
+    return this.cached(`storage-list\u0000${storageName ?? ''}`, () =>
+      this.tools.storageList(storageName),
+    );
+  }
+
+  /** `storage-add`, at once: Juju itself adds the storage only if the hook succeeds. */
+  storageAdd(counts: Readonly<Record<string, number>>): Result<void, HookToolError> {
+    return this.tools.storageAdd(counts);
+  }
+
+  /** `resource-get <name>`, cached (it downloads the resource the first time). */
+  resourceGet(name: string): Result<string, HookToolError> {
+    return this.cached(`resource\u0000${name}`, () => this.tools.resourceGet(name));
+  }
+
+  /** `open-port <range>`, at once (Juju applies port changes when the hook succeeds). */
+  openPortRange(
+    range: PortRange,
+    options?: { readonly endpoints?: readonly string[] },
+  ): Result<void, HookToolError> {
+    return this.tools.openPortRange(range, options);
+  }
+
+  /** `close-port <range>`, at once. */
+  closePortRange(
+    range: PortRange,
+    options?: { readonly endpoints?: readonly string[] },
+  ): Result<void, HookToolError> {
+    return this.tools.closePortRange(range, options);
+  }
+
+  /** `opened-ports` (not cached: it reflects this hook's own open/close calls). */
+  openedPorts(): Result<PortRange[], HookToolError> {
+    return this.tools.openedPorts();
+  }
+
+  /** `add-metric`, at once (collect-metrics hooks only). */
+  addMetric(metrics: Readonly<Record<string, string>>): Result<void, HookToolError> {
+    return this.tools.addMetric(metrics);
   }
 
   // ---- commit ----

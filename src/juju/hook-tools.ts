@@ -120,6 +120,47 @@ export type PortProtocol = 'tcp' | 'udp' | 'icmp';
 /** Secret content: keys are lowercase names, values strings. Never logged. */
 export type SecretContent = Record<string, string>;
 
+/** Action parameters as `action-get` reports them (JSON-decoded, defaults inserted by Juju). */
+export type ActionParams = Record<string, unknown>;
+
+/** What `secret-info-get` reports about a secret this unit (or its application) owns. */
+export interface SecretInfo {
+  /** The secret id as Juju printed it (the key of `secret-info-get`'s output). */
+  readonly id: string;
+  /** The latest revision. */
+  readonly revision: number;
+  /** The owner's label ('' when none). */
+  readonly label: string;
+  /** `application` or `unit`. */
+  readonly owner: string;
+  /** The description, when set. */
+  readonly description?: string;
+  /** The rotation policy, when set (`hourly`, `daily`, ...). */
+  readonly rotation?: string;
+  /** When the latest revision expires (RFC 3339), when set. */
+  readonly expiry?: string;
+  /** When the secret next rotates (RFC 3339), when set. */
+  readonly rotates?: string;
+}
+
+/** What `storage-get` reports about one storage instance. */
+export interface StorageInfo {
+  /** `block` or `filesystem`. */
+  readonly kind: string;
+  /** Where it is: a mount point (filesystem) or a device path (block). */
+  readonly location: string;
+}
+
+/** A port or port range, as `open-port`, `close-port` and `opened-ports` take and print them. */
+export interface PortRange {
+  /** First port (for `icmp`, ignored). */
+  readonly from: number;
+  /** Last port, inclusive (equal to `from` for a single port). */
+  readonly to: number;
+  /** `tcp`, `udp` or `icmp`. */
+  readonly protocol: PortProtocol;
+}
+
 /**
  * The hook tools a charm may call. Every method is synchronous (a hook runs one tool at a
  * time) and returns a Result; nothing here throws for a tool failure.
@@ -226,4 +267,60 @@ export interface HookTools {
   stateSet(data: Record<string, string>): Result<void, HookToolError>;
   /** `state-delete <key>`. */
   stateDelete(key: string): Result<void, HookToolError>;
+
+  // ---- actions (worker/uniter/runner/jujuc/action-*.go): only while running an action ----
+
+  /** `action-get --format=json`: every parameter of the running action. */
+  actionGet(): Result<ActionParams, HookToolError>;
+  /**
+   * `action-set <key>=<value> ...`: dotted keys (`outfile.size`) nest, as Juju nests them.
+   * Each dot-separated part must match `^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`; `stdout`, `stderr`,
+   * `stdout-encoding` and `stderr-encoding` are reserved. Values travel in argv.
+   */
+  actionSet(results: Readonly<Record<string, string>>): Result<void, HookToolError>;
+  /** `action-fail <message>`: mark the running action failed with this message. */
+  actionFail(message: string): Result<void, HookToolError>;
+  /** `action-log <message>`: a progress line the operator sees while the action runs. */
+  actionLog(message: string): Result<void, HookToolError>;
+
+  // ---- secrets' metadata ----
+
+  /** `secret-info-get --format=json <id>` (or `--label <label>`): metadata of an owned secret. */
+  secretInfoGet(idOrLabel: string): Result<SecretInfo, HookToolError>;
+  /** `secret-ids --format=json`: ids of the secrets this unit's application (or unit) owns. */
+  secretIds(): Result<string[], HookToolError>;
+
+  // ---- storage and resources ----
+
+  /**
+   * `storage-get --format=json [-s <id>]`: kind and location of a storage instance; without an
+   * id, the one a `-storage-attached`/`-detaching` hook is about.
+   */
+  storageGet(storageId?: string): Result<StorageInfo, HookToolError>;
+  /** `storage-list --format=json [<name>]`: ids (`data/0`) of storage attached to the unit. */
+  storageList(storageName?: string): Result<string[], HookToolError>;
+  /** `storage-add <name>=<count> ...`: ask Juju for more storage instances (applied with the hook). */
+  storageAdd(counts: Readonly<Record<string, number>>): Result<void, HookToolError>;
+  /** `resource-get <name>`: the local path of a charm resource (downloaded on first use). */
+  resourceGet(name: string): Result<string, HookToolError>;
+
+  // ---- port ranges ----
+
+  /** `open-port <from>-<to>/<protocol> [--endpoints a,b]` (or `icmp`). */
+  openPortRange(
+    range: PortRange,
+    options?: { readonly endpoints?: readonly string[] },
+  ): Result<void, HookToolError>;
+  /** `close-port <from>-<to>/<protocol> [--endpoints a,b]` (or `icmp`). */
+  closePortRange(
+    range: PortRange,
+    options?: { readonly endpoints?: readonly string[] },
+  ): Result<void, HookToolError>;
+  /** `opened-ports --format=json`: the port ranges this unit has opened. */
+  openedPorts(): Result<PortRange[], HookToolError>;
+
+  // ---- metrics (the one thing a collect-metrics hook may do besides juju-log) ----
+
+  /** `add-metric <key>=<value> ...`: record metrics (collect-metrics hooks only). */
+  addMetric(metrics: Readonly<Record<string, string>>): Result<void, HookToolError>;
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { type ActionMetadata, parseActions } from './actions-metadata.js';
 
 /** The metadata.yaml section an endpoint is declared in. */
 export type EndpointRole = 'peers' | 'provides' | 'requires';
@@ -36,6 +37,46 @@ export interface CharmMetadata {
   readonly summary?: string;
   /** In file order within each role: peers, then provides, then requires. */
   readonly endpoints: readonly EndpointMetadata[];
+  /** `storage:`, in file order. */
+  readonly storage?: readonly StorageMetadata[];
+  /** `resources:`, in file order. */
+  readonly resources?: readonly ResourceMetadata[];
+  /** Config options (config.yaml, or charmcraft.yaml's `config.options`), when read. */
+  readonly config?: Readonly<Record<string, ConfigOption>>;
+  /** Actions (actions.yaml, or charmcraft.yaml's `actions`), when read. */
+  readonly actions?: Readonly<Record<string, ActionMetadata>>;
+}
+
+/** One store declared under `storage:` in metadata.yaml (or charmcraft.yaml). */
+export interface StorageMetadata {
+  /** The storage name, e.g. `data` (its hooks are `data-storage-attached` / `-detaching`). */
+  readonly name: string;
+  /** `filesystem` or `block`. */
+  readonly type: 'filesystem' | 'block';
+  /** `location`: where a filesystem is mounted. */
+  readonly location?: string;
+  /** `multiple.range`, e.g. `1-3` or `2+`: how many instances a unit may have. */
+  readonly multiple?: string;
+  /** `minimum-size`, e.g. `10G`. */
+  readonly minimumSize?: string;
+  /** `shared`, `read-only`. */
+  readonly shared?: boolean;
+  /** `read-only`. */
+  readonly readOnly?: boolean;
+  /** `description`. */
+  readonly description?: string;
+}
+
+/** One resource declared under `resources:`. */
+export interface ResourceMetadata {
+  /** The resource name, as `resource-get <name>` takes it. */
+  readonly name: string;
+  /** `file` or `oci-image`. */
+  readonly type: 'file' | 'oci-image';
+  /** `filename` (required for `file` resources). */
+  readonly filename?: string;
+  /** `description`. */
+  readonly description?: string;
 }
 
 /** The types a config option may declare. */
@@ -65,8 +106,6 @@ export class MetadataError extends Error {
     super(field === '' ? `${file}: ${message}` : `${file}: ${field} ${message}`);
   }
 }
-
-type YamlMap = Record<string, unknown>;
 
 /** What Juju accepts as an endpoint (relation) name: juju/names relation.go, RelationSnippet. */
 const ENDPOINT_NAME = /^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/;
@@ -111,7 +150,89 @@ export function parseMetadata(text: string, fileName: string): CharmMetadata {
       endpoints.push(parseEndpoint(endpoint, role, spec, path, fileName));
     }
   }
-  return summary === undefined ? { name, endpoints } : { name, summary, endpoints };
+  const storage = parseStorage(root['storage'], fileName);
+  const resources = parseResources(root['resources'], fileName);
+  return {
+    name,
+    ...(summary === undefined ? {} : { summary }),
+    endpoints,
+    ...(storage.length === 0 ? {} : { storage }),
+    ...(resources.length === 0 ? {} : { resources }),
+  };
+}
+
+/** `storage:` (juju internal/charm/meta.go parseStorage: type is filesystem or block). */
+function parseStorage(section: unknown, file: string): StorageMetadata[] {
+  const out: StorageMetadata[] = [];
+  for (const [name, spec] of Object.entries(optionalMap(section, 'storage', file))) {
+    const path = `storage.${name}`;
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+      throw new MetadataError(
+        file,
+        path,
+        'is not a valid storage name (lowercase letters, digits, hyphens)',
+      );
+    }
+    if (!isMap(spec)) throw new MetadataError(file, path, 'must be a mapping with at least a type');
+    const type = spec['type'];
+    if (type !== 'filesystem' && type !== 'block') {
+      throw new MetadataError(file, `${path}.type`, 'must be "filesystem" or "block"');
+    }
+    const entry: Record<string, unknown> = { name, type };
+    const text = (key: string, as: string) => {
+      const v = optionalString(spec, key, `${path}.${key}`, file);
+      if (v !== undefined) entry[as] = v;
+    };
+    text('location', 'location');
+    text('minimum-size', 'minimumSize');
+    text('description', 'description');
+    for (const [key, as] of [
+      ['shared', 'shared'],
+      ['read-only', 'readOnly'],
+    ] as const) {
+      const v = spec[key];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'boolean')
+        throw new MetadataError(file, `${path}.${key}`, 'must be true or false');
+      entry[as] = v;
+    }
+    const multiple = spec['multiple'];
+    if (multiple !== undefined && multiple !== null) {
+      const range = isMap(multiple) ? multiple['range'] : undefined;
+      const rangeText = typeof range === 'number' ? String(range) : range;
+      if (typeof rangeText !== 'string' || !/^(\d+|\d+-\d+|\d+\+)$/.test(rangeText)) {
+        throw new MetadataError(file, `${path}.multiple.range`, 'must be <n>, <m>-<n> or <n>+');
+      }
+      entry['multiple'] = rangeText;
+    }
+    out.push(entry as unknown as StorageMetadata);
+  }
+  return out;
+}
+
+/** `resources:` (type file needs a filename). */
+function parseResources(section: unknown, file: string): ResourceMetadata[] {
+  const out: ResourceMetadata[] = [];
+  for (const [name, spec] of Object.entries(optionalMap(section, 'resources', file))) {
+    const path = `resources.${name}`;
+    if (!isMap(spec)) throw new MetadataError(file, path, 'must be a mapping with at least a type');
+    const type = spec['type'] ?? 'file';
+    if (type !== 'file' && type !== 'oci-image') {
+      throw new MetadataError(file, `${path}.type`, 'must be "file" or "oci-image"');
+    }
+    const filename = optionalString(spec, 'filename', `${path}.filename`, file);
+    if (type === 'file' && (filename === undefined || filename === '')) {
+      throw new MetadataError(file, `${path}.filename`, 'is required for a file resource');
+    }
+    const description = optionalString(spec, 'description', `${path}.description`, file);
+    out.push({
+      name,
+      type,
+      ...(filename === undefined ? {} : { filename }),
+      ...(description === undefined ? {} : { description }),
+    });
+  }
+  return out;
 }
 
 function parseEndpoint(
@@ -167,7 +288,16 @@ function parseEndpoint(
 export function readMetadata(charmDir: string): CharmMetadata {
   for (const file of ['metadata.yaml', 'charmcraft.yaml']) {
     const path = join(charmDir, file);
-    if (existsSync(path)) return parseMetadata(readFileSync(path, 'utf8'), path);
+    if (existsSync(path)) {
+      const metadata = parseMetadata(readFileSync(path, 'utf8'), path);
+      const config = readConfigOptions(charmDir);
+      const actions = readActions(charmDir);
+      return {
+        ...metadata,
+        ...(Object.keys(config).length === 0 ? {} : { config }),
+        ...(Object.keys(actions).length === 0 ? {} : { actions }),
+      };
+    }
   }
   throw new MetadataError(
     join(charmDir, 'metadata.yaml'),
@@ -298,3 +428,32 @@ function optionalString(map: YamlMap, key: string, path: string, file: string): 
 function isMap(value: unknown): value is YamlMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Read action definitions from `charmDir`: actions.yaml, else charmcraft.yaml's `actions:`,
+ * else `{}` (a charm without actions).
+ */
+export function readActions(charmDir: string): Readonly<Record<string, ActionMetadata>> {
+  const actionsYaml = join(charmDir, 'actions.yaml');
+  if (existsSync(actionsYaml)) return parseActions(readFileSync(actionsYaml, 'utf8'), actionsYaml);
+  const charmcraft = join(charmDir, 'charmcraft.yaml');
+  if (existsSync(charmcraft))
+    return parseActions(readFileSync(charmcraft, 'utf8'), charmcraft, 'actions');
+  return {};
+}
+
+/** A parsed YAML mapping. */
+export type YamlMap = Record<string, unknown>;
+/** Parse a charm file's text into its top-level mapping; throws {@link MetadataError}. */
+export const parseYamlRoot: (text: string, file: string) => YamlMap = (text, file) =>
+  parseRoot(text, file);
+/** True for a YAML mapping (not null, not a list). */
+export const isYamlMap: (value: unknown) => value is YamlMap = (value): value is YamlMap =>
+  isMap(value);
+
+/** True when `value` has the config option type's shape (a `secret` is any string here). */
+export const configValueMatches: (
+  type: ConfigOptionType,
+  value: unknown,
+) => value is string | number | boolean = (type, value): value is string | number | boolean =>
+  defaultMatches(type, value);

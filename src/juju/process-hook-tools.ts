@@ -9,22 +9,32 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import { removeLeftoversOfGoneProcesses } from '../util/process.js';
 import { classifyToolFailure, HookToolError } from './hook-tool-error.js';
 import type {
+  ActionParams,
   BindAddress,
   GoalState,
   HookTools,
   LogLevel,
   NetworkInfo,
   PortProtocol,
+  PortRange,
   RelationData,
   SecretAddOptions,
   SecretContent,
   SecretGetOptions,
   SecretGrantOptions,
+  SecretInfo,
+  StorageInfo,
   WorkloadStatus,
   WorkloadStatusName,
 } from './hook-tools.js';
 import { Redactor } from './redact.js';
 import { encodeSettingsFile, hasLoneSurrogate } from './settings-file.js';
+import {
+  actionKeyProblem,
+  formatPortRange,
+  parsePortRange,
+  portRangeProblem,
+} from './tool-args.js';
 
 /** One finished hook-tool call, as reported to `onCall`. `args` is redacted and holds no secret. */
 export interface HookToolCall {
@@ -369,6 +379,146 @@ export class ProcessHookTools implements HookTools {
     return this.exec('state-delete', [key]);
   }
 
+  // ---- actions, secret metadata, storage, resources, port ranges, metrics ----
+  // Flags and output shapes: juju/juju internal/worker/uniter/runner/jujuc/<tool>.go.
+
+  /** `action-get --format=json`: every parameter (an empty object when there are none). */
+  actionGet(): Result<ActionParams, HookToolError> {
+    return this.json('action-get', [], anyMap);
+  }
+
+  /**
+   * `action-set key=value ...`. Keys are checked first with Juju's rule (jujuc/action-set.go),
+   * so a bad key fails here naming the key, before anything is set. Values travel in argv
+   * (the tool has no --file); `onCall` reports them redacted. Setting nothing calls nothing.
+   */
+  actionSet(results: Readonly<Record<string, string>>): Result<void, HookToolError> {
+    const entries = Object.entries(results);
+    if (entries.length === 0) return Ok(undefined);
+    for (const [key] of entries) {
+      const problem = actionKeyProblem(key);
+      if (problem !== undefined) return Err(misuse('action-set', problem));
+    }
+    return this.exec(
+      'action-set',
+      entries.map(([k, v]) => `${k}=${v}`),
+    );
+  }
+
+  /** `action-fail -- <message>`, the message redacted and cut like juju-log's. */
+  actionFail(message: string): Result<void, HookToolError> {
+    return this.exec('action-fail', ['--', this.logText(message)]);
+  }
+
+  /** `action-log -- <message>`, the message redacted and cut like juju-log's. */
+  actionLog(message: string): Result<void, HookToolError> {
+    return this.exec('action-log', ['--', this.logText(message)]);
+  }
+
+  /**
+   * `secret-info-get --format=json <id>` or `--label <label>`. Juju prints
+   * `{<id>: {revision, label, owner, ...}}` (jujuc/secret-info-get.go metadataDisplay).
+   */
+  secretInfoGet(idOrLabel: string): Result<SecretInfo, HookToolError> {
+    const target = SECRET_ID_RE.test(idOrLabel) ? [idOrLabel] : ['--label', idOrLabel];
+    return this.json('secret-info-get', target, secretInfo);
+  }
+
+  /** `secret-ids --format=json`. */
+  secretIds(): Result<string[], HookToolError> {
+    return this.json('secret-ids', [], stringArray);
+  }
+
+  /** `storage-get --format=json [-s <id>]`: `{kind, location}` (jujuc/storage-get.go). */
+  storageGet(storageId?: string): Result<StorageInfo, HookToolError> {
+    return this.json('storage-get', flag('-s', storageId), storageInfo);
+  }
+
+  /** `storage-list --format=json [<name>]`. */
+  storageList(storageName?: string): Result<string[], HookToolError> {
+    return this.json('storage-list', storageName === undefined ? [] : [storageName], stringArray);
+  }
+
+  /** `storage-add <name>=<count> ...`; counts must be positive whole numbers. */
+  storageAdd(counts: Readonly<Record<string, number>>): Result<void, HookToolError> {
+    const entries = Object.entries(counts);
+    if (entries.length === 0)
+      return Err(misuse('storage-add', 'storage add requires a storage directive'));
+    const bad = entries.find(
+      ([name, n]) => !/^[a-z][a-z0-9-]*$/.test(name) || !Number.isInteger(n) || n < 1,
+    );
+    if (bad !== undefined) {
+      return Err(
+        misuse('storage-add', `"${bad[0]}=${bad[1]}" is not <storage name>=<positive count>`),
+      );
+    }
+    return this.exec(
+      'storage-add',
+      entries.map(([name, n]) => `${name}=${n}`),
+    );
+  }
+
+  /** `resource-get <name>`: prints the path (no --format flag; jujuc/resource-get.go). */
+  resourceGet(name: string): Result<string, HookToolError> {
+    return this.run('resource-get', [name]).andThen((out) => {
+      const path = out.trim();
+      return path !== '' && !path.includes('\n')
+        ? Ok(path)
+        : Err(new HookToolError('bad-output', 'resource-get', 'did not print a single path'));
+    });
+  }
+
+  /** `open-port <range> [--endpoints a,b]`; the range is checked as jujuc/ports.go does. */
+  openPortRange(
+    range: PortRange,
+    options: { readonly endpoints?: readonly string[] } = {},
+  ): Result<void, HookToolError> {
+    return this.portRange('open-port', range, options.endpoints);
+  }
+
+  /** `close-port <range> [--endpoints a,b]`. */
+  closePortRange(
+    range: PortRange,
+    options: { readonly endpoints?: readonly string[] } = {},
+  ): Result<void, HookToolError> {
+    return this.portRange('close-port', range, options.endpoints);
+  }
+
+  /** `opened-ports --format=json`: `["80/tcp", "8000-8099/udp", "icmp"]` (jujuc/opened-ports.go). */
+  openedPorts(): Result<PortRange[], HookToolError> {
+    return this.json('opened-ports', [], portRanges);
+  }
+
+  /** `add-metric key=value ...`. Adding nothing calls nothing. */
+  addMetric(metrics: Readonly<Record<string, string>>): Result<void, HookToolError> {
+    const entries = Object.entries(metrics);
+    if (entries.length === 0) return Ok(undefined);
+    const bad = entries.find(([k]) => k === '' || k.includes('='));
+    if (bad !== undefined)
+      return Err(misuse('add-metric', `metric name "${bad[0]}" is empty or contains "="`));
+    return this.exec(
+      'add-metric',
+      entries.map(([k, v]) => `${k}=${v}`),
+    );
+  }
+
+  private portRange(
+    tool: string,
+    range: PortRange,
+    endpoints: readonly string[] | undefined,
+  ): Result<void, HookToolError> {
+    const problem = portRangeProblem(range);
+    if (problem !== undefined) return Err(misuse(tool, problem));
+    const scope =
+      endpoints === undefined || endpoints.length === 0 ? [] : ['--endpoints', endpoints.join(',')];
+    return this.exec(tool, [...scope, formatPortRange(range)]);
+  }
+
+  private logText(message: string): string {
+    const text = this.redactor.redact(message);
+    return text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)} [truncated]` : text;
+  }
+
   private port(tool: string, port: number, protocol: PortProtocol): Result<void, HookToolError> {
     if (protocol === 'icmp') return this.exec(tool, ['icmp']);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -681,4 +831,46 @@ const goalState: Shape<GoalState> = (v) => {
     relations[endpoint] = related;
   }
   return Ok({ units, relations });
+};
+
+// ---- shapes of the tools added for actions, secrets' metadata, storage and ports ----
+
+const storageInfo: Shape<StorageInfo> = (v) =>
+  isMap(v) && typeof v['kind'] === 'string' && typeof v['location'] === 'string'
+    ? Ok({ kind: v['kind'], location: v['location'] })
+    : Err('an object with kind and location');
+
+const portRanges: Shape<PortRange[]> = (v) => {
+  const list = stringArray(v);
+  if (list.isErr()) return list;
+  const out: PortRange[] = [];
+  for (const entry of list.value) {
+    const range = parsePortRange(entry);
+    if (range === undefined) return Err('a list of port ranges like "80/tcp"');
+    out.push(range);
+  }
+  return Ok(out);
+};
+
+const OPTIONAL_SECRET_FIELDS = ['description', 'rotation', 'expiry', 'rotates'] as const;
+
+const secretInfo: Shape<SecretInfo> = (v) => {
+  const expected = 'an object with one secret id and its revision, label and owner';
+  if (!isMap(v)) return Err(expected);
+  const entries = Object.entries(v);
+  const [entry] = entries;
+  if (entry === undefined || entries.length !== 1) return Err(expected);
+  const [id, info] = entry;
+  if (!isMap(info) || typeof info['revision'] !== 'number') return Err(expected);
+  const label = info['label'] ?? '';
+  const owner = info['owner'] ?? '';
+  if (typeof label !== 'string' || typeof owner !== 'string') return Err(expected);
+  const out: Record<string, unknown> = { id, revision: info['revision'], label, owner };
+  for (const key of OPTIONAL_SECRET_FIELDS) {
+    const value = info[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') return Err(expected);
+    out[key] = value;
+  }
+  return Ok(out as unknown as SecretInfo);
 };

@@ -37,6 +37,20 @@ export const TOOL_OF_METHOD: Readonly<Record<keyof HookTools, string>> = {
   stateGet: 'state-get',
   stateSet: 'state-set',
   stateDelete: 'state-delete',
+  actionGet: 'action-get',
+  actionSet: 'action-set',
+  actionFail: 'action-fail',
+  actionLog: 'action-log',
+  secretInfoGet: 'secret-info-get',
+  secretIds: 'secret-ids',
+  storageGet: 'storage-get',
+  storageList: 'storage-list',
+  storageAdd: 'storage-add',
+  resourceGet: 'resource-get',
+  openPortRange: 'open-port',
+  closePortRange: 'close-port',
+  openedPorts: 'opened-ports',
+  addMetric: 'add-metric',
 };
 
 type AnyResult = { isOk(): boolean; error?: unknown };

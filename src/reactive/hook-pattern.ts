@@ -8,6 +8,22 @@
  */
 export function compileHookPattern(pattern: string): RegExp {
   if (pattern.length === 0) throw new TypeError('an empty hook pattern matches nothing');
+  // charms.reactive's `{requires:mysql}-relation-joined` (endpoint by role and interface) is not
+  // supported: it would compile to a pattern no hook name matches, silently. Hook names are
+  // lowercase letters, digits and hyphens (plus `*`, `{`, `}`, `,` here), so anything else is refused.
+  if (/\{[^}]*:[^}]*\}/.test(pattern)) {
+    throw new TypeError(
+      `hook pattern ${JSON.stringify(pattern)}: charms.reactive's {role:interface} endpoint patterns are not supported; ` +
+        "name the endpoint from metadata.yaml instead, e.g. hook('db-relation-joined')",
+    );
+  }
+  const bad = /[^a-z0-9*{},-]/.exec(pattern);
+  if (bad !== null) {
+    throw new TypeError(
+      `hook pattern ${JSON.stringify(pattern)}: ${JSON.stringify(bad[0])} can never appear in a hook name ` +
+        '(lowercase letters, digits and hyphens; patterns add *, {a,b})',
+    );
+  }
   let source = '';
   let depth = 0;
   for (const ch of pattern) {

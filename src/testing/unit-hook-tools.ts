@@ -6,16 +6,20 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import { classifyToolFailure, HookToolError } from '../juju/hook-tool-error.js';
 import type {
+  ActionParams,
   GoalState,
   HookTools,
   LogLevel,
   NetworkInfo,
   PortProtocol,
+  PortRange,
   RelationData,
   SecretAddOptions,
   SecretContent,
   SecretGetOptions,
   SecretGrantOptions,
+  SecretInfo,
+  StorageInfo,
   WorkloadStatus,
   WorkloadStatusName,
 } from '../juju/hook-tools.js';
@@ -634,6 +638,75 @@ export class UnitHookTools implements HookTools {
       this.tx.state.set(key, null);
       return Ok(undefined);
     });
+  }
+
+  // ---- NOT IMPLEMENTED BY THE SIMULATOR YET (issue 13: the simulator side comes later) ----
+  // Each of these fails like a tool the model does not serve, naming the tool. The library
+  // side (HookTools, ProcessHookTools, HookSession) implements them; the model does not yet.
+
+  private notImplemented<T>(tool: string): R<T> {
+    return this.call(tool, [], () =>
+      Err(new HookToolError('failed', tool, `${tool} is not implemented by the simulator yet`)),
+    );
+  }
+
+  actionGet(): R<ActionParams> {
+    return this.notImplemented('action-get');
+  }
+
+  actionSet(_results: Readonly<Record<string, string>>): R<void> {
+    return this.notImplemented('action-set');
+  }
+
+  actionFail(_message: string): R<void> {
+    return this.notImplemented('action-fail');
+  }
+
+  actionLog(_message: string): R<void> {
+    return this.notImplemented('action-log');
+  }
+
+  secretInfoGet(_idOrLabel: string): R<SecretInfo> {
+    return this.notImplemented('secret-info-get');
+  }
+
+  secretIds(): R<string[]> {
+    return this.notImplemented('secret-ids');
+  }
+
+  storageGet(_storageId?: string): R<StorageInfo> {
+    return this.notImplemented('storage-get');
+  }
+
+  storageList(_storageName?: string): R<string[]> {
+    return this.notImplemented('storage-list');
+  }
+
+  storageAdd(_counts: Readonly<Record<string, number>>): R<void> {
+    return this.notImplemented('storage-add');
+  }
+
+  resourceGet(_name: string): R<string> {
+    return this.notImplemented('resource-get');
+  }
+
+  openPortRange(_range: PortRange, _options?: { readonly endpoints?: readonly string[] }): R<void> {
+    return this.notImplemented('open-port');
+  }
+
+  closePortRange(
+    _range: PortRange,
+    _options?: { readonly endpoints?: readonly string[] },
+  ): R<void> {
+    return this.notImplemented('close-port');
+  }
+
+  openedPorts(): R<PortRange[]> {
+    return this.notImplemented('opened-ports');
+  }
+
+  addMetric(_metrics: Readonly<Record<string, string>>): R<void> {
+    return this.notImplemented('add-metric');
   }
 }
 

@@ -72,6 +72,7 @@ describe('juju-reactive pack', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('packed mysql-innodb-cluster into');
     expect(readdirSync(out).sort()).toEqual([
+      'actions.yaml',
       'charmcraft.yaml',
       'config.yaml',
       'dispatch',
@@ -89,7 +90,7 @@ describe('juju-reactive pack', () => {
     expect(charmcraft).toContain('type: charm');
     expect(charmcraft).toMatch(/platforms:\n {2}ubuntu@22\.04:amd64:\n {2}ubuntu@24\.04:amd64:\n/);
     expect(charmcraft).toMatch(
-      /plugin: dump\n {4}source: \.\n {4}prime:\n {6}- dist\n {6}- dispatch\n {6}- metadata\.yaml\n {6}- config\.yaml\n$/,
+      /plugin: dump\n {4}source: \.\n {4}prime:\n {6}- dist\n {6}- dispatch\n {6}- metadata\.yaml\n {6}- config\.yaml\n {6}- actions\.yaml\n$/,
     );
     // The MySQL driver is imported when a handler first talks to MySQL, and yaml only when
     // something reads a YAML file (the metadata is embedded): each in a file of its own.
@@ -102,6 +103,7 @@ describe('juju-reactive pack', () => {
     expect(readdirSync(join(out, 'dist', 'chunks')).sort()).toEqual([
       'mysql2-promise.cjs',
       'yaml.cjs',
+      'zod.cjs',
     ]);
     const main = readFileSync(join(out, 'dist', 'main.cjs'), 'utf8');
     expect(main).not.toContain('mysql2/promise');
@@ -175,6 +177,8 @@ describe('juju-reactive pack', () => {
       'dist/charm.cjs',
       'dist/charm.mjs',
       'dist/chunks/yaml.cjs',
+      // zod is imported only when an action runs: esbuild splits it into its own chunk.
+      'dist/chunks/zod.cjs',
       'dist/main.cjs',
       'metadata.yaml',
     ]);
@@ -195,7 +199,10 @@ describe('juju-reactive pack', () => {
     writeFileSync(join(out, 'NOTES'), 'mine\n');
     await packCharm({ charmDir: CHARM_DIR, outDir: out });
 
-    expect(existsSync(join(out, 'actions.yaml'))).toBe(false);
+    // The example declares actions: the stale copy is replaced by its actions.yaml.
+    expect(readFileSync(join(out, 'actions.yaml'), 'utf8')).toBe(
+      readFileSync(join(CHARM_DIR, 'actions.yaml'), 'utf8'),
+    );
     expect(existsSync(join(out, 'dist', 'stale.mjs'))).toBe(false);
     expect(readFileSync(join(out, 'NOTES'), 'utf8')).toBe('mine\n');
   });

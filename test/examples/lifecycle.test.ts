@@ -145,7 +145,6 @@ describe('failures', () => {
     'createCluster',
     'addConfigureReadyPeers',
     'signalClustered',
-    'assess-status',
     'forgetPeerChanges',
   ];
   for (const handler of handlers) {

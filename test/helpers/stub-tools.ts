@@ -4,15 +4,20 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import { HookToolError } from '../../src/juju/hook-tool-error.js';
 import type {
+  ActionParams,
   GoalState,
   HookTools,
   LogLevel,
   NetworkInfo,
+  PortRange,
   RelationData,
   SecretContent,
+  SecretInfo,
+  StorageInfo,
   WorkloadStatus,
   WorkloadStatusName,
 } from '../../src/juju/hook-tools.js';
+import { actionKeyProblem, formatPortRange, parsePortRange } from '../../src/juju/tool-args.js';
 
 export interface StubRelation {
   endpoint: string;
@@ -39,6 +44,26 @@ export interface StubWorld {
   state: Record<string, string>;
   /** Make one tool fail: tool name -> error. */
   failures: Record<string, HookToolError>;
+  /** The running action's params (action-get), and what the charm reported (set by the tools). */
+  action?: {
+    params: Record<string, unknown>;
+    results: Record<string, string>;
+    failed?: string;
+    logs: string[];
+  };
+  /** Storage attached to the unit, by id (`data/0`), and storage-add requests. */
+  storage?: Record<string, StorageInfo>;
+  storageAdded?: Record<string, number>[];
+  /** The storage a storage hook is about (storage-get without -s). */
+  hookStorage?: string;
+  /** Resource paths by name. */
+  resources?: Record<string, string>;
+  /** Port ranges this unit opened, as Juju prints them (`80/tcp`). */
+  ports?: string[];
+  /** Metrics added (add-metric). */
+  metrics?: Record<string, string>[];
+  /** Secret metadata by id, for secret-info-get / secret-ids. */
+  secretInfo?: Record<string, Omit<SecretInfo, 'id'>>;
 }
 
 export interface StubCall {
@@ -308,6 +333,136 @@ export class StubHookTools implements HookTools {
   stateDelete(key: string): R<void> {
     return this.call('state-delete', [key], () => {
       delete this.world.state[key];
+      return Ok(undefined);
+    });
+  }
+
+  // ---- actions, secret metadata, storage, resources, ports, metrics ----
+  private notAction<T>(tool: string): R<T> {
+    return Err(new HookToolError('failed', tool, 'not running an action', 1));
+  }
+  actionGet(): R<ActionParams> {
+    return this.call('action-get', [], () => {
+      const action = this.world.action;
+      return action ? Ok(structuredClone(action.params)) : this.notAction('action-get');
+    });
+  }
+  actionSet(results: Readonly<Record<string, string>>): R<void> {
+    return this.call('action-set', [Object.keys(results)], () => {
+      const action = this.world.action;
+      if (!action) return this.notAction('action-set');
+      for (const key of Object.keys(results)) {
+        const problem = actionKeyProblem(key);
+        if (problem) return Err(new HookToolError('bad-arguments', 'action-set', problem, 2));
+      }
+      Object.assign(action.results, results);
+      return Ok(undefined);
+    });
+  }
+  actionFail(message: string): R<void> {
+    return this.call('action-fail', [message], () => {
+      const action = this.world.action;
+      if (!action) return this.notAction('action-fail');
+      action.failed = message;
+      return Ok(undefined);
+    });
+  }
+  actionLog(message: string): R<void> {
+    return this.call('action-log', [message], () => {
+      const action = this.world.action;
+      if (!action) return this.notAction('action-log');
+      action.logs.push(message);
+      return Ok(undefined);
+    });
+  }
+  secretInfoGet(idOrLabel: string): R<SecretInfo> {
+    return this.call('secret-info-get', [idOrLabel], () => {
+      const all = this.world.secretInfo ?? {};
+      const hit = Object.entries(all).find(
+        ([id, info]) => id === idOrLabel || info.label === idOrLabel,
+      );
+      return hit
+        ? Ok({ id: hit[0], ...hit[1] })
+        : Err(
+            new HookToolError('not-found', 'secret-info-get', `secret "${idOrLabel}" not found`, 1),
+          );
+    });
+  }
+  secretIds(): R<string[]> {
+    return this.call('secret-ids', [], () => Ok(Object.keys(this.world.secretInfo ?? {}).sort()));
+  }
+  storageGet(storageId?: string): R<StorageInfo> {
+    return this.call('storage-get', [storageId], () => {
+      const id = storageId ?? this.world.hookStorage;
+      if (id === undefined) {
+        return Err(
+          new HookToolError('bad-arguments', 'storage-get', 'no storage instance specified', 2),
+        );
+      }
+      const info = this.world.storage?.[id];
+      return info
+        ? Ok({ ...info })
+        : Err(
+            new HookToolError('not-found', 'storage-get', `storage instance "${id}" not found`, 1),
+          );
+    });
+  }
+  storageList(storageName?: string): R<string[]> {
+    return this.call('storage-list', [storageName], () =>
+      Ok(
+        Object.keys(this.world.storage ?? {})
+          .filter((id) => storageName === undefined || id.split('/')[0] === storageName)
+          .sort(),
+      ),
+    );
+  }
+  storageAdd(counts: Readonly<Record<string, number>>): R<void> {
+    return this.call('storage-add', [Object.keys(counts)], () => {
+      this.world.storageAdded = [...(this.world.storageAdded ?? []), { ...counts }];
+      return Ok(undefined);
+    });
+  }
+  resourceGet(name: string): R<string> {
+    return this.call('resource-get', [name], () => {
+      const path = this.world.resources?.[name];
+      return path
+        ? Ok(path)
+        : Err(
+            new HookToolError(
+              'failed',
+              'resource-get',
+              `could not download resource: resource "${name}" not found`,
+              1,
+            ),
+          );
+    });
+  }
+  openPortRange(range: PortRange): R<void> {
+    return this.call('open-port', [formatPortRange(range)], () => {
+      const ports = new Set(this.world.ports ?? []);
+      ports.add(formatPortRange(range));
+      this.world.ports = [...ports];
+      return Ok(undefined);
+    });
+  }
+  closePortRange(range: PortRange): R<void> {
+    return this.call('close-port', [formatPortRange(range)], () => {
+      this.world.ports = (this.world.ports ?? []).filter((p) => p !== formatPortRange(range));
+      return Ok(undefined);
+    });
+  }
+  openedPorts(): R<PortRange[]> {
+    return this.call('opened-ports', [], () =>
+      Ok(
+        (this.world.ports ?? [])
+          .map((p) => parsePortRange(p))
+          .filter((r): r is PortRange => r !== undefined),
+      ),
+    );
+  }
+  addMetric(metrics: Readonly<Record<string, string>>): R<void> {
+    return this.call('add-metric', [Object.keys(metrics)], () => {
+      this.world.metrics = [...(this.world.metrics ?? []), { ...metrics }];
       return Ok(undefined);
     });
   }

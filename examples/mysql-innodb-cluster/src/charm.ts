@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { registerActions } from './actions.js';
 import { instanceKey, localClusterAddress } from './addresses.js';
 import { SimulatedInnoDBCluster } from './backend/simulated.js';
 import {
@@ -374,20 +375,25 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     rt.flags.clear('endpoint.cluster.departed');
   });
 
-  // 7. Workload status: what this unit is waiting for, or that it is clustered. Set once the
-  //    hook succeeded: Juju applies status-set at once, so a status set by a hook that then
-  //    fails would outlive the record of it, and the retry would see nothing to report.
-  charm.handler({ id: 'assess-status' }, function assessStatus(rt) {
+  // 7. Workload status: what this unit is waiting for, or that it is clustered. Assessed once,
+  //    after every handler of the hook ran, and set only after the hook committed (a status set
+  //    by a hook that then failed would outlive the record of it).
+  charm.status((rt) => {
     const [status, message] = assess(rt, options.minimumClusterSize ?? 3, adminUser(rt));
-    if (!rt.state.dataChanged('workload-status', [status, message])) return;
-    rt.events.once('hook.end', ({ ok }) => {
-      if (ok) rt.status(status, message);
-    });
+    return { status, message };
   });
 
   // Registered last: every handler above has seen this hook's peer changes.
   charm.when('endpoint.cluster.changed').run(function forgetPeerChanges(rt) {
     peers(rt).clearChangedFlags();
+  });
+
+  // 8. The operator's actions (actions.yaml).
+  registerActions(charm, {
+    backendFor: options.backendFor,
+    clusterName: (rt) => config(rt).clusterName,
+    credentials,
+    clusterMember,
   });
 
   return charm;

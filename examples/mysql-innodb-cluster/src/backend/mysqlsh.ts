@@ -116,6 +116,21 @@ export class MysqlShellOperations implements ClusterOperations {
     await runShell(this.command, script);
   }
 
+  async rejoinInstance(
+    name: string,
+    address: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    const target = this.instance(address, credentials);
+    const script =
+      this.connect(via, credentials) +
+      `var c = dba.getCluster(${JSON.stringify(name)});\n` +
+      `var m = c.status().defaultReplicaSet.topology[${JSON.stringify(`${address}:${this.port}`)}];\n` +
+      `if (!m || m.status !== 'ONLINE') c.rejoinInstance(${target});\n`;
+    await runShell(this.command, script);
+  }
+
   async status(
     name: string,
     via: string,

@@ -263,6 +263,16 @@ class SimulatedOperations implements ClusterOperations {
     }
   }
 
+  async rejoinInstance(
+    name: string,
+    address: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    // The simulated cluster has no offline members: rejoining one that left adds it back.
+    await this.addInstance(name, address, via, credentials);
+  }
+
   async status(name: string, via: string): Promise<ClusterStatus | undefined> {
     const cluster = this.model.getCluster();
     // Asked through an instance that is not a member, dba.getCluster() fails: a standalone

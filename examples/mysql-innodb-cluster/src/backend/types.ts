@@ -74,6 +74,16 @@ export interface ClusterOperations {
     via: string,
     credentials: ClusterCredentials,
   ): Promise<void>;
+  /**
+   * Rejoin an instance that was a member and dropped out (MySQL Shell `cluster.rejoinInstance`).
+   * A member that is online already is left as it is. Optional: a backend without it cannot rejoin.
+   */
+  rejoinInstance?(
+    name: string,
+    address: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void>;
   /** undefined when no cluster exists yet. */
   status(
     name: string,
