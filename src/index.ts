@@ -97,3 +97,9 @@ export {
 } from './state/store.js';
 export { UnitState } from './state/unit-state.js';
 export { hashValue, type JsonValue, stableStringify } from './util/json.js';
+/**
+ * zod, the schema library relation data shapes are written in, re-exported so that an interface
+ * author's schemas use the same copy (and version) of zod as this library: `import { z } from
+ * 'juju-reactive'`.
+ */
+export { z } from 'zod';
