@@ -28,12 +28,14 @@ const IMPORT_META: Readonly<Record<string, string>> = {
  * the body runs in an async function, so a top-level `await main(charm)` keeps working, and a
  * rejection fails the process as an unhandled rejection (exit 1, error on stderr), as it would.
  */
-function asCommonJs(output: string, file: string): string {
-  const esm = output.startsWith('#!') ? output.slice(output.indexOf('\n') + 1) : output;
+function asCommonJs(output: string, file: string): { script: string; shift: number } {
+  const shebang = output.startsWith('#!');
+  const esm = shebang ? output.slice(output.indexOf('\n') + 1) : output;
   const meta = esm.includes('__jrImportMetaUrl')
     ? 'const __jrImportMetaUrl = require("node:url").pathToFileURL(__filename).href;\n'
     : '';
-  const script = `"use strict";\n${meta}(async () => {\n${esm}\n})();\n`;
+  const head = `"use strict";\n${meta}(async () => {\n`;
+  const script = `${head}${esm}\n})();\n`;
   try {
     new Script(script, { filename: file });
   } catch (error) {
@@ -42,7 +44,19 @@ function asCommonJs(output: string, file: string): string {
         'it may use import.meta beyond url, filename and dirname',
     );
   }
-  return script;
+  return { script, shift: head.split('\n').length - 1 - (shebang ? 1 : 0) };
+}
+
+/**
+ * esbuild's source map of the bundled entry, moved by `shift` lines (the CommonJS wrapper's):
+ * each `;` in `mappings` starts a generated line.
+ */
+function shiftSourceMap(mapText: string, shift: number): string {
+  const map = JSON.parse(mapText) as { mappings: string; file?: string };
+  map.mappings =
+    shift >= 0 ? ';'.repeat(shift) + map.mappings : map.mappings.split(';').slice(-shift).join(';');
+  map.file = MAIN_FILE;
+  return JSON.stringify(map);
 }
 
 export interface BundleOptions {
@@ -60,6 +74,12 @@ export interface BundleOptions {
   readonly metadata?: CharmMetadata;
   /** Minify (names are kept: handler ids derive from function names). */
   readonly minify?: boolean;
+  /**
+   * Carry source maps, so that a failing handler's stack shows `src/<file>.ts:<line>` (the
+   * simulator's bundles). A hook bundle then starts through Node's module loader with source
+   * maps enabled, not through the code cache; a module bundle has its map inline.
+   */
+  readonly sourceMaps?: boolean;
 }
 
 /** What {@link bundleCharm} (or `bundleCharmEntry`) wrote. */
@@ -135,6 +155,7 @@ export async function bundleCharmEntry(options: BundleOptions): Promise<CharmBun
       outdir,
       outExtension: { '.js': '.mjs' },
       chunkNames: `${CHUNKS}/[name]-[hash]`,
+      ...(options.sourceMaps ? { sourcemap: 'inline' as const, sourcesContent: false } : {}),
       plugins: [libraryPlugin, dependenciesPlugin],
       banner: {
         js: "import { createRequire as __jrCreateRequire } from 'node:module'; const require = __jrCreateRequire(import.meta.url);",
@@ -152,6 +173,7 @@ export async function bundleCharmEntry(options: BundleOptions): Promise<CharmBun
     format: 'esm',
     write: false,
     outfile: join(outdir, MAIN_FILE),
+    ...(options.sourceMaps ? { sourcemap: 'external' as const, sourcesContent: false } : {}),
     plugins: [libraryPlugin, dependenciesPlugin, hookPlugin(chunks)],
     define: { ...define, ...IMPORT_META },
     metafile: true,
@@ -165,7 +187,15 @@ export async function bundleCharmEntry(options: BundleOptions): Promise<CharmBun
     );
   }
   const main = join(outdir, MAIN_FILE);
-  writeFileSync(main, asCommonJs(result.outputFiles?.[0]?.text ?? '', main));
+  const code = result.outputFiles?.find((f) => !f.path.endsWith('.map'));
+  const { script, shift } = asCommonJs(code?.text ?? '', main);
+  const map = result.outputFiles?.find((f) => f.path.endsWith('.map'));
+  if (map === undefined) {
+    writeFileSync(main, script);
+  } else {
+    writeFileSync(`${main}.map`, shiftSourceMap(map.text, shift));
+    writeFileSync(main, `${script}//# sourceMappingURL=${MAIN_FILE}.map\n`);
+  }
   for (const chunk of chunks.values()) {
     await build({
       ...common,
@@ -180,7 +210,7 @@ export async function bundleCharmEntry(options: BundleOptions): Promise<CharmBun
     });
   }
   const start = join(outdir, START_FILE);
-  writeFileSync(start, startSource(options.metadata?.name));
+  writeFileSync(start, startSource(options.metadata?.name, options.sourceMaps === true));
   writeFileSync(join(outdir, LEGACY_START_FILE), LEGACY_START);
   return { start, main, files: listFiles(outdir) };
 }

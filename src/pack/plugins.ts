@@ -90,7 +90,7 @@ export const dependenciesPlugin: Plugin = {
         args.path === 'yaml' &&
         args.kind === 'import-statement' &&
         args.importer.startsWith(LIBRARY_SOURCES) &&
-        !args.importer.includes(`${sep}node_modules${sep}`)
+        !args.importer.slice(LIBRARY_SOURCES.length).includes(`${sep}node_modules${sep}`)
       ) {
         return { path: 'yaml', namespace: NS_LAZY_YAML };
       }

@@ -50,7 +50,12 @@ export async function bundleCharm(charmDir: string, outdir: string): Promise<Cha
     `import * as charmModule from ${JSON.stringify(entry)};\n` +
     pickDefinition('charmModule') +
     'await main(__definition);\n';
-  return bundleCharmEntry({ entry: { contents: source, resolveDir: charmDir }, outdir });
+  // Source maps: a failing handler's stack names the charm's src/<file>.ts:<line>.
+  return bundleCharmEntry({
+    entry: { contents: source, resolveDir: charmDir },
+    outdir,
+    sourceMaps: true,
+  });
 }
 
 function isCharm(value: unknown): value is Charm {
@@ -82,7 +87,10 @@ export async function importCharm(charmDir: string): Promise<Charm> {
         entry: { contents: `export * from ${JSON.stringify(entry)};\n`, resolveDir: charmDir },
         outdir: join(dir, 'dist'),
         kind: 'module',
+        sourceMaps: true,
       });
+      // The bundle's map is inline; Node reads it at import when source maps are on.
+      process.setSourceMapsEnabled(true);
       loaded = (await import(pathToFileURL(bundled.main).href)) as Record<string, unknown>;
     } finally {
       rmSync(dir, { recursive: true, force: true });
