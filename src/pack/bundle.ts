@@ -126,7 +126,7 @@ export async function bundleCharmEntry(options: BundleOptions): Promise<CharmBun
     platform: 'node',
     target: 'node20',
     legalComments: 'none',
-    logLevel: 'error',
+    logLevel: 'silent',
     ...minify,
   } as const;
   const entryOptions =

@@ -109,7 +109,7 @@ describe('the npm package', () => {
   it('installs a working `juju-reactive` command that prints its version', () => {
     const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
     expect(run('npx', ['juju-reactive', '--version'], project).trim()).toBe(version);
-  });
+  }, 120_000);
 
   it('has public types a strict project checks without @types/node (skipLibCheck off, types [])', () => {
     const dir = join(project, 'strict-consumer');
@@ -157,14 +157,14 @@ describe('the npm package', () => {
       readFileSync(file, 'utf8').includes('NodeJS.'),
     );
     expect(nodeNamespace).toEqual([]);
-  });
+  }, 300_000);
 });
 
 describe('a project made by `juju-reactive init`', () => {
   it('passes its own strict tsc and simulator test', () => {
     const out = run('npm', ['test'], project);
     expect(out).toContain('2 passed');
-  });
+  }, 300_000);
 
   it('packs into a .charm holding manifest.yaml, the derived YAML files, dispatch, the bundle and Node', async () => {
     run('npx', ['juju-reactive', 'pack', '.', '--platform', PLATFORM], project);
