@@ -37,7 +37,7 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('source maps in simulator bundles', () => {
-  it('a hook run as a process logs the stack at src/charm.ts:<line> (in the trace's ERROR log)', async () => {
+  it('a hook run as a process logs the stack at src/charm.ts:<line> (in the ERROR log the trace records)', async () => {
     const model = new Model({ maxRetries: 0 });
     try {
       await model.deploy('boom', { charmDir, units: 1, processes: true });
