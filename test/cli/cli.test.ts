@@ -1,6 +1,8 @@
 // The `juju-reactive` command line: --version, --help everywhere, and every bad argument answered
 // with one line on stderr and exit 2, never a stack trace.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHARM_DIR } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { parseConfigPairs, UsageError, wholeNumber } from '../../src/cli/args.js';
@@ -102,5 +104,22 @@ describe('argument validation, shared with `npm start`', () => {
     const config = parseConfigPairs(['a=1', 'b=true', 'c=x=y', 'd=1.5', 'e=007x']);
     expect(Object.getPrototypeOf(config)).toBeNull();
     expect({ ...config }).toEqual({ a: 1, b: true, c: 'x=y', d: 1.5, e: '007x' });
+  });
+});
+
+describe('npm start (the example demo) with bad arguments', () => {
+  const demo = fileURLToPath(
+    new URL('../../examples/mysql-innodb-cluster/demo.ts', import.meta.url),
+  );
+  const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+  it.each([
+    [['--units', '0'], /--units must be a whole number from 1 to 200, got 0/],
+    [['--units', '99999999999999999999'], /--units must be a whole number/],
+    [['--frobnicate'], /Unknown option '--frobnicate'/],
+  ])('%j: one line, exit 2', (argv, what) => {
+    const run = spawnSync(tsx, [demo, ...argv], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expectOneLine(run.stderr, what);
   });
 });
