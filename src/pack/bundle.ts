@@ -76,8 +76,8 @@ export interface BundleOptions {
   readonly minify?: boolean;
   /**
    * Carry source maps, so that a failing handler's stack shows `src/<file>.ts:<line>` (the
-   * simulator's bundles). A hook bundle then starts through Node's module loader with source
-   * maps enabled, not through the code cache; a module bundle has its map inline.
+   * simulator's bundles). A hook bundle gets `main.cjs.map`, read by its start file only when a
+   * stack is formatted; a module bundle has its map inline.
    */
   readonly sourceMaps?: boolean;
 }
