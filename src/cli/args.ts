@@ -104,3 +104,32 @@ export function parseConfigPairs(pairs: readonly string[]): Record<string, unkno
   }
   return config;
 }
+
+/** The options and the one dir argument of a command that takes a dir (`init`, `simulate`, `pack`). */
+export interface DirCommandArgs {
+  /** Each given option, as {@link parseCommandArgs} returns them. */
+  readonly values: ParsedArgs['values'];
+  /** The dir argument, as given. */
+  readonly dir: string;
+}
+
+/**
+ * Parse the arguments of a command that takes one dir and `options` (plus `-h, --help`):
+ * undefined when help was asked for; a UsageError (`missing` as its message) when the dir is
+ * missing, or when there is more than one argument.
+ */
+export function parseDirCommand(
+  argv: readonly string[],
+  options: OptionSpec,
+  missing: string,
+): DirCommandArgs | undefined {
+  const { values, positionals } = parseCommandArgs(argv, {
+    ...options,
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values['help'] === true) return undefined;
+  const [dir, extra] = positionals;
+  if (dir === undefined) throw new UsageError(missing);
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra.slice(0, 60)}"`);
+  return { values, dir };
+}

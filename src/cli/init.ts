@@ -5,13 +5,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { libraryVersion, packageRoot } from '../pack/library.js';
-import { type OptionSpec, parseCommandArgs, stringOption, UsageError } from './args.js';
+import { type OptionSpec, parseDirCommand, stringOption, UsageError } from './args.js';
 import type { Command } from './command.js';
 
 const OPTIONS: OptionSpec = {
   name: { type: 'string' },
   library: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 };
 
 const HELP = `usage: juju-reactive init <dir> [options]
@@ -103,14 +102,12 @@ export const initCommand: Command = {
   summary: 'create a new charm project (TypeScript, simulator test, pack script)',
   help: HELP,
   run: async (argv, io) => {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-    if (values['help'] === true) {
+    const parsed = parseDirCommand(argv, OPTIONS, 'init needs the dir of the new project');
+    if (parsed === undefined) {
       io.stdout(HELP);
       return 0;
     }
-    const [dir, extra] = positionals;
-    if (dir === undefined) throw new UsageError('init needs the dir of the new project');
-    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra.slice(0, 60)}"`);
+    const { values, dir } = parsed;
     const name = stringOption(values['name']);
     const library = stringOption(values['library']);
     const files = initProject(dir, {

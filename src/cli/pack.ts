@@ -1,7 +1,7 @@
 // `juju-reactive pack <charm-dir>`: the command line of the packer (src/pack/). Writes
 // `<name>_<platform>.charm` files, or with --dir a directory for `charmcraft pack`.
 import { packCharm, packCharmArchives, renderPackReport } from '../pack/pack.js';
-import { type OptionSpec, parseCommandArgs, stringOption, UsageError } from './args.js';
+import { type OptionSpec, parseDirCommand, stringOption, UsageError } from './args.js';
 import type { Command } from './command.js';
 
 export { charmcraftYaml, type PackOptions, type PackReport, packCharm } from '../pack/pack.js';
@@ -14,7 +14,6 @@ const OPTIONS: OptionSpec = {
   'cache-dir': { type: 'string' },
   entry: { type: 'string' },
   'no-minify': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 };
 
 const HELP = `usage: juju-reactive pack <charm-dir> [options]
@@ -40,14 +39,12 @@ export const packCommand: Command = {
   summary: 'bundle the charm into a deployable .charm (or a dir for charmcraft)',
   help: HELP,
   run: async (argv, io) => {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-    if (values['help'] === true) {
+    const parsed = parseDirCommand(argv, OPTIONS, 'pack needs a charm dir');
+    if (parsed === undefined) {
       io.stdout(HELP);
       return 0;
     }
-    const [dir, extra] = positionals;
-    if (dir === undefined) throw new UsageError('pack needs a charm dir');
-    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra.slice(0, 60)}"`);
+    const { values, dir } = parsed;
     const out = stringOption(values['out']);
     const entry = stringOption(values['entry']);
     const common = {

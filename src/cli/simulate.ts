@@ -5,8 +5,8 @@ import { readMetadata } from '../juju/metadata.js';
 import { type HookOrder, Model } from '../testing/model.js';
 import {
   type OptionSpec,
-  parseCommandArgs,
   parseConfigPairs,
+  parseDirCommand,
   stringOption,
   UsageError,
   wholeNumber,
@@ -26,7 +26,6 @@ const OPTIONS: OptionSpec = {
   app: { type: 'string' },
   'max-hooks': { type: 'string' },
   'max-retries': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 };
 
 const HELP = `usage: juju-reactive simulate <charm-dir> [options]
@@ -56,14 +55,12 @@ export const simulateCommand: Command = {
 };
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
-  if (values['help'] === true) {
+  const parsed = parseDirCommand(argv, OPTIONS, 'simulate needs a charm dir');
+  if (parsed === undefined) {
     io.stdout(HELP);
     return 0;
   }
-  const [dir, extra] = positionals;
-  if (dir === undefined) throw new UsageError('simulate needs a charm dir');
-  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  const { values, dir } = parsed;
   const charmDir = resolve(dir);
   const units = wholeNumber('units', values['units'], 3, { min: 1, max: MAX_UNITS });
   const seed =
