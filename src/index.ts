@@ -1,12 +1,6 @@
 // juju-reactive: write Juju charms in TypeScript in the reactive, flag-driven style.
 // The public API of the core package.
 
-/**
- * zod, the schema library relation data shapes are written in, re-exported so that an interface
- * author's schemas use the same copy (and version) of zod as this library: `import { z } from
- * 'juju-reactive'`.
- */
-export { z } from 'zod';
 export {
   Charm,
   type CharmOptions,

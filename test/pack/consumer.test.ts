@@ -117,7 +117,8 @@ describe('the npm package', () => {
     writeFileSync(
       join(dir, 'index.ts'),
       [
-        "import { Charm, main, z } from 'juju-reactive';",
+        "import { Charm, main } from 'juju-reactive';",
+        "import { z } from 'juju-reactive/zod';",
         "import { Model } from 'juju-reactive/testing';",
         "import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';",
         'export const shape = z.object({ address: z.string() });',
