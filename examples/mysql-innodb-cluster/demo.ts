@@ -1,27 +1,35 @@
 // `npm start`: the example charm deployed to a simulated model, run hook by hook until it
 // settles, told as a story a newcomer to Juju can follow. Options: --units N, --seed N,
 // --detail (every hook-tool call too).
-import { parseArgs } from 'node:util';
 import type { TraceEvent } from 'juju-reactive/testing';
+import { parseCommandArgs, UsageError, wholeNumber } from '../../src/cli/args.js';
 import { deploySimulated } from './src/simulate.js';
 
-const { values } = parseArgs({
-  options: {
-    units: { type: 'string', default: '3' },
-    seed: { type: 'string', default: '1' },
-    detail: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
-if (values.help) {
-  console.log('usage: npm start -- [--units N] [--seed N] [--detail]');
-  process.exit(0);
+const USAGE = 'usage: npm start -- [--units N] [--seed N] [--detail]';
+let units: number;
+let seed: number;
+let detail: boolean;
+try {
+  // The CLI's own argument checks: a bad argument is one line and exit 2, never a stack.
+  const { values, positionals } = parseCommandArgs(process.argv.slice(2), {
+    units: { type: 'string' },
+    seed: { type: 'string' },
+    detail: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values['help'] === true) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  units = wholeNumber('units', values['units'], 3, { min: 1, max: 200 });
+  seed = wholeNumber('seed', values['seed'], 1, { max: 0xffff_ffff });
+  detail = values['detail'] === true;
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`demo: ${error.message} (${USAGE})\n`);
+  process.exit(2);
 }
-const units = Number(values.units);
-const seed = Number(values.seed);
-if (!Number.isInteger(units) || units < 1 || units > 200)
-  throw new Error(`--units must be a whole number from 1 to 200 (got ${values.units})`);
-if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number (got ${values.seed})`);
 
 const started = performance.now();
 const { model, cluster, app } = await deploySimulated({ units, seed });
@@ -83,7 +91,7 @@ for (const event of model.trace) {
       );
     if (e.kind === 'published') notes.push(`published ${Object.keys(e.changes).join(', ')}`);
     if (e.kind === 'status') notes.push(`status ${e.status}: ${e.message}`);
-    if (values.detail && e.kind === 'tool') notes.push(`${e.tool} ${e.args.join(' ')}`);
+    if (detail && e.kind === 'tool') notes.push(`${e.tool} ${e.args.join(' ')}`);
   }
   for (const op of clusterOps.get(event.seq) ?? []) notes.push(`MySQL: ${op}`);
   const target = event.remoteUnit ? ` (${event.remoteUnit})` : '';

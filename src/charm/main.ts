@@ -25,7 +25,7 @@ import { type HookResult, runHook } from './run-hook.js';
  */
 export async function main(
   charm: Charm,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<HookResult | undefined> {
   const context = readHookContext(env);
   if (context.isErr()) {

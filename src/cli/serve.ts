@@ -3,6 +3,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../serve/server.js';
+import { SERVE_USAGE } from './serve-usage.js';
+
+export { SERVE_USAGE } from './serve-usage.js';
 
 /** Where the command writes, and how it waits to be stopped. */
 export interface ServeIo {
@@ -11,20 +14,6 @@ export interface ServeIo {
   /** Resolves when the server should stop (default: SIGINT or SIGTERM). */
   readonly untilStopped?: Promise<void>;
 }
-
-/** The usage text of `serve`. */
-export const SERVE_USAGE = `usage: juju-reactive serve [options]
-
-Runs simulated deployments of a charm behind Mysos' cluster API (POST/DELETE /clusters/<name>,
-GET /clusters, GET /events) with a live dashboard at /.
-
-options:
-      --charm <dir>     the charm to deploy (default: the mysql-innodb-cluster example)
-      --host <addr>     address to bind (default 127.0.0.1; anything else exposes the API)
-  -p, --port <n>        port (default 8080; 0 picks a free one)
-      --pace <ms>       pause between hooks so you can watch (default 40)
-      --quiet           no request log on stderr
-`;
 
 class ServeUsageError extends Error {}
 
@@ -50,7 +39,9 @@ export async function serve(argv: readonly string[], io: ServeIo): Promise<numbe
       return 0;
     }
   } catch (error) {
-    io.stderr(`juju-reactive serve: ${(error as Error).message}\n\n${SERVE_USAGE}`);
+    io.stderr(
+      `juju-reactive serve: ${(error as Error).message} (see juju-reactive serve --help)\n`,
+    );
     return 2;
   }
   let port: number;
@@ -59,7 +50,9 @@ export async function serve(argv: readonly string[], io: ServeIo): Promise<numbe
     port = number('port', values.port, 8080, 65535);
     paceMs = number('pace', values.pace, 40, 60_000);
   } catch (error) {
-    io.stderr(`juju-reactive serve: ${(error as Error).message}\n\n${SERVE_USAGE}`);
+    io.stderr(
+      `juju-reactive serve: ${(error as Error).message} (see juju-reactive serve --help)\n`,
+    );
     return 2;
   }
   const server = await startServer({

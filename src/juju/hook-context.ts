@@ -101,7 +101,7 @@ const UNIT_FORMAT =
  * if (ctx.isErr()) { console.error(ctx.error.message); process.exit(1); }
  */
 export function readHookContext(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Result<HookContext, HookContextError> {
   const get = (name: string): string | undefined => {
     const value = env[name];

@@ -51,7 +51,7 @@ export interface HookToolCall {
 /** Options of {@link ProcessHookTools}. */
 export interface ProcessHookToolsOptions {
   /** Environment for the tools (PATH, JUJU_* context). Default: `process.env`. */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Learns secret values seen here and masks them in argv reports and error messages. */
   readonly redactor?: Redactor;
   /** Called after every tool call, for tracing. */
@@ -92,7 +92,7 @@ const STATUSES: ReadonlySet<string> = new Set<WorkloadStatus['status']>([
  * const ids = tools.relationIds('cluster'); // Ok(['cluster:3'])
  */
 export class ProcessHookTools implements HookTools {
-  private readonly env: NodeJS.ProcessEnv;
+  private readonly env: Readonly<Record<string, string | undefined>>;
   private readonly redactor: Redactor;
   private readonly onCall: ((call: HookToolCall) => void) | undefined;
   private readonly timeoutMs: number;

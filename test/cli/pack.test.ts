@@ -65,9 +65,9 @@ const toolCalls = (model: Model) =>
   );
 
 describe('juju-reactive pack', () => {
-  it('writes dist/, dispatch, the charm YAML files and a charmcraft.yaml using the dump plugin', async () => {
+  it('with --dir writes dist/, dispatch, the charm YAML files and a charmcraft.yaml using the dump plugin', async () => {
     const out = join(root, 'example-cli');
-    const { code, stdout } = await cli('pack', CHARM_DIR, '--out', out);
+    const { code, stdout } = await cli('pack', CHARM_DIR, '--dir', '--out', out);
 
     expect(code).toBe(0);
     expect(stdout).toContain('packed mysql-innodb-cluster into');

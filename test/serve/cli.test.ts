@@ -1,5 +1,5 @@
 // `juju-reactive serve` from the CLI: prints its loopback URL, serves until stopped, and
-// answers bad options with usage (exit 2).
+// answers bad options with one line naming the problem and pointing at --help (exit 2).
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 
@@ -41,11 +41,12 @@ describe('juju-reactive serve', () => {
     [['--pace=-1'], '--pace must be a whole number from 0 to 60000'],
     [['--bogus'], "Unknown option '--bogus'"],
     [['extra'], 'unexpected argument "extra"'],
-  ])('answers %j with usage and exit 2', async (argv, message) => {
+  ])('answers %j with one line and exit 2', async (argv, message) => {
     const { err, io } = capture();
     expect(await runCli(['serve', ...argv], io)).toBe(2);
     expect(err.join('')).toContain(message);
-    expect(err.join('')).toContain('usage: juju-reactive serve');
+    expect(err.join('')).toContain('see juju-reactive serve --help');
+    expect(err.join('').trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('fails with a clear message for a charm dir that is not one', async () => {

@@ -1,0 +1,166 @@
+// esbuild plugins of the one bundler: `juju-reactive[/…]` resolves to this copy of the library,
+// yaml is loaded on first use, builtins are required, dynamically imported packages go to
+// chunks/ files of their own. Resolution rules only; never writes a file.
+import { existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { CHUNKS } from './start-file.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The root this library's modules resolve from: the repository, or the package's dist/. */
+const LIBRARY_ROOT = resolve(HERE, '../..');
+
+/** This library's module for an import specifier (`juju-reactive`, `juju-reactive/testing`, …). */
+export function libraryModule(specifier: string): string {
+  const sub = specifier.slice('juju-reactive'.length).replace(/^\//, '');
+  // The package's subpath exports: `.` is src/index; a folder (testing, client, interfaces/x)
+  // is its index module; anything else (zod) a module of src/.
+  const bases =
+    sub === ''
+      ? ['src/index']
+      : sub.startsWith('interfaces/')
+        ? [`${sub}/index`]
+        : [`src/${sub}/index`, `src/${sub}`];
+  for (const base of bases) {
+    for (const ext of ['.ts', '.js']) {
+      const path = join(LIBRARY_ROOT, base + ext);
+      if (existsSync(path)) return path;
+    }
+  }
+  const base = bases.join(' or ');
+  throw new Error(`cannot resolve ${specifier}: no ${base}.ts or .js under ${LIBRARY_ROOT}`);
+}
+
+/** esbuild plugin: `juju-reactive[/…]` resolves to this copy of the library. */
+export const libraryPlugin: Plugin = {
+  name: 'juju-reactive-library',
+  setup(build) {
+    build.onResolve({ filter: /^juju-reactive(\/.*)?$/ }, (args) => ({
+      path: libraryModule(args.path),
+    }));
+  },
+};
+
+/**
+ * Packages whose CommonJS build (what Node's `node` export condition selects) has an ES-module
+ * build in the same package, which esbuild can scope-hoist: cheaper to load on every hook.
+ */
+const ESM_BUILDS: Readonly<Record<string, string>> = { yaml: 'browser/index.js' };
+
+/**
+ * What this library imports from yaml, served from a file of its own loaded on first use: the
+ * library reads YAML files only off the hook path (a packed charm carries its metadata), and
+ * yaml's code alone costs a hook about 6 ms to parse. A new yaml import in src/ fails the
+ * bundle ("No matching export"): add it here.
+ */
+const LAZY_YAML = `let yaml;
+const load = () => (yaml ??= require('yaml'));
+export const parseDocument = (...args) => load().parseDocument(...args);
+export const parse = (...args) => load().parse(...args);
+export const stringify = (...args) => load().stringify(...args);
+`;
+
+const LIBRARY_SOURCES = join(LIBRARY_ROOT, 'src') + sep;
+const NS_LAZY_YAML = 'juju-reactive-lazy-yaml';
+const NS_BUILTIN = 'juju-reactive-builtin';
+const NS_CHUNK = 'juju-reactive-chunk';
+const BUILTINS = new Set(builtinModules);
+
+const isBuiltin = (path: string) => BUILTINS.has(path.replace(/^node:/, ''));
+const isBarePackage = (path: string) =>
+  !path.startsWith('.') &&
+  !isAbsolute(path) &&
+  !isBuiltin(path) &&
+  !/^juju-reactive(\/|$)/.test(path);
+
+/** `mysql2/promise` -> `mysql2-promise.cjs`. */
+const chunkName = (specifier: string) =>
+  `${specifier.replace(/^@/, '').replace(/[^A-Za-z0-9._-]+/g, '-')}.cjs`;
+
+/**
+ * esbuild plugin: the library's own `yaml` import goes through LAZY_YAML; every other import
+ * of an ESM_BUILDS package resolves to its ES-module build when present.
+ */
+export const dependenciesPlugin: Plugin = {
+  name: 'juju-reactive-dependencies',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(ESM_BUILDS).join('|')})$`);
+    build.onResolve({ filter }, async (args) => {
+      if (args.pluginData === NS_LAZY_YAML || args.namespace === NS_LAZY_YAML) return undefined;
+      if (
+        args.path === 'yaml' &&
+        args.kind === 'import-statement' &&
+        args.importer.startsWith(LIBRARY_SOURCES) &&
+        !args.importer.slice(LIBRARY_SOURCES.length).includes(`${sep}node_modules${sep}`)
+      ) {
+        return { path: 'yaml', namespace: NS_LAZY_YAML };
+      }
+      const manifest = await build.resolve(`${args.path}/package.json`, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: NS_LAZY_YAML,
+      });
+      const esm = ESM_BUILDS[args.path];
+      if (manifest.errors.length > 0 || esm === undefined) return undefined;
+      const path = join(dirname(manifest.path), esm);
+      return existsSync(path) ? { path } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: NS_LAZY_YAML }, () => ({
+      contents: LAZY_YAML,
+      loader: 'js',
+      resolveDir: LIBRARY_ROOT,
+    }));
+  },
+};
+
+/** A package a hook bundle loads on first use, from `chunks/<file>`. */
+export interface Chunk {
+  readonly specifier: string;
+  readonly resolveDir: string;
+  readonly file: string;
+}
+
+/**
+ * esbuild plugin for hook bundles. Node builtins are loaded with `require` (the bundle becomes a
+ * CommonJS script: no ES-module loader, no ES-module facades of builtins). A package imported
+ * dynamically (`await import('mysql2/promise')`), and yaml for the library, is bundled into a
+ * file of its own under chunks/, required on first use: its code costs nothing until then.
+ */
+export function hookPlugin(chunks: Map<string, Chunk>): Plugin {
+  return {
+    name: 'juju-reactive-hook',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.namespace === NS_BUILTIN || args.namespace === NS_CHUNK) {
+          return { path: args.path, external: true };
+        }
+        if (isBuiltin(args.path) && args.kind !== 'require-call') {
+          return { path: args.path.replace(/^node:/, ''), namespace: NS_BUILTIN };
+        }
+        const lazy =
+          (args.kind === 'dynamic-import' && isBarePackage(args.path)) ||
+          (args.namespace === NS_LAZY_YAML && args.path === 'yaml');
+        if (!lazy) return undefined;
+        const existing = chunks.get(args.path);
+        const chunk = existing ?? {
+          specifier: args.path,
+          resolveDir: args.resolveDir,
+          file: chunkName(args.path),
+        };
+        chunks.set(args.path, chunk);
+        return { path: chunk.file, namespace: NS_CHUNK };
+      });
+      build.onLoad({ filter: /.*/, namespace: NS_BUILTIN }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /.*/, namespace: NS_CHUNK }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${CHUNKS}/${args.path}`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
