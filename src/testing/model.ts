@@ -2,31 +2,32 @@
 // Juju's ordering and commit rules. Each unit has its own state store, hook queue and view of
 // its relations; whatever a hook writes becomes visible to others only if the hook succeeded.
 // The model never uses Math.random or wall-clock time in what it records.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Charm } from '../charm/charm.js';
-import { runHook } from '../charm/run-hook.js';
-import type { HookContext } from '../juju/hook-context.js';
 import type { RelationData } from '../juju/hook-tools.js';
-import {
-  type CharmMetadata,
-  type ConfigOption,
-  configDefaults,
-  readConfigOptions,
-  readMetadata,
-} from '../juju/metadata.js';
+import { configDefaults, readConfigOptions, readMetadata } from '../juju/metadata.js';
 import { compareUnitNames } from '../juju/ordering.js';
 import { Redactor } from '../juju/redact.js';
-import { RuntimeEvents } from '../reactive/events.js';
-import { compileHookPattern } from '../reactive/hook-pattern.js';
-import { FileStateStore, STATE_FILE_NAME } from '../state/file-store.js';
+import { FileStateStore } from '../state/file-store.js';
 import { MemoryStateStore } from '../state/memory-store.js';
 import { importCharm } from './charm-dir.js';
 import { Committer } from './commit.js';
 import { APP_NAME_RE, checkConfig, defaultAddress, pickEndpoints } from './deploy-rules.js';
+import { armFault } from './faults.js';
 import { dropPending, enqueue, enqueueJoin, relationHook } from './hook-queue.js';
-import { firstLine, optional, sortedEntries } from './optional.js';
+import { HookRunner } from './hook-runner.js';
+import type {
+  DeployOptions,
+  FailureMatch,
+  HookOrder,
+  ModelOptions,
+  SecretInfo,
+  SecretSeed,
+  SettleOptions,
+  SettleReport,
+} from './model-options.js';
+import { optional, sortedEntries } from './optional.js';
 import type { ProcessHost } from './process/host.js';
 import { mulberry32, type Random, randomIndex } from './random.js';
 import {
@@ -34,145 +35,21 @@ import {
   renderTimelines,
   type TimelineEntry,
   type TraceEvent,
-  type TraceLevel,
   TraceRecorder,
 } from './trace.js';
-import { HookTransaction } from './transaction.js';
-import { type ToolTraceSink, UnitHookTools } from './unit-hook-tools.js';
 import { resolveRelation, UnitView } from './unit-view.js';
-import { AppRecord, type Fault, type QueuedHook, UnitRecord, UnitStore, World } from './world.js';
+import { AppRecord, type QueuedHook, UnitRecord, UnitStore, World } from './world.js';
 
-/** How the model picks the next unit to run a hook. */
-export type HookOrder = 'round-robin' | 'random';
-
-/** Options for `new Model()`: its name, hook order and seed, retries and trace level. */
-export interface ModelOptions {
-  /** Model name (JUJU_MODEL_NAME). Default `test`. */
-  readonly name?: string;
-  /** Seed for the `random` order. Same seed, same interleaving, same trace. */
-  readonly seed?: number;
-  /** Default: `random` when a seed is given, `round-robin` otherwise. */
-  readonly order?: HookOrder;
-  /** How many times a failed hook is retried before the unit is left in error. Default 3. */
-  readonly maxRetries?: number;
-  /** JUJU_VERSION the hooks see. Default `3.6.0`. */
-  readonly jujuVersion?: string;
-  /** `full` (default) records tool calls, logs and statuses; `hooks` only hooks and commits. */
-  readonly trace?: TraceLevel;
-  /** Process mode only: which fake hook-tool client to install. Default `auto` (C if `cc` works). */
-  readonly toolClient?: 'auto' | 'c' | 'node';
-  /** Process mode only: how long one hook process may run. Default 120 s. */
-  readonly hookTimeoutMs?: number;
-}
-
-/**
- * Options for `model.deploy()`: what charm to run (a `charm` in process or a `charmDir`), its
- * metadata and config, how many units, and whether each hook runs as a real process.
- */
-export interface DeployOptions {
-  /** The charm definition (or a factory) to run in process. */
-  readonly charm?: Charm | (() => Charm);
-  /** A charm dir (see the module comment of `juju-reactive/testing` for the layout). */
-  readonly charmDir?: string;
-  /** Required with `charm` unless the charm carries metadata; read from `charmDir` otherwise. */
-  readonly metadata?: CharmMetadata;
-  /** Config options (types, defaults); read from `charmDir` when omitted. */
-  readonly configOptions?: Readonly<Record<string, ConfigOption>>;
-  /** Number of units. Default 1. */
-  readonly units?: number;
-  /** Config values on top of the defaults. */
-  readonly config?: Readonly<Record<string, unknown>>;
-  /** Run each hook as a process: the charm dir's real `dispatch`, fake hook tools on PATH. */
-  readonly processes?: boolean;
-}
-
-/** Which hook to fail, and how. */
-export interface FailureMatch {
-  /** Hook-name pattern (`{a,b}` alternatives and `*`); any hook when omitted. */
-  readonly hook?: string;
-  /** Fail when this handler starts (in-process units only); the hook fails as if it threw. */
-  readonly handler?: string;
-  /** The error message. Default: `injected failure (model.failNextHook)`. */
-  readonly message?: string;
-  /**
-   * Units run as processes only: SIGKILL the hook process right after its nth hook-tool call
-   * (1-based) took effect, instead of failing the hook. The hook then fails as a killed
-   * process does (nothing it staged is committed), unless it made fewer calls and exited on
-   * its own. What it wrote to disk (a file state store) stays written.
-   */
-  readonly killAfterToolCalls?: number;
-  /** How many matching hooks to fail. Default 1. */
-  readonly times?: number;
-}
-
-/** Options for `model.settle()`. */
-export interface SettleOptions {
-  /** Stop after this many hooks even if some are pending. Default 100,000. */
-  readonly maxHooks?: number;
-  /** Called after every hook (progress reporting). */
-  readonly onHook?: (entry: TimelineEntry) => void;
-}
-
-/** What `model.settle()` did, and whether the model is now quiet. */
-export interface SettleReport {
-  /** True when no hook is pending and no unit is in error. */
-  readonly settled: boolean;
-  /** How many hooks ran (every attempt counts, failed ones included). */
-  readonly hooksRun: number;
-  /** How many of those hooks failed. */
-  readonly hooksFailed: number;
-  /** Units with hooks still pending (not in error). */
-  readonly busyUnits: readonly string[];
-  /** Units whose head hook failed and has not succeeded yet. */
-  readonly errorUnits: readonly string[];
-}
-
-/**
- * A secret for `model.seedSecret()` to store as if its owner had created it (`secret-add`).
- * @example const id = model.seedSecret({ owner: 'db', content: { password: 's3cret' }, grantedOn: ['db:1'] });
- */
-export interface SecretSeed {
-  /** An application name (application-owned) or a unit name (unit-owned). */
-  readonly owner: string;
-  /** The secret's key/value content. */
-  readonly content: Readonly<Record<string, string>>;
-  /** The owner's label for the secret (`secret-add --label`). */
-  readonly label?: string;
-  /** A description of the secret (`secret-add --description`). */
-  readonly description?: string;
-  /** Applications (or units) on the other side of these relations may read it: relation ids. */
-  readonly grantedOn?: readonly string[];
-}
-
-/** A secret as `model.secrets()` lists it: never its content. */
-export interface SecretInfo {
-  /** The secret id, like `secret:…`. */
-  readonly id: string;
-  /** The owning application, or unit for unit-owned secrets. */
-  readonly owner: string;
-  /** The owner's label for the secret, if it has one. */
-  readonly label?: string;
-  /** The secret's current revision (1 for a new secret). */
-  readonly revision: number;
-}
-
-const DEFAULT_FAULT = 'injected failure (model.failNextHook)';
-
-class ForwardingRedactor extends Redactor {
-  constructor(private readonly sink: Redactor) {
-    super();
-  }
-  override add(value: string | undefined | null): void {
-    super.add(value);
-    this.sink.add(value);
-  }
-}
-
-interface HookOutcome {
-  readonly ok: boolean;
-  readonly error?: string;
-  readonly handlers?: readonly string[];
-}
+export type {
+  DeployOptions,
+  FailureMatch,
+  HookOrder,
+  ModelOptions,
+  SecretInfo,
+  SecretSeed,
+  SettleOptions,
+  SettleReport,
+} from './model-options.js';
 
 /**
  * A simulated Juju model.
@@ -194,16 +71,15 @@ export class Model {
   private readonly world = new World();
   private readonly random: Random | undefined;
   private readonly maxRetries: number;
-  private readonly jujuVersion: string;
   private readonly redactor = new Redactor();
   private readonly recorder: TraceRecorder;
   private readonly committer: Committer;
+  private readonly runner: HookRunner;
   private readonly unitOrder: UnitRecord[] = [];
   private lastPicked = -1;
   private busy = false;
   private host: ProcessHost | undefined;
   private readonly toolClient: 'auto' | 'c' | 'node';
-  private readonly hookTimeoutMs: number;
   private readonly placeholderDir: string;
 
   constructor(options: ModelOptions = {}) {
@@ -212,11 +88,19 @@ export class Model {
     this.order = options.order ?? (options.seed === undefined ? 'round-robin' : 'random');
     this.random = this.order === 'random' ? mulberry32(options.seed ?? 0) : undefined;
     this.maxRetries = options.maxRetries ?? 3;
-    this.jujuVersion = options.jujuVersion ?? '3.6.0';
     this.recorder = new TraceRecorder(this.redactor, options.trace ?? 'full');
     this.committer = new Committer(this.world, this.recorder, this.redactor);
+    this.runner = new HookRunner({
+      world: this.world,
+      recorder: this.recorder,
+      redactor: this.redactor,
+      committer: this.committer,
+      modelName: this.name,
+      jujuVersion: options.jujuVersion ?? '3.6.0',
+      hookTimeoutMs: options.hookTimeoutMs ?? 120_000,
+      host: () => this.requireHost(),
+    });
     this.toolClient = options.toolClient ?? 'auto';
-    this.hookTimeoutMs = options.hookTimeoutMs ?? 120_000;
     this.placeholderDir = join(tmpdir(), 'juju-reactive-model', this.name);
   }
 
@@ -498,43 +382,7 @@ export class Model {
    */
   failNextHook(unitName: string, match: FailureMatch = {}): void {
     const unit = this.world.unit(unitName);
-    if (match.handler !== undefined && unit.app.mode === 'process') {
-      throw new Error(
-        `failNextHook on ${unitName}: handler failures need an in-process unit; ` +
-          'a unit run as processes can only fail whole hooks (omit handler)',
-      );
-    }
-    const kill = match.killAfterToolCalls;
-    if (kill !== undefined) {
-      if (unit.app.mode !== 'process' || match.handler !== undefined) {
-        throw new Error(
-          `failNextHook on ${unitName}: killAfterToolCalls kills a hook process; ` +
-            'it needs a unit run as processes and no handler',
-        );
-      }
-      if (!Number.isInteger(kill) || kill < 1) {
-        throw new Error(
-          `failNextHook on ${unitName}: killAfterToolCalls must be a whole number of at least 1 (got ${kill})`,
-        );
-      }
-    }
-    const fault: Fault = {
-      message: match.message ?? DEFAULT_FAULT,
-      remaining: match.times ?? 1,
-      ...(match.hook === undefined
-        ? {}
-        : { hook: compileHookPattern(match.hook), hookPattern: match.hook }),
-      ...(match.handler === undefined ? {} : { handler: match.handler }),
-      ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
-    };
-    unit.faults.push(fault);
-    const what = [
-      match.hook && `hook ${match.hook}`,
-      match.handler && `handler ${match.handler}`,
-      kill !== undefined && `kill after ${kill} tool calls`,
-    ]
-      .filter(Boolean)
-      .join(', ');
+    const what = armFault(unit, match);
     this.recorder.model('fail-next-hook', `${unitName}${what ? ` ${what}` : ''}`, unitName);
   }
 
@@ -705,206 +553,19 @@ export class Model {
 
   private async runHead(unit: UnitRecord): Promise<TimelineEntry> {
     const item = unit.queue[0] as QueuedHook;
-    const draft = this.recorder.beginHook({
-      unit: unit.name,
-      hook: item.hook,
-      attempt: item.failures + 1,
-      ...optional('relationId', item.relationId),
-      ...optional('remoteUnit', item.remoteUnit),
-      ...optional('remoteApp', item.remoteApp),
-      ...optional('departingUnit', item.departingUnit),
-    });
-    const sink: ToolTraceSink = {
-      trace: this.recorder,
-      hookSeq: draft.seq,
-      count: () => {
-        draft.toolCalls++;
-      },
-    };
-    const tx = new HookTransaction();
-    const tools = new UnitHookTools({
-      world: this.world,
-      unit,
-      hook: item,
-      transaction: tx,
-      redactor: this.redactor,
-      sink,
-    });
-    const fault = this.takeHookFault(unit, item);
-    const flagsBefore = unit.store.flags;
-    let outcome: HookOutcome;
-    try {
-      outcome =
-        unit.app.mode === 'process'
-          ? await this.runAsProcess(unit, item, tools, fault)
-          : await this.runInProcess(unit, item, tools, fault);
-    } catch (error) {
-      // runHook never throws; this is the simulator itself failing (e.g. a process could not start).
-      outcome = { ok: false, error: `simulator: ${(error as Error).message}` };
-    }
-    if (outcome.ok) {
-      // Juju's unit state first: a unit that keeps its flags there reads them back from it.
-      this.committer.commitUnitState(unit, tx);
-    }
-    // A process wrote its own state file, even one killed after writing it: read what it left.
-    if (unit.app.mode === 'process' || unit.store.jujuBacked) unit.store.refresh();
-    if (outcome.ok) {
+    const entry = await this.runner.run(unit, item);
+    if (entry.ok) {
       unit.queue.shift();
       unit.error = undefined;
     } else {
       item.failures++;
       unit.error = {
         hook: item.hook,
-        message: this.redactor.redact(firstLine(outcome.error ?? 'hook failed')),
+        message: entry.error ?? 'hook failed',
         attempts: item.failures,
       };
     }
-    draft.ok = outcome.ok;
-    if (outcome.error !== undefined) draft.error = this.redactor.redact(firstLine(outcome.error));
-    if (outcome.handlers !== undefined) draft.handlers = outcome.handlers;
-    this.recorder.push({
-      kind: 'hook-end',
-      unit: unit.name,
-      hook: item.hook,
-      hookSeq: draft.seq,
-      ok: outcome.ok,
-      ...optional('error', draft.error),
-      ...optional('handlers', outcome.handlers),
-    });
-    if (outcome.ok) {
-      this.committer.recordFlags(unit, item, draft, flagsBefore, unit.store.flags);
-      this.committer.commit(unit, item, tx, draft);
-    }
-    return { ...draft };
-  }
-
-  private takeHookFault(unit: UnitRecord, item: QueuedHook): Fault | undefined {
-    const fault = unit.faults.find(
-      (f) => f.handler === undefined && (f.hook === undefined || f.hook.test(item.hook)),
-    );
-    if (fault === undefined) return undefined;
-    fault.remaining--;
-    if (fault.remaining <= 0) unit.faults.splice(unit.faults.indexOf(fault), 1);
-    return fault;
-  }
-
-  private async runInProcess(
-    unit: UnitRecord,
-    item: QueuedHook,
-    tools: UnitHookTools,
-    fault: Fault | undefined,
-  ): Promise<HookOutcome> {
-    const charm = unit.app.charm as Charm;
-    const events = new RuntimeEvents();
-    const handlerFaults = unit.faults.filter(
-      (f) => f.handler !== undefined && (f.hook === undefined || f.hook.test(item.hook)),
-    );
-    if (handlerFaults.length > 0) {
-      events.on('handler.started', ({ handler }) => {
-        const armed = handlerFaults.find((f) => f.handler === handler && f.remaining > 0);
-        if (armed === undefined) return;
-        armed.remaining--;
-        if (armed.remaining <= 0) unit.faults.splice(unit.faults.indexOf(armed), 1);
-        throw new Error(`${armed.message} in handler ${handler}`);
-      });
-    }
-    if (fault !== undefined) unit.store.failNextSave = fault.message;
-    try {
-      const result = await runHook({
-        charm,
-        context: this.context(unit, item),
-        metadata: unit.app.metadata,
-        tools,
-        store: unit.store.forHook(tools),
-        events,
-        redactor: new ForwardingRedactor(this.redactor),
-      });
-      return {
-        ok: result.ok,
-        ...optional('error', result.error),
-        handlers: result.runs.map((r) => r.handler),
-      };
-    } finally {
-      unit.store.failNextSave = undefined;
-    }
-  }
-
-  private async runAsProcess(
-    unit: UnitRecord,
-    item: QueuedHook,
-    tools: UnitHookTools,
-    fault: Fault | undefined,
-  ): Promise<HookOutcome> {
-    const host = this.requireHost();
-    const stateFile = join(unit.charmDir, STATE_FILE_NAME);
-    const kill = fault?.killAfterToolCalls;
-    const failing = kill === undefined ? fault : undefined;
-    const before = failing === undefined ? undefined : readIfExists(stateFile);
-    const result = await host.runHook({
-      unit: unit.name,
-      hook: item,
-      tools,
-      charmDir: unit.charmDir,
-      env: this.hookEnv(unit, item),
-      timeoutMs: this.hookTimeoutMs,
-      ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
-    });
-    if (result.killed) {
-      return {
-        ok: false,
-        error: `hook process killed with SIGKILL after ${kill} hook-tool calls (model.failNextHook)`,
-      };
-    }
-    if (failing !== undefined) {
-      // The hook ran, but fails: put the unit state back as it was, as a failed hook leaves it.
-      if (before === undefined) rmSync(stateFile, { force: true });
-      else writeFileSync(stateFile, before);
-      return { ok: false, error: failing.message };
-    }
-    if (result.exitCode === 0) return { ok: true };
-    const why = result.errorLog ?? result.stderrTail ?? '';
-    return {
-      ok: false,
-      error: `dispatch exited with ${result.exitCode}${why ? `: ${why}` : ''}`,
-    };
-  }
-
-  private context(unit: UnitRecord, item: QueuedHook): HookContext {
-    return {
-      unitName: unit.name,
-      applicationName: unit.app.name,
-      unitNumber: unit.number,
-      hookName: item.hook,
-      charmDir: unit.charmDir,
-      modelName: this.name,
-      jujuVersion: this.jujuVersion,
-      ...(item.relationId !== undefined && item.endpoint !== undefined
-        ? { relation: { name: item.endpoint, id: item.relationId } }
-        : {}),
-      ...optional('remoteUnit', item.remoteUnit),
-      ...optional('remoteApp', item.remoteApp),
-      ...optional('departingUnit', item.departingUnit),
-    };
-  }
-
-  private hookEnv(unit: UnitRecord, item: QueuedHook): Record<string, string> {
-    const env: Record<string, string> = {
-      JUJU_UNIT_NAME: unit.name,
-      JUJU_HOOK_NAME: item.hook,
-      JUJU_DISPATCH_PATH: `hooks/${item.hook}`,
-      JUJU_CHARM_DIR: unit.charmDir,
-      CHARM_DIR: unit.charmDir,
-      JUJU_MODEL_NAME: this.name,
-      JUJU_VERSION: this.jujuVersion,
-    };
-    if (item.relationId !== undefined && item.endpoint !== undefined) {
-      env['JUJU_RELATION'] = item.endpoint;
-      env['JUJU_RELATION_ID'] = item.relationId;
-    }
-    if (item.remoteUnit !== undefined) env['JUJU_REMOTE_UNIT'] = item.remoteUnit;
-    if (item.remoteApp !== undefined) env['JUJU_REMOTE_APP'] = item.remoteApp;
-    if (item.departingUnit !== undefined) env['JUJU_DEPARTING_UNIT'] = item.departingUnit;
-    return env;
+    return entry;
   }
 
   // ---------------------------------------------------------------- queries
@@ -1034,13 +695,5 @@ export class Model {
         `model.${what}() called while a hook is running: await settle() or step() first`,
       );
     }
-  }
-}
-
-function readIfExists(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
   }
 }
