@@ -2,7 +2,7 @@
 // leader settings, secrets, Juju unit state), the trace of what changed, and the hooks those
 // changes cause on other units. Only ever called for a hook that succeeded.
 import type { Redactor } from '../juju/redact.js';
-import { enqueue, relationHook } from './hook-queue.js';
+import { enqueue, relationEvent, relationHook } from './hook-queue.js';
 import { optional } from './optional.js';
 import type { TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
@@ -78,14 +78,7 @@ export class Committer {
       leaderKeys: readonly string[];
     },
   ): void {
-    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
-    if (view !== undefined && item.relationId !== undefined) {
-      const event = item.hook.slice(item.hook.lastIndexOf('-') + 1);
-      if (event === 'created') view.created = true;
-      else if (event === 'joined' && item.remoteUnit) view.members.add(item.remoteUnit);
-      else if (event === 'departed' && item.remoteUnit) view.members.delete(item.remoteUnit);
-      else if (event === 'broken') unit.relations.delete(item.relationId);
-    }
+    this.commitHookState(unit, item);
 
     for (const staged of tx.bags.values()) {
       const relation = this.world.relation(staged.relationId);
@@ -113,17 +106,72 @@ export class Committer {
           changes: this.traceValues(app.mode, applied.changes),
         });
         for (const other of app.aliveUnits) {
-          if (other !== unit) enqueue(other, { hook: 'leader-settings-changed' }, true);
+          if (other !== unit) enqueue(other, { hook: 'leader-settings-changed' });
         }
       }
     }
 
     this.commitSecrets(unit, tx);
 
-    if (item.hook === 'remove') {
-      unit.life = 'removed';
-      unit.relations.clear();
-      unit.queue.length = 0;
+    if (item.hook === 'remove') this.commitRemoved(unit);
+  }
+
+  /** The unit's remove hook committed (or was skipped): it is gone. */
+  commitRemoved(unit: UnitRecord): void {
+    unit.life = 'removed';
+    unit.relations.clear();
+    unit.queue.length = 0;
+  }
+
+  /**
+   * What Juju records for a hook whether it ran or was skipped (`resolved --no-retry` commits
+   * the skipped hook too: worker/uniter/operation/skip.go, runhook.go Commit): relation
+   * membership (worker/uniter/relation/statetracker.go CommitHook) and the unit's lifecycle
+   * (installed, started; config-changed queued after upgrade-charm).
+   */
+  commitHookState(unit: UnitRecord, item: QueuedHook): void {
+    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
+    const event = relationEvent(item.hook);
+    if (view !== undefined && item.relationId !== undefined && event !== undefined) {
+      const remote = item.remoteUnit;
+      if (event === 'created') view.created = true;
+      else if (event === 'joined' && remote !== undefined) {
+        view.members.add(remote);
+        const relation = this.world.relation(item.relationId);
+        const other = this.world.units.get(remote);
+        const inScope =
+          other?.life === 'alive' &&
+          relation !== undefined &&
+          !relation.removed &&
+          other.relations.has(relation.idFor(other.app.name));
+        // The changed that must follow (ChangedPending), and a departed if it already left.
+        view.changedPending = remote;
+        if (relation !== undefined) {
+          enqueue(unit, relationHook(unit, relation, 'changed', remote));
+          if (!inScope) enqueue(unit, relationHook(unit, relation, 'departed', remote, remote));
+        }
+      } else if (event === 'changed' && remote !== undefined) {
+        if (view.changedPending === remote) view.changedPending = undefined;
+      } else if (event === 'departed' && remote !== undefined) {
+        view.members.delete(remote);
+        if (view.changedPending === remote) view.changedPending = undefined;
+      } else if (event === 'broken') unit.relations.delete(item.relationId);
+    }
+    switch (item.hook) {
+      case 'install':
+        unit.installed = true;
+        break;
+      case 'config-changed':
+        unit.configured = true;
+        break;
+      case 'start':
+        unit.started = true;
+        break;
+      case 'upgrade-charm':
+        // operation/runhook.go Commit: config-changed is queued to follow upgrade-charm.
+        enqueue(unit, { hook: 'config-changed' });
+        for (const q of unit.queue) if (q.hook === 'config-changed' && !q.replay) q.queued = true;
+        break;
     }
   }
 
@@ -163,7 +211,7 @@ export class Committer {
       if (other === writer) continue;
       const id = relation.idFor(other.app.name);
       if (app) {
-        enqueue(other, relationHook(other, relation, 'changed', undefined), true);
+        enqueue(other, relationHook(other, relation, 'changed', undefined));
         continue;
       }
       const knows =
@@ -171,7 +219,7 @@ export class Committer {
         other.queue.some(
           (q) => q.relationId === id && q.remoteUnit === writer.name && q.hook.endsWith('-joined'),
         );
-      if (knows) enqueue(other, relationHook(other, relation, 'changed', writer.name), true);
+      if (knows) enqueue(other, relationHook(other, relation, 'changed', writer.name));
     }
   }
 

@@ -14,8 +14,17 @@ export interface ModelOptions {
   readonly seed?: number;
   /** Default: `random` when a seed is given, `round-robin` otherwise. */
   readonly order?: HookOrder;
-  /** How many times a failed hook is retried before the unit is left in error. Default 3. */
+  /**
+   * How many automatic retries of one failed hook `settle()` waits for (moving the virtual
+   * clock along Juju's backoff) before it returns with the unit in error. Default 3. Juju
+   * itself retries for ever: `advance()` does too, whatever this says.
+   */
   readonly maxRetries?: number;
+  /** Model config the simulator reads. */
+  readonly modelConfig?: {
+    /** How often update-status runs (a Go duration, 1m to 60m). Default `5m`. */
+    readonly 'update-status-hook-interval'?: string;
+  };
   /** JUJU_VERSION the hooks see. Default `3.6.0`. */
   readonly jujuVersion?: string;
   /** `full` (default) records tool calls, logs and statuses; `hooks` only hooks and commits. */

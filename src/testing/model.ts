@@ -12,11 +12,13 @@ import { Redactor } from '../juju/redact.js';
 import { FileStateStore } from '../state/file-store.js';
 import { MemoryStateStore } from '../state/memory-store.js';
 import { importCharm } from './charm-dir.js';
+import { type Duration, durationMs, parseGoDuration, VirtualClock } from './clock.js';
 import { Committer } from './commit.js';
 import { APP_NAME_RE, checkConfig, defaultAddress, pickEndpoints } from './deploy-rules.js';
 import { armFault } from './faults.js';
 import { dropPending, enqueue, enqueueJoin, relationHook } from './hook-queue.js';
 import { HookRunner } from './hook-runner.js';
+import { Leadership } from './leadership.js';
 import type {
   DeployOptions,
   FailureMatch,
@@ -29,7 +31,9 @@ import type {
 } from './model-options.js';
 import { optional, sortedEntries } from './optional.js';
 import type { ProcessHost } from './process/host.js';
-import { mulberry32, type Random, randomIndex } from './random.js';
+import { mulberry32, type Random } from './random.js';
+import { Resolver } from './resolver.js';
+import { Scheduler } from './scheduler.js';
 import {
   type RenderOptions,
   renderTimelines,
@@ -38,7 +42,7 @@ import {
   TraceRecorder,
 } from './trace.js';
 import { resolveRelation, UnitView } from './unit-view.js';
-import { AppRecord, type QueuedHook, UnitRecord, UnitStore, World } from './world.js';
+import { AppRecord, UnitRecord, UnitStore, World } from './world.js';
 
 export type {
   DeployOptions,
@@ -76,7 +80,10 @@ export class Model {
   private readonly committer: Committer;
   private readonly runner: HookRunner;
   private readonly unitOrder: UnitRecord[] = [];
-  private lastPicked = -1;
+  private readonly clock = new VirtualClock();
+  private readonly resolver: Resolver;
+  private readonly scheduler: Scheduler;
+  private readonly leadership: Leadership;
   private busy = false;
   private host: ProcessHost | undefined;
   private readonly toolClient: 'auto' | 'c' | 'node';
@@ -101,6 +108,23 @@ export class Model {
       host: () => this.requireHost(),
     });
     this.toolClient = options.toolClient ?? 'auto';
+    this.resolver = new Resolver(this.world, this.random);
+    this.leadership = new Leadership(
+      this.clock,
+      this.recorder,
+      this.random ?? mulberry32((options.seed ?? 0) ^ 0x1ead),
+    );
+    this.scheduler = new Scheduler({
+      world: this.world,
+      clock: this.clock,
+      resolver: this.resolver,
+      runner: this.runner,
+      recorder: this.recorder,
+      unitOrder: this.unitOrder,
+      random: this.random,
+      maxRetries: this.maxRetries,
+      updateStatusMs: updateStatusInterval(options.modelConfig),
+    });
     this.placeholderDir = join(tmpdir(), 'juju-reactive-model', this.name);
   }
 
@@ -213,12 +237,8 @@ export class Model {
       unit.relations.set(relation.idFor(app.name), { created: false, members: new Set() });
       enqueue(unit, relationHook(unit, relation, 'created'));
     }
-    if (app.leader === undefined) {
-      app.leader = name;
-      enqueue(unit, { hook: 'leader-elected' });
-    } else {
-      enqueue(unit, { hook: 'leader-settings-changed' });
-    }
+    if (this.leadership.claimIfFree(unit)) enqueue(unit, { hook: 'leader-elected' });
+    else enqueue(unit, { hook: 'leader-settings-changed' });
     enqueue(unit, { hook: 'config-changed' });
     enqueue(unit, { hook: 'start' });
     for (const relation of relations) {
@@ -236,8 +256,10 @@ export class Model {
   /**
    * Remove a unit: every unit that joined it runs `-relation-departed` for it; the unit runs
    * `-relation-departed` for each unit it joined (and `-broken` for non-peer relations), then
-   * `stop` and `remove`. A leader that leaves is replaced by the lowest-numbered unit left,
-   * which gets `leader-elected`.
+   * `stop` (if it started) and `remove`; hooks it still owed for install, config, upgrade and
+   * update-status are dropped. A leader that leaves resigns; its lease runs out 30-60 s later
+   * on the virtual clock (`settle()` waits for it), a seeded choice of the units left is elected
+   * and every other unit gets `leader-settings-changed` (see leadership.ts).
    */
   removeUnit(name: string): void {
     this.assertIdle('removeUnit');
@@ -245,8 +267,16 @@ export class Model {
     if (unit.life !== 'alive') throw new Error(`${name} is already ${unit.life}`);
     unit.life = 'dying';
     const app = unit.app;
-    const wasLeader = app.leader === name;
-    if (wasLeader) app.leader = undefined;
+    // A dying unit runs no install, config, upgrade or update-status any more
+    // (worker/uniter/resolver.go nextOp, case Dying): relations are broken, then stop.
+    const dropped =
+      /^(install|start|config-changed|upgrade-charm|update-status|leader-elected|.*-relation-created)$/;
+    for (let i = unit.queue.length - 1; i >= 0; i--) {
+      const q = unit.queue[i];
+      if (q !== undefined && q !== unit.failed && q.replay !== true && dropped.test(q.hook)) {
+        unit.queue.splice(i, 1);
+      }
+    }
     for (const [id, view] of unit.relations) {
       const relation = this.world.relation(id);
       if (relation === undefined) continue;
@@ -266,31 +296,25 @@ export class Model {
       }
       if (!relation.peer) enqueue(unit, relationHook(unit, relation, 'broken'));
     }
-    enqueue(unit, { hook: 'stop' });
+    // nextOp, case Dying: "if localState.Started { stop }"; a unit that never started skips it.
+    if (unit.started) {
+      enqueue(unit, { hook: 'stop' });
+    }
     enqueue(unit, { hook: 'remove' });
     this.recorder.model('remove-unit', name, name);
-    if (wasLeader) {
-      const next = app.aliveUnits[0];
-      if (next !== undefined) {
-        app.leader = next.name;
-        enqueue(next, { hook: 'leader-elected' }, true);
-        this.recorder.model('leader', `${next.name} elected after ${name} left`, next.name);
-      }
-    }
+    this.leadership.resign(unit);
   }
 
-  /** Make `unit` the leader: it gets `leader-elected`, the old leader `leader-settings-changed`. */
+  /**
+   * Make `unit` the leader at once: it gets `leader-elected`, every other unit of the
+   * application `leader-settings-changed` (worker/uniter/leadership/resolver.go).
+   */
   setLeader(name: string): void {
     this.assertIdle('setLeader');
     const unit = this.alive(name);
-    const app = unit.app;
-    const old = app.leader;
+    const old = unit.app.leader;
     if (old === name) return;
-    app.leader = name;
-    this.recorder.model('leader', `${name} elected${old ? ` (was ${old})` : ''}`, name);
-    enqueue(unit, { hook: 'leader-elected' }, true);
-    const previous = old === undefined ? undefined : this.world.units.get(old);
-    if (previous?.life === 'alive') enqueue(previous, { hook: 'leader-settings-changed' }, true);
+    this.leadership.elect(unit.app, unit, `elected${old ? ` (was ${old})` : ''}`);
   }
 
   /**
@@ -314,7 +338,7 @@ export class Model {
     if (JSON.stringify(sortedEntries(next)) === JSON.stringify(sortedEntries(app.config))) return;
     app.config = next;
     this.recorder.model('config', `${appName}: ${Object.keys(values).sort().join(', ')}`);
-    for (const unit of app.aliveUnits) enqueue(unit, { hook: 'config-changed' }, true);
+    for (const unit of app.aliveUnits) enqueue(unit, { hook: 'config-changed' });
   }
 
   /** Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`. */
@@ -327,7 +351,7 @@ export class Model {
     if (unit.bindings.get(endpoint) === address) return;
     unit.bindings.set(endpoint, address);
     this.recorder.model('binding', `${unitName} ${endpoint}=${address}`, unitName);
-    enqueue(unit, { hook: 'config-changed' }, true);
+    enqueue(unit, { hook: 'config-changed' });
   }
 
   /**
@@ -387,20 +411,25 @@ export class Model {
   }
 
   /**
-   * Like `juju resolve`: retry the failing hook (with a fresh retry budget), or with
-   * `retry: false` mark it resolved without running it.
+   * Like `juju resolved`: run the failing hook again now (and give `settle()` a fresh
+   * `maxRetries` budget), or with `retry: false` skip it. A skipped hook is committed as Juju
+   * commits it (worker/uniter/operation/skip.go): relation membership for a skipped joined or
+   * departed, installed/started for install/start, the config-changed that follows a skipped
+   * upgrade-charm; nothing the hook would have written.
    */
   resolve(unitName: string, options: { readonly retry?: boolean } = {}): void {
     this.assertIdle('resolve');
     const unit = this.world.unit(unitName);
-    const head = unit.queue[0];
-    if (unit.error === undefined || head === undefined)
-      throw new Error(`${unitName} is not in error`);
+    const failed = unit.failed;
+    if (failed === undefined) throw new Error(`${unitName} is not in error`);
     if (options.retry === false) {
-      unit.queue.shift();
-      unit.error = undefined;
+      this.scheduler.skipFailed(unit, (item) => {
+        this.committer.commitHookState(unit, item);
+        if (item.hook === 'remove') this.committer.commitRemoved(unit);
+      });
     } else {
-      head.failures = 0;
+      failed.failures = 0;
+      this.scheduler.retryNow(unit);
     }
     this.recorder.model(
       'resolve',
@@ -423,6 +452,7 @@ export class Model {
     for (const entry of done) {
       const relation = /^(.+)-relation-[a-z]+$/.exec(entry.hook);
       enqueue(unit, {
+        replay: true,
         hook: entry.hook,
         ...(entry.relationId === undefined ? {} : { relationId: entry.relationId }),
         ...(relation?.[1] === undefined ? {} : { endpoint: relation[1] }),
@@ -483,89 +513,59 @@ export class Model {
 
   // ---------------------------------------------------------------- running hooks
 
-  /** Run hooks until none is pending (or `maxHooks` ran). Units left in error are reported. */
-  async settle(options: SettleOptions = {}): Promise<SettleReport> {
-    const maxHooks = options.maxHooks ?? 100_000;
-    let hooksRun = 0;
-    let hooksFailed = 0;
-    while (hooksRun < maxHooks) {
-      const entry = await this.step();
-      if (entry === undefined) break;
-      hooksRun++;
-      if (!entry.ok) hooksFailed++;
-      options.onHook?.(entry);
-    }
-    const errorUnits: string[] = [];
-    const busyUnits: string[] = [];
-    for (const unit of this.unitOrder) {
-      if (unit.life === 'removed') continue;
-      if (unit.error !== undefined) errorUnits.push(unit.name);
-      else if (unit.queue.length > 0) busyUnits.push(unit.name);
-    }
-    return {
-      settled: errorUnits.length === 0 && busyUnits.length === 0,
-      hooksRun,
-      hooksFailed,
-      busyUnits,
-      errorUnits,
-    };
-  }
-
   /**
-   * Run one hook: of `unitName` if given, else of the unit the order picks. Returns its
-   * timeline entry, or undefined when nothing is runnable.
+   * Run hooks until nothing is due before the next timer. On the way it waits (moving the
+   * virtual clock) for one-shot timers that settle the model: a removed leader's lease running
+   * out, and the automatic retries of a failed hook, up to `maxRetries` of them. It never waits
+   * for periodic hooks (update-status): those run only when time passes, by `advance()` or while
+   * waiting for a one-shot timer. Units left in error are reported.
    */
-  async step(unitName?: string): Promise<TimelineEntry | undefined> {
-    this.assertIdle('step');
-    const unit = unitName === undefined ? this.pick() : this.world.unit(unitName);
-    if (unit === undefined || !this.runnable(unit)) return undefined;
+  async settle(options: SettleOptions = {}): Promise<SettleReport> {
+    this.assertIdle('settle');
     this.busy = true;
     try {
-      return await this.runHead(unit);
+      return await this.scheduler.settle(options);
     } finally {
       this.busy = false;
     }
   }
 
-  private runnable(unit: UnitRecord): boolean {
-    const head = unit.queue[0];
-    return unit.life !== 'removed' && head !== undefined && head.failures <= this.maxRetries;
+  /**
+   * Move the virtual clock forward, running every hook that becomes due on the way: failed
+   * hooks retried on Juju's backoff (5 s doubling to 5 min, for ever), update-status every
+   * update-status-hook-interval, leader leases running out.
+   * @example await model.advance({ minutes: 5 }); // every started unit ran update-status
+   */
+  async advance(duration: Duration, options: SettleOptions = {}): Promise<SettleReport> {
+    this.assertIdle('advance');
+    const ms = durationMs(duration);
+    this.busy = true;
+    try {
+      return await this.scheduler.advance(ms, options);
+    } finally {
+      this.busy = false;
+    }
   }
 
-  private pick(): UnitRecord | undefined {
-    const order = this.unitOrder;
-    if (this.random !== undefined) {
-      const candidates = order.filter((u) => this.runnable(u));
-      if (candidates.length === 0) return undefined;
-      return candidates[randomIndex(this.random, candidates.length)];
-    }
-    const n = order.length;
-    for (let k = 1; k <= n; k++) {
-      const i = (this.lastPicked + k) % n;
-      const unit = order[i];
-      if (unit !== undefined && this.runnable(unit)) {
-        this.lastPicked = i;
-        return unit;
-      }
-    }
-    return undefined;
+  /** Virtual time since the model was created, in milliseconds. */
+  get now(): number {
+    return this.clock.now;
   }
 
-  private async runHead(unit: UnitRecord): Promise<TimelineEntry> {
-    const item = unit.queue[0] as QueuedHook;
-    const entry = await this.runner.run(unit, item);
-    if (entry.ok) {
-      unit.queue.shift();
-      unit.error = undefined;
-    } else {
-      item.failures++;
-      unit.error = {
-        hook: item.hook,
-        message: entry.error ?? 'hook failed',
-        attempts: item.failures,
-      };
+  /**
+   * Run one hook: of `unitName` if given (a unit in error retries its failed hook at once),
+   * else of the unit the order picks. Returns its timeline entry, or undefined when nothing is
+   * runnable now.
+   */
+  async step(unitName?: string): Promise<TimelineEntry | undefined> {
+    this.assertIdle('step');
+    const unit = unitName === undefined ? undefined : this.world.unit(unitName);
+    this.busy = true;
+    try {
+      return await this.scheduler.step(unit);
+    } finally {
+      this.busy = false;
     }
-    return entry;
   }
 
   // ---------------------------------------------------------------- queries
@@ -696,4 +696,17 @@ export class Model {
       );
     }
   }
+}
+
+/** update-status-hook-interval from model config, in ms (Juju's default: 5m). */
+function updateStatusInterval(config: ModelOptions['modelConfig']): number {
+  const text = config?.['update-status-hook-interval'] ?? '5m';
+  const ms = parseGoDuration(text);
+  // environs/config/config.go: the interval must lie between 1 minute and 60 minutes.
+  if (ms === undefined || ms < 60_000 || ms > 3_600_000) {
+    throw new Error(
+      `model config update-status-hook-interval "${text}" must be a duration between 1m and 60m (like 5m)`,
+    );
+  }
+  return ms;
 }
