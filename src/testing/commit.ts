@@ -91,29 +91,44 @@ export class Committer {
         draft.published.push({ relationId: staged.relationId, app: staged.app, keys });
     }
 
-    const app = unit.app;
-    if (tx.leader.size > 0 && app.leader === unit.name) {
-      const applied = applyValues(app.leaderSettings, tx.leader);
-      if (applied !== undefined) {
-        app.leaderSettings = applied.bag;
-        draft.leaderKeys = Object.keys(applied.changes).sort();
-        this.recorder.push({
-          kind: 'leader-settings',
-          unit: unit.name,
-          hook: item.hook,
-          hookSeq: draft.seq,
-          app: app.name,
-          changes: this.traceValues(app.mode, applied.changes),
-        });
-        for (const other of app.aliveUnits) {
-          if (other !== unit) enqueue(other, { hook: 'leader-settings-changed' });
-        }
-      }
+    this.commitSecrets(unit, tx);
+    for (const { open, spec } of tx.ports) {
+      if (open) unit.ports.add(spec);
+      else unit.ports.delete(spec);
     }
 
-    this.commitSecrets(unit, tx);
-
     if (item.hook === 'remove') this.commitRemoved(unit);
+  }
+
+  /**
+   * leader-set takes effect at once, not at the end of the hook: Juju writes leader settings
+   * through when the tool runs (worker/uniter/runner/jujuc/leader-set.go calls the context's
+   * WriteLeaderSettings), so a hook that fails afterwards keeps them. Every other unit then owes
+   * leader-settings-changed. (The library's own leadership layer buffers its leader-set calls
+   * until the hook's commit; that is a library feature on top of this.)
+   */
+  applyLeaderSettings(
+    unit: UnitRecord,
+    item: QueuedHook,
+    values: ReadonlyMap<string, string | null>,
+    draft: { seq: number; leaderKeys: readonly string[] },
+  ): void {
+    const app = unit.app;
+    const applied = applyValues(app.leaderSettings, values);
+    if (applied === undefined) return;
+    app.leaderSettings = applied.bag;
+    draft.leaderKeys = [...new Set([...draft.leaderKeys, ...Object.keys(applied.changes)])].sort();
+    this.recorder.push({
+      kind: 'leader-settings',
+      unit: unit.name,
+      hook: item.hook,
+      hookSeq: draft.seq,
+      app: app.name,
+      changes: this.traceValues(app.mode, applied.changes),
+    });
+    for (const other of app.aliveUnits) {
+      if (other !== unit) enqueue(other, { hook: 'leader-settings-changed' });
+    }
   }
 
   /** The unit's remove hook committed (or was skipped): it is gone. */

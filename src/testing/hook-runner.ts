@@ -76,7 +76,15 @@ export class HookRunner {
       },
     };
     const tx = new HookTransaction();
-    const tools = new UnitHookTools({ world, unit, hook: item, transaction: tx, redactor, sink });
+    const tools = new UnitHookTools({
+      world,
+      unit,
+      hook: item,
+      transaction: tx,
+      redactor,
+      sink,
+      leaderSet: (values) => committer.applyLeaderSettings(unit, item, values, draft),
+    });
     const fault = takeHookFault(unit, item);
     const flagsBefore = unit.store.flags;
     let outcome: HookOutcome;

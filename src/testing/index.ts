@@ -14,16 +14,19 @@
 // PATH that talk to the model over a unix socket. Each unit keeps its state in its own dir.
 
 export { bundleCharm, type CharmBundle, charmEntry, importCharm } from './charm-dir.js';
+export type { Duration } from './clock.js';
 export {
   type DeployOptions,
   type FailureMatch,
   type HookOrder,
+  MAX_MODEL_UNITS,
   Model,
   type ModelOptions,
   type SecretInfo,
   type SecretSeed,
   type SettleOptions,
   type SettleReport,
+  type UpgradeCharmOptions,
 } from './model.js';
 export { mulberry32, type Random } from './random.js';
 export {

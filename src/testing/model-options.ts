@@ -125,3 +125,17 @@ export interface SecretInfo {
   /** The secret's current revision (1 for a new secret). */
   readonly revision: number;
 }
+
+/** Options for `model.upgradeCharm()`: the new charm, as for deploy, and config on top. */
+export interface UpgradeCharmOptions {
+  /** The new charm definition (or a factory), run in process. */
+  readonly charm?: Charm | (() => Charm);
+  /** The new charm dir. */
+  readonly charmDir?: string;
+  /** The new charm's metadata, when neither the charm nor a charmDir carries it. */
+  readonly metadata?: CharmMetadata;
+  /** The new charm's config options; read from `charmDir` when omitted. */
+  readonly configOptions?: Readonly<Record<string, ConfigOption>>;
+  /** Config values to set with the upgrade. */
+  readonly config?: Readonly<Record<string, unknown>>;
+}

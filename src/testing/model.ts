@@ -3,15 +3,14 @@
 // its relations; whatever a hook writes becomes visible to others only if the hook succeeded.
 // The model never uses Math.random or wall-clock time in what it records.
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Charm } from '../charm/charm.js';
+import { join } from 'node:path';
 import type { RelationData } from '../juju/hook-tools.js';
-import { configDefaults, readConfigOptions, readMetadata } from '../juju/metadata.js';
+import { configDefaults } from '../juju/metadata.js';
 import { compareUnitNames } from '../juju/ordering.js';
 import { Redactor } from '../juju/redact.js';
 import { FileStateStore } from '../state/file-store.js';
 import { MemoryStateStore } from '../state/memory-store.js';
-import { importCharm } from './charm-dir.js';
+import { loadCharm } from './charm-source.js';
 import { type Duration, durationMs, parseGoDuration, VirtualClock } from './clock.js';
 import { Committer } from './commit.js';
 import { APP_NAME_RE, checkConfig, defaultAddress, pickEndpoints } from './deploy-rules.js';
@@ -28,6 +27,7 @@ import type {
   SecretSeed,
   SettleOptions,
   SettleReport,
+  UpgradeCharmOptions,
 } from './model-options.js';
 import { optional, sortedEntries } from './optional.js';
 import type { ProcessHost } from './process/host.js';
@@ -53,6 +53,7 @@ export type {
   SecretSeed,
   SettleOptions,
   SettleReport,
+  UpgradeCharmOptions,
 } from './model-options.js';
 
 /**
@@ -143,28 +144,12 @@ export class Model {
     }
     if (this.world.apps.has(name)) throw new Error(`application "${name}" is already deployed`);
     const processes = options.processes === true;
-    const charmDir = options.charmDir === undefined ? undefined : resolve(options.charmDir);
-    if (processes && charmDir === undefined) {
-      throw new Error(`deploying ${name} as processes needs a charmDir (with src/charm.ts)`);
-    }
-    let charm: Charm | undefined;
-    if (!processes) {
-      const given = options.charm;
-      if (given !== undefined) charm = typeof given === 'function' ? given() : given;
-      else if (charmDir !== undefined) charm = await importCharm(charmDir);
-      else throw new Error(`deploying ${name} needs a charm or a charmDir`);
-    }
-    const metadata =
-      options.metadata ??
-      charm?.options.metadata ??
-      (charmDir !== undefined ? readMetadata(charmDir) : undefined);
-    if (metadata === undefined) {
-      throw new Error(
-        `deploying ${name}: pass metadata (or a charmDir holding metadata.yaml), or build the charm with new Charm({ metadata })`,
-      );
-    }
-    const configOptions =
-      options.configOptions ?? (charmDir !== undefined ? readConfigOptions(charmDir) : {});
+    const count = checkUnitCount(name, options.units ?? 1, this.world.units.size);
+    const { charm, charmDir, metadata, configOptions } = await loadCharm(
+      `deploying ${name}`,
+      options,
+      processes,
+    );
     const config = { ...configDefaults(configOptions), ...(options.config ?? {}) };
     checkConfig(name, configOptions, options.config ?? {});
     if (processes && charmDir !== undefined) {
@@ -186,7 +171,6 @@ export class Model {
       if (endpoint.role === 'peers')
         this.world.addRelation([{ app: name, endpoint: endpoint.name }]);
     }
-    const count = options.units ?? 1;
     this.recorder.model(
       'deploy',
       `${name} (${metadata.name}) with ${count} unit${count === 1 ? '' : 's'}${processes ? ' as processes' : ''}`,
@@ -199,6 +183,7 @@ export class Model {
   /** Add a unit: it runs install … start, then joins its peers (and they it). */
   addUnit(app: string): string {
     this.assertIdle('addUnit');
+    checkUnitCount(app, 1, this.world.units.size);
     const name = this.addUnitTo(this.world.app(app));
     this.recorder.model('add-unit', name, name);
     return name;
@@ -339,6 +324,69 @@ export class Model {
     app.config = next;
     this.recorder.model('config', `${appName}: ${Object.keys(values).sort().join(', ')}`);
     for (const unit of app.aliveUnits) enqueue(unit, { hook: 'config-changed' });
+  }
+
+  /**
+   * Owe a unit a hook that Juju schedules by itself (update-status, collect-metrics,
+   * upgrade-charm, …), as if its moment had come; the resolver runs it in its slot. Relation,
+   * secret and storage hooks need their context: use relate(), setRelationData() and the like.
+   * @example model.fireHook('app/0', 'update-status'); await model.settle();
+   */
+  fireHook(unitName: string, hook: string): void {
+    this.assertIdle('fireHook');
+    const unit = this.alive(unitName);
+    if (!FIREABLE_HOOKS.has(hook)) {
+      throw new Error(
+        `fireHook: cannot fire "${hook}" on ${unitName}; fireable hooks: ${[...FIREABLE_HOOKS].join(', ')}`,
+      );
+    }
+    if (hook === 'leader-elected' && unit.app.leader !== unit.name) {
+      throw new Error(
+        `fireHook: ${unitName} is not the leader; use setLeader() to move leadership`,
+      );
+    }
+    enqueue(unit, { hook });
+    this.recorder.model('fire-hook', `${unitName} ${hook}`, unitName);
+  }
+
+  /**
+   * Upgrade an application's charm (`juju refresh`): every unit runs `upgrade-charm`, then
+   * `config-changed` right after it (worker/uniter/operation/runhook.go Commit queues it).
+   * Config values of options the new charm still has are kept; `config` sets values on top.
+   * The new charm must declare the same endpoints (changing them is not modelled); units run
+   * as processes cannot be upgraded yet.
+   */
+  async upgradeCharm(appName: string, options: UpgradeCharmOptions): Promise<void> {
+    this.assertIdle('upgradeCharm');
+    const app = this.world.app(appName);
+    if (app.mode === 'process') {
+      throw new Error(`upgradeCharm(${appName}): not implemented for units run as processes`);
+    }
+    const next = await loadCharm(`upgrading ${appName}`, options, false);
+    const endpoints = (m: typeof next.metadata) =>
+      m.endpoints
+        .map((e) => `${e.name}:${e.role}:${e.interface}`)
+        .sort()
+        .join(',');
+    if (endpoints(next.metadata) !== endpoints(app.metadata)) {
+      throw new Error(
+        `upgradeCharm(${appName}): the new charm's endpoints differ from the deployed one's; ` +
+          'adding or removing endpoints on upgrade is not modelled',
+      );
+    }
+    checkConfig(appName, next.configOptions, options.config ?? {});
+    const config: Record<string, unknown> = { ...configDefaults(next.configOptions) };
+    for (const [key, value] of Object.entries(app.config)) {
+      if (key in next.configOptions) config[key] = value;
+    }
+    Object.assign(config, options.config ?? {});
+    app.charm = next.charm;
+    app.metadata = next.metadata;
+    app.configOptions = next.configOptions;
+    app.config = config;
+    if (next.charmDir !== undefined) app.charmDir = next.charmDir;
+    this.recorder.model('upgrade-charm', `${appName} to ${next.metadata.name}`);
+    for (const unit of app.aliveUnits) enqueue(unit, { hook: 'upgrade-charm' });
   }
 
   /** Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`. */
@@ -709,4 +757,37 @@ function updateStatusInterval(config: ModelOptions['modelConfig']): number {
     );
   }
   return ms;
+}
+
+/** Hooks `fireHook` may owe a unit: those Juju schedules without further context. */
+const FIREABLE_HOOKS: ReadonlySet<string> = new Set([
+  'update-status',
+  'collect-metrics',
+  'upgrade-charm',
+  'config-changed',
+  'leader-elected',
+  'leader-settings-changed',
+  'start',
+  'pre-series-upgrade',
+  'post-series-upgrade',
+]);
+
+/**
+ * The largest model the simulator supports, in units (removed ones included). Peers make the
+ * work grow with the square of the units (each joins every other), so 200 units already run
+ * ~80,000 hooks; beyond this the model refuses instead of exhausting memory.
+ */
+export const MAX_MODEL_UNITS = 200;
+
+function checkUnitCount(app: string, count: number, existing: number): number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+    throw new Error(`deploying ${app}: units must be a whole number of at least 0 (got ${count})`);
+  }
+  if (existing + count > MAX_MODEL_UNITS) {
+    throw new Error(
+      `${app}: the simulator supports at most ${MAX_MODEL_UNITS} units per model ` +
+        `(this would make ${existing + count}); see docs/testing.md, "Model size"`,
+    );
+  }
+  return count;
 }

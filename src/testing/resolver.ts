@@ -24,7 +24,7 @@
 // model's seeded generator chooses, so the same seed replays the same trace.
 import { relationEvent } from './hook-queue.js';
 import { type Random, randomIndex } from './random.js';
-import type { QueuedHook, UnitRecord, World } from './world.js';
+import type { QueuedAction, QueuedHook, UnitRecord, World } from './world.js';
 
 /** The resolver's slots, in priority order (lower runs first). */
 export const Slot = {
@@ -153,6 +153,21 @@ export class Resolver {
     }
     if (bestSlot !== Slot.relations) return best;
     return this.nextRelationHook(unit);
+  }
+
+  /**
+   * The action the unit runs instead of `hook` (its next hook, if any), or undefined. Juju
+   * consults actions after leadership and before everything else, also while a hook is in
+   * error (worker/uniter/resolver.go NextOp). Nothing queues actions yet (`model.runAction`
+   * will); this is their slot.
+   */
+  nextAction(unit: UnitRecord, hook: QueuedHook | undefined): QueuedAction | undefined {
+    const action = unit.actions[0];
+    if (action === undefined) return undefined;
+    if (hook !== undefined && unit.failed === undefined && slotOf(hook) < Slot.actions) {
+      return undefined;
+    }
+    return action;
   }
 
   /**

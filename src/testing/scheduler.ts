@@ -71,10 +71,21 @@ export class Scheduler {
       if (unit.life === 'removed') return undefined;
       if (unit.failed !== undefined && !unit.retryDue) this.retryNow(unit);
       const item = this.o.resolver.next(unit);
+      if (this.o.resolver.nextAction(unit, item) !== undefined) return this.runAction(unit);
       return item === undefined ? undefined : this.run(unit, item);
     }
     const picked = this.pick();
-    return picked === undefined ? undefined : this.run(picked.unit, picked.item);
+    if (picked === undefined) return undefined;
+    if (picked.item === undefined) return this.runAction(picked.unit);
+    return this.run(picked.unit, picked.item);
+  }
+
+  /** The actions slot: nothing queues actions yet (model.runAction will run them here). */
+  private runAction(unit: UnitRecord): Promise<TimelineEntry> {
+    const action = unit.actions[0];
+    throw new Error(
+      `actions are not implemented in the simulator yet (${unit.name} has ${action?.name ?? 'an action'} queued)`,
+    );
   }
 
   /** Make a failed hook runnable now (`juju resolve`, or a test stepping the unit). */
@@ -126,7 +137,7 @@ export class Scheduler {
   }
 
   /** The next unit to act and its hook (seeded random or round-robin), or undefined. */
-  private pick(): { unit: UnitRecord; item: QueuedHook } | undefined {
+  private pick(): { unit: UnitRecord; item: QueuedHook | undefined } | undefined {
     const { unitOrder: order, resolver, random } = this.o;
     if (random !== undefined) {
       const candidates = order.filter((u) => resolver.hasWork(u));
@@ -134,7 +145,7 @@ export class Scheduler {
         const i = randomIndex(random, candidates.length);
         const unit = candidates[i] as UnitRecord;
         const item = resolver.next(unit);
-        if (item !== undefined) return { unit, item };
+        if (item !== undefined || resolver.nextAction(unit, item)) return { unit, item };
         candidates.splice(i, 1);
       }
       return undefined;
@@ -145,7 +156,7 @@ export class Scheduler {
       const unit = order[i];
       if (unit === undefined || !resolver.hasWork(unit)) continue;
       const item = resolver.next(unit);
-      if (item !== undefined) {
+      if (item !== undefined || resolver.nextAction(unit, item)) {
         this.lastPicked = i;
         return { unit, item };
       }

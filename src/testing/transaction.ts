@@ -1,4 +1,4 @@
-// A hook's staged writes: relation data, leader settings, secrets and Juju unit state, held
+// A hook's staged writes: relation data, ports, secrets and Juju unit state, held
 // until the model learns the hook succeeded. A hook that fails (even halfway through its
 // commit) is simply dropped with its transaction, so nothing it wrote becomes visible.
 import type { RelationData, SecretAddOptions, SecretGrantOptions } from '../juju/hook-tools.js';
@@ -33,10 +33,11 @@ export type StagedSecretOp =
 
 export class HookTransaction {
   readonly bags = new Map<string, StagedBag>();
-  readonly leader = new Map<string, string | null>();
   readonly secretAdds: StagedSecretAdd[] = [];
   readonly secretOps: StagedSecretOp[] = [];
   readonly state = new Map<string, string | null>();
+  /** open-port/close-port calls, in order. */
+  readonly ports: { readonly open: boolean; readonly spec: string }[] = [];
 
   stageBag(relationId: string, app: boolean, data: Readonly<RelationData>): void {
     const key = `${relationId}\u0000${app ? 'app' : 'unit'}`;
@@ -46,10 +47,6 @@ export class HookTransaction {
       this.bags.set(key, bag);
     }
     for (const [k, v] of Object.entries(data)) bag.values.set(k, v === '' ? null : v);
-  }
-
-  stageLeader(data: Readonly<RelationData>): void {
-    for (const [k, v] of Object.entries(data)) this.leader.set(k, v === '' ? null : v);
   }
 
   /** A bag with this transaction's staged values applied (for reads of the unit's own bag). */

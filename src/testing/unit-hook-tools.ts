@@ -1,8 +1,8 @@
 // UnitHookTools: the HookTools one simulated unit sees during one hook, in process. Reads come
 // from the model's committed state (plus this hook's own staged writes, as Juju shows a unit
-// its own writes); relation, leader, secret, port and unit-state writes are staged in the
-// hook's transaction, which the model applies only if the hook succeeds. status-set and
-// juju-log apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
+// its own writes); relation, secret, port and unit-state writes are staged in the hook's
+// transaction, which the model applies only if the hook succeeds. status-set, juju-log and
+// leader-set apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
 import { Err, Ok, type Result } from 'ts-results-es';
 import { classifyToolFailure, HookToolError } from '../juju/hook-tool-error.js';
 import type {
@@ -51,6 +51,8 @@ export interface UnitHookToolsOptions {
   /** The model-wide redactor: learns every secret value that passes through the tools. */
   readonly redactor: Redactor;
   readonly sink?: ToolTraceSink;
+  /** Applies leader-set at once, as Juju does (commit.ts applyLeaderSettings). */
+  readonly leaderSet?: (values: ReadonlyMap<string, string | null>) => void;
 }
 
 /** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
@@ -76,6 +78,7 @@ export class UnitHookTools implements HookTools {
   private readonly tx: HookTransaction;
   private readonly redactor: Redactor;
   private readonly sink: ToolTraceSink | undefined;
+  private readonly applyLeader: ((values: ReadonlyMap<string, string | null>) => void) | undefined;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -85,6 +88,7 @@ export class UnitHookTools implements HookTools {
     this.tx = options.transaction;
     this.redactor = options.redactor;
     this.sink = options.sink;
+    this.applyLeader = options.leaderSet;
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -307,16 +311,7 @@ export class UnitHookTools implements HookTools {
   }
 
   leaderGet(): R<Record<string, string>> {
-    return this.call('leader-get', [], () => {
-      const settings = this.unit.app.leaderSettings;
-      if (this.tx.leader.size === 0) return Ok({ ...settings });
-      const out = { ...settings };
-      for (const [k, v] of this.tx.leader) {
-        if (v === null) delete out[k];
-        else out[k] = v;
-      }
-      return Ok(out);
-    });
+    return this.call('leader-get', [], () => Ok({ ...this.unit.app.leaderSettings }));
   }
 
   leaderSet(data: Record<string, string>): R<void> {
@@ -330,7 +325,10 @@ export class UnitHookTools implements HookTools {
           'cannot write leadership settings: cannot write settings: not the leader',
         );
       }
-      this.tx.stageLeader(data);
+      // Juju writes leader settings through at once (jujuc/leader-set.go): not staged.
+      const values = new Map<string, string | null>();
+      for (const [k, v] of Object.entries(data)) values.set(k, v === '' ? null : v);
+      this.applyLeader?.(values);
       return Ok(undefined);
     });
   }
@@ -443,8 +441,9 @@ export class UnitHookTools implements HookTools {
       if (protocol !== 'icmp' && (!Number.isInteger(port) || port < 1 || port > 65535)) {
         return this.fail(tool, `invalid port or range "${port}"`, 2);
       }
-      if (tool === 'open-port') this.unit.ports.add(spec);
-      else this.unit.ports.delete(spec);
+      // Juju applies port changes with the hook's other changes when it succeeds
+      // (worker/uniter/runner/context: Flush commits the pending port ranges).
+      this.tx.ports.push({ open: tool === 'open-port', spec });
       return Ok(undefined);
     });
   }

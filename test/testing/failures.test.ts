@@ -30,11 +30,11 @@ describe('a failed hook', () => {
     ]);
   });
 
-  it('discards the leader settings a failed hook of the leader wrote', async () => {
+  it('discards leader settings when the hook fails before the library commits them (the library buffers leader-set)', async () => {
     const model = await probeModel(2);
     await model.settle();
     model.setConfig('probe', { payload: 'lead' });
-    model.failNextHook('probe/0', { hook: 'config-changed' });
+    model.failNextHook('probe/0', { handler: 'publishPayload' });
 
     await model.step('probe/0');
 
@@ -42,6 +42,24 @@ describe('a failed hook', () => {
     expect(model.unit('probe/1').pendingHooks).toEqual(['config-changed']);
     await model.settle();
     expect(model.leaderSettings('probe')).toEqual({ payload: 'lead' });
+  });
+
+  it('keeps leader settings written by leader-set in a hook that fails later, as Juju writes them at once (worker/uniter/runner/jujuc/leader-set.go)', async () => {
+    const model = await probeModel(2);
+    await model.settle();
+    model.setConfig('probe', { payload: 'kept' });
+    // A whole-hook failure strikes after the library's commit ran leader-set.
+    model.failNextHook('probe/0', { hook: 'config-changed' });
+
+    const failed = await model.step('probe/0');
+
+    expect(failed?.ok).toBe(false);
+    expect(model.leaderSettings('probe')).toEqual({ payload: 'kept' });
+    expect(model.relationData('cluster:0', 'probe/0')).toEqual({});
+    expect(model.unit('probe/1').pendingHooks).toEqual([
+      'leader-settings-changed',
+      'config-changed',
+    ]);
   });
 
   it('keeps the unit’s flags as they were, but applies status-set at once', async () => {
