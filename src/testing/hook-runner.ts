@@ -76,6 +76,7 @@ export class HookRunner {
       },
     };
     const tx = new HookTransaction();
+    const fault = takeHookFault(unit, item);
     const tools = new UnitHookTools({
       world,
       unit,
@@ -83,9 +84,14 @@ export class HookRunner {
       transaction: tx,
       redactor,
       sink,
-      leaderSet: (values) => committer.applyLeaderSettings(unit, item, values, draft),
+      leaderSet: (values) => {
+        // An injected whole-hook failure strikes before anything the hook wrote takes effect:
+        // leader-set is the one write Juju applies at once, so it fails there if it comes first.
+        if (fault !== undefined && fault.killAfterToolCalls === undefined) return fault.message;
+        committer.applyLeaderSettings(unit, item, values, draft);
+        return undefined;
+      },
     });
-    const fault = takeHookFault(unit, item);
     const flagsBefore = unit.store.flags;
     let outcome: HookOutcome;
     try {

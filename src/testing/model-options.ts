@@ -56,7 +56,11 @@ export interface DeployOptions {
   readonly processes?: boolean;
 }
 
-/** Which hook to fail, and how. */
+/**
+ * Which hook to fail, and how. A whole-hook failure (no `handler`, no `killAfterToolCalls`)
+ * strikes at the end of the hook, before anything it wrote takes effect; since Juju applies
+ * leader-set at once, a leader-set in that hook fails with the injected message instead.
+ */
 export interface FailureMatch {
   /** Hook-name pattern (`{a,b}` alternatives and `*`); any hook when omitted. */
   readonly hook?: string;

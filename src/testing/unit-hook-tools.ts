@@ -51,8 +51,11 @@ export interface UnitHookToolsOptions {
   /** The model-wide redactor: learns every secret value that passes through the tools. */
   readonly redactor: Redactor;
   readonly sink?: ToolTraceSink;
-  /** Applies leader-set at once, as Juju does (commit.ts applyLeaderSettings). */
-  readonly leaderSet?: (values: ReadonlyMap<string, string | null>) => void;
+  /**
+   * Applies leader-set at once, as Juju does (commit.ts applyLeaderSettings). Returns an error
+   * message instead when the call must fail (an injected fault strikes there).
+   */
+  readonly leaderSet?: (values: ReadonlyMap<string, string | null>) => string | undefined;
 }
 
 /** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
@@ -78,7 +81,9 @@ export class UnitHookTools implements HookTools {
   private readonly tx: HookTransaction;
   private readonly redactor: Redactor;
   private readonly sink: ToolTraceSink | undefined;
-  private readonly applyLeader: ((values: ReadonlyMap<string, string | null>) => void) | undefined;
+  private readonly applyLeader:
+    | ((values: ReadonlyMap<string, string | null>) => string | undefined)
+    | undefined;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -328,7 +333,8 @@ export class UnitHookTools implements HookTools {
       // Juju writes leader settings through at once (jujuc/leader-set.go): not staged.
       const values = new Map<string, string | null>();
       for (const [k, v] of Object.entries(data)) values.set(k, v === '' ? null : v);
-      this.applyLeader?.(values);
+      const refused = this.applyLeader?.(values);
+      if (refused !== undefined) return this.fail('leader-set', refused);
       return Ok(undefined);
     });
   }
