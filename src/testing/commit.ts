@@ -3,7 +3,7 @@
 // changes cause on other units. Only ever called for a hook that succeeded.
 import type { Redactor } from '../juju/redact.js';
 import { enqueue, relationEvent, relationHook } from './hook-queue.js';
-import { optional } from './optional.js';
+import { optional, ownValue, setOwn } from './optional.js';
 import type { TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
 import type { QueuedHook, RelationRecord, UnitRecord, World } from './world.js';
@@ -294,8 +294,12 @@ export class Committer {
   ): Record<string, string | null> {
     const out: Record<string, string | null> = {};
     for (const key of Object.keys(changes).sort()) {
-      const value = changes[key] ?? null;
-      out[key] = value === null ? null : mode === 'process' ? '***' : this.redactor.redact(value);
+      const value = ownValue(changes, key) ?? null;
+      setOwn(
+        out,
+        key,
+        value === null ? null : mode === 'process' ? '***' : this.redactor.redact(value),
+      );
     }
     return out;
   }

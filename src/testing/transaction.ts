@@ -2,6 +2,7 @@
 // until the model learns the hook succeeded. A hook that fails (even halfway through its
 // commit) is simply dropped with its transaction, so nothing it wrote becomes visible.
 import type { RelationData, SecretAddOptions, SecretGrantOptions } from '../juju/hook-tools.js';
+import { ownValue, setOwn } from './optional.js';
 
 export interface StagedBag {
   readonly relationId: string;
@@ -56,7 +57,7 @@ export class HookTransaction {
     if (bag === undefined) return out;
     for (const [k, v] of bag.values) {
       if (v === null) delete out[k];
-      else out[k] = v;
+      else setOwn(out, k, v);
     }
     return out;
   }
@@ -73,12 +74,12 @@ export function applyValues(
   let next: RelationData | undefined;
   const changes: Record<string, string | null> = {};
   for (const [k, v] of values) {
-    const before = bag[k];
+    const before = ownValue(bag, k);
     if (v === null ? before === undefined : before === v) continue;
     next ??= { ...bag };
     if (v === null) delete next[k];
-    else next[k] = v;
-    changes[k] = v;
+    else setOwn(next, k, v);
+    setOwn(changes, k, v);
   }
   return next === undefined ? undefined : { bag: next, changes };
 }

@@ -21,6 +21,7 @@ import type {
 } from '../juju/hook-tools.js';
 import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
+import { ownValue, setOwn } from './optional.js';
 import type { TraceRecorder } from './trace.js';
 import type { HookTransaction } from './transaction.js';
 import type {
@@ -213,7 +214,10 @@ export class UnitHookTools implements HookTools {
     const known =
       view.members.has(entity) ||
       (this.hook.relationId === relationId && this.hook.remoteUnit === entity);
-    if (!inScope && !known) {
+    // A unit that left keeps its settings readable for the relation's lifetime (Juju removes
+    // them only with the relation), so later hooks can still read a departed unit's data.
+    const departed = relation.unitBags.has(entity);
+    if (!inScope && !known && !departed) {
       return this.fail(
         tool,
         `cannot read settings for unit "${entity}" in relation "${relationId}": unit "${entity}": settings not found`,
@@ -243,7 +247,7 @@ export class UnitHookTools implements HookTools {
     const app = options.app === true;
     const args = ['-r', relationId, ...(app ? ['--app'] : []), key, entity];
     return this.call('relation-get', args, () =>
-      this.readBag('relation-get', relationId, entity, app).map((bag) => bag[key]),
+      this.readBag('relation-get', relationId, entity, app).map((bag) => ownValue(bag, key)),
     );
   }
 
@@ -621,7 +625,7 @@ export class UnitHookTools implements HookTools {
       const out: Record<string, string> = Object.fromEntries(this.unit.jujuState);
       for (const [k, v] of this.tx.state) {
         if (v === null) delete out[k];
-        else out[k] = v;
+        else setOwn(out, k, v);
       }
       return Ok(out);
     });
