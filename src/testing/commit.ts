@@ -185,7 +185,12 @@ export class Committer {
       case 'upgrade-charm':
         // operation/runhook.go Commit: config-changed is queued to follow upgrade-charm.
         enqueue(unit, { hook: 'config-changed' });
-        for (const q of unit.queue) if (q.hook === 'config-changed' && !q.replay) q.queued = true;
+        for (const q of unit.queue) {
+          if (q.hook === 'config-changed' && !q.replay) {
+            q.queued = true;
+            q.slot = undefined;
+          }
+        }
         break;
     }
   }

@@ -52,6 +52,11 @@ const STORAGE_HOOK = /-storage-(attached|detaching)$/;
 
 /** The resolver slot of a hook owed to a unit. */
 export function slotOf(item: QueuedHook): number {
+  item.slot ??= computeSlot(item);
+  return item.slot;
+}
+
+function computeSlot(item: QueuedHook): number {
   if (item.replay === true) return Slot.other;
   const hook = item.hook;
   if (hook.endsWith('-relation-created')) return Slot.created;
@@ -96,7 +101,7 @@ function byteCompare(a: string | undefined, b: string | undefined): number {
 
 /** Why a hook owed to a unit cannot run now (and is dropped), or undefined when it can. */
 function stale(unit: UnitRecord, item: QueuedHook): boolean {
-  if (item.replay === true) return false;
+  if (item.replay === true || !item.hook.startsWith('leader-')) return false;
   const leader = unit.app.leader === unit.name;
   // worker/uniter/leadership/resolver.go: leader-settings-changed only for a non-leader;
   // leader-elected only while the unit holds the lease (and is not dying).
@@ -139,17 +144,23 @@ export class Resolver {
     if (unit.life === 'removed') return undefined;
     if (unit.failed !== undefined) return unit.retryDue ? unit.failed : undefined;
     const queue = unit.queue;
-    for (let i = queue.length - 1; i >= 0; i--) {
-      if (stale(unit, queue[i] as QueuedHook)) queue.splice(i, 1);
-    }
     let best: QueuedHook | undefined;
     let bestSlot = Number.POSITIVE_INFINITY;
+    let staleCount = 0;
     for (const item of queue) {
       const slot = slotOf(item);
+      if (slot === Slot.leadership && stale(unit, item)) {
+        staleCount++;
+        continue;
+      }
       if (slot < bestSlot && !gated(unit, item, slot)) {
         best = item;
         bestSlot = slot;
       }
+    }
+    if (staleCount > 0) {
+      const keep = queue.filter((item) => slotOf(item) !== Slot.leadership || !stale(unit, item));
+      queue.splice(0, queue.length, ...keep);
     }
     if (bestSlot !== Slot.relations) return best;
     return this.nextRelationHook(unit);

@@ -30,6 +30,8 @@ export interface QueuedHook {
    * right after upgrade-charm. Runs before anything but leadership, actions and storage.
    */
   queued?: boolean;
+  /** The resolver slot, cached (resolver.ts slotOf); cleared when `queued` changes. */
+  slot?: number;
 }
 
 /**
