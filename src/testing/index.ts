@@ -15,19 +15,8 @@
 
 export { bundleCharm, type CharmBundle, charmEntry, importCharm } from './charm-dir.js';
 export type { Duration } from './clock.js';
-export {
-  type DeployOptions,
-  type FailureMatch,
-  type HookOrder,
-  MAX_MODEL_UNITS,
-  Model,
-  type ModelOptions,
-  type SecretInfo,
-  type SecretSeed,
-  type SettleOptions,
-  type SettleReport,
-  type UpgradeCharmOptions,
-} from './model.js';
+export { MAX_MODEL_UNITS, Model } from './model.js';
+export type * from './model-options.js';
 export { mulberry32, type Random } from './random.js';
 export {
   type FlagEvent,

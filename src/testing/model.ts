@@ -44,17 +44,7 @@ import {
 import { resolveRelation, UnitView } from './unit-view.js';
 import { AppRecord, UnitRecord, UnitStore, World } from './world.js';
 
-export type {
-  DeployOptions,
-  FailureMatch,
-  HookOrder,
-  ModelOptions,
-  SecretInfo,
-  SecretSeed,
-  SettleOptions,
-  SettleReport,
-  UpgradeCharmOptions,
-} from './model-options.js';
+export type { HookOrder } from './model-options.js';
 
 /**
  * A simulated Juju model.
