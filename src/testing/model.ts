@@ -11,9 +11,17 @@ import { Redactor } from '../juju/redact.js';
 import { FileStateStore } from '../state/file-store.js';
 import { MemoryStateStore } from '../state/memory-store.js';
 import { loadCharm } from './charm-source.js';
-import { type Duration, durationMs, parseGoDuration, VirtualClock } from './clock.js';
+import { type Duration, durationMs, VirtualClock } from './clock.js';
 import { Committer } from './commit.js';
-import { APP_NAME_RE, checkConfig, defaultAddress, pickEndpoints } from './deploy-rules.js';
+import {
+  APP_NAME_RE,
+  checkConfig,
+  checkUnitCount,
+  defaultAddress,
+  FIREABLE_HOOKS,
+  pickEndpoints,
+  updateStatusInterval,
+} from './deploy-rules.js';
 import { armFault } from './faults.js';
 import { dropPending, enqueue, enqueueJoin, relationHook } from './hook-queue.js';
 import { HookRunner } from './hook-runner.js';
@@ -44,6 +52,7 @@ import {
 import { resolveRelation, UnitView } from './unit-view.js';
 import { AppRecord, UnitRecord, UnitStore, World } from './world.js';
 
+export { MAX_MODEL_UNITS } from './deploy-rules.js';
 export type { HookOrder } from './model-options.js';
 
 /**
@@ -734,50 +743,4 @@ export class Model {
       );
     }
   }
-}
-
-/** update-status-hook-interval from model config, in ms (Juju's default: 5m). */
-function updateStatusInterval(config: ModelOptions['modelConfig']): number {
-  const text = config?.['update-status-hook-interval'] ?? '5m';
-  const ms = parseGoDuration(text);
-  // environs/config/config.go: the interval must lie between 1 minute and 60 minutes.
-  if (ms === undefined || ms < 60_000 || ms > 3_600_000) {
-    throw new Error(
-      `model config update-status-hook-interval "${text}" must be a duration between 1m and 60m (like 5m)`,
-    );
-  }
-  return ms;
-}
-
-/** Hooks `fireHook` may owe a unit: those Juju schedules without further context. */
-const FIREABLE_HOOKS: ReadonlySet<string> = new Set([
-  'update-status',
-  'collect-metrics',
-  'upgrade-charm',
-  'config-changed',
-  'leader-elected',
-  'leader-settings-changed',
-  'start',
-  'pre-series-upgrade',
-  'post-series-upgrade',
-]);
-
-/**
- * The largest model the simulator supports, in units (removed ones included). Peers make the
- * work grow with the square of the units (each joins every other), so 200 units already run
- * ~80,000 hooks; beyond this the model refuses instead of exhausting memory.
- */
-export const MAX_MODEL_UNITS = 200;
-
-function checkUnitCount(app: string, count: number, existing: number): number {
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-    throw new Error(`deploying ${app}: units must be a whole number of at least 0 (got ${count})`);
-  }
-  if (existing + count > MAX_MODEL_UNITS) {
-    throw new Error(
-      `${app}: the simulator supports at most ${MAX_MODEL_UNITS} units per model ` +
-        `(this would make ${existing + count}); see docs/testing.md, "Model size"`,
-    );
-  }
-  return count;
 }
