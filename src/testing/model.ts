@@ -1,7 +1,9 @@
-// Model: a simulated Juju model of many units running real charm code, hook by hook, with
-// Juju's ordering and commit rules. Each unit has its own state store, hook queue and view of
-// its relations; whatever a hook writes becomes visible to others only if the hook succeeded.
-// The model never uses Math.random or wall-clock time in what it records.
+// Model: the public facade of a simulated Juju model of many units running real charm code,
+// hook by hook, with Juju's ordering and commit rules, on a virtual clock. Each unit has its own
+// state store, owed hooks and view of its relations; whatever a hook writes becomes visible to
+// others only if the hook succeeded. How hooks are ordered: resolver.ts; time, retries and
+// settle: scheduler.ts, clock.ts; leases: leadership.ts; running one hook: hook-runner.ts;
+// committing it: commit.ts. The model never uses Math.random or wall-clock time.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RelationData } from '../juju/hook-tools.js';

@@ -99,7 +99,7 @@ export class UnitView {
     return this.record.app.leader === this.record.name;
   }
 
-  /** True while the hook at the head of the unit's queue has failed and not yet succeeded. */
+  /** True while a hook of the unit has failed and not yet succeeded (or been skipped). */
   get inError(): boolean {
     return this.record.error !== undefined;
   }
