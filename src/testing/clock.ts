@@ -5,8 +5,11 @@
 
 /** How far to move the clock: the parts add up. */
 export interface Duration {
+  /** Seconds (fractions allowed, down to a millisecond). */
   readonly seconds?: number;
+  /** Minutes. */
   readonly minutes?: number;
+  /** Hours. */
   readonly hours?: number;
 }
 
