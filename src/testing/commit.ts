@@ -2,8 +2,8 @@
 // leader settings, secrets, Juju unit state), the trace of what changed, and the hooks those
 // changes cause on other units. Only ever called for a hook that succeeded.
 import type { Redactor } from '../juju/redact.js';
-import { enqueue, relationHook } from './hook-queue.js';
-import { optional } from './optional.js';
+import { enqueue, relationEvent, relationHook } from './hook-queue.js';
+import { optional, ownValue, setOwn } from './optional.js';
 import type { TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
 import type { QueuedHook, RelationRecord, UnitRecord, World } from './world.js';
@@ -78,14 +78,7 @@ export class Committer {
       leaderKeys: readonly string[];
     },
   ): void {
-    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
-    if (view !== undefined && item.relationId !== undefined) {
-      const event = item.hook.slice(item.hook.lastIndexOf('-') + 1);
-      if (event === 'created') view.created = true;
-      else if (event === 'joined' && item.remoteUnit) view.members.add(item.remoteUnit);
-      else if (event === 'departed' && item.remoteUnit) view.members.delete(item.remoteUnit);
-      else if (event === 'broken') unit.relations.delete(item.relationId);
-    }
+    this.commitHookState(unit, item);
 
     for (const staged of tx.bags.values()) {
       const relation = this.world.relation(staged.relationId);
@@ -98,32 +91,107 @@ export class Committer {
         draft.published.push({ relationId: staged.relationId, app: staged.app, keys });
     }
 
-    const app = unit.app;
-    if (tx.leader.size > 0 && app.leader === unit.name) {
-      const applied = applyValues(app.leaderSettings, tx.leader);
-      if (applied !== undefined) {
-        app.leaderSettings = applied.bag;
-        draft.leaderKeys = Object.keys(applied.changes).sort();
-        this.recorder.push({
-          kind: 'leader-settings',
-          unit: unit.name,
-          hook: item.hook,
-          hookSeq: draft.seq,
-          app: app.name,
-          changes: this.traceValues(app.mode, applied.changes),
-        });
-        for (const other of app.aliveUnits) {
-          if (other !== unit) enqueue(other, { hook: 'leader-settings-changed' }, true);
-        }
-      }
+    this.commitSecrets(unit, tx);
+    for (const { open, spec } of tx.ports) {
+      if (open) unit.ports.add(spec);
+      else unit.ports.delete(spec);
     }
 
-    this.commitSecrets(unit, tx);
+    if (item.hook === 'remove') this.commitRemoved(unit);
+  }
 
-    if (item.hook === 'remove') {
-      unit.life = 'removed';
-      unit.relations.clear();
-      unit.queue.length = 0;
+  /**
+   * leader-set takes effect at once, not at the end of the hook: Juju writes leader settings
+   * through when the tool runs (worker/uniter/runner/jujuc/leader-set.go calls the context's
+   * WriteLeaderSettings), so a hook that fails afterwards keeps them. Every other unit then owes
+   * leader-settings-changed. (The library's own leadership layer buffers its leader-set calls
+   * until the hook's commit; that is a library feature on top of this.)
+   */
+  applyLeaderSettings(
+    unit: UnitRecord,
+    item: QueuedHook,
+    values: ReadonlyMap<string, string | null>,
+    draft: { seq: number; leaderKeys: readonly string[] },
+  ): void {
+    const app = unit.app;
+    const applied = applyValues(app.leaderSettings, values);
+    if (applied === undefined) return;
+    app.leaderSettings = applied.bag;
+    draft.leaderKeys = [...new Set([...draft.leaderKeys, ...Object.keys(applied.changes)])].sort();
+    this.recorder.push({
+      kind: 'leader-settings',
+      unit: unit.name,
+      hook: item.hook,
+      hookSeq: draft.seq,
+      app: app.name,
+      changes: this.traceValues(app.mode, applied.changes),
+    });
+    for (const other of app.aliveUnits) {
+      if (other !== unit) enqueue(other, { hook: 'leader-settings-changed' });
+    }
+  }
+
+  /** The unit's remove hook committed (or was skipped): it is gone. */
+  commitRemoved(unit: UnitRecord): void {
+    unit.life = 'removed';
+    unit.relations.clear();
+    unit.queue.length = 0;
+  }
+
+  /**
+   * What Juju records for a hook whether it ran or was skipped (`resolved --no-retry` commits
+   * the skipped hook too: worker/uniter/operation/skip.go, runhook.go Commit): relation
+   * membership (worker/uniter/relation/statetracker.go CommitHook) and the unit's lifecycle
+   * (installed, started; config-changed queued after upgrade-charm).
+   */
+  commitHookState(unit: UnitRecord, item: QueuedHook): void {
+    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
+    const event = relationEvent(item.hook);
+    if (view !== undefined && item.relationId !== undefined && event !== undefined) {
+      const remote = item.remoteUnit;
+      if (event === 'created') view.created = true;
+      else if (event === 'joined' && remote !== undefined) {
+        view.members.add(remote);
+        const relation = this.world.relation(item.relationId);
+        const other = this.world.units.get(remote);
+        const inScope =
+          other?.life === 'alive' &&
+          relation !== undefined &&
+          !relation.removed &&
+          other.relations.has(relation.idFor(other.app.name));
+        // The changed that must follow (ChangedPending), and a departed if it already left.
+        view.changedPending = remote;
+        if (relation !== undefined) {
+          enqueue(unit, relationHook(unit, relation, 'changed', remote));
+          if (!inScope) enqueue(unit, relationHook(unit, relation, 'departed', remote, remote));
+        }
+      } else if (event === 'changed' && remote !== undefined) {
+        if (view.changedPending === remote) view.changedPending = undefined;
+      } else if (event === 'departed' && remote !== undefined) {
+        view.members.delete(remote);
+        if (view.changedPending === remote) view.changedPending = undefined;
+      } else if (event === 'broken') unit.relations.delete(item.relationId);
+    }
+    switch (item.hook) {
+      case 'install':
+        unit.installed = true;
+        break;
+      case 'config-changed':
+        unit.configured = true;
+        break;
+      case 'start':
+        unit.started = true;
+        break;
+      case 'upgrade-charm':
+        // operation/runhook.go Commit: config-changed is queued to follow upgrade-charm.
+        enqueue(unit, { hook: 'config-changed' });
+        for (const q of unit.queue) {
+          if (q.hook === 'config-changed' && !q.replay) {
+            q.queued = true;
+            q.slot = undefined;
+          }
+        }
+        break;
     }
   }
 
@@ -163,7 +231,7 @@ export class Committer {
       if (other === writer) continue;
       const id = relation.idFor(other.app.name);
       if (app) {
-        enqueue(other, relationHook(other, relation, 'changed', undefined), true);
+        enqueue(other, relationHook(other, relation, 'changed', undefined));
         continue;
       }
       const knows =
@@ -171,7 +239,7 @@ export class Committer {
         other.queue.some(
           (q) => q.relationId === id && q.remoteUnit === writer.name && q.hook.endsWith('-joined'),
         );
-      if (knows) enqueue(other, relationHook(other, relation, 'changed', writer.name), true);
+      if (knows) enqueue(other, relationHook(other, relation, 'changed', writer.name));
     }
   }
 
@@ -231,8 +299,12 @@ export class Committer {
   ): Record<string, string | null> {
     const out: Record<string, string | null> = {};
     for (const key of Object.keys(changes).sort()) {
-      const value = changes[key] ?? null;
-      out[key] = value === null ? null : mode === 'process' ? '***' : this.redactor.redact(value);
+      const value = ownValue(changes, key) ?? null;
+      setOwn(
+        out,
+        key,
+        value === null ? null : mode === 'process' ? '***' : this.redactor.redact(value),
+      );
     }
     return out;
   }

@@ -1,7 +1,10 @@
 // The checks and defaults the model applies when a test changes it: application names, config
-// values against the charm's options, which endpoints two applications can relate on, and
-// each unit's default address.
+// values against the charm's options, which endpoints two applications can relate on, each
+// unit's default address, unit counts and the supported model size, fireable hooks, and the
+// model config the simulator reads.
 import type { ConfigOption } from '../juju/metadata.js';
+import { parseGoDuration } from './clock.js';
+import type { ModelOptions } from './model-options.js';
 import type { World } from './world.js';
 
 export const APP_NAME_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
@@ -69,4 +72,50 @@ export function pickEndpoints(
     { app: left.app.name, endpoint: first[0] },
     { app: right.app.name, endpoint: first[1] },
   ];
+}
+
+/** update-status-hook-interval from model config, in ms (Juju's default: 5m). */
+export function updateStatusInterval(config: ModelOptions['modelConfig']): number {
+  const text = config?.['update-status-hook-interval'] ?? '5m';
+  const ms = parseGoDuration(text);
+  // environs/config/config.go: the interval must lie between 1 minute and 60 minutes.
+  if (ms === undefined || ms < 60_000 || ms > 3_600_000) {
+    throw new Error(
+      `model config update-status-hook-interval "${text}" must be a duration between 1m and 60m (like 5m)`,
+    );
+  }
+  return ms;
+}
+
+/** Hooks `fireHook` may owe a unit: those Juju schedules without further context. */
+export const FIREABLE_HOOKS: ReadonlySet<string> = new Set([
+  'update-status',
+  'collect-metrics',
+  'upgrade-charm',
+  'config-changed',
+  'leader-elected',
+  'leader-settings-changed',
+  'start',
+  'pre-series-upgrade',
+  'post-series-upgrade',
+]);
+
+/**
+ * The largest model the simulator supports, in units (removed ones included). Peers make the
+ * work grow with the square of the units (each joins every other), so 200 units already run
+ * ~80,000 hooks; beyond this the model refuses instead of exhausting memory.
+ */
+export const MAX_MODEL_UNITS = 200;
+
+export function checkUnitCount(app: string, count: number, existing: number): number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+    throw new Error(`deploying ${app}: units must be a whole number of at least 0 (got ${count})`);
+  }
+  if (existing + count > MAX_MODEL_UNITS) {
+    throw new Error(
+      `${app}: the simulator supports at most ${MAX_MODEL_UNITS} units per model ` +
+        `(this would make ${existing + count}); see docs/testing.md, "Model size"`,
+    );
+  }
+  return count;
 }

@@ -1,5 +1,6 @@
-// A unit's hook queue: the relation hooks Juju would send it, appended in order, coalesced
-// when the same hook is already waiting, and dropped when the unit they are about leaves.
+// A unit's owed hooks: what Juju would send it, as a set (the resolver, resolver.ts, picks the
+// order), coalesced when the same hook is already owed (Juju compares versions, so N changes
+// give one hook), and dropped when the unit they are about leaves before they ran.
 // Pure operations on unit records; the Model decides when to call them.
 import { optional } from './optional.js';
 import type { QueuedHook, RelationRecord, UnitRecord } from './world.js';
@@ -30,22 +31,35 @@ export function relationHook(
   };
 }
 
-/** A joined+changed pair about `other`, adjacent in the queue as Juju runs them. */
+/** The event of a relation hook name (`joined`, `changed`, …), or undefined. */
+export function relationEvent(hook: string): RelationEvent | undefined {
+  const i = hook.lastIndexOf('-relation-');
+  return i < 0 ? undefined : (hook.slice(i + 10) as RelationEvent);
+}
+
+/**
+ * A joined and a changed about `other`. Juju runs the changed right after the joined within
+ * the relation (ChangedPending); hooks of other relations or slots may come between.
+ */
 export function enqueueJoin(unit: UnitRecord, relation: RelationRecord, other: UnitRecord): void {
   enqueue(unit, relationHook(unit, relation, 'joined', other.name));
   enqueue(unit, relationHook(unit, relation, 'changed', other.name));
 }
 
-/** Append a hook; with `coalesce`, skip it if the same hook is already waiting (as Juju does). */
-export function enqueue(unit: UnitRecord, spec: HookSpec, coalesce = false): void {
+/**
+ * Owe the unit a hook, unless the same hook is already owed (Juju's hooks are state-based:
+ * owed once however often the state changed). Replayed hooks are never coalesced.
+ */
+export function enqueue(unit: UnitRecord, spec: HookSpec): void {
   if (unit.life === 'removed') return;
-  if (coalesce) {
+  if (spec.replay !== true) {
     for (const q of unit.queue) {
       if (
         q.hook === spec.hook &&
         q.relationId === spec.relationId &&
         q.remoteUnit === spec.remoteUnit &&
-        q.remoteApp === spec.remoteApp
+        q.remoteApp === spec.remoteApp &&
+        q.replay !== true
       ) {
         return;
       }
@@ -54,22 +68,24 @@ export function enqueue(unit: UnitRecord, spec: HookSpec, coalesce = false): voi
   unit.queue.push({ ...spec, failures: 0 });
 }
 
-/** Drop waiting joined/changed hooks of a relation (about one remote unit, or all). */
+/**
+ * Drop owed joined/changed hooks of a relation (about one remote unit, or all): the remote
+ * unit left before they ran. A changed that must follow its joined (ChangedPending) stays:
+ * Juju runs it before the departed (worker/uniter/relation/resolver.go nextHookForRelation).
+ */
 export function dropPending(
   unit: UnitRecord,
   relationId: string,
   remoteUnit: string | undefined,
 ): void {
-  const head = unit.queue[0];
-  const keep = unit.queue.filter(
-    (q) =>
-      !(
-        q.relationId === relationId &&
-        (q.hook.endsWith('-relation-joined') || q.hook.endsWith('-relation-changed')) &&
-        (remoteUnit === undefined || q.remoteUnit === remoteUnit)
-      ),
-  );
-  if (keep.length === unit.queue.length) return;
-  unit.queue.splice(0, unit.queue.length, ...keep);
-  if (unit.queue[0] !== head) unit.error = undefined;
+  const pending = unit.relations.get(relationId)?.changedPending;
+  const keep = unit.queue.filter((q) => {
+    if (q.replay === true || q.relationId !== relationId) return true;
+    if (remoteUnit !== undefined && q.remoteUnit !== remoteUnit) return true;
+    const event = relationEvent(q.hook);
+    if (event === 'joined') return false;
+    if (event === 'changed') return q.remoteUnit !== undefined && q.remoteUnit === pending;
+    return true;
+  });
+  if (keep.length !== unit.queue.length) unit.queue.splice(0, unit.queue.length, ...keep);
 }

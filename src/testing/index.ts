@@ -14,17 +14,9 @@
 // PATH that talk to the model over a unix socket. Each unit keeps its state in its own dir.
 
 export { bundleCharm, type CharmBundle, charmEntry, importCharm } from './charm-dir.js';
-export {
-  type DeployOptions,
-  type FailureMatch,
-  type HookOrder,
-  Model,
-  type ModelOptions,
-  type SecretInfo,
-  type SecretSeed,
-  type SettleOptions,
-  type SettleReport,
-} from './model.js';
+export type { Duration } from './clock.js';
+export { MAX_MODEL_UNITS, Model } from './model.js';
+export type * from './model-options.js';
 export { mulberry32, type Random } from './random.js';
 export {
   type FlagEvent,

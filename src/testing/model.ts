@@ -1,178 +1,61 @@
-// Model: a simulated Juju model of many units running real charm code, hook by hook, with
-// Juju's ordering and commit rules. Each unit has its own state store, hook queue and view of
-// its relations; whatever a hook writes becomes visible to others only if the hook succeeded.
-// The model never uses Math.random or wall-clock time in what it records.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Model: the public facade of a simulated Juju model of many units running real charm code,
+// hook by hook, with Juju's ordering and commit rules, on a virtual clock. Each unit has its own
+// state store, owed hooks and view of its relations; whatever a hook writes becomes visible to
+// others only if the hook succeeded. How hooks are ordered: resolver.ts; time, retries and
+// settle: scheduler.ts, clock.ts; leases: leadership.ts; running one hook: hook-runner.ts;
+// committing it: commit.ts. The model never uses Math.random or wall-clock time.
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Charm } from '../charm/charm.js';
-import { runHook } from '../charm/run-hook.js';
-import type { HookContext } from '../juju/hook-context.js';
+import { join } from 'node:path';
 import type { RelationData } from '../juju/hook-tools.js';
-import {
-  type CharmMetadata,
-  type ConfigOption,
-  configDefaults,
-  readConfigOptions,
-  readMetadata,
-} from '../juju/metadata.js';
+import { configDefaults } from '../juju/metadata.js';
 import { compareUnitNames } from '../juju/ordering.js';
 import { Redactor } from '../juju/redact.js';
-import { RuntimeEvents } from '../reactive/events.js';
-import { compileHookPattern } from '../reactive/hook-pattern.js';
-import { FileStateStore, STATE_FILE_NAME } from '../state/file-store.js';
+import { FileStateStore } from '../state/file-store.js';
 import { MemoryStateStore } from '../state/memory-store.js';
-import { importCharm } from './charm-dir.js';
+import { loadCharm } from './charm-source.js';
+import { type Duration, durationMs, VirtualClock } from './clock.js';
 import { Committer } from './commit.js';
-import { APP_NAME_RE, checkConfig, defaultAddress, pickEndpoints } from './deploy-rules.js';
+import {
+  APP_NAME_RE,
+  checkConfig,
+  checkUnitCount,
+  defaultAddress,
+  FIREABLE_HOOKS,
+  pickEndpoints,
+  updateStatusInterval,
+} from './deploy-rules.js';
+import { armFault } from './faults.js';
 import { dropPending, enqueue, enqueueJoin, relationHook } from './hook-queue.js';
-import { firstLine, optional, sortedEntries } from './optional.js';
+import { HookRunner } from './hook-runner.js';
+import { Leadership } from './leadership.js';
+import type {
+  DeployOptions,
+  FailureMatch,
+  HookOrder,
+  ModelOptions,
+  SecretInfo,
+  SecretSeed,
+  SettleOptions,
+  SettleReport,
+  UpgradeCharmOptions,
+} from './model-options.js';
+import { optional, sortedEntries } from './optional.js';
 import type { ProcessHost } from './process/host.js';
-import { mulberry32, type Random, randomIndex } from './random.js';
+import { mulberry32, type Random } from './random.js';
+import { Resolver } from './resolver.js';
+import { Scheduler } from './scheduler.js';
 import {
   type RenderOptions,
   renderTimelines,
   type TimelineEntry,
   type TraceEvent,
-  type TraceLevel,
   TraceRecorder,
 } from './trace.js';
-import { HookTransaction } from './transaction.js';
-import { type ToolTraceSink, UnitHookTools } from './unit-hook-tools.js';
 import { resolveRelation, UnitView } from './unit-view.js';
-import { AppRecord, type Fault, type QueuedHook, UnitRecord, UnitStore, World } from './world.js';
+import { AppRecord, UnitRecord, UnitStore, World } from './world.js';
 
-/** How the model picks the next unit to run a hook. */
-export type HookOrder = 'round-robin' | 'random';
-
-/** Options for `new Model()`: its name, hook order and seed, retries and trace level. */
-export interface ModelOptions {
-  /** Model name (JUJU_MODEL_NAME). Default `test`. */
-  readonly name?: string;
-  /** Seed for the `random` order. Same seed, same interleaving, same trace. */
-  readonly seed?: number;
-  /** Default: `random` when a seed is given, `round-robin` otherwise. */
-  readonly order?: HookOrder;
-  /** How many times a failed hook is retried before the unit is left in error. Default 3. */
-  readonly maxRetries?: number;
-  /** JUJU_VERSION the hooks see. Default `3.6.0`. */
-  readonly jujuVersion?: string;
-  /** `full` (default) records tool calls, logs and statuses; `hooks` only hooks and commits. */
-  readonly trace?: TraceLevel;
-  /** Process mode only: which fake hook-tool client to install. Default `auto` (C if `cc` works). */
-  readonly toolClient?: 'auto' | 'c' | 'node';
-  /** Process mode only: how long one hook process may run. Default 120 s. */
-  readonly hookTimeoutMs?: number;
-}
-
-/**
- * Options for `model.deploy()`: what charm to run (a `charm` in process or a `charmDir`), its
- * metadata and config, how many units, and whether each hook runs as a real process.
- */
-export interface DeployOptions {
-  /** The charm definition (or a factory) to run in process. */
-  readonly charm?: Charm | (() => Charm);
-  /** A charm dir (see the module comment of `juju-reactive/testing` for the layout). */
-  readonly charmDir?: string;
-  /** Required with `charm` unless the charm carries metadata; read from `charmDir` otherwise. */
-  readonly metadata?: CharmMetadata;
-  /** Config options (types, defaults); read from `charmDir` when omitted. */
-  readonly configOptions?: Readonly<Record<string, ConfigOption>>;
-  /** Number of units. Default 1. */
-  readonly units?: number;
-  /** Config values on top of the defaults. */
-  readonly config?: Readonly<Record<string, unknown>>;
-  /** Run each hook as a process: the charm dir's real `dispatch`, fake hook tools on PATH. */
-  readonly processes?: boolean;
-}
-
-/** Which hook to fail, and how. */
-export interface FailureMatch {
-  /** Hook-name pattern (`{a,b}` alternatives and `*`); any hook when omitted. */
-  readonly hook?: string;
-  /** Fail when this handler starts (in-process units only); the hook fails as if it threw. */
-  readonly handler?: string;
-  /** The error message. Default: `injected failure (model.failNextHook)`. */
-  readonly message?: string;
-  /**
-   * Units run as processes only: SIGKILL the hook process right after its nth hook-tool call
-   * (1-based) took effect, instead of failing the hook. The hook then fails as a killed
-   * process does (nothing it staged is committed), unless it made fewer calls and exited on
-   * its own. What it wrote to disk (a file state store) stays written.
-   */
-  readonly killAfterToolCalls?: number;
-  /** How many matching hooks to fail. Default 1. */
-  readonly times?: number;
-}
-
-/** Options for `model.settle()`. */
-export interface SettleOptions {
-  /** Stop after this many hooks even if some are pending. Default 100,000. */
-  readonly maxHooks?: number;
-  /** Called after every hook (progress reporting). */
-  readonly onHook?: (entry: TimelineEntry) => void;
-}
-
-/** What `model.settle()` did, and whether the model is now quiet. */
-export interface SettleReport {
-  /** True when no hook is pending and no unit is in error. */
-  readonly settled: boolean;
-  /** How many hooks ran (every attempt counts, failed ones included). */
-  readonly hooksRun: number;
-  /** How many of those hooks failed. */
-  readonly hooksFailed: number;
-  /** Units with hooks still pending (not in error). */
-  readonly busyUnits: readonly string[];
-  /** Units whose head hook failed and has not succeeded yet. */
-  readonly errorUnits: readonly string[];
-}
-
-/**
- * A secret for `model.seedSecret()` to store as if its owner had created it (`secret-add`).
- * @example const id = model.seedSecret({ owner: 'db', content: { password: 's3cret' }, grantedOn: ['db:1'] });
- */
-export interface SecretSeed {
-  /** An application name (application-owned) or a unit name (unit-owned). */
-  readonly owner: string;
-  /** The secret's key/value content. */
-  readonly content: Readonly<Record<string, string>>;
-  /** The owner's label for the secret (`secret-add --label`). */
-  readonly label?: string;
-  /** A description of the secret (`secret-add --description`). */
-  readonly description?: string;
-  /** Applications (or units) on the other side of these relations may read it: relation ids. */
-  readonly grantedOn?: readonly string[];
-}
-
-/** A secret as `model.secrets()` lists it: never its content. */
-export interface SecretInfo {
-  /** The secret id, like `secret:…`. */
-  readonly id: string;
-  /** The owning application, or unit for unit-owned secrets. */
-  readonly owner: string;
-  /** The owner's label for the secret, if it has one. */
-  readonly label?: string;
-  /** The secret's current revision (1 for a new secret). */
-  readonly revision: number;
-}
-
-const DEFAULT_FAULT = 'injected failure (model.failNextHook)';
-
-class ForwardingRedactor extends Redactor {
-  constructor(private readonly sink: Redactor) {
-    super();
-  }
-  override add(value: string | undefined | null): void {
-    super.add(value);
-    this.sink.add(value);
-  }
-}
-
-interface HookOutcome {
-  readonly ok: boolean;
-  readonly error?: string;
-  readonly handlers?: readonly string[];
-}
+export { MAX_MODEL_UNITS } from './deploy-rules.js';
+export type { HookOrder } from './model-options.js';
 
 /**
  * A simulated Juju model.
@@ -194,16 +77,18 @@ export class Model {
   private readonly world = new World();
   private readonly random: Random | undefined;
   private readonly maxRetries: number;
-  private readonly jujuVersion: string;
   private readonly redactor = new Redactor();
   private readonly recorder: TraceRecorder;
   private readonly committer: Committer;
+  private readonly runner: HookRunner;
   private readonly unitOrder: UnitRecord[] = [];
-  private lastPicked = -1;
+  private readonly clock = new VirtualClock();
+  private readonly resolver: Resolver;
+  private readonly scheduler: Scheduler;
+  private readonly leadership: Leadership;
   private busy = false;
   private host: ProcessHost | undefined;
   private readonly toolClient: 'auto' | 'c' | 'node';
-  private readonly hookTimeoutMs: number;
   private readonly placeholderDir: string;
 
   constructor(options: ModelOptions = {}) {
@@ -212,11 +97,36 @@ export class Model {
     this.order = options.order ?? (options.seed === undefined ? 'round-robin' : 'random');
     this.random = this.order === 'random' ? mulberry32(options.seed ?? 0) : undefined;
     this.maxRetries = options.maxRetries ?? 3;
-    this.jujuVersion = options.jujuVersion ?? '3.6.0';
     this.recorder = new TraceRecorder(this.redactor, options.trace ?? 'full');
     this.committer = new Committer(this.world, this.recorder, this.redactor);
+    this.runner = new HookRunner({
+      world: this.world,
+      recorder: this.recorder,
+      redactor: this.redactor,
+      committer: this.committer,
+      modelName: this.name,
+      jujuVersion: options.jujuVersion ?? '3.6.0',
+      hookTimeoutMs: options.hookTimeoutMs ?? 120_000,
+      host: () => this.requireHost(),
+    });
     this.toolClient = options.toolClient ?? 'auto';
-    this.hookTimeoutMs = options.hookTimeoutMs ?? 120_000;
+    this.resolver = new Resolver(this.world, this.random);
+    this.leadership = new Leadership(
+      this.clock,
+      this.recorder,
+      this.random ?? mulberry32((options.seed ?? 0) ^ 0x1ead),
+    );
+    this.scheduler = new Scheduler({
+      world: this.world,
+      clock: this.clock,
+      resolver: this.resolver,
+      runner: this.runner,
+      recorder: this.recorder,
+      unitOrder: this.unitOrder,
+      random: this.random,
+      maxRetries: this.maxRetries,
+      updateStatusMs: updateStatusInterval(options.modelConfig),
+    });
     this.placeholderDir = join(tmpdir(), 'juju-reactive-model', this.name);
   }
 
@@ -235,28 +145,12 @@ export class Model {
     }
     if (this.world.apps.has(name)) throw new Error(`application "${name}" is already deployed`);
     const processes = options.processes === true;
-    const charmDir = options.charmDir === undefined ? undefined : resolve(options.charmDir);
-    if (processes && charmDir === undefined) {
-      throw new Error(`deploying ${name} as processes needs a charmDir (with src/charm.ts)`);
-    }
-    let charm: Charm | undefined;
-    if (!processes) {
-      const given = options.charm;
-      if (given !== undefined) charm = typeof given === 'function' ? given() : given;
-      else if (charmDir !== undefined) charm = await importCharm(charmDir);
-      else throw new Error(`deploying ${name} needs a charm or a charmDir`);
-    }
-    const metadata =
-      options.metadata ??
-      charm?.options.metadata ??
-      (charmDir !== undefined ? readMetadata(charmDir) : undefined);
-    if (metadata === undefined) {
-      throw new Error(
-        `deploying ${name}: pass metadata (or a charmDir holding metadata.yaml), or build the charm with new Charm({ metadata })`,
-      );
-    }
-    const configOptions =
-      options.configOptions ?? (charmDir !== undefined ? readConfigOptions(charmDir) : {});
+    const count = checkUnitCount(name, options.units ?? 1, this.world.units.size);
+    const { charm, charmDir, metadata, configOptions } = await loadCharm(
+      `deploying ${name}`,
+      options,
+      processes,
+    );
     const config = { ...configDefaults(configOptions), ...(options.config ?? {}) };
     checkConfig(name, configOptions, options.config ?? {});
     if (processes && charmDir !== undefined) {
@@ -278,7 +172,6 @@ export class Model {
       if (endpoint.role === 'peers')
         this.world.addRelation([{ app: name, endpoint: endpoint.name }]);
     }
-    const count = options.units ?? 1;
     this.recorder.model(
       'deploy',
       `${name} (${metadata.name}) with ${count} unit${count === 1 ? '' : 's'}${processes ? ' as processes' : ''}`,
@@ -291,6 +184,7 @@ export class Model {
   /** Add a unit: it runs install … start, then joins its peers (and they it). */
   addUnit(app: string): string {
     this.assertIdle('addUnit');
+    checkUnitCount(app, 1, this.world.units.size);
     const name = this.addUnitTo(this.world.app(app));
     this.recorder.model('add-unit', name, name);
     return name;
@@ -329,12 +223,8 @@ export class Model {
       unit.relations.set(relation.idFor(app.name), { created: false, members: new Set() });
       enqueue(unit, relationHook(unit, relation, 'created'));
     }
-    if (app.leader === undefined) {
-      app.leader = name;
-      enqueue(unit, { hook: 'leader-elected' });
-    } else {
-      enqueue(unit, { hook: 'leader-settings-changed' });
-    }
+    if (this.leadership.claimIfFree(unit)) enqueue(unit, { hook: 'leader-elected' });
+    else enqueue(unit, { hook: 'leader-settings-changed' });
     enqueue(unit, { hook: 'config-changed' });
     enqueue(unit, { hook: 'start' });
     for (const relation of relations) {
@@ -352,8 +242,10 @@ export class Model {
   /**
    * Remove a unit: every unit that joined it runs `-relation-departed` for it; the unit runs
    * `-relation-departed` for each unit it joined (and `-broken` for non-peer relations), then
-   * `stop` and `remove`. A leader that leaves is replaced by the lowest-numbered unit left,
-   * which gets `leader-elected`.
+   * `stop` (if it started) and `remove`; hooks it still owed for install, config, upgrade and
+   * update-status are dropped. A leader that leaves resigns; its lease runs out 30-60 s later
+   * on the virtual clock (`settle()` waits for it), a seeded choice of the units left is elected
+   * and every other unit gets `leader-settings-changed` (see leadership.ts).
    */
   removeUnit(name: string): void {
     this.assertIdle('removeUnit');
@@ -361,8 +253,16 @@ export class Model {
     if (unit.life !== 'alive') throw new Error(`${name} is already ${unit.life}`);
     unit.life = 'dying';
     const app = unit.app;
-    const wasLeader = app.leader === name;
-    if (wasLeader) app.leader = undefined;
+    // A dying unit runs no install, config, upgrade or update-status any more
+    // (worker/uniter/resolver.go nextOp, case Dying): relations are broken, then stop.
+    const dropped =
+      /^(install|start|config-changed|upgrade-charm|update-status|leader-elected|.*-relation-created)$/;
+    for (let i = unit.queue.length - 1; i >= 0; i--) {
+      const q = unit.queue[i];
+      if (q !== undefined && q !== unit.failed && q.replay !== true && dropped.test(q.hook)) {
+        unit.queue.splice(i, 1);
+      }
+    }
     for (const [id, view] of unit.relations) {
       const relation = this.world.relation(id);
       if (relation === undefined) continue;
@@ -382,31 +282,25 @@ export class Model {
       }
       if (!relation.peer) enqueue(unit, relationHook(unit, relation, 'broken'));
     }
-    enqueue(unit, { hook: 'stop' });
+    // nextOp, case Dying: "if localState.Started { stop }"; a unit that never started skips it.
+    if (unit.started) {
+      enqueue(unit, { hook: 'stop' });
+    }
     enqueue(unit, { hook: 'remove' });
     this.recorder.model('remove-unit', name, name);
-    if (wasLeader) {
-      const next = app.aliveUnits[0];
-      if (next !== undefined) {
-        app.leader = next.name;
-        enqueue(next, { hook: 'leader-elected' }, true);
-        this.recorder.model('leader', `${next.name} elected after ${name} left`, next.name);
-      }
-    }
+    this.leadership.resign(unit);
   }
 
-  /** Make `unit` the leader: it gets `leader-elected`, the old leader `leader-settings-changed`. */
+  /**
+   * Make `unit` the leader at once: it gets `leader-elected`, every other unit of the
+   * application `leader-settings-changed` (worker/uniter/leadership/resolver.go).
+   */
   setLeader(name: string): void {
     this.assertIdle('setLeader');
     const unit = this.alive(name);
-    const app = unit.app;
-    const old = app.leader;
+    const old = unit.app.leader;
     if (old === name) return;
-    app.leader = name;
-    this.recorder.model('leader', `${name} elected${old ? ` (was ${old})` : ''}`, name);
-    enqueue(unit, { hook: 'leader-elected' }, true);
-    const previous = old === undefined ? undefined : this.world.units.get(old);
-    if (previous?.life === 'alive') enqueue(previous, { hook: 'leader-settings-changed' }, true);
+    this.leadership.elect(unit.app, unit, `elected${old ? ` (was ${old})` : ''}`);
   }
 
   /**
@@ -430,7 +324,70 @@ export class Model {
     if (JSON.stringify(sortedEntries(next)) === JSON.stringify(sortedEntries(app.config))) return;
     app.config = next;
     this.recorder.model('config', `${appName}: ${Object.keys(values).sort().join(', ')}`);
-    for (const unit of app.aliveUnits) enqueue(unit, { hook: 'config-changed' }, true);
+    for (const unit of app.aliveUnits) enqueue(unit, { hook: 'config-changed' });
+  }
+
+  /**
+   * Owe a unit a hook that Juju schedules by itself (update-status, collect-metrics,
+   * upgrade-charm, …), as if its moment had come; the resolver runs it in its slot. Relation,
+   * secret and storage hooks need their context: use relate(), setRelationData() and the like.
+   * @example model.fireHook('app/0', 'update-status'); await model.settle();
+   */
+  fireHook(unitName: string, hook: string): void {
+    this.assertIdle('fireHook');
+    const unit = this.alive(unitName);
+    if (!FIREABLE_HOOKS.has(hook)) {
+      throw new Error(
+        `fireHook: cannot fire "${hook}" on ${unitName}; fireable hooks: ${[...FIREABLE_HOOKS].join(', ')}`,
+      );
+    }
+    if (hook === 'leader-elected' && unit.app.leader !== unit.name) {
+      throw new Error(
+        `fireHook: ${unitName} is not the leader; use setLeader() to move leadership`,
+      );
+    }
+    enqueue(unit, { hook });
+    this.recorder.model('fire-hook', `${unitName} ${hook}`, unitName);
+  }
+
+  /**
+   * Upgrade an application's charm (`juju refresh`): every unit runs `upgrade-charm`, then
+   * `config-changed` right after it (worker/uniter/operation/runhook.go Commit queues it).
+   * Config values of options the new charm still has are kept; `config` sets values on top.
+   * The new charm must declare the same endpoints (changing them is not modelled); units run
+   * as processes cannot be upgraded yet.
+   */
+  async upgradeCharm(appName: string, options: UpgradeCharmOptions): Promise<void> {
+    this.assertIdle('upgradeCharm');
+    const app = this.world.app(appName);
+    if (app.mode === 'process') {
+      throw new Error(`upgradeCharm(${appName}): not implemented for units run as processes`);
+    }
+    const next = await loadCharm(`upgrading ${appName}`, options, false);
+    const endpoints = (m: typeof next.metadata) =>
+      m.endpoints
+        .map((e) => `${e.name}:${e.role}:${e.interface}`)
+        .sort()
+        .join(',');
+    if (endpoints(next.metadata) !== endpoints(app.metadata)) {
+      throw new Error(
+        `upgradeCharm(${appName}): the new charm's endpoints differ from the deployed one's; ` +
+          'adding or removing endpoints on upgrade is not modelled',
+      );
+    }
+    checkConfig(appName, next.configOptions, options.config ?? {});
+    const config: Record<string, unknown> = { ...configDefaults(next.configOptions) };
+    for (const [key, value] of Object.entries(app.config)) {
+      if (key in next.configOptions) config[key] = value;
+    }
+    Object.assign(config, options.config ?? {});
+    app.charm = next.charm;
+    app.metadata = next.metadata;
+    app.configOptions = next.configOptions;
+    app.config = config;
+    if (next.charmDir !== undefined) app.charmDir = next.charmDir;
+    this.recorder.model('upgrade-charm', `${appName} to ${next.metadata.name}`);
+    for (const unit of app.aliveUnits) enqueue(unit, { hook: 'upgrade-charm' });
   }
 
   /** Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`. */
@@ -443,7 +400,7 @@ export class Model {
     if (unit.bindings.get(endpoint) === address) return;
     unit.bindings.set(endpoint, address);
     this.recorder.model('binding', `${unitName} ${endpoint}=${address}`, unitName);
-    enqueue(unit, { hook: 'config-changed' }, true);
+    enqueue(unit, { hook: 'config-changed' });
   }
 
   /**
@@ -498,61 +455,30 @@ export class Model {
    */
   failNextHook(unitName: string, match: FailureMatch = {}): void {
     const unit = this.world.unit(unitName);
-    if (match.handler !== undefined && unit.app.mode === 'process') {
-      throw new Error(
-        `failNextHook on ${unitName}: handler failures need an in-process unit; ` +
-          'a unit run as processes can only fail whole hooks (omit handler)',
-      );
-    }
-    const kill = match.killAfterToolCalls;
-    if (kill !== undefined) {
-      if (unit.app.mode !== 'process' || match.handler !== undefined) {
-        throw new Error(
-          `failNextHook on ${unitName}: killAfterToolCalls kills a hook process; ` +
-            'it needs a unit run as processes and no handler',
-        );
-      }
-      if (!Number.isInteger(kill) || kill < 1) {
-        throw new Error(
-          `failNextHook on ${unitName}: killAfterToolCalls must be a whole number of at least 1 (got ${kill})`,
-        );
-      }
-    }
-    const fault: Fault = {
-      message: match.message ?? DEFAULT_FAULT,
-      remaining: match.times ?? 1,
-      ...(match.hook === undefined
-        ? {}
-        : { hook: compileHookPattern(match.hook), hookPattern: match.hook }),
-      ...(match.handler === undefined ? {} : { handler: match.handler }),
-      ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
-    };
-    unit.faults.push(fault);
-    const what = [
-      match.hook && `hook ${match.hook}`,
-      match.handler && `handler ${match.handler}`,
-      kill !== undefined && `kill after ${kill} tool calls`,
-    ]
-      .filter(Boolean)
-      .join(', ');
+    const what = armFault(unit, match);
     this.recorder.model('fail-next-hook', `${unitName}${what ? ` ${what}` : ''}`, unitName);
   }
 
   /**
-   * Like `juju resolve`: retry the failing hook (with a fresh retry budget), or with
-   * `retry: false` mark it resolved without running it.
+   * Like `juju resolved`: run the failing hook again now (and give `settle()` a fresh
+   * `maxRetries` budget), or with `retry: false` skip it. A skipped hook is committed as Juju
+   * commits it (worker/uniter/operation/skip.go): relation membership for a skipped joined or
+   * departed, installed/started for install/start, the config-changed that follows a skipped
+   * upgrade-charm; nothing the hook would have written.
    */
   resolve(unitName: string, options: { readonly retry?: boolean } = {}): void {
     this.assertIdle('resolve');
     const unit = this.world.unit(unitName);
-    const head = unit.queue[0];
-    if (unit.error === undefined || head === undefined)
-      throw new Error(`${unitName} is not in error`);
+    const failed = unit.failed;
+    if (failed === undefined) throw new Error(`${unitName} is not in error`);
     if (options.retry === false) {
-      unit.queue.shift();
-      unit.error = undefined;
+      this.scheduler.skipFailed(unit, (item) => {
+        this.committer.commitHookState(unit, item);
+        if (item.hook === 'remove') this.committer.commitRemoved(unit);
+      });
     } else {
-      head.failures = 0;
+      failed.failures = 0;
+      this.scheduler.retryNow(unit);
     }
     this.recorder.model(
       'resolve',
@@ -575,6 +501,7 @@ export class Model {
     for (const entry of done) {
       const relation = /^(.+)-relation-[a-z]+$/.exec(entry.hook);
       enqueue(unit, {
+        replay: true,
         hook: entry.hook,
         ...(entry.relationId === undefined ? {} : { relationId: entry.relationId }),
         ...(relation?.[1] === undefined ? {} : { endpoint: relation[1] }),
@@ -635,276 +562,59 @@ export class Model {
 
   // ---------------------------------------------------------------- running hooks
 
-  /** Run hooks until none is pending (or `maxHooks` ran). Units left in error are reported. */
-  async settle(options: SettleOptions = {}): Promise<SettleReport> {
-    const maxHooks = options.maxHooks ?? 100_000;
-    let hooksRun = 0;
-    let hooksFailed = 0;
-    while (hooksRun < maxHooks) {
-      const entry = await this.step();
-      if (entry === undefined) break;
-      hooksRun++;
-      if (!entry.ok) hooksFailed++;
-      options.onHook?.(entry);
-    }
-    const errorUnits: string[] = [];
-    const busyUnits: string[] = [];
-    for (const unit of this.unitOrder) {
-      if (unit.life === 'removed') continue;
-      if (unit.error !== undefined) errorUnits.push(unit.name);
-      else if (unit.queue.length > 0) busyUnits.push(unit.name);
-    }
-    return {
-      settled: errorUnits.length === 0 && busyUnits.length === 0,
-      hooksRun,
-      hooksFailed,
-      busyUnits,
-      errorUnits,
-    };
-  }
-
   /**
-   * Run one hook: of `unitName` if given, else of the unit the order picks. Returns its
-   * timeline entry, or undefined when nothing is runnable.
+   * Run hooks until nothing is due before the next timer. On the way it waits (moving the
+   * virtual clock) for one-shot timers that settle the model: a removed leader's lease running
+   * out, and the automatic retries of a failed hook, up to `maxRetries` of them. It never waits
+   * for periodic hooks (update-status): those run only when time passes, by `advance()` or while
+   * waiting for a one-shot timer. Units left in error are reported.
    */
-  async step(unitName?: string): Promise<TimelineEntry | undefined> {
-    this.assertIdle('step');
-    const unit = unitName === undefined ? this.pick() : this.world.unit(unitName);
-    if (unit === undefined || !this.runnable(unit)) return undefined;
+  async settle(options: SettleOptions = {}): Promise<SettleReport> {
+    this.assertIdle('settle');
     this.busy = true;
     try {
-      return await this.runHead(unit);
+      return await this.scheduler.settle(options);
     } finally {
       this.busy = false;
     }
   }
 
-  private runnable(unit: UnitRecord): boolean {
-    const head = unit.queue[0];
-    return unit.life !== 'removed' && head !== undefined && head.failures <= this.maxRetries;
-  }
-
-  private pick(): UnitRecord | undefined {
-    const order = this.unitOrder;
-    if (this.random !== undefined) {
-      const candidates = order.filter((u) => this.runnable(u));
-      if (candidates.length === 0) return undefined;
-      return candidates[randomIndex(this.random, candidates.length)];
-    }
-    const n = order.length;
-    for (let k = 1; k <= n; k++) {
-      const i = (this.lastPicked + k) % n;
-      const unit = order[i];
-      if (unit !== undefined && this.runnable(unit)) {
-        this.lastPicked = i;
-        return unit;
-      }
-    }
-    return undefined;
-  }
-
-  private async runHead(unit: UnitRecord): Promise<TimelineEntry> {
-    const item = unit.queue[0] as QueuedHook;
-    const draft = this.recorder.beginHook({
-      unit: unit.name,
-      hook: item.hook,
-      attempt: item.failures + 1,
-      ...optional('relationId', item.relationId),
-      ...optional('remoteUnit', item.remoteUnit),
-      ...optional('remoteApp', item.remoteApp),
-      ...optional('departingUnit', item.departingUnit),
-    });
-    const sink: ToolTraceSink = {
-      trace: this.recorder,
-      hookSeq: draft.seq,
-      count: () => {
-        draft.toolCalls++;
-      },
-    };
-    const tx = new HookTransaction();
-    const tools = new UnitHookTools({
-      world: this.world,
-      unit,
-      hook: item,
-      transaction: tx,
-      redactor: this.redactor,
-      sink,
-    });
-    const fault = this.takeHookFault(unit, item);
-    const flagsBefore = unit.store.flags;
-    let outcome: HookOutcome;
+  /**
+   * Move the virtual clock forward, running every hook that becomes due on the way: failed
+   * hooks retried on Juju's backoff (5 s doubling to 5 min, for ever), update-status every
+   * update-status-hook-interval, leader leases running out.
+   * @example await model.advance({ minutes: 5 }); // every started unit ran update-status
+   */
+  async advance(duration: Duration, options: SettleOptions = {}): Promise<SettleReport> {
+    this.assertIdle('advance');
+    const ms = durationMs(duration);
+    this.busy = true;
     try {
-      outcome =
-        unit.app.mode === 'process'
-          ? await this.runAsProcess(unit, item, tools, fault)
-          : await this.runInProcess(unit, item, tools, fault);
-    } catch (error) {
-      // runHook never throws; this is the simulator itself failing (e.g. a process could not start).
-      outcome = { ok: false, error: `simulator: ${(error as Error).message}` };
-    }
-    if (outcome.ok) {
-      // Juju's unit state first: a unit that keeps its flags there reads them back from it.
-      this.committer.commitUnitState(unit, tx);
-    }
-    // A process wrote its own state file, even one killed after writing it: read what it left.
-    if (unit.app.mode === 'process' || unit.store.jujuBacked) unit.store.refresh();
-    if (outcome.ok) {
-      unit.queue.shift();
-      unit.error = undefined;
-    } else {
-      item.failures++;
-      unit.error = {
-        hook: item.hook,
-        message: this.redactor.redact(firstLine(outcome.error ?? 'hook failed')),
-        attempts: item.failures,
-      };
-    }
-    draft.ok = outcome.ok;
-    if (outcome.error !== undefined) draft.error = this.redactor.redact(firstLine(outcome.error));
-    if (outcome.handlers !== undefined) draft.handlers = outcome.handlers;
-    this.recorder.push({
-      kind: 'hook-end',
-      unit: unit.name,
-      hook: item.hook,
-      hookSeq: draft.seq,
-      ok: outcome.ok,
-      ...optional('error', draft.error),
-      ...optional('handlers', outcome.handlers),
-    });
-    if (outcome.ok) {
-      this.committer.recordFlags(unit, item, draft, flagsBefore, unit.store.flags);
-      this.committer.commit(unit, item, tx, draft);
-    }
-    return { ...draft };
-  }
-
-  private takeHookFault(unit: UnitRecord, item: QueuedHook): Fault | undefined {
-    const fault = unit.faults.find(
-      (f) => f.handler === undefined && (f.hook === undefined || f.hook.test(item.hook)),
-    );
-    if (fault === undefined) return undefined;
-    fault.remaining--;
-    if (fault.remaining <= 0) unit.faults.splice(unit.faults.indexOf(fault), 1);
-    return fault;
-  }
-
-  private async runInProcess(
-    unit: UnitRecord,
-    item: QueuedHook,
-    tools: UnitHookTools,
-    fault: Fault | undefined,
-  ): Promise<HookOutcome> {
-    const charm = unit.app.charm as Charm;
-    const events = new RuntimeEvents();
-    const handlerFaults = unit.faults.filter(
-      (f) => f.handler !== undefined && (f.hook === undefined || f.hook.test(item.hook)),
-    );
-    if (handlerFaults.length > 0) {
-      events.on('handler.started', ({ handler }) => {
-        const armed = handlerFaults.find((f) => f.handler === handler && f.remaining > 0);
-        if (armed === undefined) return;
-        armed.remaining--;
-        if (armed.remaining <= 0) unit.faults.splice(unit.faults.indexOf(armed), 1);
-        throw new Error(`${armed.message} in handler ${handler}`);
-      });
-    }
-    if (fault !== undefined) unit.store.failNextSave = fault.message;
-    try {
-      const result = await runHook({
-        charm,
-        context: this.context(unit, item),
-        metadata: unit.app.metadata,
-        tools,
-        store: unit.store.forHook(tools),
-        events,
-        redactor: new ForwardingRedactor(this.redactor),
-      });
-      return {
-        ok: result.ok,
-        ...optional('error', result.error),
-        handlers: result.runs.map((r) => r.handler),
-      };
+      return await this.scheduler.advance(ms, options);
     } finally {
-      unit.store.failNextSave = undefined;
+      this.busy = false;
     }
   }
 
-  private async runAsProcess(
-    unit: UnitRecord,
-    item: QueuedHook,
-    tools: UnitHookTools,
-    fault: Fault | undefined,
-  ): Promise<HookOutcome> {
-    const host = this.requireHost();
-    const stateFile = join(unit.charmDir, STATE_FILE_NAME);
-    const kill = fault?.killAfterToolCalls;
-    const failing = kill === undefined ? fault : undefined;
-    const before = failing === undefined ? undefined : readIfExists(stateFile);
-    const result = await host.runHook({
-      unit: unit.name,
-      hook: item,
-      tools,
-      charmDir: unit.charmDir,
-      env: this.hookEnv(unit, item),
-      timeoutMs: this.hookTimeoutMs,
-      ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
-    });
-    if (result.killed) {
-      return {
-        ok: false,
-        error: `hook process killed with SIGKILL after ${kill} hook-tool calls (model.failNextHook)`,
-      };
-    }
-    if (failing !== undefined) {
-      // The hook ran, but fails: put the unit state back as it was, as a failed hook leaves it.
-      if (before === undefined) rmSync(stateFile, { force: true });
-      else writeFileSync(stateFile, before);
-      return { ok: false, error: failing.message };
-    }
-    if (result.exitCode === 0) return { ok: true };
-    const why = result.errorLog ?? result.stderrTail ?? '';
-    return {
-      ok: false,
-      error: `dispatch exited with ${result.exitCode}${why ? `: ${why}` : ''}`,
-    };
+  /** Virtual time since the model was created, in milliseconds. */
+  get now(): number {
+    return this.clock.now;
   }
 
-  private context(unit: UnitRecord, item: QueuedHook): HookContext {
-    return {
-      unitName: unit.name,
-      applicationName: unit.app.name,
-      unitNumber: unit.number,
-      hookName: item.hook,
-      charmDir: unit.charmDir,
-      modelName: this.name,
-      jujuVersion: this.jujuVersion,
-      ...(item.relationId !== undefined && item.endpoint !== undefined
-        ? { relation: { name: item.endpoint, id: item.relationId } }
-        : {}),
-      ...optional('remoteUnit', item.remoteUnit),
-      ...optional('remoteApp', item.remoteApp),
-      ...optional('departingUnit', item.departingUnit),
-    };
-  }
-
-  private hookEnv(unit: UnitRecord, item: QueuedHook): Record<string, string> {
-    const env: Record<string, string> = {
-      JUJU_UNIT_NAME: unit.name,
-      JUJU_HOOK_NAME: item.hook,
-      JUJU_DISPATCH_PATH: `hooks/${item.hook}`,
-      JUJU_CHARM_DIR: unit.charmDir,
-      CHARM_DIR: unit.charmDir,
-      JUJU_MODEL_NAME: this.name,
-      JUJU_VERSION: this.jujuVersion,
-    };
-    if (item.relationId !== undefined && item.endpoint !== undefined) {
-      env['JUJU_RELATION'] = item.endpoint;
-      env['JUJU_RELATION_ID'] = item.relationId;
+  /**
+   * Run one hook: of `unitName` if given (a unit in error retries its failed hook at once),
+   * else of the unit the order picks. Returns its timeline entry, or undefined when nothing is
+   * runnable now.
+   */
+  async step(unitName?: string): Promise<TimelineEntry | undefined> {
+    this.assertIdle('step');
+    const unit = unitName === undefined ? undefined : this.world.unit(unitName);
+    this.busy = true;
+    try {
+      return await this.scheduler.step(unit);
+    } finally {
+      this.busy = false;
     }
-    if (item.remoteUnit !== undefined) env['JUJU_REMOTE_UNIT'] = item.remoteUnit;
-    if (item.remoteApp !== undefined) env['JUJU_REMOTE_APP'] = item.remoteApp;
-    if (item.departingUnit !== undefined) env['JUJU_DEPARTING_UNIT'] = item.departingUnit;
-    return env;
   }
 
   // ---------------------------------------------------------------- queries
@@ -1034,13 +744,5 @@ export class Model {
         `model.${what}() called while a hook is running: await settle() or step() first`,
       );
     }
-  }
-}
-
-function readIfExists(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
   }
 }

@@ -1,7 +1,8 @@
-// A hook's staged writes: relation data, leader settings, secrets and Juju unit state, held
+// A hook's staged writes: relation data, ports, secrets and Juju unit state, held
 // until the model learns the hook succeeded. A hook that fails (even halfway through its
 // commit) is simply dropped with its transaction, so nothing it wrote becomes visible.
 import type { RelationData, SecretAddOptions, SecretGrantOptions } from '../juju/hook-tools.js';
+import { ownValue, setOwn } from './optional.js';
 
 export interface StagedBag {
   readonly relationId: string;
@@ -33,10 +34,11 @@ export type StagedSecretOp =
 
 export class HookTransaction {
   readonly bags = new Map<string, StagedBag>();
-  readonly leader = new Map<string, string | null>();
   readonly secretAdds: StagedSecretAdd[] = [];
   readonly secretOps: StagedSecretOp[] = [];
   readonly state = new Map<string, string | null>();
+  /** open-port/close-port calls, in order. */
+  readonly ports: { readonly open: boolean; readonly spec: string }[] = [];
 
   stageBag(relationId: string, app: boolean, data: Readonly<RelationData>): void {
     const key = `${relationId}\u0000${app ? 'app' : 'unit'}`;
@@ -48,10 +50,6 @@ export class HookTransaction {
     for (const [k, v] of Object.entries(data)) bag.values.set(k, v === '' ? null : v);
   }
 
-  stageLeader(data: Readonly<RelationData>): void {
-    for (const [k, v] of Object.entries(data)) this.leader.set(k, v === '' ? null : v);
-  }
-
   /** A bag with this transaction's staged values applied (for reads of the unit's own bag). */
   overlay(relationId: string, app: boolean, committed: Readonly<RelationData>): RelationData {
     const bag = this.bags.get(`${relationId}\u0000${app ? 'app' : 'unit'}`);
@@ -59,7 +57,7 @@ export class HookTransaction {
     if (bag === undefined) return out;
     for (const [k, v] of bag.values) {
       if (v === null) delete out[k];
-      else out[k] = v;
+      else setOwn(out, k, v);
     }
     return out;
   }
@@ -76,12 +74,12 @@ export function applyValues(
   let next: RelationData | undefined;
   const changes: Record<string, string | null> = {};
   for (const [k, v] of values) {
-    const before = bag[k];
+    const before = ownValue(bag, k);
     if (v === null ? before === undefined : before === v) continue;
     next ??= { ...bag };
     if (v === null) delete next[k];
-    else next[k] = v;
-    changes[k] = v;
+    else setOwn(next, k, v);
+    setOwn(changes, k, v);
   }
   return next === undefined ? undefined : { bag: next, changes };
 }

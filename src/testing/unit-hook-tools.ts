@@ -1,8 +1,8 @@
 // UnitHookTools: the HookTools one simulated unit sees during one hook, in process. Reads come
 // from the model's committed state (plus this hook's own staged writes, as Juju shows a unit
-// its own writes); relation, leader, secret, port and unit-state writes are staged in the
-// hook's transaction, which the model applies only if the hook succeeds. status-set and
-// juju-log apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
+// its own writes); relation, secret, port and unit-state writes are staged in the hook's
+// transaction, which the model applies only if the hook succeeds. status-set, juju-log and
+// leader-set apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
 import { Err, Ok, type Result } from 'ts-results-es';
 import { classifyToolFailure, HookToolError } from '../juju/hook-tool-error.js';
 import type {
@@ -25,6 +25,7 @@ import type {
 } from '../juju/hook-tools.js';
 import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
+import { ownValue, setOwn } from './optional.js';
 import type { TraceRecorder } from './trace.js';
 import type { HookTransaction } from './transaction.js';
 import type {
@@ -55,6 +56,11 @@ export interface UnitHookToolsOptions {
   /** The model-wide redactor: learns every secret value that passes through the tools. */
   readonly redactor: Redactor;
   readonly sink?: ToolTraceSink;
+  /**
+   * Applies leader-set at once, as Juju does (commit.ts applyLeaderSettings). Returns an error
+   * message instead when the call must fail (an injected fault strikes there).
+   */
+  readonly leaderSet?: (values: ReadonlyMap<string, string | null>) => string | undefined;
 }
 
 /** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
@@ -80,6 +86,9 @@ export class UnitHookTools implements HookTools {
   private readonly tx: HookTransaction;
   private readonly redactor: Redactor;
   private readonly sink: ToolTraceSink | undefined;
+  private readonly applyLeader:
+    | ((values: ReadonlyMap<string, string | null>) => string | undefined)
+    | undefined;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -89,6 +98,7 @@ export class UnitHookTools implements HookTools {
     this.tx = options.transaction;
     this.redactor = options.redactor;
     this.sink = options.sink;
+    this.applyLeader = options.leaderSet;
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -208,7 +218,10 @@ export class UnitHookTools implements HookTools {
     const known =
       view.members.has(entity) ||
       (this.hook.relationId === relationId && this.hook.remoteUnit === entity);
-    if (!inScope && !known) {
+    // A unit that left keeps its settings readable for the relation's lifetime (Juju removes
+    // them only with the relation), so later hooks can still read a departed unit's data.
+    const departed = relation.unitBags.has(entity);
+    if (!inScope && !known && !departed) {
       return this.fail(
         tool,
         `cannot read settings for unit "${entity}" in relation "${relationId}": unit "${entity}": settings not found`,
@@ -238,7 +251,7 @@ export class UnitHookTools implements HookTools {
     const app = options.app === true;
     const args = ['-r', relationId, ...(app ? ['--app'] : []), key, entity];
     return this.call('relation-get', args, () =>
-      this.readBag('relation-get', relationId, entity, app).map((bag) => bag[key]),
+      this.readBag('relation-get', relationId, entity, app).map((bag) => ownValue(bag, key)),
     );
   }
 
@@ -311,16 +324,7 @@ export class UnitHookTools implements HookTools {
   }
 
   leaderGet(): R<Record<string, string>> {
-    return this.call('leader-get', [], () => {
-      const settings = this.unit.app.leaderSettings;
-      if (this.tx.leader.size === 0) return Ok({ ...settings });
-      const out = { ...settings };
-      for (const [k, v] of this.tx.leader) {
-        if (v === null) delete out[k];
-        else out[k] = v;
-      }
-      return Ok(out);
-    });
+    return this.call('leader-get', [], () => Ok({ ...this.unit.app.leaderSettings }));
   }
 
   leaderSet(data: Record<string, string>): R<void> {
@@ -334,7 +338,11 @@ export class UnitHookTools implements HookTools {
           'cannot write leadership settings: cannot write settings: not the leader',
         );
       }
-      this.tx.stageLeader(data);
+      // Juju writes leader settings through at once (jujuc/leader-set.go): not staged.
+      const values = new Map<string, string | null>();
+      for (const [k, v] of Object.entries(data)) values.set(k, v === '' ? null : v);
+      const refused = this.applyLeader?.(values);
+      if (refused !== undefined) return this.fail('leader-set', refused);
       return Ok(undefined);
     });
   }
@@ -447,8 +455,9 @@ export class UnitHookTools implements HookTools {
       if (protocol !== 'icmp' && (!Number.isInteger(port) || port < 1 || port > 65535)) {
         return this.fail(tool, `invalid port or range "${port}"`, 2);
       }
-      if (tool === 'open-port') this.unit.ports.add(spec);
-      else this.unit.ports.delete(spec);
+      // Juju applies port changes with the hook's other changes when it succeeds
+      // (worker/uniter/runner/context: Flush commits the pending port ranges).
+      this.tx.ports.push({ open: tool === 'open-port', spec });
       return Ok(undefined);
     });
   }
@@ -620,7 +629,7 @@ export class UnitHookTools implements HookTools {
       const out: Record<string, string> = Object.fromEntries(this.unit.jujuState);
       for (const [k, v] of this.tx.state) {
         if (v === null) delete out[k];
-        else out[k] = v;
+        else setOwn(out, k, v);
       }
       return Ok(out);
     });

@@ -4,6 +4,7 @@
 import type { RelationData, WorkloadStatus } from '../juju/hook-tools.js';
 import { compareRelationIds } from '../juju/ordering.js';
 import type { JsonValue } from '../util/json.js';
+import { pendingInOrder } from './resolver.js';
 import { hookLabel } from './trace.js';
 import type { RelationRecord, UnitLife, UnitRecord, World } from './world.js';
 
@@ -98,7 +99,7 @@ export class UnitView {
     return this.record.app.leader === this.record.name;
   }
 
-  /** True while the hook at the head of the unit's queue has failed and not yet succeeded. */
+  /** True while a hook of the unit has failed and not yet succeeded (or been skipped). */
   get inError(): boolean {
     return this.record.error !== undefined;
   }
@@ -117,9 +118,11 @@ export class UnitView {
     return this.record.error === undefined ? undefined : { ...this.record.error };
   }
 
-  /** Hooks waiting to run, in order, labelled like `cluster-relation-joined app/1`. */
+  /** Hooks owed to the unit, in the order the resolver would run them (the failed one first), labelled like `cluster-relation-joined app/1`. */
   get pendingHooks(): readonly string[] {
-    return this.record.queue.map((q) => hookLabel(q.hook, q.remoteUnit, q.remoteApp));
+    return pendingInOrder(this.world, this.record).map((q) =>
+      hookLabel(q.hook, q.remoteUnit, q.remoteApp),
+    );
   }
 
   /** The unit's default address (unit-get, and network-get for endpoints without a binding). */

@@ -19,8 +19,29 @@ export interface QueuedHook {
   readonly remoteUnit?: string;
   readonly remoteApp?: string;
   readonly departingUnit?: string;
-  /** Failed attempts so far. */
+  /** Failed attempts so far (since the last `resolve`). */
   failures: number;
+  /**
+   * Replayed by `model.replayHooks`: runs after everything Juju would schedule, in queue order.
+   */
+  readonly replay?: boolean;
+  /**
+   * Juju's "queued" operation step (worker/uniter/operation/runhook.go Commit): config-changed
+   * right after upgrade-charm. Runs before anything but leadership, actions and storage.
+   */
+  queued?: boolean;
+  /** The resolver slot, cached (resolver.ts slotOf); cleared when `queued` changes. */
+  slot?: number;
+}
+
+/**
+ * An action waiting for a unit (the resolver's actions slot). Actions are not modelled yet:
+ * nothing queues one; `model.runAction` will, and the resolver runs them even while the unit is
+ * in error (worker/uniter/resolver.go consults Actions before the hook-error wait).
+ */
+export interface QueuedAction {
+  readonly name: string;
+  readonly params: Readonly<Record<string, unknown>>;
 }
 
 /** What a unit knows of one relation: whether it ran -relation-created, whom it has joined. */
@@ -28,6 +49,11 @@ export interface UnitRelationView {
   created: boolean;
   /** Remote units whose -relation-joined succeeded here and whose -departed has not. */
   readonly members: Set<string>;
+  /**
+   * The remote unit whose -relation-changed must follow its -relation-joined before any other
+   * hook of this relation (Juju's ChangedPending, worker/uniter/relation/resolver.go).
+   */
+  changedPending?: string;
 }
 
 /** A one-shot (or n-shot) failure armed by `model.failNextHook`. */
@@ -127,11 +153,24 @@ export class UnitStore implements StateStore {
 }
 
 export class UnitRecord {
+  /** Hooks Juju owes this unit; the resolver (resolver.ts) picks which runs next. */
   readonly queue: QueuedHook[] = [];
+  /** Actions waiting (the resolver's actions slot; see QueuedAction). */
+  readonly actions: QueuedAction[] = [];
   life: UnitLife = 'alive';
   status: WorkloadStatus = { status: 'unknown', message: '' };
-  /** The failing hook at the head of the queue, while the unit is in error. */
+  /** The failing hook, while the unit is in error (it blocks every other hook). */
+  failed: QueuedHook | undefined;
+  /** The failing hook's error, while the unit is in error. */
   error: { hook: string; message: string; attempts: number } | undefined;
+  /** The retry timer ran out (or `resolve` asked): the failed hook may run again. */
+  retryDue = false;
+  /** The pending retry timer's id. */
+  retryTimer: number | undefined;
+  /** Juju's local state: install, the first config-changed, start have committed. */
+  installed = false;
+  configured = false;
+  started = false;
   readonly relations = new Map<string, UnitRelationView>();
   readonly bindings = new Map<string, string>();
   readonly ports = new Set<string>();
@@ -158,6 +197,8 @@ export class AppRecord {
   readonly units: UnitRecord[] = [];
   nextUnit = 0;
   leader: string | undefined;
+  /** The removed leader's lease: a timer that elects a new leader when it runs out. */
+  leaseTimer: number | undefined;
   leaderSettings: RelationData = {};
   status: WorkloadStatus = { status: 'unknown', message: '' };
   version = '';
@@ -165,13 +206,14 @@ export class AppRecord {
   constructor(
     readonly name: string,
     readonly index: number,
-    readonly charm: Charm | undefined,
-    readonly metadata: CharmMetadata,
-    readonly configOptions: Readonly<Record<string, ConfigOption>>,
+    /** Replaced by `model.upgradeCharm`. */
+    public charm: Charm | undefined,
+    public metadata: CharmMetadata,
+    public configOptions: Readonly<Record<string, ConfigOption>>,
     public config: Record<string, unknown>,
     readonly mode: 'in-process' | 'process',
     /** The charm dir a hook sees (in-process), or the source of each unit's copy (process). */
-    readonly charmDir: string | undefined,
+    public charmDir: string | undefined,
   ) {}
 
   endpoint(name: string): EndpointMetadata | undefined {

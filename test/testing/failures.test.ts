@@ -1,6 +1,8 @@
 // Commit on success and retries: a failed hook changes nothing others can see, the unit is in
 // error, and the hook is retried (a bounded number of times) like `juju resolve --retry`.
 import { describe, expect, it } from 'vitest';
+import { Charm } from '../../src/charm/charm.js';
+import { Model } from '../../src/testing/index.js';
 import { hooksRun, now, probeModel } from './helpers.js';
 
 describe('a failed hook', () => {
@@ -30,11 +32,11 @@ describe('a failed hook', () => {
     ]);
   });
 
-  it('discards the leader settings a failed hook of the leader wrote', async () => {
+  it('discards leader settings when the hook fails before the library commits them (the library buffers leader-set)', async () => {
     const model = await probeModel(2);
     await model.settle();
     model.setConfig('probe', { payload: 'lead' });
-    model.failNextHook('probe/0', { hook: 'config-changed' });
+    model.failNextHook('probe/0', { handler: 'publishPayload' });
 
     await model.step('probe/0');
 
@@ -42,6 +44,39 @@ describe('a failed hook', () => {
     expect(model.unit('probe/1').pendingHooks).toEqual(['config-changed']);
     await model.settle();
     expect(model.leaderSettings('probe')).toEqual({ payload: 'lead' });
+  });
+
+  it('keeps leader settings a charm wrote with the leader-set tool in a hook that then failed, as Juju writes them at once (worker/uniter/runner/jujuc/leader-set.go)', async () => {
+    const charm = new Charm({
+      metadata: { name: 'raw', endpoints: [{ name: 'peers', role: 'peers', interface: 'raw' }] },
+    });
+    charm.hook('config-changed').run(function setThenFail(rt) {
+      if (!rt.isLeader()) return;
+      rt.juju.tools.leaderSet({ written: 'before-the-failure' }).unwrap();
+      throw new Error('the charm fails after leader-set');
+    });
+    const model = new Model({ maxRetries: 0 });
+    await model.deploy('raw', { charm, units: 2 });
+
+    const report = await model.settle();
+
+    expect(report.errorUnits).toEqual(['raw/0']);
+    expect(model.leaderSettings('raw')).toEqual({ written: 'before-the-failure' });
+    expect(model.unit('raw/1').pendingHooks).toEqual([]);
+    expect(hooksRun(model, 'raw/1')).toContain('leader-settings-changed');
+  });
+
+  it('fails an injected whole-hook failure at leader-set, so the failed hook commits nothing', async () => {
+    const model = await probeModel(2);
+    await model.settle();
+    model.setConfig('probe', { payload: 'kept' });
+    model.failNextHook('probe/0', { hook: 'config-changed' });
+
+    const failed = await model.step('probe/0');
+
+    expect(failed?.ok).toBe(false);
+    expect(model.leaderSettings('probe')).toEqual({});
+    expect(model.relationData('cluster:0', 'probe/0')).toEqual({});
   });
 
   it('keeps the unit’s flags as they were, but applies status-set at once', async () => {
@@ -104,12 +139,11 @@ describe('a failed hook', () => {
     model.resolve('probe/1', { retry: false });
     const report = await model.settle();
 
-    // The skipped config-changed never ran; the hooks queued behind it (probe/0's news) did.
+    // The skipped config-changed never ran; the relation hook it blocked did. (probe/0's
+    // leader-settings-changed ran before the failed config-changed: the leadership slot comes
+    // before config-changed in worker/uniter/resolver.go.)
     expect(report.settled).toBe(true);
-    expect(hooksRun(model, 'probe/1', before)).toEqual([
-      'cluster-relation-changed probe/0',
-      'leader-settings-changed',
-    ]);
+    expect(hooksRun(model, 'probe/1', before)).toEqual(['cluster-relation-changed probe/0']);
     expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
   });
 });

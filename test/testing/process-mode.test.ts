@@ -43,7 +43,8 @@ const toolCalls = (model: Model) =>
     e.kind === 'tool' ? [`${e.unit} ${e.tool} ${e.args.join(' ')} ${e.ok}`] : [],
   );
 
-describe('process mode', () => {
+// Every hook here is a node process; on a loaded machine a 3-unit scenario can pass 30 s.
+describe('process mode', { timeout: 120_000 }, () => {
   it('agrees with in-process mode on the same scenario: flags, data, statuses and tool calls', async () => {
     const inProcess = await deployed('peer-echo', 3, false);
     const asProcesses = await deployed('peer-echo', 3, true);

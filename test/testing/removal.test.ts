@@ -62,7 +62,7 @@ describe('removing a unit', () => {
     });
   });
 
-  it('drops hooks about a unit that leaves before its peers joined it', async () => {
+  it('drops hooks about a unit that leaves before its peers joined it; a unit never started runs no install, config or stop (worker/uniter/resolver.go nextOp, Dying)', async () => {
     const model = await probeModel(2);
     await model.settle();
     const before = now(model);
@@ -72,37 +72,49 @@ describe('removing a unit', () => {
     await model.settle();
 
     expect(hooksRun(model, 'probe/0', before)).toEqual([]);
-    expect(hooksRun(model, 'probe/2', before)).toEqual([
-      'install',
-      'cluster-relation-created',
-      'leader-settings-changed',
-      'config-changed',
-      'start',
-      'stop',
-      'remove',
-    ]);
+    expect(hooksRun(model, 'probe/2', before)).toEqual(['remove']);
   });
 });
 
 describe('leadership', () => {
-  it('elects the lowest-numbered remaining unit when the leader leaves, which gets leader-elected', async () => {
+  it('elects a seeded choice of the remaining units once the lease runs out (≤ 60 s), and every other unit gets leader-settings-changed (worker/uniter/leadership/resolver.go)', async () => {
     const model = await probeModel(3);
     await model.settle();
     const before = now(model);
+    const start = model.now;
 
     model.removeUnit('probe/0');
+    expect(model.leader('probe')).toBeUndefined();
     await model.settle();
 
-    expect(model.leader('probe')).toBe('probe/1');
-    expect(model.unit('probe/1').isLeader).toBe(true);
+    const leader = model.leader('probe') ?? '';
+    const other = leader === 'probe/1' ? 'probe/2' : 'probe/1';
+    expect(['probe/1', 'probe/2']).toContain(leader);
+    expect(model.now - start).toBeGreaterThanOrEqual(30_000);
+    expect(model.now - start).toBeLessThanOrEqual(60_000);
+    expect(model.unit(leader).isLeader).toBe(true);
     expect(model.unit('probe/0').isLeader).toBe(false);
-    expect(hooksRun(model, 'probe/1', before)).toEqual([
+    expect(hooksRun(model, leader, before)).toEqual([
       'cluster-relation-departed probe/0',
       'leader-elected',
     ]);
-    expect(hooksRun(model, 'probe/2', before)).toEqual(['cluster-relation-departed probe/0']);
-    expect(model.unit('probe/1').flags).toContain('leadership.is_leader');
-    expect(model.unit('probe/1').flags).toContain('probe.elected');
+    expect(hooksRun(model, other, before)).toEqual([
+      'cluster-relation-departed probe/0',
+      'leader-settings-changed',
+    ]);
+    expect(model.unit(leader).flags).toContain('leadership.is_leader');
+    expect(model.unit(leader).flags).toContain('probe.elected');
+  });
+
+  it('elects the same unit for the same seed', async () => {
+    const elected = async (seed: number) => {
+      const model = await probeModel(5, { seed });
+      await model.settle();
+      model.removeUnit(model.leader('probe') ?? '');
+      await model.settle();
+      return `${model.leader('probe')}@${model.now}`;
+    };
+    expect(await elected(11)).toBe(await elected(11));
   });
 
   it('lets the new leader write leader settings that the others then see', async () => {
@@ -115,10 +127,11 @@ describe('leadership', () => {
     await model.settle();
 
     expect(model.leaderSettings('probe')).toEqual({ payload: 'after-election' });
-    expect(model.unit('probe/2').data['leader-settings']).toEqual({ payload: 'after-election' });
+    const follower = model.leader('probe') === 'probe/1' ? 'probe/2' : 'probe/1';
+    expect(model.unit(follower).data['leader-settings']).toEqual({ payload: 'after-election' });
   });
 
-  it('moves leadership on setLeader: leader-elected on the new, leader-settings-changed on the old', async () => {
+  it('moves leadership on setLeader: leader-elected on the new, leader-settings-changed on every other unit (worker/uniter/leadership/resolver.go)', async () => {
     const model = await probeModel(3);
     await model.settle();
     const before = now(model);
@@ -128,7 +141,7 @@ describe('leadership', () => {
 
     expect(hooksRun(model, 'probe/2', before)).toEqual(['leader-elected']);
     expect(hooksRun(model, 'probe/0', before)).toEqual(['leader-settings-changed']);
-    expect(hooksRun(model, 'probe/1', before)).toEqual([]);
+    expect(hooksRun(model, 'probe/1', before)).toEqual(['leader-settings-changed']);
     expect(model.unit('probe/0').flags).not.toContain('leadership.is_leader');
     expect(model.unit('probe/2').flags).toContain('leadership.is_leader');
   });

@@ -13,6 +13,7 @@ import type {
   SecretAddOptions,
   WorkloadStatusName,
 } from '../../juju/hook-tools.js';
+import { setOwn } from '../optional.js';
 import { toolFailure, type UnitHookTools } from '../unit-hook-tools.js';
 import type { QueuedHook } from '../world.js';
 import type { ToolReply } from './agent-socket.js';
@@ -162,6 +163,11 @@ export function runToolCommand(
   argv: readonly string[],
   stdin: Buffer,
 ): ToolReply {
+  if (SPECS[tool] !== undefined && asksForHelp(argv)) {
+    // Juju's tools are cmd.Commands: -h/--help prints the usage and exits 0 (github.com/juju/cmd
+    // supercommand/gnuflag ErrHelp). charmhelpers probes `relation-set --help` this way.
+    return { exitCode: 0, stdout: usage(tool), stderr: '' };
+  }
   try {
     const result = dispatchTool(context, tool, argv, stdin);
     if (result.isErr()) return errorReply(tool, result.error);
@@ -174,6 +180,20 @@ export function runToolCommand(
     }
     throw error;
   }
+}
+
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some(
+    (a) => a === '--help' || a === '-h' || a === '-help',
+  );
+}
+
+function usage(tool: string): string {
+  const flags = Object.entries(SPECS[tool] ?? {})
+    .map(([name, kind]) => `--${name}${kind === 'value' ? ' (= "")' : ''}\n`)
+    .join('');
+  return `Usage: ${tool} [options]\n\nOptions:\n${flags}`;
 }
 
 function errorReply(tool: string, error: HookToolError): ToolReply {
@@ -220,12 +240,12 @@ function readKeyValues(
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new UsageError(`expected YAML map of settings in ${file}`);
     }
-    for (const [k, v] of Object.entries(parsed)) data[k] = v === null ? '' : String(v);
+    for (const [k, v] of Object.entries(parsed)) setOwn(data, k, v === null ? '' : String(v));
   }
   for (const arg of args) {
     const eq = arg.indexOf('=');
     if (eq <= 0) throw new UsageError(`expected "key=value", got "${arg}"`);
-    data[arg.slice(0, eq)] = arg.slice(eq + 1);
+    setOwn(data, arg.slice(0, eq), arg.slice(eq + 1));
   }
   return data;
 }
@@ -275,7 +295,9 @@ function dispatchTool(
       if (entity === undefined) throw new UsageError('no unit or application specified');
       const options = app ? { app: true } : {};
       if (key === undefined) return tools.relationGet(id, entity, options).map(print);
-      return tools.relationGetKey(id, entity, key, options).map((v) => print(v ?? ''));
+      // A missing key: nothing by default, `null` with --format=json (jujuc/relation-get.go
+      // prints the Go nil value through the formatter).
+      return tools.relationGetKey(id, entity, key, options).map((v) => print(v ?? null));
     }
     case 'relation-set': {
       const id = relationId();

@@ -1,0 +1,251 @@
+// How Juju orders hooks: the uniter's resolver, per unit, and the choice of which unit runs next.
+//
+// Juju does not keep a FIFO of hooks. Each time a unit's agent is idle, its resolver compares
+// what the unit has seen (local state) with the model (remote state) and picks ONE operation,
+// consulting sub-resolvers in a fixed order (worker/uniter/resolver.go NextOp and nextOp):
+//
+//   relation-created   (worker/uniter/relation/resolver.go createdRelationsResolver; needs install)
+//   leadership         (worker/uniter/leadership/resolver.go: leader-elected, leader-settings-changed)
+//   secrets            (secret-changed, secret-rotate, secret-expired, secret-remove)
+//   actions            (even while a hook is in error)
+//   commands           (collect-metrics, run like a command here)
+//   storage            (<name>-storage-attached, -detaching)
+//   -- a failed hook: wait for its retry or `resolve`; nothing below runs --
+//   queued             (worker/uniter/operation/runhook.go Commit: start after the first
+//                       config-changed, config-changed right after upgrade-charm)
+//   install, upgrade-charm, config-changed
+//   relations          (joined/changed/departed/broken, worker/uniter/relation/resolver.go)
+//   update-status      ("runs if nothing else needs to")
+//
+// The unit's queue below is a set of hooks owed, not an order; state-based hooks
+// (config-changed, leader-settings-changed, update-status, a unit's -relation-changed) are
+// coalesced: Juju compares versions, so N changes give one hook. Where Juju is unpredictable
+// (Go map order over relations, which unit runs first, which unit a lease expiry elects) the
+// model's seeded generator chooses, so the same seed replays the same trace.
+import { relationEvent } from './hook-queue.js';
+import { type Random, randomIndex } from './random.js';
+import type { QueuedAction, QueuedHook, UnitRecord, World } from './world.js';
+
+/** The resolver's slots, in priority order (lower runs first). */
+export const Slot = {
+  created: 0,
+  leadership: 1,
+  secrets: 2,
+  actions: 3,
+  commands: 4,
+  storage: 5,
+  queued: 6,
+  install: 7,
+  upgrade: 8,
+  config: 9,
+  relations: 10,
+  updateStatus: 11,
+  /** Hooks a test fired or replayed that Juju's resolver has no slot for: last, in queue order. */
+  other: 12,
+  stop: 13,
+  remove: 14,
+} as const;
+
+const RELATION_HOOK = /-relation-(joined|changed|departed|broken)$/;
+const SECRET_HOOK = /^secret-(changed|rotate|expired|remove)$/;
+const STORAGE_HOOK = /-storage-(attached|detaching)$/;
+
+/** The resolver slot of a hook owed to a unit. */
+export function slotOf(item: QueuedHook): number {
+  item.slot ??= computeSlot(item);
+  return item.slot;
+}
+
+function computeSlot(item: QueuedHook): number {
+  if (item.replay === true) return Slot.other;
+  const hook = item.hook;
+  if (hook.endsWith('-relation-created')) return Slot.created;
+  if (hook === 'leader-elected' || hook === 'leader-settings-changed') return Slot.leadership;
+  if (SECRET_HOOK.test(hook)) return Slot.secrets;
+  if (hook === 'collect-metrics') return Slot.commands;
+  if (STORAGE_HOOK.test(hook)) return Slot.storage;
+  if (hook === 'start' || item.queued === true) return Slot.queued;
+  if (hook === 'install') return Slot.install;
+  if (hook === 'upgrade-charm') return Slot.upgrade;
+  if (hook === 'config-changed') return Slot.config;
+  if (RELATION_HOOK.test(hook)) return Slot.relations;
+  if (hook === 'update-status') return Slot.updateStatus;
+  if (hook === 'stop') return Slot.stop;
+  if (hook === 'remove') return Slot.remove;
+  return Slot.other;
+}
+
+/**
+ * Order of a hook within its relation (worker/uniter/relation/resolver.go nextHookForRelation):
+ * the pending changed after a joined, departs, broken, application changed, joins, then unit
+ * changes; units by name as Go sorts strings (byte order: `app/10` before `app/2`).
+ */
+function relationRank(unit: UnitRecord, item: QueuedHook): number {
+  const event = relationEvent(item.hook);
+  if (event === 'changed' && item.remoteUnit !== undefined) {
+    const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
+    if (view?.changedPending === item.remoteUnit) return 0;
+    return view?.members.has(item.remoteUnit) === true ? 5 : 6;
+  }
+  if (event === 'departed') return 1;
+  if (event === 'broken') return 2;
+  if (event === 'changed') return 3;
+  return 4; // joined
+}
+
+function byteCompare(a: string | undefined, b: string | undefined): number {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Why a hook owed to a unit cannot run now (and is dropped), or undefined when it can. */
+function stale(unit: UnitRecord, item: QueuedHook): boolean {
+  if (item.replay === true || !item.hook.startsWith('leader-')) return false;
+  const leader = unit.app.leader === unit.name;
+  // worker/uniter/leadership/resolver.go: leader-settings-changed only for a non-leader;
+  // leader-elected only while the unit holds the lease (and is not dying).
+  if (item.hook === 'leader-settings-changed') return leader;
+  if (item.hook === 'leader-elected') return !leader || unit.life !== 'alive';
+  return false;
+}
+
+/** May this hook run before the unit is installed? (Only install; Juju gates the rest on it.) */
+function gated(unit: UnitRecord, item: QueuedHook, slot: number): boolean {
+  if (item.replay === true) return false;
+  if (!unit.installed && slot !== Slot.install && slot < Slot.stop) return true;
+  // The queued start runs once the first config-changed committed (operation/runhook.go).
+  if (item.hook === 'start' && !unit.configured) return true;
+  return false;
+}
+
+/** Picks hooks the way Juju's uniter does. One per Model. */
+export class Resolver {
+  constructor(
+    private readonly world: World,
+    /** Seeded choices where Juju is unpredictable; undefined: the lowest-numbered choice. */
+    private readonly random: Random | undefined,
+  ) {}
+
+  /** True when the unit may have something to run now (cheap; `next` decides). */
+  hasWork(unit: UnitRecord): boolean {
+    if (unit.life === 'removed') return false;
+    if (unit.actions.length > 0) return true;
+    if (unit.failed !== undefined) return unit.retryDue;
+    return unit.queue.length > 0;
+  }
+
+  /**
+   * The hook the unit runs next, or undefined when it has none it may run now. A failed hook
+   * whose retry is due comes back here; while it waits, nothing else of the unit runs (the
+   * actions slot will, once actions are modelled). Drops hooks that became pointless.
+   */
+  next(unit: UnitRecord): QueuedHook | undefined {
+    if (unit.life === 'removed') return undefined;
+    if (unit.failed !== undefined) return unit.retryDue ? unit.failed : undefined;
+    const queue = unit.queue;
+    let best: QueuedHook | undefined;
+    let bestSlot = Number.POSITIVE_INFINITY;
+    let staleCount = 0;
+    for (const item of queue) {
+      const slot = slotOf(item);
+      if (slot === Slot.leadership && stale(unit, item)) {
+        staleCount++;
+        continue;
+      }
+      if (slot < bestSlot && !gated(unit, item, slot)) {
+        best = item;
+        bestSlot = slot;
+      }
+    }
+    if (staleCount > 0) {
+      const keep = queue.filter((item) => slotOf(item) !== Slot.leadership || !stale(unit, item));
+      queue.splice(0, queue.length, ...keep);
+    }
+    if (bestSlot !== Slot.relations) return best;
+    return this.nextRelationHook(unit);
+  }
+
+  /**
+   * The action the unit runs instead of `hook` (its next hook, if any), or undefined. Juju
+   * consults actions after leadership and before everything else, also while a hook is in
+   * error (worker/uniter/resolver.go NextOp). Nothing queues actions yet (`model.runAction`
+   * will); this is their slot.
+   */
+  nextAction(unit: UnitRecord, hook: QueuedHook | undefined): QueuedAction | undefined {
+    const action = unit.actions[0];
+    if (action === undefined) return undefined;
+    if (hook !== undefined && unit.failed === undefined && slotOf(hook) < Slot.actions) {
+      return undefined;
+    }
+    return action;
+  }
+
+  /**
+   * Juju's relations resolver ranges over a Go map of relations (an unpredictable order), and
+   * takes the first relation with a hook to run; within it, nextHookForRelation's order.
+   */
+  private nextRelationHook(unit: UnitRecord): QueuedHook | undefined {
+    const groups = new Map<string, QueuedHook[]>();
+    for (const item of unit.queue) {
+      if (item.replay === true || slotOf(item) !== Slot.relations) continue;
+      const id = item.relationId ?? '';
+      let group = groups.get(id);
+      if (group === undefined) {
+        group = [];
+        groups.set(id, group);
+      }
+      group.push(item);
+    }
+    const ids = [...groups.keys()].sort(
+      (a, b) => (this.world.relation(a)?.num ?? 0) - (this.world.relation(b)?.num ?? 0),
+    );
+    const chosen =
+      this.random === undefined || ids.length < 2
+        ? ids[0]
+        : ids[randomIndex(this.random, ids.length)];
+    const group = chosen === undefined ? undefined : groups.get(chosen);
+    if (group === undefined) return undefined;
+    let best = group[0];
+    let bestRank = best === undefined ? 0 : relationRank(unit, best);
+    for (const item of group) {
+      const rank = relationRank(unit, item);
+      if (
+        rank < bestRank ||
+        (rank === bestRank && byteCompare(item.remoteUnit, best?.remoteUnit) < 0)
+      ) {
+        best = item;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+}
+
+/**
+ * The unit's owed hooks in the order the resolver would run them if nothing changed
+ * (relations in relation-id order).
+ */
+export function pendingInOrder(world: World, unit: UnitRecord): QueuedHook[] {
+  const out: QueuedHook[] = [];
+  if (unit.failed !== undefined) out.push(unit.failed);
+  const rest = unit.queue
+    .filter((item) => item !== unit.failed && !stale(unit, item))
+    .map((item, index) => ({ item, index, slot: slotOf(item) }));
+  rest.sort((a, b) => {
+    if (a.slot !== b.slot) return a.slot - b.slot;
+    if (a.slot === Slot.relations) {
+      const ra = world.relation(a.item.relationId ?? '')?.num ?? 0;
+      const rb = world.relation(b.item.relationId ?? '')?.num ?? 0;
+      if (ra !== rb) return ra - rb;
+      const ka = relationRank(unit, a.item);
+      const kb = relationRank(unit, b.item);
+      if (ka !== kb) return ka - kb;
+      const byName = byteCompare(a.item.remoteUnit, b.item.remoteUnit);
+      if (byName !== 0) return byName;
+    }
+    return a.index - b.index;
+  });
+  for (const r of rest) out.push(r.item);
+  return out;
+}
