@@ -151,23 +151,17 @@ export class Cluster {
     });
   }
 
-  /**
-   * True when the model can advance its clock (`model.advance`, from the simulator's clock
-   * work). The dashboard shows its control only then.
-   */
+  /** The simulator's models always have a virtual clock: the dashboard shows its control. */
   get canAdvanceClock(): boolean {
-    return typeof (this.model as unknown as { advance?: unknown }).advance === 'function';
+    return true;
   }
 
-  /** Advance the model clock by `seconds` (only when {@link Cluster.canAdvanceClock}). */
-  advanceClock(seconds: number): Promise<void> {
-    const advance = (this.model as unknown as { advance?: (s: number) => unknown }).advance;
-    if (typeof advance !== 'function') {
-      return Promise.reject(new Error('not implemented: this model has no clock to advance'));
-    }
-    return this.change(() => {
-      advance.call(this.model, seconds);
-    });
+  /**
+   * Advance the model's virtual clock by `seconds`: what falls due runs (update-status on its
+   * interval, retries of failed hooks, a leader lease expiring), between the driver's hooks.
+   */
+  async advanceClock(seconds: number): Promise<void> {
+    await this.change(() => this.model.advance({ seconds }));
   }
 
   /**

@@ -374,21 +374,28 @@ describe('dashboard controls', () => {
     expect(response.status).toBe(404);
   });
 
-  it('answers 501 for advancing the clock of a model without one', async () => {
+  it('advances the model clock: every started unit runs update-status', async () => {
     const view = (await (await fetch(`${base}/clusters/alpha`)).json()) as {
       capabilities: Record<string, boolean>;
     };
     expect(view.capabilities).toMatchObject({
       add_unit: true,
       remove_unit: true,
-      advance_clock: false,
+      advance_clock: true,
     });
     const response = await fetch(`${base}/clusters/alpha/clock`, {
       method: 'POST',
       headers: control,
       body: form({ seconds: '300' }),
     });
-    expect(response.status).toBe(501);
+    expect(response.status).toBe(200);
+    const after = (await (await fetch(`${base}/clusters/alpha`)).json()) as {
+      units: { recent_hooks: { hook: string }[] }[];
+    };
+    expect(after.units.length).toBeGreaterThan(0);
+    for (const unit of after.units) {
+      expect(unit.recent_hooks.map((h) => h.hook)).toContain('update-status');
+    }
   });
 });
 

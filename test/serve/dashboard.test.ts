@@ -113,8 +113,8 @@ describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
       .toContain('cores=2 mem=1024M root-disk=4096M');
     expect(await article.locator('dl').textContent()).toContain('mysql-innodb-cluster/0');
     expect(await article.getByText('leader', { exact: true }).count()).toBe(1);
-    // No clock in this model: the control stays hidden.
-    expect(await article.getByRole('button', { name: 'Advance' }).isVisible()).toBe(false);
+    // The simulator's virtual clock: the control is offered.
+    expect(await article.getByRole('button', { name: 'Advance' }).isVisible()).toBe(true);
 
     // The screenshot for docs/serve.md: the clusters region (the password is not in it).
     await page
