@@ -180,6 +180,8 @@ describe('a project made by `juju-reactive init`', () => {
       'dist/charm.cjs',
       'dist/charm.mjs',
       'dist/chunks/yaml.cjs',
+      // zod, loaded only when an action runs (its params are checked against actions.yaml).
+      'dist/chunks/zod.cjs',
       'dist/main.cjs',
       'manifest.yaml',
       'metadata.yaml',

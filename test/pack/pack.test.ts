@@ -113,6 +113,8 @@ describe('pack to .charm files', () => {
       'dist/charm.cjs',
       'dist/charm.mjs',
       'dist/chunks/yaml.cjs',
+      // zod, loaded only when an action runs (its params are checked against actions.yaml).
+      'dist/chunks/zod.cjs',
       'dist/main.cjs',
       'manifest.yaml',
       'metadata.yaml',
