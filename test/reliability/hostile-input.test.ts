@@ -309,7 +309,10 @@ function readEverything(rt: Runtime): void {
       const parsed = unit.parse(peerSchema);
       if (parsed.isErr()) seen += parsed.error.message.length;
     }
-    for (const value of Object.values(relation.receivedApp)) seen += String(value).length;
+    // JSON.stringify, not String(): a decoded peer object may carry its own `toString` key, and
+    // String() of such a value throws in any JavaScript program (a charm bug, not the library's).
+    for (const value of Object.values(relation.receivedApp))
+      seen += String(JSON.stringify(value)).length;
     seen += Object.keys(relation.receivedAppRaw).length;
   }
   for (const departed of endpoint.allDepartedUnits)

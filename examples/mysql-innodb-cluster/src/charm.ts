@@ -100,6 +100,24 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     password: clusterPassword(rt),
   });
 
+  // 1. The leader replaces a password secret that never came to exist. Juju applies leader-set
+  //    at once but commits secret-add only with a successful hook (docs/reference/hook-commands:
+  //    leader-set; secrets are committed with the hook), so a leader killed after both left
+  //    leader settings naming a secret nobody can read. Nothing can have used it: forget it,
+  //    and generateClusterPassword (next) makes a new one in this same hook.
+  charm
+    .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
+    .run(function replaceLostPasswordSecret(rt) {
+      const id = leaderGet(rt, PASSWORD_SECRET_KEY);
+      if (id === undefined) return;
+      const content = rt.juju.secretGet(id);
+      if (content.isOk() || content.error.kind !== 'not-found') return;
+      rt.log.warning(
+        `the cluster password secret ${id} named in leader settings does not exist (a leader hook died after leader-set): generating a new one`,
+      );
+      leaderSet(rt, { [PASSWORD_SECRET_KEY]: null });
+    });
+
   // 1. The leader generates the cluster password once and shares it as an app-owned secret;
   //    every unit of the application can read it, and it never enters leader settings.
   charm
