@@ -35,9 +35,12 @@ export interface DiscoveryState {
 
 /**
  * Who a cluster's ServerSet shows, from what the model exposes:
- * - members: the units that are alive (not departing) and whose workload status is `active`
- *   (the charm says it serves; the mysql-innodb-cluster example sets `active` only once its
- *   instance is in the InnoDB cluster: "Unit is ready and clustered");
+ * - members: the units that are alive (not departing) and either say they serve (workload
+ *   status `active`) or whose instance the leader settings record as added to the cluster
+ *   ({@link clusteredKey}). The mysql-innodb-cluster example sets `active` only once its
+ *   instance is clustered ("Unit is ready and clustered"), but says `waiting` when fewer peers
+ *   than its minimum cluster size remain, while its instances still hold the cluster and serve;
+ *   the leader settings keep them published then;
  * - the master: the member that publishes `role: primary` on a relation (the cluster-view
  *   convention, as `GET /clusters/<name>` shows `primary`); when no unit says so, the
  *   application leader, if it is a member (in the example the leader creates the cluster, so its
@@ -48,9 +51,13 @@ export interface DiscoveryState {
 export function clusterMembers(cluster: Cluster, metadata: CharmMetadata): ClusterMember[] {
   if (!cluster.deployed) return [];
   const model = cluster.model;
+  const settings = model.leaderSettings(cluster.app);
   const serving = cluster.unitNames().filter((name) => {
     const unit = model.unit(name);
-    return unit.life === 'alive' && unit.status.status === 'active';
+    return (
+      unit.life === 'alive' &&
+      (unit.status.status === 'active' || settings[clusteredKey(unit.address)] === 'true')
+    );
   });
   let primary = reportedPrimary(cluster, metadata);
   if (primary === undefined || !serving.includes(primary))
@@ -70,6 +77,15 @@ export function clusterMembers(cluster: Cluster, metadata: CharmMetadata): Clust
       disconnect: false,
     };
   });
+}
+
+/**
+ * The leader-settings key by which the mysql-innodb-cluster example records that the leader
+ * added an instance to the InnoDB cluster (`cluster-instance-clustered-10-0-0-2`: Juju keys
+ * hold no dots or colons; examples/mysql-innodb-cluster/src/addresses.ts, instanceKey).
+ */
+export function clusteredKey(address: string): string {
+  return `cluster-instance-clustered-${address.replace(/[.:]/g, '-')}`;
 }
 
 /** How the mirror finds clusters and reports trouble. */
@@ -193,27 +209,26 @@ export class ZkDiscovery {
     track.dirty = true;
     if (track.running) return;
     track.running = true;
-    const current = track;
-    current.done = this.run(name, current).finally(() => {
-      current.running = false;
-    });
+    track.done = this.run(name, track);
   }
 
+  // Every exit clears `running` in the same tick as the last `dirty` check, so a sync that
+  // arrives while this finishes is never lost.
   private async run(name: string, track: Track): Promise<void> {
     while (track.dirty && !this.closed) {
       track.dirty = false;
       clearTimeout(track.retry);
       const removed = track.removed;
-      const cluster = removed ? undefined : this.options.lookup(name);
-      const members = cluster === undefined ? [] : clusterMembers(cluster, this.options.metadata);
-      const key = JSON.stringify(members);
-      if (!removed && key === track.published) continue;
-      // Nothing was ever written and nothing is to be: no connection at all.
-      if (removed && track.published === undefined) {
-        this.tracks.delete(name);
-        return;
-      }
       try {
+        const cluster = removed ? undefined : this.options.lookup(name);
+        const members = cluster === undefined ? [] : clusterMembers(cluster, this.options.metadata);
+        const key = JSON.stringify(members);
+        if (!removed && key === track.published) continue;
+        // Nothing was ever written and nothing is to be: no connection at all.
+        if (removed && track.published === undefined) {
+          this.tracks.delete(name);
+          break;
+        }
         await publishServerSet({
           url: this.options.url,
           cluster: name,
@@ -226,7 +241,7 @@ export class ZkDiscovery {
         track.error = undefined;
         if (removed && track.removed && !track.dirty) {
           this.tracks.delete(name);
-          return;
+          break;
         }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -238,9 +253,10 @@ export class ZkDiscovery {
         track.error = message;
         track.retry = setTimeout(() => this.sync(name, track.removed), RETRY_MS);
         track.retry.unref();
-        return;
+        break;
       }
     }
+    track.running = false;
   }
 
   // Mysos deletes the cluster path once it is empty (ClusterManager.delete_cluster). Another

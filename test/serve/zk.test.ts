@@ -4,6 +4,7 @@
 // it with Mysos' ServerSet layout and bytes (master/member_<10 digits>, slaves/member_<…>;
 // data as twitter.common's ServiceInstance.pack), against a real ZooKeeper on loopback (Debian's
 // zookeeper; under CI=true a server that cannot start fails these tests).
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { ZkSession } from '../../src/discovery/zk-session.js';
@@ -124,7 +125,7 @@ describe.skipIf(skipRealZooKeeper)(
       expect(warnings).toEqual([]);
     }, 120_000);
 
-    it('withdraws a unit being removed and keeps the others under their member ids', async () => {
+    it('withdraws a unit being removed and keeps the others under their member ids, though they now say waiting (the leader settings still record them clustered)', async () => {
       const group = '/mysos/discover/shrink';
       expect((await create('shrink', { cluster_user: 'mysos', num_nodes: '3' })).status).toBe(200);
       const { body } = await pollCluster(server.url, 'shrink', converged);
@@ -137,16 +138,55 @@ describe.skipIf(skipRealZooKeeper)(
         headers: { 'x-juju-reactive-control': '1' },
       });
       expect(removed.status).toBe(200);
-      await pollCluster(
+      const { body: shrunk } = await pollCluster(
         server.url,
         'shrink',
         (s, b) => converged(s, b) && (b['units'] as UnitJson[]).length === 2,
       );
-      const after = await pollGroup(zk.session(), group, (n) => Object.keys(n ?? {}).length === 2);
+      // Below its minimum cluster size (3) the example says waiting; its instances still serve.
+      expect((shrunk['units'] as UnitJson[]).map((u) => u.workload_status.status)).toEqual([
+        'waiting',
+        'waiting',
+      ]);
+      await server.discovery?.idle();
+      const after = await layout(zk.session(), group);
       const kept = Object.entries(before ?? {}).filter(
         ([, v]) => v !== instance(gone?.address ?? ''),
       );
       expect(after).toEqual(Object.fromEntries(kept));
+    }, 120_000);
+
+    it('publishes the unit that reports role: primary as master over the leader, the opened port, and only active units', async () => {
+      const other = await startServer({
+        port: 0,
+        charmDir: fileURLToPath(new URL('./fixtures/primary-charm', import.meta.url)),
+        zk: `zk://${zk.server().address}/roles`,
+        warn: (line) => warnings.push(line),
+      });
+      try {
+        const created = await fetch(`${other.url}/clusters/pick`, {
+          method: 'POST',
+          body: form({ cluster_user: 'mysos', num_nodes: '3' }),
+        });
+        expect(created.status).toBe(200);
+        const { body } = await pollCluster(other.url, 'pick', converged);
+        const units = body['units'] as UnitJson[];
+        expect(units.find((u) => u.leader)?.name).toBe('primary/0');
+        const address = (n: number) => units[n]?.address ?? '';
+        const nodes = await pollGroup(
+          zk.session(),
+          '/roles/discover/pick',
+          (n) => Object.keys(n ?? {}).length === 2,
+        );
+        expect(Object.entries(nodes ?? {}).map(([k, v]) => [k.split('/')[0], v])).toEqual([
+          ['master', instance(address(1), 3307)],
+          ['slaves', instance(address(0), 3307)],
+        ]);
+      } finally {
+        await other.close();
+      }
+      // Closing the server withdraws what it published: its simulated clusters end with it.
+      expect(await layout(zk.session(), '/roles/discover/pick')).toBeUndefined();
     }, 120_000);
 
     it('refuses a cluster name ZooKeeper cannot hold as a group with 400, not a crash', async () => {
