@@ -27,8 +27,8 @@ const CONNECT_TIMEOUT_MS = 5000;
 
 /** What the server says about a cluster's ServerSet (part of `GET /clusters/<name>`). */
 export interface DiscoveryState {
-  /** The members last written to ZooKeeper: unit name, role and endpoint. */
-  readonly published: readonly { unit: string; role: string; host: string; port: number }[];
+  /** The members last written to ZooKeeper: unit name, group (`master`/`slaves`), endpoint. */
+  readonly published: readonly { unit: string; group: string; host: string; port: number }[];
   /** Why the last write failed (it is retried), or null. */
   readonly error: string | null;
 }
@@ -161,7 +161,7 @@ export class ZkDiscovery {
     return {
       published: (track?.published === undefined ? [] : track.members).map((m) => ({
         unit: m.name,
-        role: m.role === 'PRIMARY' ? MASTER_GROUP : SLAVES_GROUP,
+        group: m.role === 'PRIMARY' ? MASTER_GROUP : SLAVES_GROUP,
         host: m.address,
         port: m.port,
       })),

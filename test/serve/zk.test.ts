@@ -109,7 +109,7 @@ describe.skipIf(skipRealZooKeeper)(
       expect(view.discovery.error).toBeNull();
       expect(view.discovery.published).toContainEqual({
         unit: leader?.name,
-        role: 'master',
+        group: 'master',
         host: leader?.address,
         port: 3306,
       });
@@ -188,6 +188,37 @@ describe.skipIf(skipRealZooKeeper)(
       // Closing the server withdraws what it published: its simulated clusters end with it.
       expect(await layout(zk.session(), '/roles/discover/pick')).toBeUndefined();
     }, 120_000);
+
+    it('juju-reactive serve --zk prints where it publishes (no password) and serves zk cluster URLs', async () => {
+      const out: string[] = [];
+      let stop: () => void = () => {};
+      const untilStopped = new Promise<void>((r) => {
+        stop = r;
+      });
+      const { serve } = await import('../../src/cli/serve.js');
+      const done = serve(
+        ['--port', '0', '--quiet', '--zk', `zk://op:pw-hidden@${zk.server().address}/cli`],
+        { stdout: (t) => out.push(t), stderr: (t) => out.push(t), untilStopped },
+      );
+      let url: string | undefined;
+      for (let i = 0; i < 400 && url === undefined; i++) {
+        url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out.join(''))?.[1];
+        if (url === undefined) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(out.join('')).toContain(
+        `publishing clusters to zk://op:***@${zk.server().address}/cli`,
+      );
+      const created = await fetch(`${url}/clusters/viacli`, {
+        method: 'POST',
+        body: form({ cluster_user: 'mysos' }),
+      });
+      expect((await created.json()).cluster_url).toBe(
+        `zk://${zk.server().address}/cli/discover/viacli`,
+      );
+      stop();
+      expect(await done).toBe(0);
+      expect(out.join('')).not.toContain('pw-hidden');
+    }, 60_000);
 
     it('refuses a cluster name ZooKeeper cannot hold as a group with 400, not a crash', async () => {
       const response = await create('zookeeper', { cluster_user: 'mysos' });
