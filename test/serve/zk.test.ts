@@ -220,6 +220,59 @@ describe.skipIf(skipRealZooKeeper)(
       expect(out.join('')).not.toContain('pw-hidden');
     }, 60_000);
 
+    it('retries a write ZooKeeper refused until it lands (a parent node that cannot have children, then gone)', async () => {
+      const zkLib = await import('node-zookeeper-client');
+      const lib = (zkLib as unknown as { default?: typeof zkLib }).default ?? zkLib;
+      const blocker = lib.createClient(zk.server().address);
+      await new Promise<void>((resolve) => {
+        blocker.once('connected', () => resolve());
+        blocker.connect();
+      });
+      // An ephemeral node may not have children (ZooKeeper: NoChildrenForEphemerals).
+      await new Promise<void>((resolve, reject) =>
+        blocker.create('/blocked', Buffer.alloc(0), lib.CreateMode.EPHEMERAL, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+      const lines: string[] = [];
+      const other = await startServer({
+        port: 0,
+        zk: `zk://${zk.server().address}/blocked`,
+        warn: (line) => lines.push(line),
+      });
+      try {
+        const created = await fetch(`${other.url}/clusters/later`, {
+          method: 'POST',
+          body: form({ cluster_user: 'mysos', num_nodes: '3' }),
+        });
+        expect(created.status).toBe(200);
+        await pollCluster(
+          other.url,
+          'later',
+          (s, b) => s === 200 && (b['discovery'] as { error: string | null }).error !== null,
+        );
+        expect(lines).toHaveLength(1);
+        blocker.close(); // the ephemeral node goes with its session
+        const { body } = await pollCluster(
+          other.url,
+          'later',
+          (s, b) =>
+            converged(s, b) &&
+            (b['discovery'] as { error: string | null; published: unknown[] }).error === null &&
+            (b['discovery'] as { published: unknown[] }).published.length === 3,
+        );
+        const leader = (body['units'] as UnitJson[]).find((u) => u.leader);
+        const nodes = (await layout(zk.session(), '/blocked/discover/later')) ?? {};
+        expect(Object.keys(nodes)).toHaveLength(3);
+        expect(Object.entries(nodes).find(([k]) => k.startsWith('master/'))?.[1]).toBe(
+          instance(leader?.address ?? ''),
+        );
+      } finally {
+        blocker.close();
+        await other.close();
+      }
+    }, 60_000);
+
     it('refuses a cluster name ZooKeeper cannot hold as a group with 400, not a crash', async () => {
       const response = await create('zookeeper', { cluster_user: 'mysos' });
       expect(response.status).toBe(400);
