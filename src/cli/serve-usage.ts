@@ -13,4 +13,7 @@ options:
   -p, --port <n>        port (default 8080; 0 picks a free one)
       --pace <ms>       pause between hooks so you can watch (default 40)
       --quiet           no request log on stderr
+      --zk <url>        publish every cluster to ZooKeeper as a Mysos ServerSet
+                        (zk://host:port[,host:port]/path); cluster_url is then
+                        zk://host:port/path/discover/<name>
 `;

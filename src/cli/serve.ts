@@ -2,6 +2,7 @@
 // dashboard over simulated deployments of a charm), print its URL, run until interrupted.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseZkUrl, ZkUrlError } from '../discovery/zk-url.js';
 import { startServer } from '../serve/server.js';
 import { SERVE_USAGE } from './serve-usage.js';
 
@@ -49,6 +50,15 @@ export async function serve(argv: readonly string[], io: ServeIo): Promise<numbe
   try {
     port = number('port', values.port, 8080, 65535);
     paceMs = number('pace', values.pace, 40, 60_000);
+    if (values.zk !== undefined) {
+      // The discovery module's parser: its messages name the wrong part, never a password.
+      try {
+        parseZkUrl(values.zk);
+      } catch (error) {
+        if (error instanceof ZkUrlError) throw new ServeUsageError(`--zk: ${error.message}`);
+        throw error;
+      }
+    }
   } catch (error) {
     io.stderr(
       `juju-reactive serve: ${(error as Error).message} (see juju-reactive serve --help)\n`,
@@ -61,8 +71,12 @@ export async function serve(argv: readonly string[], io: ServeIo): Promise<numbe
     ...(values.host === undefined ? {} : { host: values.host }),
     ...(values.charm === undefined ? {} : { charmDir: resolve(values.charm) }),
     ...(values.quiet === true ? {} : { log: (line: string) => io.stderr(`${line}\n`) }),
+    ...(values.zk === undefined ? {} : { zk: values.zk }),
+    warn: (line: string) => io.stderr(`juju-reactive serve: ${line}\n`),
   });
   io.stdout(`juju-reactive serve: listening on ${server.url}/ (Ctrl-C to stop)\n`);
+  if (server.discovery !== undefined)
+    io.stdout(`juju-reactive serve: publishing clusters to ${server.discovery.description}\n`);
   await (io.untilStopped ?? signalled());
   await server.close();
   return 0;
@@ -91,6 +105,7 @@ function parse(argv: readonly string[]) {
       port: { type: 'string', short: 'p' },
       pace: { type: 'string' },
       quiet: { type: 'boolean' },
+      zk: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

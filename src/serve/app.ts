@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { CharmMetadata } from '../juju/metadata.js';
 import { dashboardPage } from './dashboard-page.js';
+import type { ZkDiscovery } from './discovery.js';
 import { HttpError, NotFound } from './errors.js';
 import type { ServeEvent } from './events.js';
 import { checkClusterName, type FormFields, parseCreateForm, parseDeleteForm } from './forms.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
   readonly allowedHosts: ReadonlySet<string>;
   /** One line per request: method, path, status. Never a body. */
   readonly log?: (line: string) => void;
+  /** The ZooKeeper mirror, with `--zk`: its state joins `GET /clusters/<name>`. */
+  readonly discovery?: ZkDiscovery;
   /** Resolves when the server is closing: event streams end. */
   readonly closing: Promise<void>;
 }
@@ -78,14 +81,17 @@ export function createApp(options: AppOptions): Hono {
 
   app.get('/clusters/:name', (c) => {
     const cluster = known(c.req.param('name'));
-    return c.json(detail(cluster, metadata));
+    return c.json({
+      ...detail(cluster, metadata),
+      discovery: options.discovery?.state(cluster.name) ?? null,
+    });
   });
 
   // Mysos: 200 {cluster_url, cluster_password}; 409 "Cluster '<name>' already exists";
   // 400 for a bad user, node count or size (mysos/scheduler/http.py, create).
   app.post('/clusters/:name', async (c) => {
     const name = c.req.param('name');
-    const badName = checkClusterName(name);
+    const badName = checkClusterName(name) ?? registry.nameProblem(name);
     if (badName !== undefined) return c.text(badName, 400);
     const form = await readForm(c);
     if (!form.ok) return c.text(form.error, 400);

@@ -18,6 +18,8 @@ export interface RegistryOptions {
   readonly urlFor: (name: string) => string;
   /** The most clusters at once (each is a model in this process). */
   readonly maxClusters: number;
+  /** Why a valid cluster name still cannot be used here (e.g. as a ZooKeeper node), if so. */
+  readonly nameProblem?: (name: string) => string | undefined;
 }
 
 /** The outcome of a create: the new cluster and its plain-text password, once. */
@@ -57,6 +59,11 @@ export class Registry {
     return [...this.clusters.values()].sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
+  }
+
+  /** Why `name` cannot name a cluster on this server beyond the form's rules, if so. */
+  nameProblem(name: string): string | undefined {
+    return this.options.nameProblem?.(name);
   }
 
   /** True when no more clusters fit. */

@@ -8,6 +8,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { build } from 'esbuild';
 import { readMetadata } from '../juju/metadata.js';
 import { createApp } from './app.js';
+import { ZkDiscovery } from './discovery.js';
 import { Registry } from './registry.js';
 
 /** How to start the control plane. */
@@ -24,6 +25,13 @@ export interface ServeOptions {
   readonly maxClusters?: number;
   /** Request log lines (method, path, status); never bodies or passwords. */
   readonly log?: (line: string) => void;
+  /**
+   * A ZooKeeper to publish every cluster in as a Mysos ServerSet (`zk://host:port/path`):
+   * `cluster_url` is then the cluster's discovery group. Checked before anything starts.
+   */
+  readonly zk?: string;
+  /** Trouble worth an operator's eye (ZooKeeper unreachable), one line each. Default: stderr. */
+  readonly warn?: (line: string) => void;
 }
 
 /** A running control plane. */
@@ -32,6 +40,8 @@ export interface RunningServer {
   readonly url: string;
   /** The clusters. */
   readonly registry: Registry;
+  /** The ZooKeeper mirror, when started with `zk`. */
+  readonly discovery: ZkDiscovery | undefined;
   /** Stop: end event streams, stop every cluster's driver, close the socket. */
   close(): Promise<void>;
 }
@@ -83,12 +93,24 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const charmDir = resolve(options.charmDir ?? defaultCharmDir());
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
+  const metadata = readMetadata(charmDir);
+  let discovery: ZkDiscovery | undefined;
   const registry = new Registry({
     charmDir,
     paceMs: options.paceMs ?? 0,
-    urlFor: (name) => `${baseUrl}/clusters/${name}`,
+    urlFor: (name) => discovery?.clusterUrl(name) ?? `${baseUrl}/clusters/${name}`,
     maxClusters: options.maxClusters ?? 32,
+    nameProblem: (name) => discovery?.nameProblem(name),
   });
+  if (options.zk !== undefined) {
+    discovery = new ZkDiscovery({
+      url: options.zk,
+      lookup: (name) => registry.get(name),
+      metadata,
+      hub: registry.hub,
+      warn: options.warn ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  }
   const allowedHosts = new Set<string>();
   let closingResolve: () => void = () => {};
   const closing = new Promise<void>((r) => {
@@ -96,8 +118,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const app = createApp({
     registry,
-    metadata: readMetadata(charmDir),
+    metadata,
     clientScript: await clientScript(),
+    ...(discovery === undefined ? {} : { discovery }),
     allowedHosts,
     closing,
     ...(options.log === undefined ? {} : { log: options.log }),
@@ -121,8 +144,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   return {
     url: baseUrl,
     registry,
+    discovery,
     async close() {
       closingResolve();
+      // Withdraw first: the clusters' models do not outlive this process.
+      await discovery?.close();
       await registry.close();
       await new Promise<void>((r) => {
         server.close(() => r());

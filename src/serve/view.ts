@@ -72,6 +72,27 @@ function leaderOf(cluster: Cluster): string | undefined {
   }
 }
 
+/** The relations of the cluster's application, with their endpoint names. */
+function relationsOf(cluster: Cluster, metadata: CharmMetadata) {
+  if (!cluster.deployed) return [];
+  return metadata.endpoints.flatMap((e) =>
+    cluster.model.relationIds(cluster.app, e.name).map((id) => ({ id, endpoint: e.name })),
+  );
+}
+
+/**
+ * The unit that publishes `role: primary` on one of its relations (the cluster-view
+ * convention), if any: the last such unit in name order.
+ */
+export function reportedPrimary(cluster: Cluster, metadata: CharmMetadata): string | undefined {
+  const ids = relationsOf(cluster, metadata);
+  let primary: string | undefined;
+  for (const name of cluster.unitNames())
+    if (ids.some(({ id }) => cluster.model.relationData(id, name)['role'] === 'primary'))
+      primary = name;
+  return primary;
+}
+
 /**
  * The full view of a cluster (`GET /clusters/<name>`). `primary` is the unit that publishes
  * `role: primary` on a relation (the cluster-view convention), or null when the charm does
@@ -81,20 +102,12 @@ export function detail(cluster: Cluster, metadata: CharmMetadata) {
   const model = cluster.model;
   const deployed = cluster.deployed;
   const names = cluster.unitNames();
-  const relationIds = deployed
-    ? metadata.endpoints.flatMap((e) =>
-        model.relationIds(cluster.app, e.name).map((id) => ({ id, endpoint: e.name })),
-      )
-    : [];
-  let primary: string | null = null;
+  const relationIds = relationsOf(cluster, metadata);
+  const primary = reportedPrimary(cluster, metadata) ?? null;
   const units = names.map((name) => {
     const unit = model.unit(name);
     const published: Record<string, Record<string, string>> = {};
-    for (const { id } of relationIds) {
-      const bag = model.relationData(id, name);
-      if (bag['role'] === 'primary') primary = name;
-      published[id] = redactBag(bag);
-    }
+    for (const { id } of relationIds) published[id] = redactBag(model.relationData(id, name));
     return {
       name,
       life: unit.life,
