@@ -44,6 +44,7 @@ import type { ProcessHost } from './process/host.js';
 import { mulberry32, type Random } from './random.js';
 import { Resolver } from './resolver.js';
 import { Scheduler } from './scheduler.js';
+import { enterScope } from './scope.js';
 import {
   type RenderOptions,
   renderTimelines,
@@ -220,7 +221,7 @@ export class Model {
     const relations = this.world.relationsOf(app.name);
     enqueue(unit, { hook: 'install' });
     for (const relation of relations) {
-      unit.relations.set(relation.idFor(app.name), { created: false, members: new Set() });
+      enterScope(unit, relation, this.recorder);
       enqueue(unit, relationHook(unit, relation, 'created'));
     }
     if (this.leadership.claimIfFree(unit)) enqueue(unit, { hook: 'leader-elected' });
@@ -416,7 +417,7 @@ export class Model {
     const leftUnits = this.world.app(left.app).aliveUnits;
     const rightUnits = this.world.app(right.app).aliveUnits;
     for (const unit of [...leftUnits, ...rightUnits]) {
-      unit.relations.set(relation.idFor(unit.app.name), { created: false, members: new Set() });
+      enterScope(unit, relation, this.recorder);
       enqueue(unit, relationHook(unit, relation, 'created'));
     }
     for (const unit of leftUnits)
