@@ -391,7 +391,10 @@ export class Model {
     for (const unit of app.aliveUnits) enqueue(unit, { hook: 'upgrade-charm' });
   }
 
-  /** Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`. */
+  /**
+   * Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`,
+   * whose commit rewrites the addresses Juju keeps in the unit's relation bags (scope.ts).
+   */
   setBinding(unitName: string, endpoint: string, address: string): void {
     this.assertIdle('setBinding');
     const unit = this.alive(unitName);

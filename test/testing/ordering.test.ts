@@ -182,7 +182,7 @@ describe('config and bindings', () => {
     expect(() => model.setConfig('probe', { payload: 3 })).toThrow(/must be a string/);
   });
 
-  it('runs config-changed on a unit whose binding address changes', async () => {
+  it('runs config-changed on a unit whose binding address changes; its commit rewrites the unit’s addresses, so peers run -relation-changed (worker/uniter/runner/context doFlush: UpdateNetworkInfo)', async () => {
     const model = await probeModel(2);
     await model.settle();
     const before = now(model);
@@ -191,6 +191,7 @@ describe('config and bindings', () => {
     await model.settle();
 
     expect(hooksRun(model, 'probe/1', before)).toEqual(['config-changed']);
-    expect(hooksRun(model, 'probe/0', before)).toEqual([]);
+    expect(hooksRun(model, 'probe/0', before)).toEqual(['cluster-relation-changed probe/1']);
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual(scopeAddresses('192.168.7.1'));
   });
 });
