@@ -4,6 +4,7 @@
 import type { Redactor } from '../juju/redact.js';
 import { enqueue, relationEvent, relationHook } from './hook-queue.js';
 import { optional, ownValue, setOwn } from './optional.js';
+import { networkSettings } from './scope.js';
 import type { TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
 import type { QueuedHook, RelationRecord, UnitRecord, World } from './world.js';
@@ -79,6 +80,7 @@ export class Committer {
     },
   ): void {
     this.commitHookState(unit, item);
+    if (item.hook === 'config-changed') this.refreshNetworkSettings(unit, item, draft);
 
     for (const staged of tx.bags.values()) {
       const relation = this.world.relation(staged.relationId);
@@ -98,6 +100,26 @@ export class Committer {
     }
 
     if (item.hook === 'remove') this.commitRemoved(unit);
+  }
+
+  /**
+   * A committed config-changed also refreshes the addresses Juju keeps in the unit's bag of
+   * every relation it is in, after a binding may have changed (worker/uniter/runner/context
+   * doFlush asks for UpdateNetworkInfo on config-changed; apiserver/facades/agent/uniter
+   * updateUnitNetworkInfoOperation rewrites them). The hook's own writes apply on top.
+   */
+  private refreshNetworkSettings(
+    unit: UnitRecord,
+    item: QueuedHook,
+    draft: { seq: number; published: { relationId: string; app: boolean; keys: string[] }[] },
+  ): void {
+    for (const relationId of unit.relations.keys()) {
+      const relation = this.world.relation(relationId);
+      if (relation === undefined || relation.removed) continue;
+      const values = new Map(Object.entries(networkSettings(unit, relation)));
+      const keys = this.applyBag(unit, relation, false, values, { item, seq: draft.seq });
+      if (keys !== undefined) draft.published.push({ relationId, app: false, keys });
+    }
   }
 
   /**

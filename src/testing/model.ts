@@ -44,6 +44,7 @@ import type { ProcessHost } from './process/host.js';
 import { mulberry32, type Random } from './random.js';
 import { Resolver } from './resolver.js';
 import { Scheduler } from './scheduler.js';
+import { enterScope } from './scope.js';
 import {
   type RenderOptions,
   renderTimelines,
@@ -220,7 +221,7 @@ export class Model {
     const relations = this.world.relationsOf(app.name);
     enqueue(unit, { hook: 'install' });
     for (const relation of relations) {
-      unit.relations.set(relation.idFor(app.name), { created: false, members: new Set() });
+      enterScope(unit, relation, this.recorder);
       enqueue(unit, relationHook(unit, relation, 'created'));
     }
     if (this.leadership.claimIfFree(unit)) enqueue(unit, { hook: 'leader-elected' });
@@ -390,7 +391,10 @@ export class Model {
     for (const unit of app.aliveUnits) enqueue(unit, { hook: 'upgrade-charm' });
   }
 
-  /** Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`. */
+  /**
+   * Set the address `network-get <endpoint>` reports for a unit; the unit gets `config-changed`,
+   * whose commit rewrites the addresses Juju keeps in the unit's relation bags (scope.ts).
+   */
   setBinding(unitName: string, endpoint: string, address: string): void {
     this.assertIdle('setBinding');
     const unit = this.alive(unitName);
@@ -416,7 +420,7 @@ export class Model {
     const leftUnits = this.world.app(left.app).aliveUnits;
     const rightUnits = this.world.app(right.app).aliveUnits;
     for (const unit of [...leftUnits, ...rightUnits]) {
-      unit.relations.set(relation.idFor(unit.app.name), { created: false, members: new Set() });
+      enterScope(unit, relation, this.recorder);
       enqueue(unit, relationHook(unit, relation, 'created'));
     }
     for (const unit of leftUnits)

@@ -84,9 +84,12 @@ export interface PublishedEvent extends Base {
   readonly kind: 'published';
   /** The unit that wrote the data (for application data: the leader that wrote it). */
   readonly unit: string;
-  /** The hook that wrote it; absent when the test wrote it (`model.setRelationData`). */
+  /**
+   * The hook that wrote it; absent when the test wrote it (`model.setRelationData`) or Juju did
+   * (the addresses it writes when the unit enters the relation's scope).
+   */
   readonly hook?: string;
-  /** The `seq` of that hook's start event; absent when the test wrote it. */
+  /** The `seq` of that hook's start event; absent when no hook wrote it. */
   readonly hookSeq?: number;
   /** The relation id, as the writing unit's application sees it. */
   readonly relationId: string;

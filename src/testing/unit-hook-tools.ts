@@ -26,6 +26,7 @@ import type {
 import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
 import { ownValue, setOwn } from './optional.js';
+import { bindingAddress } from './scope.js';
 import type { TraceRecorder } from './trace.js';
 import type { HookTransaction } from './transaction.js';
 import type {
@@ -285,7 +286,7 @@ export class UnitHookTools implements HookTools {
     if (binding !== 'juju-info' && this.unit.app.endpoint(binding) === undefined) {
       return this.fail(tool, `no network config found for binding "${binding}"`);
     }
-    return Ok(this.unit.bindings.get(binding) ?? this.unit.address);
+    return Ok(bindingAddress(this.unit, binding));
   }
 
   networkGet(binding: string, options: { readonly relationId?: string } = {}): R<NetworkInfo> {

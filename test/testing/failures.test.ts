@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
 import { Model } from '../../src/testing/index.js';
-import { hooksRun, now, probeModel } from './helpers.js';
+import { hooksRun, now, probeModel, scopeAddresses } from './helpers.js';
 
 describe('a failed hook', () => {
   it('publishes nothing and queues nothing on other units until its retry succeeds', async () => {
@@ -17,7 +17,7 @@ describe('a failed hook', () => {
     expect(failed?.ok).toBe(false);
     expect(failed?.error).toMatch(/injected failure/);
     expect(model.unit('probe/1').inError).toBe(true);
-    expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual(scopeAddresses('10.0.0.11'));
     expect(model.unit('probe/0').pendingHooks).toEqual(['config-changed']);
     expect(model.unit('probe/2').pendingHooks).toEqual(['config-changed']);
 
@@ -25,7 +25,10 @@ describe('a failed hook', () => {
 
     expect(retried).toMatchObject({ ok: true, attempt: 2, hook: 'config-changed' });
     expect(model.unit('probe/1').inError).toBe(false);
-    expect(model.relationData('cluster:0', 'probe/1')).toEqual({ payload: 'p1' });
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({
+      ...scopeAddresses('10.0.0.11'),
+      payload: 'p1',
+    });
     expect(model.unit('probe/0').pendingHooks).toEqual([
       'config-changed',
       'cluster-relation-changed probe/1',
@@ -76,7 +79,7 @@ describe('a failed hook', () => {
 
     expect(failed?.ok).toBe(false);
     expect(model.leaderSettings('probe')).toEqual({});
-    expect(model.relationData('cluster:0', 'probe/0')).toEqual({});
+    expect(model.relationData('cluster:0', 'probe/0')).toEqual(scopeAddresses('10.0.0.10'));
   });
 
   it('keeps the unit’s flags as they were, but applies status-set at once', async () => {
@@ -105,7 +108,10 @@ describe('a failed hook', () => {
     expect(attempts.at(-2)).toMatchObject({ ok: false, attempt: 1 });
     expect(attempts.at(-2)?.error).toMatch(/handler publishPayload/);
     expect(attempts.at(-1)).toMatchObject({ ok: true, attempt: 2 });
-    expect(model.relationData('cluster:0', 'probe/1')).toEqual({ payload: 'p3' });
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({
+      ...scopeAddresses('10.0.0.11'),
+      payload: 'p3',
+    });
   });
 
   it('leaves the unit in error after maxRetries retries, and settle() reports it', async () => {
@@ -121,7 +127,7 @@ describe('a failed hook', () => {
     expect(report.busyUnits).toEqual([]);
     expect(report.hooksFailed).toBe(3);
     expect(model.unit('probe/1').error).toMatchObject({ hook: 'config-changed', attempts: 3 });
-    expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual(scopeAddresses('10.0.0.11'));
     expect(model.unit('probe/0').hasFlag('leadership.is_leader')).toBe(true);
   });
 
@@ -144,6 +150,6 @@ describe('a failed hook', () => {
     // before config-changed in worker/uniter/resolver.go.)
     expect(report.settled).toBe(true);
     expect(hooksRun(model, 'probe/1', before)).toEqual(['cluster-relation-changed probe/0']);
-    expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual(scopeAddresses('10.0.0.11'));
   });
 });

@@ -4,11 +4,13 @@
 import { Ok } from 'ts-results-es';
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
+import { Endpoint } from '../../src/endpoints/endpoint.js';
 import type { CharmMetadata } from '../../src/juju/metadata.js';
 import { Model } from '../../src/testing/index.js';
 import { runToolCommand } from '../../src/testing/process/tool-commands.js';
 import type { UnitHookTools } from '../../src/testing/unit-hook-tools.js';
 import type { QueuedHook } from '../../src/testing/world.js';
+import { scopeAddresses } from './helpers.js';
 
 const metadata: CharmMetadata = {
   name: 'raw',
@@ -122,5 +124,103 @@ describe('process-mode tool commands (worker/uniter/runner/jujuc)', () => {
     }
     expect(run('relation-set', '-h').exitCode).toBe(0);
     expect(run('relation-set', '--', '--help').exitCode).not.toBe(0);
+  });
+});
+
+describe('scope entry (apiserver/facades/agent/uniter/uniter.go EnterScope: private-address, ingress-address, egress-subnets)', () => {
+  const dbMetadata = (role: 'provides' | 'requires', name: string): CharmMetadata => ({
+    name,
+    endpoints: [{ name: 'db', role, interface: 'raw-db' }],
+  });
+
+  it('writes the three keys into the unit’s own bag before any peer sees it join (EnterScope, state/relationunit.go)', async () => {
+    const charm = new Charm({ metadata });
+    charm.hook('cluster-relation-created').run(function readOwn(rt) {
+      const id = rt.context.relation?.id;
+      if (id !== undefined)
+        rt.state.set('own', rt.juju.tools.relationGet(id, rt.unitName).unwrap());
+    });
+    charm.hook('cluster-relation-joined').run(function readJoiner(rt) {
+      const id = rt.context.relation?.id;
+      const remote = rt.context.remoteUnit;
+      if (id === undefined || remote === undefined) return;
+      rt.state.set(`joined.${remote}`, rt.juju.tools.relationGet(id, remote).unwrap());
+    });
+    const model = new Model();
+    await model.deploy('raw', { charm, units: 2 });
+    await model.settle();
+
+    expect(model.unit('raw/0').data['own']).toEqual(scopeAddresses('10.0.0.10'));
+    expect(model.unit('raw/0').data['joined.raw/1']).toEqual(scopeAddresses('10.0.0.11'));
+    expect(model.unit('raw/1').data['joined.raw/0']).toEqual(scopeAddresses('10.0.0.10'));
+    // Juju wrote them (no hook), before raw/0 ran its joined for raw/1.
+    const written = model.trace.find((e) => e.kind === 'published' && e.unit === 'raw/1');
+    const joined = model.trace.find(
+      (e) => e.kind === 'hook' && e.unit === 'raw/0' && e.remoteUnit === 'raw/1',
+    );
+    expect(written).toMatchObject({
+      relationId: 'cluster:0',
+      changes: scopeAddresses('10.0.0.11'),
+    });
+    expect(written && 'hook' in written).toBe(false);
+    expect(written?.seq).toBeLessThan(joined?.seq ?? 0);
+  });
+
+  it('uses the unit’s address on the relation’s endpoint, egress-subnets as a CIDR (firewall FormatAsCIDR: /32, /128)', async () => {
+    const model = new Model();
+    await model.deploy('app', { charm: new Charm({ metadata: dbMetadata('provides', 'app') }) });
+    await model.deploy('db', {
+      charm: new Charm({ metadata: dbMetadata('requires', 'db') }),
+      units: 2,
+    });
+    model.setBinding('app/0', 'db', '192.168.5.5');
+    model.setBinding('db/1', 'db', 'fd00::7');
+    const id = model.relate('app', 'db');
+    await model.settle();
+
+    expect(model.relationData(id, 'app/0')).toEqual(scopeAddresses('192.168.5.5'));
+    expect(model.relationData(id, 'db/0')).toEqual(scopeAddresses(model.unit('db/0').address));
+    expect(model.relationData(id, 'db/1')).toEqual({
+      'egress-subnets': 'fd00::7/128',
+      'ingress-address': 'fd00::7',
+      'private-address': 'fd00::7',
+    });
+  });
+
+  it('sets endpoint.<name>.changed.<key> for the keys Juju wrote, and an available rule on the charm’s own key waits for it', async () => {
+    class UrlRequires extends Endpoint {
+      static override readonly interfaceName = 'raw-db';
+      static override readonly roles = ['requires'] as const;
+      protected override handlers() {
+        return [
+          this.on({ id: 'available', when: ['endpoint.{endpoint_name}.changed'] }, () => {
+            const urls = this.allJoinedUnits.filter(
+              (u) => typeof u.receivedRaw['url'] === 'string',
+            );
+            this.toggleFlag('{endpoint_name}.available', urls.length > 0);
+          }),
+        ];
+      }
+    }
+    const model = new Model();
+    await model.deploy('app', { charm: new Charm({ metadata: dbMetadata('provides', 'app') }) });
+    const client = new Charm({ metadata: dbMetadata('requires', 'client') }).endpoint(UrlRequires);
+    await model.deploy('client', { charm: client });
+    model.relate('client', 'app');
+    await model.settle();
+
+    const flags = model.unit('client/0').flags;
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        'endpoint.db.changed.egress-subnets',
+        'endpoint.db.changed.ingress-address',
+        'endpoint.db.changed.private-address',
+      ]),
+    );
+    expect(flags).not.toContain('db.available');
+
+    model.setRelationData('app/0', 'db', { url: 'http://10.0.0.10/' });
+    await model.settle();
+    expect(model.unit('client/0').flags).toContain('db.available');
   });
 });

@@ -26,3 +26,15 @@ export function hooksRun(model: Model, unit: string, afterSeq = 0): string[] {
 export function now(model: Model): number {
   return model.trace.at(-1)?.seq ?? 0;
 }
+
+/**
+ * The keys Juju writes into a unit's own bag when it enters a relation's scope, for a unit whose
+ * address on that endpoint is `address` (an IPv4 address: egress-subnets is it as a /32).
+ */
+export function scopeAddresses(address: string): Record<string, string> {
+  return {
+    'egress-subnets': `${address}/32`,
+    'ingress-address': address,
+    'private-address': address,
+  };
+}

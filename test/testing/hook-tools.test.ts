@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Charm, leadership } from '../../src/index.js';
 import { Model } from '../../src/testing/index.js';
-import { fixtureCharm, probeModel } from './helpers.js';
+import { fixtureCharm, probeModel, scopeAddresses } from './helpers.js';
 
 describe('UnitHookTools', () => {
   it('answers misuse with the kinds of error Juju’s texts classify as', async () => {
@@ -111,7 +111,10 @@ describe('injected relation data', () => {
 
     model.setRelationData('echo/2', 'cluster', { greeting: '{"not": json', address: null });
 
-    expect(model.relationData('cluster:0', 'echo/2')).toEqual({ greeting: '{"not": json' });
+    expect(model.relationData('cluster:0', 'echo/2')).toEqual({
+      ...scopeAddresses('10.0.0.12'),
+      greeting: '{"not": json',
+    });
     expect(model.unit('echo/0').pendingHooks).toEqual(['cluster-relation-changed echo/2']);
     await model.step('echo/0');
     // No address any more: the leader drops echo/2 from the members.
@@ -120,6 +123,7 @@ describe('injected relation data', () => {
     expect((await model.settle()).settled).toBe(true);
     // echo/2 ran leader-settings-changed and published its own values again.
     expect(model.relationData('cluster:0', 'echo/2')).toEqual({
+      ...scopeAddresses('10.0.0.12'),
       address: '10.0.0.12',
       greeting: 'hello',
     });

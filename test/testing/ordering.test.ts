@@ -1,6 +1,6 @@
 // Juju's hook ordering, as the model reproduces it, asserted on each unit's timeline.
 import { describe, expect, it } from 'vitest';
-import { hooksRun, now, probeModel } from './helpers.js';
+import { hooksRun, now, probeModel, scopeAddresses } from './helpers.js';
 
 const LEADER_START = [
   'install',
@@ -83,7 +83,10 @@ describe('relation-changed after a commit', () => {
     expect(hooksRun(model, 'probe/0', before)).toEqual(['cluster-relation-changed probe/1']);
     expect(hooksRun(model, 'probe/2', before)).toEqual(['cluster-relation-changed probe/1']);
     expect(hooksRun(model, 'probe/1', before)).toEqual([]);
-    expect(model.unit('probe/0').data['seen.probe/1']).toEqual({ address: '10.9.9.9' });
+    expect(model.unit('probe/0').data['seen.probe/1']).toEqual({
+      ...scopeAddresses('10.0.0.11'),
+      address: '10.9.9.9',
+    });
   });
 
   it('notifies peers of data a hook committed, once per writer', async () => {
@@ -102,7 +105,10 @@ describe('relation-changed after a commit', () => {
       );
       expect(hooks).not.toContain(`cluster-relation-changed ${unit}`);
     }
-    expect(model.relationData('cluster:0', 'probe/2')).toEqual({ payload: 'p1' });
+    expect(model.relationData('cluster:0', 'probe/2')).toEqual({
+      ...scopeAddresses('10.0.0.12'),
+      payload: 'p1',
+    });
   });
 
   it('runs nothing when a write changes nothing', async () => {
@@ -176,7 +182,7 @@ describe('config and bindings', () => {
     expect(() => model.setConfig('probe', { payload: 3 })).toThrow(/must be a string/);
   });
 
-  it('runs config-changed on a unit whose binding address changes', async () => {
+  it('runs config-changed on a unit whose binding address changes; its commit rewrites the unit’s addresses, so peers run -relation-changed (worker/uniter/runner/context doFlush: UpdateNetworkInfo)', async () => {
     const model = await probeModel(2);
     await model.settle();
     const before = now(model);
@@ -185,6 +191,7 @@ describe('config and bindings', () => {
     await model.settle();
 
     expect(hooksRun(model, 'probe/1', before)).toEqual(['config-changed']);
-    expect(hooksRun(model, 'probe/0', before)).toEqual([]);
+    expect(hooksRun(model, 'probe/0', before)).toEqual(['cluster-relation-changed probe/1']);
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual(scopeAddresses('192.168.7.1'));
   });
 });

@@ -2,7 +2,7 @@
 // talking to the model over a unix socket. It must agree with the in-process run.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Model } from '../../src/testing/index.js';
-import { fixtureCharm, hooksRun, now } from './helpers.js';
+import { fixtureCharm, hooksRun, now, scopeAddresses } from './helpers.js';
 
 const models: Model[] = [];
 afterEach(async () => {
@@ -77,7 +77,7 @@ describe('process mode', { timeout: 120_000 }, () => {
     expect(asProcesses.unit('probe/0').data['departed.probe/2']).toEqual({
       list: ['probe/1'],
       departing: 'probe/2',
-      data: { payload: 'hello' },
+      data: { ...scopeAddresses('10.0.0.12'), payload: 'hello' },
     });
   });
 
@@ -90,10 +90,13 @@ describe('process mode', { timeout: 120_000 }, () => {
 
     const failed = await model.step('probe/1');
     expect(failed?.ok).toBe(false);
-    expect(model.relationData('cluster:0', 'probe/1')).toEqual({});
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual(scopeAddresses('10.0.0.11'));
     expect((await model.settle()).settled).toBe(true);
 
-    expect(model.relationData('cluster:0', 'probe/1')).toEqual({ payload: 'p1' });
+    expect(model.relationData('cluster:0', 'probe/1')).toEqual({
+      ...scopeAddresses('10.0.0.11'),
+      payload: 'p1',
+    });
     expect(hooksRun(model, 'probe/0', before)).toContain('cluster-relation-changed probe/1');
   });
 

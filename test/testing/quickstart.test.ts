@@ -2,7 +2,7 @@
 
 import { Model } from 'juju-reactive/testing';
 import { describe, expect, it } from 'vitest';
-import { fixtureCharm } from './helpers.js';
+import { fixtureCharm, scopeAddresses } from './helpers.js';
 
 describe('quickstart', () => {
   it('converges three units of peer-echo into one cluster', async () => {
@@ -17,7 +17,11 @@ describe('quickstart', () => {
       const unit = model.unit(name);
       expect(unit.flags).toContain('echo.member');
       expect(unit.status).toEqual({ status: 'active', message: '3 members' });
-      expect(unit.published('cluster')).toEqual({ address: unit.address, greeting: 'hello' });
+      expect(unit.published('cluster')).toEqual({
+        ...scopeAddresses(unit.address),
+        address: unit.address,
+        greeting: 'hello',
+      });
     }
   });
 });

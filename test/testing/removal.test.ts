@@ -1,7 +1,7 @@
 // Unit removal and leadership: -relation-departed on both sides with Juju's departed
 // semantics, stop and remove on the leaving unit, never -broken for peers, re-election.
 import { describe, expect, it } from 'vitest';
-import { hooksRun, now, probeModel } from './helpers.js';
+import { hooksRun, now, probeModel, scopeAddresses } from './helpers.js';
 
 describe('removing a unit', () => {
   it('runs -relation-departed on each remaining peer, and departed, stop, remove on the leaving unit', async () => {
@@ -47,18 +47,18 @@ describe('removing a unit', () => {
     expect(model.unit('probe/0').data['departed.probe/2']).toEqual({
       list: ['probe/1'],
       departing: 'probe/2',
-      data: { address: '10.0.0.12' },
+      data: { ...scopeAddresses('10.0.0.12'), address: '10.0.0.12' },
     });
     // The leaving unit sees its peers go one by one, and is itself the departing unit.
     expect(model.unit('probe/2').data['departed.probe/0']).toEqual({
       list: ['probe/1'],
       departing: 'probe/2',
-      data: {},
+      data: scopeAddresses('10.0.0.10'),
     });
     expect(model.unit('probe/2').data['departed.probe/1']).toEqual({
       list: [],
       departing: 'probe/2',
-      data: {},
+      data: scopeAddresses('10.0.0.11'),
     });
   });
 
