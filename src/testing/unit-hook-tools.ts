@@ -25,6 +25,7 @@ import type {
 } from '../juju/hook-tools.js';
 import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
+import type { ActionRun } from './action-run.js';
 import { ownValue, setOwn } from './optional.js';
 import type { TraceRecorder } from './trace.js';
 import type { HookTransaction } from './transaction.js';
@@ -61,6 +62,8 @@ export interface UnitHookToolsOptions {
    * message instead when the call must fail (an injected fault strikes there).
    */
   readonly leaderSet?: (values: ReadonlyMap<string, string | null>) => string | undefined;
+  /** The action this run is for; undefined in a hook (the action tools then refuse). */
+  readonly action?: ActionRun;
 }
 
 /** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
@@ -89,6 +92,7 @@ export class UnitHookTools implements HookTools {
   private readonly applyLeader:
     | ((values: ReadonlyMap<string, string | null>) => string | undefined)
     | undefined;
+  private readonly action: ActionRun | undefined;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -99,6 +103,7 @@ export class UnitHookTools implements HookTools {
     this.redactor = options.redactor;
     this.sink = options.sink;
     this.applyLeader = options.leaderSet;
+    this.action = options.action;
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -649,6 +654,47 @@ export class UnitHookTools implements HookTools {
     });
   }
 
+  // ---- actions (worker/uniter/runner/jujuc/action-*.go): recorded at once, as Juju does ----
+
+  /** The running action, or Juju's refusal outside one (runner/context HookContext.ActionData). */
+  private running(tool: string): R<ActionRun> {
+    if (this.action === undefined) return this.fail(tool, 'not running an action');
+    return Ok(this.action);
+  }
+
+  actionGet(): R<ActionParams> {
+    return this.call('action-get', [], () => this.running('action-get').map((a) => a.params()));
+  }
+
+  actionSet(results: Readonly<Record<string, string>>): R<void> {
+    const keys = Object.keys(results);
+    return this.call(
+      'action-set',
+      keys.map((k) => `${k}=…`),
+      () => {
+        const found = this.running('action-set');
+        if (found.isErr()) return found;
+        // jujuc/action-set.go Init checks every argument before Run sets any.
+        for (const key of keys) {
+          const problem = found.value.keyProblem(key);
+          if (problem !== undefined) return this.fail('action-set', problem, 2);
+        }
+        for (const key of keys) found.value.set(key, results[key] ?? '');
+        return Ok(undefined);
+      },
+    );
+  }
+
+  actionFail(message: string): R<void> {
+    return this.call('action-fail', [], () =>
+      this.running('action-fail').map((a) => a.fail(message)),
+    );
+  }
+
+  actionLog(message: string): R<void> {
+    return this.call('action-log', [], () => this.running('action-log').map((a) => a.log(message)));
+  }
+
   // ---- NOT IMPLEMENTED BY THE SIMULATOR YET (issue 13: the simulator side comes later) ----
   // Each of these fails like a tool the model does not serve, naming the tool. The library
   // side (HookTools, ProcessHookTools, HookSession) implements them; the model does not yet.
@@ -657,22 +703,6 @@ export class UnitHookTools implements HookTools {
     return this.call(tool, [], () =>
       Err(new HookToolError('failed', tool, `${tool} is not implemented by the simulator yet`)),
     );
-  }
-
-  actionGet(): R<ActionParams> {
-    return this.notImplemented('action-get');
-  }
-
-  actionSet(_results: Readonly<Record<string, string>>): R<void> {
-    return this.notImplemented('action-set');
-  }
-
-  actionFail(_message: string): R<void> {
-    return this.notImplemented('action-fail');
-  }
-
-  actionLog(_message: string): R<void> {
-    return this.notImplemented('action-log');
   }
 
   secretInfoGet(_idOrLabel: string): R<SecretInfo> {
