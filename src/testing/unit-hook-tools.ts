@@ -695,6 +695,58 @@ export class UnitHookTools implements HookTools {
     return this.call('action-log', [], () => this.running('action-log').map((a) => a.log(message)));
   }
 
+  // ---- answered from the model's committed state ----
+
+  /**
+   * `secret-info-get`: metadata of a secret this unit may manage (its own, or its
+   * application's on the leader), never its content.
+   */
+  secretInfoGet(idOrLabel: string): R<SecretInfo> {
+    const args = idOrLabel.startsWith('secret:') ? [idOrLabel] : ['--label', idOrLabel];
+    return this.call('secret-info-get', args, () =>
+      this.managed('secret-info-get', idOrLabel).map((secret) => ({
+        id: secret.id,
+        revision: secret.revision,
+        label: secret.label ?? '',
+        owner: secret.ownerUnit === undefined ? 'application' : 'unit',
+        ...(secret.description === undefined ? {} : { description: secret.description }),
+        ...(secret.rotate === undefined ? {} : { rotation: secret.rotate }),
+        ...(secret.expire === undefined ? {} : { expiry: secret.expire }),
+      })),
+    );
+  }
+
+  /** `secret-ids`: the committed secrets this unit may manage, by id. */
+  secretIds(): R<string[]> {
+    return this.call('secret-ids', [], () =>
+      Ok(
+        [...this.world.secrets.values()]
+          .filter((secret) => this.mayManage(secret))
+          .map((secret) => secret.id)
+          .sort(),
+      ),
+    );
+  }
+
+  /**
+   * `opened-ports`: the ports the unit had open when the hook started; this hook's own
+   * open-port/close-port apply when it commits (runner/context HookContext.OpenedPortRanges
+   * returns the unit's committed ranges).
+   */
+  openedPorts(): R<PortRange[]> {
+    return this.call('opened-ports', [], () => {
+      const ranges = [...this.unit.ports].map(portRangeOf);
+      ranges.sort((a, b) =>
+        a.protocol === b.protocol
+          ? a.from - b.from || a.to - b.to
+          : a.protocol < b.protocol
+            ? -1
+            : 1,
+      );
+      return Ok(ranges);
+    });
+  }
+
   // ---- NOT IMPLEMENTED BY THE SIMULATOR YET (issue 13: the simulator side comes later) ----
   // Each of these fails like a tool the model does not serve, naming the tool. The library
   // side (HookTools, ProcessHookTools, HookSession) implements them; the model does not yet.
@@ -703,14 +755,6 @@ export class UnitHookTools implements HookTools {
     return this.call(tool, [], () =>
       Err(new HookToolError('failed', tool, `${tool} is not implemented by the simulator yet`)),
     );
-  }
-
-  secretInfoGet(_idOrLabel: string): R<SecretInfo> {
-    return this.notImplemented('secret-info-get');
-  }
-
-  secretIds(): R<string[]> {
-    return this.notImplemented('secret-ids');
   }
 
   storageGet(_storageId?: string): R<StorageInfo> {
@@ -740,13 +784,16 @@ export class UnitHookTools implements HookTools {
     return this.notImplemented('close-port');
   }
 
-  openedPorts(): R<PortRange[]> {
-    return this.notImplemented('opened-ports');
-  }
-
   addMetric(_metrics: Readonly<Record<string, string>>): R<void> {
     return this.notImplemented('add-metric');
   }
+}
+
+/** `80/tcp`, `8000-8010/udp` or `icmp`, as the model keeps opened ports, as a range. */
+function portRangeOf(spec: string): PortRange {
+  const [ports = '', protocol = 'icmp'] = spec.includes('/') ? spec.split('/') : ['', spec];
+  const [from = '0', to = from] = ports.split('-');
+  return { from: Number(from), to: Number(to), protocol: protocol as PortProtocol };
 }
 
 function networkInfo(address: string): NetworkInfo {
