@@ -10,6 +10,7 @@ import type { HookContext } from '../juju/hook-context.js';
 import { Redactor } from '../juju/redact.js';
 import { RuntimeEvents } from '../reactive/events.js';
 import { STATE_FILE_NAME } from '../state/file-store.js';
+import type { ActionResult, ActionRun } from './action-run.js';
 import type { Committer } from './commit.js';
 import { armHandlerFaults, takeHookFault } from './faults.js';
 import { firstLine, optional } from './optional.js';
@@ -33,6 +34,8 @@ interface HookOutcome {
   readonly ok: boolean;
   readonly error?: string;
   readonly handlers?: readonly string[];
+  /** The process error Juju would see when the charm failed (`exit status 1`). */
+  readonly exitError?: string;
 }
 
 /** What the runner needs from the model it runs hooks for. */
@@ -58,6 +61,31 @@ export class HookRunner {
    * unit's queue and error state.
    */
   async run(unit: UnitRecord, item: QueuedHook): Promise<TimelineEntry> {
+    return (await this.execute(unit, item, undefined)).entry;
+  }
+
+  /**
+   * Run an action on `unit`: Juju's "run action" operation, through the charm's dispatch under
+   * `actions/<name>` with JUJU_ACTION_NAME/_UUID. What it wrote commits when the charm exits 0,
+   * even after action-fail; a non-zero exit commits nothing and fails the action with the
+   * process error (worker/uniter/runner/context/context.go Flush and finalizeAction). The unit
+   * never goes into error for an action.
+   */
+  async runAction(
+    unit: UnitRecord,
+    action: ActionRun,
+  ): Promise<{ entry: TimelineEntry; result: ActionResult }> {
+    const item: QueuedHook = { hook: `actions/${action.name}`, failures: 0 };
+    const { entry, outcome } = await this.execute(unit, item, action);
+    const exitError = outcome.ok ? undefined : (outcome.exitError ?? outcome.error ?? 'failed');
+    return { entry, result: action.finish(exitError) };
+  }
+
+  private async execute(
+    unit: UnitRecord,
+    item: QueuedHook,
+    action: ActionRun | undefined,
+  ): Promise<{ entry: TimelineEntry; outcome: HookOutcome }> {
     const { recorder, redactor, committer, world } = this.options;
     const draft = recorder.beginHook({
       unit: unit.name,
@@ -76,7 +104,8 @@ export class HookRunner {
       },
     };
     const tx = new HookTransaction();
-    const fault = takeHookFault(unit, item);
+    // Injected faults are for hooks (model.failNextHook); an action never takes one.
+    const fault = action === undefined ? takeHookFault(unit, item) : undefined;
     const tools = new UnitHookTools({
       world,
       unit,
@@ -91,14 +120,15 @@ export class HookRunner {
         committer.applyLeaderSettings(unit, item, values, draft);
         return undefined;
       },
+      ...(action === undefined ? {} : { action }),
     });
     const flagsBefore = unit.store.flags;
     let outcome: HookOutcome;
     try {
       outcome =
         unit.app.mode === 'process'
-          ? await this.runAsProcess(unit, item, tools, fault)
-          : await this.runInProcess(unit, item, tools, fault);
+          ? await this.runAsProcess(unit, item, tools, fault, action)
+          : await this.runInProcess(unit, item, tools, fault, action);
     } catch (error) {
       // runHook never throws; this is the simulator itself failing (e.g. a process could not start).
       outcome = { ok: false, error: `simulator: ${(error as Error).message}` };
@@ -125,7 +155,7 @@ export class HookRunner {
       committer.recordFlags(unit, item, draft, flagsBefore, unit.store.flags);
       committer.commit(unit, item, tx, draft);
     }
-    return { ...draft };
+    return { entry: { ...draft }, outcome };
   }
 
   private async runInProcess(
@@ -133,15 +163,16 @@ export class HookRunner {
     item: QueuedHook,
     tools: UnitHookTools,
     fault: Fault | undefined,
+    action: ActionRun | undefined,
   ): Promise<HookOutcome> {
     const charm = unit.app.charm as Charm;
     const events = new RuntimeEvents();
-    armHandlerFaults(unit, item, events);
+    if (action === undefined) armHandlerFaults(unit, item, events);
     if (fault !== undefined) unit.store.failNextSave = fault.message;
     try {
       const result = await runHook({
         charm,
-        context: this.context(unit, item),
+        context: this.context(unit, item, action),
         metadata: unit.app.metadata,
         tools,
         store: unit.store.forHook(tools),
@@ -151,7 +182,9 @@ export class HookRunner {
       return {
         ok: result.ok,
         ...optional('error', result.error),
-        handlers: result.runs.map((r) => r.handler),
+        handlers:
+          action === undefined ? result.runs.map((r) => r.handler) : [`action:${action.name}`],
+        ...(result.ok ? {} : { exitError: `exit status ${result.exitCode}` }),
       };
     } finally {
       unit.store.failNextSave = undefined;
@@ -163,6 +196,7 @@ export class HookRunner {
     item: QueuedHook,
     tools: UnitHookTools,
     fault: Fault | undefined,
+    action: ActionRun | undefined,
   ): Promise<HookOutcome> {
     const host = this.options.host();
     const stateFile = join(unit.charmDir, STATE_FILE_NAME);
@@ -174,7 +208,7 @@ export class HookRunner {
       hook: item,
       tools,
       charmDir: unit.charmDir,
-      env: this.hookEnv(unit, item),
+      env: this.hookEnv(unit, item, action),
       timeoutMs: this.options.hookTimeoutMs,
       ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
     });
@@ -195,15 +229,19 @@ export class HookRunner {
     return {
       ok: false,
       error: `dispatch exited with ${result.exitCode}${why ? `: ${why}` : ''}`,
+      exitError: `exit status ${result.exitCode}`,
     };
   }
 
-  private context(unit: UnitRecord, item: QueuedHook): HookContext {
+  private context(unit: UnitRecord, item: QueuedHook, action: ActionRun | undefined): HookContext {
     return {
       unitName: unit.name,
       applicationName: unit.app.name,
       unitNumber: unit.number,
-      hookName: item.hook,
+      hookName: action?.name ?? item.hook,
+      ...(action === undefined
+        ? {}
+        : { dispatchPath: item.hook, action: { name: action.name, uuid: action.uuid } }),
       charmDir: unit.charmDir,
       modelName: this.options.modelName,
       jujuVersion: this.options.jujuVersion,
@@ -216,11 +254,22 @@ export class HookRunner {
     };
   }
 
-  private hookEnv(unit: UnitRecord, item: QueuedHook): Record<string, string> {
+  private hookEnv(
+    unit: UnitRecord,
+    item: QueuedHook,
+    action: ActionRun | undefined,
+  ): Record<string, string> {
+    // An action runs `dispatch` with JUJU_DISPATCH_PATH=actions/<name> and JUJU_ACTION_NAME,
+    // _UUID instead of JUJU_HOOK_NAME (worker/uniter/runner/context/context.go HookVars).
     const env: Record<string, string> = {
       JUJU_UNIT_NAME: unit.name,
-      JUJU_HOOK_NAME: item.hook,
-      JUJU_DISPATCH_PATH: `hooks/${item.hook}`,
+      ...(action === undefined
+        ? { JUJU_HOOK_NAME: item.hook, JUJU_DISPATCH_PATH: `hooks/${item.hook}` }
+        : {
+            JUJU_DISPATCH_PATH: item.hook,
+            JUJU_ACTION_NAME: action.name,
+            JUJU_ACTION_UUID: action.uuid,
+          }),
       JUJU_CHARM_DIR: unit.charmDir,
       CHARM_DIR: unit.charmDir,
       JUJU_MODEL_NAME: this.options.modelName,

@@ -13,6 +13,7 @@
 // dist/charm.cjs, and runs the charm's dispatch (or a generated one) with fake hook tools on
 // PATH that talk to the model over a unix socket. Each unit keeps its state in its own dir.
 
+export type { ActionResult } from './action-run.js';
 export { bundleCharm, type CharmBundle, charmEntry, importCharm } from './charm-dir.js';
 export type { Duration } from './clock.js';
 export { MAX_MODEL_UNITS, Model } from './model.js';

@@ -12,6 +12,7 @@ import { compareUnitNames } from '../juju/ordering.js';
 import { Redactor } from '../juju/redact.js';
 import { FileStateStore } from '../state/file-store.js';
 import { MemoryStateStore } from '../state/memory-store.js';
+import { type ActionResult, copyParams } from './action-run.js';
 import { loadCharm } from './charm-source.js';
 import { type Duration, durationMs, VirtualClock } from './clock.js';
 import { Committer } from './commit.js';
@@ -53,7 +54,7 @@ import {
   TraceRecorder,
 } from './trace.js';
 import { resolveRelation, UnitView } from './unit-view.js';
-import { AppRecord, UnitRecord, UnitStore, World } from './world.js';
+import { AppRecord, type QueuedAction, UnitRecord, UnitStore, World } from './world.js';
 
 export { MAX_MODEL_UNITS } from './deploy-rules.js';
 export type { HookOrder } from './model-options.js';
@@ -87,6 +88,7 @@ export class Model {
   private readonly resolver: Resolver;
   private readonly scheduler: Scheduler;
   private readonly leadership: Leadership;
+  private readonly actionResults = new WeakMap<QueuedAction, ActionResult>();
   private busy = false;
   private host: ProcessHost | undefined;
   private readonly toolClient: 'auto' | 'c' | 'node';
@@ -127,6 +129,7 @@ export class Model {
       random: this.random,
       maxRetries: this.maxRetries,
       updateStatusMs: updateStatusInterval(options.modelConfig),
+      actionResults: this.actionResults,
     });
     this.placeholderDir = join(tmpdir(), 'juju-reactive-model', this.name);
   }
@@ -597,6 +600,52 @@ export class Model {
       return await this.scheduler.advance(ms, options);
     } finally {
       this.busy = false;
+    }
+  }
+
+  /**
+   * Run an action on a unit (`juju run app/0 backup target=x`) and wait for its outcome. It is
+   * queued as Juju queues it: the unit runs it between hooks, before anything but
+   * relation-created and leadership hooks, and even while a hook of the unit is in error
+   * (worker/uniter/resolver.go NextOp consults the actions resolver before the hook-error wait;
+   * worker/uniter/actions/resolver.go). Only this unit acts meanwhile. The charm runs it through
+   * its dispatch under `actions/<name>` with these params; what it wrote commits if it exits 0.
+   * An action the charm does not declare fails as Juju refuses it (`action "x" not defined on
+   * unit "app/0"`), without running anything.
+   * @example
+   * const result = await model.runAction('db/0', 'backup', { target: '/srv' });
+   * expect(result).toMatchObject({ status: 'completed', results: { path: '/srv/backup.tgz' } });
+   */
+  async runAction(
+    unitName: string,
+    action: string,
+    params: Readonly<Record<string, unknown>> = {},
+    options: Pick<SettleOptions, 'onHook'> = {},
+  ): Promise<ActionResult> {
+    this.assertIdle('runAction');
+    const unit = this.world.unit(unitName);
+    if (unit.life === 'removed') throw new Error(`runAction: ${unitName} is removed`);
+    const copied = copyParams(params);
+    if (!copied.ok) throw new TypeError(`runAction ${action} on ${unitName}: ${copied.message}`);
+    this.recorder.model('run-action', `${unitName} ${action}`, unitName);
+    if (unit.app.metadata.actions?.[action] === undefined) {
+      // state/unit.go PrepareActionPayload refuses it when it is queued: nothing runs.
+      return {
+        status: 'failed',
+        results: {},
+        message: `action "${action}" not defined on unit "${unitName}"`,
+        log: [],
+      };
+    }
+    const queued: QueuedAction = { name: action, params: copied.value };
+    unit.actions.push(queued);
+    this.busy = true;
+    try {
+      return await this.scheduler.runQueuedAction(unit, queued, options.onHook);
+    } finally {
+      this.busy = false;
+      const left = unit.actions.indexOf(queued);
+      if (left >= 0) unit.actions.splice(left, 1);
     }
   }
 

@@ -138,7 +138,7 @@ export class Resolver {
   /**
    * The hook the unit runs next, or undefined when it has none it may run now. A failed hook
    * whose retry is due comes back here; while it waits, nothing else of the unit runs (the
-   * actions slot will, once actions are modelled). Drops hooks that became pointless.
+   * actions slot does: see nextAction). Drops hooks that became pointless.
    */
   next(unit: UnitRecord): QueuedHook | undefined {
     if (unit.life === 'removed') return undefined;
@@ -169,8 +169,8 @@ export class Resolver {
   /**
    * The action the unit runs instead of `hook` (its next hook, if any), or undefined. Juju
    * consults actions after leadership and before everything else, also while a hook is in
-   * error (worker/uniter/resolver.go NextOp). Nothing queues actions yet (`model.runAction`
-   * will); this is their slot.
+   * error (worker/uniter/resolver.go NextOp; worker/uniter/actions/resolver.go: "We can still
+   * run actions if the unit is in a hook error state"). `model.runAction` queues them.
    */
   nextAction(unit: UnitRecord, hook: QueuedHook | undefined): QueuedAction | undefined {
     const action = unit.actions[0];

@@ -1,6 +1,7 @@
 // Running the model on its virtual clock: which unit's agent acts next, what a failed hook
 // means (Juju's retry backoff), periodic update-status, and what `settle()` and `advance()` do.
 // Which hook a unit runs is the resolver's business (resolver.ts); running it is the runner's.
+import { type ActionResult, ActionRun } from './action-run.js';
 import type { VirtualClock } from './clock.js';
 import { enqueue } from './hook-queue.js';
 import type { HookRunner } from './hook-runner.js';
@@ -8,7 +9,7 @@ import type { SettleOptions, SettleReport } from './model-options.js';
 import { type Random, randomIndex } from './random.js';
 import type { Resolver } from './resolver.js';
 import type { TimelineEntry, TraceRecorder } from './trace.js';
-import type { QueuedHook, UnitRecord, World } from './world.js';
+import type { QueuedAction, QueuedHook, UnitRecord, World } from './world.js';
 
 /**
  * Juju's hook retry backoff: 5 s, doubled after each failure, at most 5 min, forever while
@@ -36,11 +37,14 @@ export interface SchedulerOptions {
   readonly maxRetries: number;
   /** update-status-hook-interval in ms. */
   readonly updateStatusMs: number;
+  /** Where the outcome of each action run is left for `model.runAction`. */
+  readonly actionResults: WeakMap<QueuedAction, ActionResult>;
 }
 
 /** Runs hooks on the virtual clock. One per Model. */
 export class Scheduler {
   private lastPicked = -1;
+  private actionCount = 0;
 
   constructor(private readonly o: SchedulerOptions) {
     this.scheduleUpdateStatus();
@@ -80,12 +84,47 @@ export class Scheduler {
     return this.run(picked.unit, picked.item);
   }
 
-  /** The actions slot: nothing queues actions yet (model.runAction will run them here). */
-  private runAction(unit: UnitRecord): Promise<TimelineEntry> {
-    const action = unit.actions[0];
-    throw new Error(
-      `actions are not implemented in the simulator yet (${unit.name} has ${action?.name ?? 'an action'} queued)`,
-    );
+  /**
+   * The actions slot: run the unit's first queued action. It never puts the unit in error, and
+   * a failed hook stays failed (its retry timer runs on): worker/uniter/actions/resolver.go
+   * "We can still run actions if the unit is in a hook error state".
+   */
+  private async runAction(unit: UnitRecord): Promise<TimelineEntry> {
+    const action = unit.actions.shift();
+    if (action === undefined) throw new Error(`${unit.name} has no action queued`);
+    const run = new ActionRun(action, `${++this.actionCount}`);
+    const { entry, result } = await this.o.runner.runAction(unit, run);
+
+    this.o.actionResults.set(action, result);
+    return entry;
+  }
+
+  /**
+   * Run `action` (queued on `unit`) and whatever the resolver puts before it (relation-created,
+   * leadership hooks); other units wait. A hook in error is not retried for it: the action
+   * runs past it. Returns the action's outcome.
+   */
+  async runQueuedAction(
+    unit: UnitRecord,
+    action: QueuedAction,
+    onHook?: (entry: TimelineEntry) => void,
+  ): Promise<ActionResult> {
+    for (;;) {
+      const done = this.o.actionResults.get(action);
+      if (done !== undefined) return done;
+      if (unit.life === 'removed')
+        throw new Error(`${unit.name} was removed before running ${action.name}`);
+      const item = this.o.resolver.next(unit);
+      let entry: TimelineEntry;
+      if (this.o.resolver.nextAction(unit, item) !== undefined) {
+        entry = await this.runAction(unit);
+      } else if (item === undefined) {
+        throw new Error(`${unit.name} cannot run ${action.name} now`);
+      } else {
+        entry = await this.run(unit, item);
+      }
+      onHook?.(entry);
+    }
   }
 
   /** Make a failed hook runnable now (`juju resolve`, or a test stepping the unit). */

@@ -25,6 +25,7 @@ import type {
 } from '../juju/hook-tools.js';
 import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
+import type { ActionRun } from './action-run.js';
 import { ownValue, setOwn } from './optional.js';
 import { bindingAddress } from './scope.js';
 import type { TraceRecorder } from './trace.js';
@@ -62,6 +63,8 @@ export interface UnitHookToolsOptions {
    * message instead when the call must fail (an injected fault strikes there).
    */
   readonly leaderSet?: (values: ReadonlyMap<string, string | null>) => string | undefined;
+  /** The action this run is for; undefined in a hook (the action tools then refuse). */
+  readonly action?: ActionRun;
 }
 
 /** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
@@ -90,6 +93,7 @@ export class UnitHookTools implements HookTools {
   private readonly applyLeader:
     | ((values: ReadonlyMap<string, string | null>) => string | undefined)
     | undefined;
+  private readonly action: ActionRun | undefined;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -100,6 +104,7 @@ export class UnitHookTools implements HookTools {
     this.redactor = options.redactor;
     this.sink = options.sink;
     this.applyLeader = options.leaderSet;
+    this.action = options.action;
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -650,6 +655,99 @@ export class UnitHookTools implements HookTools {
     });
   }
 
+  // ---- actions (worker/uniter/runner/jujuc/action-*.go): recorded at once, as Juju does ----
+
+  /** The running action, or Juju's refusal outside one (runner/context HookContext.ActionData). */
+  private running(tool: string): R<ActionRun> {
+    if (this.action === undefined) return this.fail(tool, 'not running an action');
+    return Ok(this.action);
+  }
+
+  actionGet(): R<ActionParams> {
+    return this.call('action-get', [], () => this.running('action-get').map((a) => a.params()));
+  }
+
+  actionSet(results: Readonly<Record<string, string>>): R<void> {
+    const keys = Object.keys(results);
+    return this.call(
+      'action-set',
+      keys.map((k) => `${k}=…`),
+      () => {
+        const found = this.running('action-set');
+        if (found.isErr()) return found;
+        // jujuc/action-set.go Init checks every argument before Run sets any.
+        for (const key of keys) {
+          const problem = found.value.keyProblem(key);
+          if (problem !== undefined) return this.fail('action-set', problem, 2);
+        }
+        for (const key of keys) found.value.set(key, results[key] ?? '');
+        return Ok(undefined);
+      },
+    );
+  }
+
+  actionFail(message: string): R<void> {
+    return this.call('action-fail', [], () =>
+      this.running('action-fail').map((a) => a.fail(message)),
+    );
+  }
+
+  actionLog(message: string): R<void> {
+    return this.call('action-log', [], () => this.running('action-log').map((a) => a.log(message)));
+  }
+
+  // ---- answered from the model's committed state ----
+
+  /**
+   * `secret-info-get`: metadata of a secret this unit may manage (its own, or its
+   * application's on the leader), never its content.
+   */
+  secretInfoGet(idOrLabel: string): R<SecretInfo> {
+    const args = idOrLabel.startsWith('secret:') ? [idOrLabel] : ['--label', idOrLabel];
+    return this.call('secret-info-get', args, () =>
+      this.managed('secret-info-get', idOrLabel).map((secret) => ({
+        id: secret.id,
+        revision: secret.revision,
+        label: secret.label ?? '',
+        owner: secret.ownerUnit === undefined ? 'application' : 'unit',
+        ...(secret.description === undefined ? {} : { description: secret.description }),
+        ...(secret.rotate === undefined ? {} : { rotation: secret.rotate }),
+        ...(secret.expire === undefined ? {} : { expiry: secret.expire }),
+      })),
+    );
+  }
+
+  /** `secret-ids`: the committed secrets this unit may manage, by id. */
+  secretIds(): R<string[]> {
+    return this.call('secret-ids', [], () =>
+      Ok(
+        [...this.world.secrets.values()]
+          .filter((secret) => this.mayManage(secret))
+          .map((secret) => secret.id)
+          .sort(),
+      ),
+    );
+  }
+
+  /**
+   * `opened-ports`: the ports the unit had open when the hook started; this hook's own
+   * open-port/close-port apply when it commits (runner/context HookContext.OpenedPortRanges
+   * returns the unit's committed ranges).
+   */
+  openedPorts(): R<PortRange[]> {
+    return this.call('opened-ports', [], () => {
+      const ranges = [...this.unit.ports].map(portRangeOf);
+      ranges.sort((a, b) =>
+        a.protocol === b.protocol
+          ? a.from - b.from || a.to - b.to
+          : a.protocol < b.protocol
+            ? -1
+            : 1,
+      );
+      return Ok(ranges);
+    });
+  }
+
   // ---- NOT IMPLEMENTED BY THE SIMULATOR YET (issue 13: the simulator side comes later) ----
   // Each of these fails like a tool the model does not serve, naming the tool. The library
   // side (HookTools, ProcessHookTools, HookSession) implements them; the model does not yet.
@@ -658,30 +756,6 @@ export class UnitHookTools implements HookTools {
     return this.call(tool, [], () =>
       Err(new HookToolError('failed', tool, `${tool} is not implemented by the simulator yet`)),
     );
-  }
-
-  actionGet(): R<ActionParams> {
-    return this.notImplemented('action-get');
-  }
-
-  actionSet(_results: Readonly<Record<string, string>>): R<void> {
-    return this.notImplemented('action-set');
-  }
-
-  actionFail(_message: string): R<void> {
-    return this.notImplemented('action-fail');
-  }
-
-  actionLog(_message: string): R<void> {
-    return this.notImplemented('action-log');
-  }
-
-  secretInfoGet(_idOrLabel: string): R<SecretInfo> {
-    return this.notImplemented('secret-info-get');
-  }
-
-  secretIds(): R<string[]> {
-    return this.notImplemented('secret-ids');
   }
 
   storageGet(_storageId?: string): R<StorageInfo> {
@@ -711,13 +785,16 @@ export class UnitHookTools implements HookTools {
     return this.notImplemented('close-port');
   }
 
-  openedPorts(): R<PortRange[]> {
-    return this.notImplemented('opened-ports');
-  }
-
   addMetric(_metrics: Readonly<Record<string, string>>): R<void> {
     return this.notImplemented('add-metric');
   }
+}
+
+/** `80/tcp`, `8000-8010/udp` or `icmp`, as the model keeps opened ports, as a range. */
+function portRangeOf(spec: string): PortRange {
+  const [ports = '', protocol = 'icmp'] = spec.includes('/') ? spec.split('/') : ['', spec];
+  const [from = '0', to = from] = ports.split('-');
+  return { from: Number(from), to: Number(to), protocol: protocol as PortProtocol };
 }
 
 function networkInfo(address: string): NetworkInfo {

@@ -35,9 +35,8 @@ export interface QueuedHook {
 }
 
 /**
- * An action waiting for a unit (the resolver's actions slot). Actions are not modelled yet:
- * nothing queues one; `model.runAction` will, and the resolver runs them even while the unit is
- * in error (worker/uniter/resolver.go consults Actions before the hook-error wait).
+ * An action waiting for a unit (the resolver's actions slot). `model.runAction` queues one;
+ * the resolver runs it even while the unit is in error (worker/uniter/resolver.go consults Actions before the hook-error wait).
  */
 export interface QueuedAction {
   readonly name: string;

@@ -13,6 +13,7 @@ import type {
   SecretAddOptions,
   WorkloadStatusName,
 } from '../../juju/hook-tools.js';
+import { DEFAULT_FAIL_MESSAGE } from '../action-run.js';
 import { setOwn } from '../optional.js';
 import { toolFailure, type UnitHookTools } from '../unit-hook-tools.js';
 import type { QueuedHook } from '../world.js';
@@ -47,6 +48,10 @@ export const HOOK_TOOL_NAMES = [
   'state-get',
   'state-set',
   'state-delete',
+  'action-get',
+  'action-set',
+  'action-fail',
+  'action-log',
 ] as const;
 
 type FlagKind = 'bool' | 'value';
@@ -93,6 +98,10 @@ const SPECS: Record<string, Record<string, FlagKind>> = {
   'state-get': { ...FORMAT },
   'state-set': { file: 'value' },
   'state-delete': {},
+  'action-get': { ...FORMAT },
+  'action-set': {},
+  'action-fail': {},
+  'action-log': {},
 };
 
 /** A usage error: exit 2, like Juju's argument parser. */
@@ -484,9 +493,46 @@ function dispatchTool(
       if (args.length !== 1) throw new UsageError('specify a key');
       return tools.stateDelete(args[0] as string).map(() => '');
     }
+    // worker/uniter/runner/jujuc/action-{get,set,fail,log}.go
+    case 'action-get': {
+      noMoreThan(1);
+      const keys = args[0]?.split('.');
+      return tools
+        .actionGet()
+        .map((params) => print(keys === undefined ? params : dig(params, keys)));
+    }
+    case 'action-set': {
+      const results: Record<string, string> = {};
+      for (const arg of args) {
+        const eq = arg.indexOf('=');
+        if (eq < 0) throw new UsageError(`argument "${arg}" must be of the form key...=value`);
+        setOwn(results, arg.slice(0, eq), arg.slice(eq + 1));
+      }
+      return tools.actionSet(results).map(() => '');
+    }
+    case 'action-fail': {
+      noMoreThan(1);
+      return tools.actionFail(args[0] ?? DEFAULT_FAIL_MESSAGE).map(() => '');
+    }
+    case 'action-log': {
+      if (args.length === 0) throw new UsageError('no message specified');
+      return tools.actionLog(args.join(' ')).map(() => '');
+    }
     default:
       throw new UsageError(`unknown tool ${tool}`);
   }
+}
+
+/** action-get's recurseMapOnKeys: the value under a dotted key, or null when there is none. */
+function dig(params: unknown, keys: readonly string[]): unknown {
+  let at = params;
+  for (const key of keys) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at) || !Object.hasOwn(at, key)) {
+      return null;
+    }
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
 }
 
 function secretMeta(flags: Parsed['flags']): Omit<SecretAddOptions, 'owner'> {
