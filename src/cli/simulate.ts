@@ -2,7 +2,7 @@
 // per-unit timelines and a summary. Progress for long runs goes to stderr.
 import { resolve } from 'node:path';
 import { readMetadata } from '../juju/metadata.js';
-import { type HookOrder, Model } from '../testing/model.js';
+import { type HookOrder, MAX_MODEL_UNITS, Model } from '../testing/model.js';
 import {
   type OptionSpec,
   parseConfigPairs,
@@ -14,7 +14,8 @@ import {
 import type { CliIo, Command } from './command.js';
 
 /** The most units `simulate` deploys (the simulator is measured at 1,000). */
-export const MAX_UNITS = 10_000;
+/** The most units `simulate` accepts: the simulator's supported model size. */
+export const MAX_UNITS = MAX_MODEL_UNITS;
 
 const OPTIONS: OptionSpec = {
   units: { type: 'string', short: 'n' },

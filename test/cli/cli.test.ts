@@ -50,7 +50,7 @@ describe('juju-reactive', () => {
   it.each([
     [
       ['simulate', CHARM_DIR, '--units', '0'],
-      /--units must be a whole number from 1 to 10000, got 0/,
+      /--units must be a whole number from 1 to 200, got 0/,
     ],
     [['simulate', CHARM_DIR, '--units', 'abc'], /--units must be a whole number .*got "abc"/],
     [
