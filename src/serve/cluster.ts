@@ -40,8 +40,12 @@ const STREAMED = new Set<TraceEvent['kind']>([
   'leader-settings',
 ]);
 
+/** How many minutes of model time a stalled deletion may move the clock on (see idle()). */
+const MAX_DELETE_CLOCK_MOVES = 20;
+
 /** A cluster and its background driver. */
 export class Cluster {
+  private deleteClockMoves = 0;
   /** The cluster name. */
   readonly name: string;
   /** The application inside the model. */
@@ -252,7 +256,19 @@ export class Cluster {
         });
         return false;
       }
-      if (units.length === 0) await this.finish();
+      if (units.length === 0) {
+        await this.finish();
+        return true;
+      }
+      // Units left, none runnable, none in error: what they wait for is on the model's virtual
+      // clock (a departed leader's lease running out, a retry timer). Move the clock on, a
+      // bounded number of times, rather than leave the deletion hanging.
+      if (this.deleteClockMoves < MAX_DELETE_CLOCK_MOVES) {
+        this.deleteClockMoves++;
+        await this.exclusive(() => this.model.advance({ seconds: 60 }));
+        return false;
+      }
+      this.fail(`deletion stalled: ${units.join(', ')} still present with nothing to run`);
       return true;
     }
     if (inError.length > 0) {
