@@ -46,6 +46,8 @@ const MAX_DELETE_CLOCK_MOVES = 20;
 /** A cluster and its background driver. */
 export class Cluster {
   private deleteClockMoves = 0;
+  private kickAgain = false;
+  private finished = false;
   /** The cluster name. */
   readonly name: string;
   /** The application inside the model. */
@@ -217,12 +219,20 @@ export class Cluster {
 
   /** Start the driver loop unless it runs. */
   private kick(): void {
-    if (this.looping || this.stopped || !this.deployedNow) return;
+    if (this.stopped || !this.deployedNow) return;
+    if (this.looping) {
+      // The loop may be on its way out (it found nothing to run before this change): have it
+      // start again once it has stopped, so no change is left undriven.
+      this.kickAgain = true;
+      return;
+    }
     this.looping = true;
+    this.kickAgain = false;
     void this.loop()
       .catch((error: unknown) => this.fail(`the driver stopped: ${firstLine(error)}`))
       .finally(() => {
         this.looping = false;
+        if (this.kickAgain) this.kick();
       });
   }
 
@@ -284,6 +294,9 @@ export class Cluster {
   }
 
   private async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    this.stopped = true;
     await this.model.close();
     this.options.hub.publish({ type: 'removed', cluster: this.name });
     this.removedResolve();
