@@ -1,10 +1,11 @@
 // The operator's actions (actions.yaml): cluster-status, rejoin-instance, remove-instance, as in
-// the production mysql-innodb-cluster charm. Each runs alone on one unit, through an instance of
+// the production mysql-innodb-cluster charm, and the AdminAPI tag actions (tag-actions.ts). Each runs alone on one unit, through an instance of
 // the cluster, with the same backend and credentials as the handlers.
 import type { Charm, HookRuntime } from 'juju-reactive';
 import { leaderSet } from 'juju-reactive';
 import { instanceKey, localClusterAddress } from './addresses.js';
 import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
+import { registerInnoDBTagActions } from './tag-actions.js';
 
 /** What the actions need from the charm definition. */
 export interface ActionHelpers {
@@ -15,7 +16,7 @@ export interface ActionHelpers {
   readonly clusterMember: (rt: HookRuntime, self: string) => string | undefined;
 }
 
-/** Register the three actions on `charm`. */
+/** Register the actions on `charm` (set-option, set-instance-option, options: tag-actions.ts). */
 export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
   /** The member to work through, or undefined after failing the action with why. */
   const via = (rt: HookRuntime, fail: (message: string) => void): string | undefined => {
@@ -93,5 +94,6 @@ export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
       action.set({ outcome: `${address} removed from the cluster` });
     });
 
+  registerInnoDBTagActions(charm, helpers);
   return charm;
 }

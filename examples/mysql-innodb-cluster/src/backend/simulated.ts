@@ -2,12 +2,21 @@
 // per instance, which instances are configured, cluster membership and the primary. It
 // enforces what the real thing would: an instance must hold the cluster user for the
 // address a peer connects from, and must be configured, before it can join.
+import type { JsonValue } from 'juju-reactive';
+import {
+  instanceLabel,
+  MetadataTags,
+  type MetadataTagsSnapshot,
+  type OptionsDocument,
+  type TagMap,
+} from '../../../shared/adminapi-tags/index.js';
 import type {
   ClusterAccount,
   ClusterBackend,
   ClusterCredentials,
   ClusterOperations,
   ClusterStatus,
+  ClusterTagOperations,
   UserBackend,
 } from './types.js';
 import { assertSafeAccount, assertSafeAddress, ForeignAccountError } from './types.js';
@@ -34,10 +43,25 @@ export interface SimulatedClusterSnapshot {
       }
     >
   >;
-  /** The cluster, once created. */
-  readonly cluster?: { readonly name: string; readonly members: readonly string[] };
+  /** The cluster, once created, with its metadata tags (absent in older snapshots: none). */
+  readonly cluster?: {
+    readonly name: string;
+    readonly members: readonly string[];
+    readonly tags?: MetadataTagsSnapshot;
+  };
   /** Every operation, in order. */
   readonly log: readonly string[];
+}
+
+/** The port of every simulated instance, in its metadata label (`<address>:3306`). */
+export const SIMULATED_PORT = 3306;
+
+/** A simulated cluster: its name, members (the first is the primary) and metadata tags. */
+interface ClusterRecord {
+  name: string;
+  members: string[];
+  /** The tags of its metadata: the cluster row and one row per member, as AdminAPI keeps them. */
+  tags: MetadataTags;
 }
 
 export class SimulatedInnoDBCluster {
@@ -48,7 +72,7 @@ export class SimulatedInnoDBCluster {
    * one may be created) from one that still has a member (creating another would split it).
    */
   instanceGone: (address: string) => boolean = () => false;
-  private cluster: { name: string; members: string[] } | undefined;
+  private cluster: ClusterRecord | undefined;
   /** Every operation, in order, for assertions and the demo's output. */
   readonly log: string[] = [];
 
@@ -63,7 +87,13 @@ export class SimulatedInnoDBCluster {
       });
     }
     if (snapshot.cluster !== undefined) {
-      restored.cluster = { name: snapshot.cluster.name, members: [...snapshot.cluster.members] };
+      const { name, members } = snapshot.cluster;
+      const problems: string[] = [];
+      const tags = snapshot.cluster.tags
+        ? MetadataTags.fromSnapshot(snapshot.cluster.tags, problems)
+        : metadataFor(members);
+      for (const problem of problems) restored.record(`metadata tags: ${problem}`);
+      restored.cluster = { name, members: [...members], tags };
     }
     restored.log.push(...snapshot.log);
     return restored;
@@ -86,7 +116,13 @@ export class SimulatedInnoDBCluster {
       instances,
       ...(this.cluster === undefined
         ? {}
-        : { cluster: { name: this.cluster.name, members: [...this.cluster.members] } }),
+        : {
+            cluster: {
+              name: this.cluster.name,
+              members: [...this.cluster.members],
+              tags: this.cluster.tags.snapshot(),
+            },
+          }),
       log: [...this.log],
     };
   }
@@ -142,13 +178,26 @@ export class SimulatedInnoDBCluster {
     this.log.push(entry);
   }
 
-  getCluster(): { name: string; members: string[] } | undefined {
+  getCluster(): ClusterRecord | undefined {
     return this.cluster;
   }
 
+  /** A new cluster: its metadata holds a row (no tags) for each member. */
   setCluster(cluster: { name: string; members: string[] } | undefined): void {
-    this.cluster = cluster;
+    this.cluster =
+      cluster === undefined ? undefined : { ...cluster, tags: metadataFor(cluster.members) };
   }
+
+  /** The tags of the instance at `address` (empty when it has none or is not a member). */
+  instanceTags(address: string): TagMap | undefined {
+    return this.cluster?.tags.instanceTags(instanceLabel(address, SIMULATED_PORT));
+  }
+}
+
+function metadataFor(members: readonly string[]): MetadataTags {
+  const tags = new MetadataTags();
+  for (const m of members) tags.addInstance(instanceLabel(m, SIMULATED_PORT));
+  return tags;
 }
 
 class SimulatedUsers implements UserBackend {
@@ -187,11 +236,15 @@ class SimulatedUsers implements UserBackend {
 }
 
 class SimulatedOperations implements ClusterOperations {
+  readonly tags: ClusterTagOperations;
+
   constructor(
     private readonly model: SimulatedInnoDBCluster,
     /** The instance this unit runs, where its Shell session starts. */
     private readonly self: string,
-  ) {}
+  ) {
+    this.tags = new SimulatedTags(model, self);
+  }
 
   async configureInstance(address: string, credentials: ClusterCredentials): Promise<void> {
     assertSafeAddress(address);
@@ -244,6 +297,7 @@ class SimulatedOperations implements ClusterOperations {
       throw new Error(`instance ${address} is not configured for InnoDB Cluster`);
     if (!cluster.members.includes(address)) {
       cluster.members.push(address);
+      cluster.tags.addInstance(instanceLabel(address, SIMULATED_PORT));
       this.model.record(`add instance ${address}`);
     }
   }
@@ -259,6 +313,8 @@ class SimulatedOperations implements ClusterOperations {
     const i = cluster.members.indexOf(address);
     if (i >= 0) {
       cluster.members.splice(i, 1);
+      // The instance's metadata row goes, and its tags with it (MetadataStorage::remove_instance).
+      cluster.tags.removeInstance(instanceLabel(address, SIMULATED_PORT));
       this.model.record(`remove instance ${address}`);
     }
   }
@@ -283,13 +339,76 @@ class SimulatedOperations implements ClusterOperations {
       members: cluster.members.map((address, i) => ({
         address,
         role: i === 0 ? 'primary' : 'secondary',
+        ...(cluster.tags.instanceTags(instanceLabel(address, SIMULATED_PORT)).get('_hidden') ===
+        true
+          ? { hiddenFromRouter: true as const }
+          : {}),
       })),
     };
   }
 
-  private requireCluster(name: string): { name: string; members: string[] } {
+  private requireCluster(name: string): ClusterRecord {
     const cluster = this.model.getCluster();
     if (!cluster || cluster.name !== name) throw new Error(`cluster ${name} does not exist`);
+    return cluster;
+  }
+}
+
+/**
+ * Tags in the simulated cluster's metadata, with MySQL Shell's rules (MetadataTags): the session
+ * starts on this unit's instance and reaches the cluster through `via`, a member.
+ */
+class SimulatedTags implements ClusterTagOperations {
+  constructor(
+    private readonly model: SimulatedInnoDBCluster,
+    private readonly self: string,
+  ) {}
+
+  label(address: string): string {
+    return instanceLabel(address, SIMULATED_PORT);
+  }
+
+  async setOption(
+    name: string,
+    option: string,
+    value: JsonValue,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    const cluster = this.through(name, via, credentials);
+    const change = cluster.tags.setOption(option, value);
+    this.model.record(`set cluster tag ${change.name}`);
+  }
+
+  async setInstanceOption(
+    name: string,
+    address: string,
+    option: string,
+    value: JsonValue,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    const cluster = this.through(name, via, credentials);
+    const label = this.label(address);
+    const change = cluster.tags.setInstanceOption(label, option, value);
+    this.model.record(`set instance tag ${change.name} on ${label}`);
+  }
+
+  async options(
+    name: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<OptionsDocument> {
+    return this.through(name, via, credentials).tags.options(name);
+  }
+
+  /** dba.getCluster(name) in a session on `via`: a member of the named cluster. */
+  private through(name: string, via: string, credentials: ClusterCredentials): ClusterRecord {
+    this.model.checkLogin(via, this.self, credentials);
+    const cluster = this.model.getCluster();
+    if (!cluster || cluster.name !== name || !cluster.members.includes(via)) {
+      throw new Error(`cluster ${name} is not reachable through ${via}`);
+    }
     return cluster;
   }
 }
