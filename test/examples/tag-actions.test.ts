@@ -253,7 +253,7 @@ describe('tag actions: leader only, leader change, unit removal, scale-out', () 
         );
         expect(result).toMatchObject({
           status: 'failed',
-          message: `${action} writes leader settings and runs on the leader only: ${unit} is not the leader (the leader is ${leader}); run it on mysql/leader`,
+          message: `${action} writes the cluster's tags and runs on the leader only: ${unit} is not the leader (the leader is ${leader}); run it on mysql/leader`,
         });
       }
       expect((await options(unit)).clusterName).toBe('jujuCluster');
@@ -384,7 +384,7 @@ describe('the maintenance walk-through of the README', () => {
     expect(units(view.drop)).toEqual(['mysql/1']);
 
     // 2. Maintenance: hooks run, time passes, leadership moves; mysql/1 stays hidden.
-    await d.model.advance('30m');
+    await d.model.advance({ minutes: 30 });
     d.model.setLeader(leaderOf() === 'mysql/2' ? 'mysql/0' : 'mysql/2');
     expect(await d.model.settle()).toMatchObject({ hooksFailed: 0 });
     view = await routing();

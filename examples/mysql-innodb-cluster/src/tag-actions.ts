@@ -66,6 +66,7 @@ export function clusterInstances(
 /** The tag store of this charm: the InnoDB cluster's metadata, through a member. */
 export function metadataTagStore(helpers: ActionHelpers): TagStore {
   return {
+    writes: "writes the cluster's tags",
     unavailable: (rt) => {
       const r = reach(rt, helpers);
       return 'why' in r ? r.why : undefined;

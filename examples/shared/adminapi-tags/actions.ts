@@ -29,6 +29,8 @@ export const MAX_OPTIONS_RESULT = 120_000;
 
 /** Where a charm keeps its tags. Each write is one call, made after every check passed. */
 export interface TagStore {
+  /** What a write does, for the not-leader message (default `writes leader settings`). */
+  readonly writes?: string;
   /** Why tags cannot be read or written from this unit now (the action fails with it). */
   unavailable?(rt: HookRuntime): string | undefined;
   /** The instances an operator may name in `set-instance-option`: unit and `<host>:<port>`. */
@@ -95,7 +97,7 @@ export function registerTagActions(
 
   charm.action<SetOptionParams>('set-option').run(async function setOption(rt, action) {
     await failOnRefusal(action, async () => {
-      leaderOnly(rt, action.name);
+      leaderOnly(rt, action.name, store);
       const { option, value } = readSetOptionParams(action.params);
       const checked = checkTagWrite(option, value);
       available(rt, store);
@@ -108,7 +110,7 @@ export function registerTagActions(
     .action<SetInstanceOptionParams>('set-instance-option')
     .run(async function setInstanceOption(rt, action) {
       await failOnRefusal(action, async () => {
-        leaderOnly(rt, action.name);
+        leaderOnly(rt, action.name, store);
         const { option, value } = readSetOptionParams(action.params);
         // MySQL Shell checks the option before it looks the instance up.
         const checked = checkTagWrite(option, value);
@@ -138,8 +140,10 @@ export function registerTagActions(
 /** An action refused for a reason the operator can act on (not a TagError). */
 class Refusal extends Error {}
 
-function leaderOnly(rt: HookRuntime, action: string): void {
-  if (!rt.isLeader()) throw new Refusal(notLeaderMessage(action, rt.unitName, leaderGet(rt)));
+function leaderOnly(rt: HookRuntime, action: string, store: TagStore): void {
+  if (!rt.isLeader()) {
+    throw new Refusal(notLeaderMessage(action, rt.unitName, leaderGet(rt), store.writes));
+  }
 }
 
 function available(rt: HookRuntime, store: TagStore): void {
