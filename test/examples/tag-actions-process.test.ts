@@ -64,6 +64,8 @@ describe('tag actions in process mode', { timeout: 300_000 }, () => {
       model.setLeader(other);
       await model.settle();
       expect(model.leader('mysql')).toBe(other);
+      const killed = model.timeline(other).filter((e) => e.hook === 'leader-elected');
+      expect(killed.map((e) => e.ok)).toEqual([false, true]);
 
       const read = await model.runAction(leader, 'options', {});
       expect(read.status).toBe('completed');

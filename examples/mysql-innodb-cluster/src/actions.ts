@@ -3,6 +3,7 @@
 // the cluster, with the same backend and credentials as the handlers.
 import type { Charm, HookRuntime } from 'juju-reactive';
 import { leaderSet } from 'juju-reactive';
+import type { TagActionsOptions } from '../../shared/adminapi-tags/index.js';
 import { instanceKey, localClusterAddress } from './addresses.js';
 import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
 import { registerInnoDBTagActions } from './tag-actions.js';
@@ -14,6 +15,8 @@ export interface ActionHelpers {
   readonly credentials: (rt: HookRuntime) => ClusterCredentials;
   /** An instance the cluster holds, to work through (this unit's, else a ready peer's). */
   readonly clusterMember: (rt: HookRuntime, self: string) => string | undefined;
+  /** Called in set-option / set-instance-option after the tag was written (e.g. to republish routing). */
+  readonly afterTagWrite?: TagActionsOptions['afterWrite'];
 }
 
 /** Register the actions on `charm` (set-option, set-instance-option, options: tag-actions.ts). */
@@ -94,6 +97,10 @@ export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
       action.set({ outcome: `${address} removed from the cluster` });
     });
 
-  registerInnoDBTagActions(charm, helpers);
+  registerInnoDBTagActions(
+    charm,
+    helpers,
+    helpers.afterTagWrite ? { afterWrite: helpers.afterTagWrite } : {},
+  );
   return charm;
 }

@@ -13,6 +13,7 @@ import {
   pruneDepartedTags,
   readStoredTags,
   registerTagActions,
+  TAGS_CHANGED_FLAG,
 } from '../../../examples/shared/adminapi-tags/index.js';
 import { parseActions } from '../../../src/juju/actions-metadata.js';
 
@@ -22,6 +23,9 @@ class Peers extends Endpoint {
 
 const label = (unit: string) => `${unit.replace('/', '-')}.local:3306`;
 
+/** What afterWrite saw, per unit and action: `<unit> <name>=<value>`. */
+const afterWrites: string[] = [];
+
 function storeCharm(): Charm {
   const charm = new Charm().use(leadership).endpoint(Peers);
   const instances = (rt: Parameters<Parameters<Charm['status']>[0]>[0]): ClusterInstance[] =>
@@ -29,7 +33,13 @@ function storeCharm(): Charm {
       unit,
       label: label(unit),
     }));
-  registerTagActions(charm, leaderSettingsTagStore({ clusterName: () => 'db', instances }));
+  registerTagActions(charm, leaderSettingsTagStore({ clusterName: () => 'db', instances }), {
+    afterWrite: (rt, write) => {
+      afterWrites.push(
+        `${rt.unitName} ${write.instance?.unit ?? 'global'} ${write.name}=${JSON.stringify(write.value)}`,
+      );
+    },
+  });
   charm.when('leadership.is_leader', 'endpoint.cluster.departed').run(function prune(rt) {
     const peers = rt.endpoint(Peers);
     pruneDepartedTags(rt, [rt.unitName, ...peers.allJoinedUnits.map((u) => u.unitName)]);
@@ -66,6 +76,8 @@ describe('registerTagActions on a leader-settings store', () => {
   it('stores an instance tag under its unit key and shows it in options', async () => {
     const model = await deploy(3);
     const leader = model.leader('db') ?? '';
+    afterWrites.length = 0;
+    expect(model.unit(leader).flags).not.toContain(TAGS_CHANGED_FLAG);
     const hide = await model.runAction(leader, 'set-instance-option', {
       instance: label('db/1'),
       option: 'tag:_hidden',
@@ -73,6 +85,8 @@ describe('registerTagActions on a leader-settings store', () => {
     });
     expect(hide).toMatchObject({ status: 'completed', results: { unit: 'db/1', value: 'true' } });
     expect(model.leaderSettings('db')['adminapi-tags-unit-db-1']).toBe('{"_hidden":true}');
+    expect(afterWrites).toEqual([`${leader} db/1 _hidden=true`]);
+    expect(model.unit(leader).flags).toContain(TAGS_CHANGED_FLAG);
     const read = await model.runAction('db/2', 'options', {});
     const doc = JSON.parse(read.results['options'] ?? '{}') as OptionsDocument;
     expect(doc.defaultReplicaSet.tags[label('db/1')]).toEqual([{ option: '_hidden', value: true }]);
@@ -90,6 +104,7 @@ describe('registerTagActions on a leader-settings store', () => {
     const bad = await model.runAction(leader, 'set-option', { option: 'tag:', value: '1' });
     expect(bad.message).toBe("'tag:' is not a valid identifier.");
     expect(stored(model).global.size).toBe(0);
+    expect(model.unit(leader).flags).not.toContain(TAGS_CHANGED_FLAG);
   });
 
   it('keeps tags across a leader change and prunes a removed unit', async () => {

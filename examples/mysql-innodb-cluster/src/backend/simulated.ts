@@ -2,14 +2,13 @@
 // per instance, which instances are configured, cluster membership and the primary. It
 // enforces what the real thing would: an instance must hold the cluster user for the
 // address a peer connects from, and must be configured, before it can join.
-import type { JsonValue } from 'juju-reactive';
 import {
   instanceLabel,
   MetadataTags,
   type MetadataTagsSnapshot,
-  type OptionsDocument,
   type TagMap,
 } from '../../../shared/adminapi-tags/index.js';
+import { SIMULATED_PORT, SimulatedTags } from './simulated-tags.js';
 import type {
   ClusterAccount,
   ClusterBackend,
@@ -53,11 +52,8 @@ export interface SimulatedClusterSnapshot {
   readonly log: readonly string[];
 }
 
-/** The port of every simulated instance, in its metadata label (`<address>:3306`). */
-export const SIMULATED_PORT = 3306;
-
 /** A simulated cluster: its name, members (the first is the primary) and metadata tags. */
-interface ClusterRecord {
+export interface ClusterRecord {
   name: string;
   members: string[];
   /** The tags of its metadata: the cluster row and one row per member, as AdminAPI keeps them. */
@@ -350,65 +346,6 @@ class SimulatedOperations implements ClusterOperations {
   private requireCluster(name: string): ClusterRecord {
     const cluster = this.model.getCluster();
     if (!cluster || cluster.name !== name) throw new Error(`cluster ${name} does not exist`);
-    return cluster;
-  }
-}
-
-/**
- * Tags in the simulated cluster's metadata, with MySQL Shell's rules (MetadataTags): the session
- * starts on this unit's instance and reaches the cluster through `via`, a member.
- */
-class SimulatedTags implements ClusterTagOperations {
-  constructor(
-    private readonly model: SimulatedInnoDBCluster,
-    private readonly self: string,
-  ) {}
-
-  label(address: string): string {
-    return instanceLabel(address, SIMULATED_PORT);
-  }
-
-  async setOption(
-    name: string,
-    option: string,
-    value: JsonValue,
-    via: string,
-    credentials: ClusterCredentials,
-  ): Promise<void> {
-    const cluster = this.through(name, via, credentials);
-    const change = cluster.tags.setOption(option, value);
-    this.model.record(`set cluster tag ${change.name}`);
-  }
-
-  async setInstanceOption(
-    name: string,
-    address: string,
-    option: string,
-    value: JsonValue,
-    via: string,
-    credentials: ClusterCredentials,
-  ): Promise<void> {
-    const cluster = this.through(name, via, credentials);
-    const label = this.label(address);
-    const change = cluster.tags.setInstanceOption(label, option, value);
-    this.model.record(`set instance tag ${change.name} on ${label}`);
-  }
-
-  async options(
-    name: string,
-    via: string,
-    credentials: ClusterCredentials,
-  ): Promise<OptionsDocument> {
-    return this.through(name, via, credentials).tags.options(name);
-  }
-
-  /** dba.getCluster(name) in a session on `via`: a member of the named cluster. */
-  private through(name: string, via: string, credentials: ClusterCredentials): ClusterRecord {
-    this.model.checkLogin(via, this.self, credentials);
-    const cluster = this.model.getCluster();
-    if (!cluster || cluster.name !== name || !cluster.members.includes(via)) {
-      throw new Error(`cluster ${name} is not reachable through ${via}`);
-    }
     return cluster;
   }
 }
