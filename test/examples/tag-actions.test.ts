@@ -42,7 +42,7 @@ async function tagsOf(unit: string): Promise<Record<string, unknown>> {
 
 const metadata = () => JSON.stringify(d.cluster.snapshot().cluster?.tags);
 
-describe('tag actions: every rule violation fails with MySQL Shell message and writes nothing', () => {
+describe('tag actions: every rule violation fails with MySQL Shell message and writes nothing (mysql-shell modules/adminapi/common/base_cluster_impl.cc)', () => {
   beforeAll(async () => {
     d = await deploy();
   });
@@ -140,18 +140,21 @@ describe('tag actions: values, conversions, merge-patch, removal, ordering, labe
     ['"0"', false],
     ['"0001"', true],
   ];
-  it.each(conversions)('tag:_hidden value=%s is stored as %s', async (value, stored) => {
-    const result = await run(leaderOf(), 'set-instance-option', {
-      instance: 'mysql/2',
-      option: 'tag:_hidden',
-      value,
-    });
-    expect(result).toMatchObject({
-      status: 'completed',
-      results: { option: 'tag:_hidden', value: String(stored), instance: labelOf('mysql/2') },
-    });
-    expect((await tagsOf('mysql/2'))['_hidden']).toBe(stored);
-  });
+  it.each(conversions)(
+    'tag:_hidden value=%s is stored as %s (shcore::Value::as_bool, mysqlshdk/scripting/types.cc)',
+    async (value, stored) => {
+      const result = await run(leaderOf(), 'set-instance-option', {
+        instance: 'mysql/2',
+        option: 'tag:_hidden',
+        value,
+      });
+      expect(result).toMatchObject({
+        status: 'completed',
+        results: { option: 'tag:_hidden', value: String(stored), instance: labelOf('mysql/2') },
+      });
+      expect((await tagsOf('mysql/2'))['_hidden']).toBe(stored);
+    },
+  );
 
   // Custom values are any JSON value, unchecked: "true" stays a string, 1 a number.
   const custom: Array<[string, unknown]> = [
@@ -177,7 +180,7 @@ describe('tag actions: values, conversions, merge-patch, removal, ordering, labe
     expect((await tagsOf('mysql/0'))['note']).toEqual(stored);
   });
 
-  it('merges an object value into a stored object (JSON merge-patch: inner null deletes)', async () => {
+  it('merges an object value into a stored object (JSON merge-patch: inner null deletes; MetadataStorage::set_table_tag, metadata_storage.cc)', async () => {
     const params = { instance: 'mysql/1', option: 'tag:rack' };
     await run(leaderOf(), 'set-instance-option', { ...params, value: '{"row": 4, "by": "ops"}' });
     await run(leaderOf(), 'set-instance-option', { ...params, value: '{"by": null, "col": 2}' });
@@ -195,7 +198,7 @@ describe('tag actions: values, conversions, merge-patch, removal, ordering, labe
     expect((await options()).defaultReplicaSet.tags['global']).toEqual([]);
   });
 
-  it('options lists labels and global sorted, each list sorted bytewise by bare name', async () => {
+  it('options lists labels and global sorted, each list sorted bytewise by bare name (Base_cluster_impl::get_cluster_tags, modules/adminapi/cluster/options.cc)', async () => {
     for (const name of ['zeta', 'beta', 'Alpha', '_hidden']) {
       await run(leaderOf(), 'set-option', { option: `tag:${name}`, value: 'false' });
     }
@@ -295,7 +298,7 @@ describe('tag actions: leader only, leader change, unit removal, scale-out', () 
     expect(d.model.leaderSettings(d.app)[LEADER_UNIT_KEY]).toBe(next);
   });
 
-  it("removing a unit removes its instance's tags; a unit added later starts with none", async () => {
+  it("removing a unit removes its instance's tags (MetadataStorage::remove_instance deletes the row, metadata_storage.cc); a unit added later starts with none", async () => {
     const gone = nonLeaders()[0] ?? '';
     const stays = nonLeaders()[1] ?? '';
     const goneLabel = labelOf(gone);
@@ -324,7 +327,7 @@ describe('tag actions: leader only, leader change, unit removal, scale-out', () 
     expect(grown.defaultReplicaSet.tags[labelOf(stays)]).toEqual([{ option: 'z', value: 1 }]);
   });
 
-  it('cluster-status marks hiddenFromRouter: true on the hidden member only', async () => {
+  it('cluster-status marks hiddenFromRouter: true on the hidden member only (Status::feed_metadata_info, modules/adminapi/cluster/status.cc)', async () => {
     const hidden = nonLeaders()[0] ?? '';
     await run(leaderOf(), 'set-instance-option', {
       instance: hidden,

@@ -309,7 +309,8 @@ class SimulatedOperations implements ClusterOperations {
     const i = cluster.members.indexOf(address);
     if (i >= 0) {
       cluster.members.splice(i, 1);
-      // The instance's metadata row goes, and its tags with it (MetadataStorage::remove_instance).
+      // The instance's metadata row goes, and its tags (attributes.tags) with it: mysql/mysql-shell
+      // modules/adminapi/common/metadata_storage.cc MetadataStorage::remove_instance deletes the row.
       cluster.tags.removeInstance(instanceLabel(address, SIMULATED_PORT));
       this.model.record(`remove instance ${address}`);
     }
