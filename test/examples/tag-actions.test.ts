@@ -4,6 +4,7 @@
 // the action with MySQL Shell's message (modules/adminapi/common/base_cluster_impl.cc, see
 // examples/shared/adminapi-tags/README.md for each rule's source).
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localClusterAddress } from '../../examples/mysql-innodb-cluster/src/addresses.js';
 import {
   deploySimulated,
   type SimulatedDeployment,
@@ -352,6 +353,57 @@ describe('tag actions: leader only, leader change, unit removal, scale-out', () 
     const result = await run(unit, 'options');
     expect(result).toMatchObject({ status: 'failed' });
     expect(result.message).toMatch(/cluster is not created yet/);
+  });
+});
+
+describe('tag actions on a backend that fails or has no tags', () => {
+  it('fails the action with what the cluster said (redacted), not a bare exit status', async () => {
+    d = await deploySimulated({
+      units: 3,
+      seed: 5,
+      backendFor: (rt, cluster) => {
+        const real = cluster.backendFor(localClusterAddress(rt));
+        const failing = {
+          ...real.cluster.tags,
+          label: (a: string) => `${a}:3306`,
+          options: async () => {
+            throw new Error(
+              'mysqlsh exited 1: Cluster.options: Lost connection (MySQL Error 2013)',
+            );
+          },
+        };
+        return {
+          users: real.users,
+          cluster: Object.assign(Object.create(real.cluster), { tags: failing }),
+        };
+      },
+    });
+    expect(await d.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    const result = await run(leaderOf(), 'options');
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(
+      /^the cluster refused the call through [0-9.]+: mysqlsh exited 1: Cluster.options: Lost connection \(MySQL Error 2013\)$/,
+    );
+  });
+
+  it('says so when the backend keeps no tags', async () => {
+    d = await deploySimulated({
+      units: 3,
+      seed: 5,
+      backendFor: (rt, cluster) => {
+        const real = cluster.backendFor(localClusterAddress(rt));
+        return {
+          users: real.users,
+          cluster: Object.assign(Object.create(real.cluster), { tags: undefined }),
+        };
+      },
+    });
+    expect(await d.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    const result = await run(leaderOf(), 'set-option', { option: 'tag:a', value: '1' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      message: "this unit's cluster backend has no AdminAPI tags",
+    });
   });
 });
 

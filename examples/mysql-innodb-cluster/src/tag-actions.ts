@@ -15,6 +15,7 @@ import {
   type OptionsDocument,
   registerTagActions,
   type TagActionsOptions,
+  TagError,
   type TagStore,
 } from '../../shared/adminapi-tags/index.js';
 import type { ActionHelpers } from './actions.js';
@@ -47,6 +48,23 @@ export interface UnitInstance extends ClusterInstance {
   readonly address: string;
 }
 
+/**
+ * Run a cluster call; a failure that is not a rule violation (MySQL Shell exited non-zero, the
+ * member refused the session) fails the action with what happened, instead of Juju's bare
+ * `exit status 1` (action-fail messages are redacted by the library).
+ */
+async function through<T>(via: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TagError || !(error instanceof Error)) throw error;
+    throw new TagError(
+      'RuntimeError',
+      `the cluster refused the call through ${via}: ${error.message}`,
+    );
+  }
+}
+
 /** The units an operator may name: this one and every joined peer that published its address. */
 export function clusterInstances(
   rt: HookRuntime,
@@ -77,7 +95,10 @@ export function metadataTagStore(helpers: ActionHelpers): TagStore {
     },
     async setOption(rt, option, value) {
       const { tags, via } = reached(rt, helpers);
-      await tags.setOption(helpers.clusterName(rt), option, value, via, helpers.credentials(rt));
+      const credentials = helpers.credentials(rt);
+      await through(via, () =>
+        tags.setOption(helpers.clusterName(rt), option, value, via, credentials),
+      );
     },
     async setInstanceOption(rt, instance, option, value) {
       const { tags, via } = reached(rt, helpers);
@@ -85,18 +106,22 @@ export function metadataTagStore(helpers: ActionHelpers): TagStore {
         (i) => i.unit === instance.unit,
       );
       if (named === undefined) throw new Error(`${instance.unit} has no known instance`);
-      await tags.setInstanceOption(
-        helpers.clusterName(rt),
-        named.address,
-        option,
-        value,
-        via,
-        helpers.credentials(rt),
+      const credentials = helpers.credentials(rt);
+      await through(via, () =>
+        tags.setInstanceOption(
+          helpers.clusterName(rt),
+          named.address,
+          option,
+          value,
+          via,
+          credentials,
+        ),
       );
     },
     async options(rt): Promise<OptionsDocument> {
       const { tags, via } = reached(rt, helpers);
-      return tags.options(helpers.clusterName(rt), via, helpers.credentials(rt));
+      const credentials = helpers.credentials(rt);
+      return through(via, () => tags.options(helpers.clusterName(rt), via, credentials));
     },
   };
 }
