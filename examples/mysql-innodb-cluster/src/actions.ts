@@ -1,10 +1,12 @@
 // The operator's actions (actions.yaml): cluster-status, rejoin-instance, remove-instance, as in
-// the production mysql-innodb-cluster charm. Each runs alone on one unit, through an instance of
+// the production mysql-innodb-cluster charm, and the AdminAPI tag actions (tag-actions.ts). Each runs alone on one unit, through an instance of
 // the cluster, with the same backend and credentials as the handlers.
 import type { Charm, HookRuntime } from 'juju-reactive';
 import { leaderSet } from 'juju-reactive';
+import type { TagActionsOptions } from '../../shared/adminapi-tags/index.js';
 import { instanceKey, localClusterAddress } from './addresses.js';
 import type { ClusterBackend, ClusterCredentials } from './backend/types.js';
+import { registerInnoDBTagActions } from './tag-actions.js';
 
 /** What the actions need from the charm definition. */
 export interface ActionHelpers {
@@ -13,9 +15,11 @@ export interface ActionHelpers {
   readonly credentials: (rt: HookRuntime) => ClusterCredentials;
   /** An instance the cluster holds, to work through (this unit's, else a ready peer's). */
   readonly clusterMember: (rt: HookRuntime, self: string) => string | undefined;
+  /** Called in set-option / set-instance-option after the tag was written (e.g. to republish routing). */
+  readonly afterTagWrite?: TagActionsOptions['afterWrite'];
 }
 
-/** Register the three actions on `charm`. */
+/** Register the actions on `charm` (set-option, set-instance-option, options: tag-actions.ts). */
 export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
   /** The member to work through, or undefined after failing the action with why. */
   const via = (rt: HookRuntime, fail: (message: string) => void): string | undefined => {
@@ -93,5 +97,10 @@ export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
       action.set({ outcome: `${address} removed from the cluster` });
     });
 
+  registerInnoDBTagActions(
+    charm,
+    helpers,
+    helpers.afterTagWrite ? { afterWrite: helpers.afterTagWrite } : {},
+  );
   return charm;
 }

@@ -1,6 +1,14 @@
 // MySQL Shell AdminAPI tags for charms: the rules of setOption/setInstanceOption on the `tag`
 // namespace, their storage in Juju leader settings, the `options` document and the routing
 // effect of `_hidden`. Shared by the example charms; see README.md.
+export {
+  MAX_OPTIONS_RESULT,
+  registerTagActions,
+  TAGS_CHANGED_FLAG,
+  type TagActionsOptions,
+  type TagStore,
+  type TagWrite,
+} from './actions.js';
 export { TagError, type TagErrorKind } from './errors.js';
 export {
   compareCodePoints,
@@ -12,6 +20,11 @@ export {
   mergePatch,
 } from './json-value.js';
 export { LEADER_UNIT_KEY, notLeaderMessage, recordLeader } from './leader.js';
+export {
+  type LeaderSettingsTagStoreOptions,
+  leaderSettingsTagStore,
+  pruneDepartedTags,
+} from './leader-store.js';
 export { MetadataTags, type MetadataTagsSnapshot } from './metadata-tags.js';
 export {
   BUILT_IN_TAGS,

@@ -26,6 +26,8 @@ export function notLeaderMessage(
   action: string,
   unit: string,
   settings: Readonly<Record<string, string>>,
+  /** What the action does that only the leader may do. */
+  writes = 'writes leader settings',
 ): string {
   const app = unit.split('/')[0] ?? unit;
   const recorded = settings[LEADER_UNIT_KEY];
@@ -33,5 +35,5 @@ export function notLeaderMessage(
     recorded !== undefined && recorded !== unit
       ? `the leader is ${recorded}`
       : 'the leader is not known yet';
-  return `${action} writes leader settings and runs on the leader only: ${unit} is not the leader (${leader}); run it on ${app}/leader`;
+  return `${action} ${writes} and runs on the leader only: ${unit} is not the leader (${leader}); run it on ${app}/leader`;
 }

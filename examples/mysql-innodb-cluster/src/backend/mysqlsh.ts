@@ -2,11 +2,13 @@
 // written to mysqlsh's stdin; credentials travel inside that script (as JSON literals),
 // never in argv, so they never show in `ps` or in Juju's logs.
 import { spawn } from 'node:child_process';
+import { ShellClusterTags } from './tags-mysqlsh.js';
 import {
   assertSafeAddress,
   type ClusterCredentials,
   type ClusterOperations,
   type ClusterStatus,
+  type ClusterTagOperations,
 } from './types.js';
 
 export interface MysqlShellOptions {
@@ -47,9 +49,21 @@ export class MysqlShellOperations implements ClusterOperations {
   private readonly command: string;
   private readonly port: number;
 
+  /** Tags through cluster.setOption / setInstanceOption / options() (tags-mysqlsh.ts). */
+  readonly tags: ClusterTagOperations;
+
   constructor(options: MysqlShellOptions = {}) {
     this.command = options.command ?? 'mysqlsh';
     this.port = options.port ?? 3306;
+    this.tags = new ShellClusterTags(this, this.port);
+  }
+
+  /**
+   * Run a script `body` in a mysqlsh session connected to `via` (credentials inside the script
+   * on stdin, never argv); resolves with stdout.
+   */
+  async runConnected(via: string, credentials: ClusterCredentials, body: string): Promise<string> {
+    return runShell(this.command, this.connect(via, credentials) + body);
   }
 
   /** An instance's connection options as a JS literal (the address checked first). */
@@ -155,7 +169,12 @@ function parseStatus(line: string): Omit<ClusterStatus, 'name'> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const topology = (
     value as {
-      defaultReplicaSet?: { topology?: Record<string, { mode?: string; memberRole?: string }> };
+      defaultReplicaSet?: {
+        topology?: Record<
+          string,
+          { mode?: string; memberRole?: string; hiddenFromRouter?: unknown }
+        >;
+      };
     }
   ).defaultReplicaSet?.topology;
   if (!topology) return undefined;
@@ -163,6 +182,7 @@ function parseStatus(line: string): Omit<ClusterStatus, 'name'> | undefined {
     members: Object.entries(topology).map(([hostPort, m]) => ({
       address: hostPort.replace(/:\d+$/, ''),
       role: m.memberRole === 'PRIMARY' || m.mode === 'R/W' ? 'primary' : 'secondary',
+      ...(m.hiddenFromRouter === true ? { hiddenFromRouter: true as const } : {}),
     })),
   };
 }

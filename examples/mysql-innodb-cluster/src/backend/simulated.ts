@@ -2,12 +2,20 @@
 // per instance, which instances are configured, cluster membership and the primary. It
 // enforces what the real thing would: an instance must hold the cluster user for the
 // address a peer connects from, and must be configured, before it can join.
+import {
+  instanceLabel,
+  MetadataTags,
+  type MetadataTagsSnapshot,
+  type TagMap,
+} from '../../../shared/adminapi-tags/index.js';
+import { SIMULATED_PORT, SimulatedTags } from './simulated-tags.js';
 import type {
   ClusterAccount,
   ClusterBackend,
   ClusterCredentials,
   ClusterOperations,
   ClusterStatus,
+  ClusterTagOperations,
   UserBackend,
 } from './types.js';
 import { assertSafeAccount, assertSafeAddress, ForeignAccountError } from './types.js';
@@ -34,10 +42,22 @@ export interface SimulatedClusterSnapshot {
       }
     >
   >;
-  /** The cluster, once created. */
-  readonly cluster?: { readonly name: string; readonly members: readonly string[] };
+  /** The cluster, once created, with its metadata tags (absent in older snapshots: none). */
+  readonly cluster?: {
+    readonly name: string;
+    readonly members: readonly string[];
+    readonly tags?: MetadataTagsSnapshot;
+  };
   /** Every operation, in order. */
   readonly log: readonly string[];
+}
+
+/** A simulated cluster: its name, members (the first is the primary) and metadata tags. */
+export interface ClusterRecord {
+  name: string;
+  members: string[];
+  /** The tags of its metadata: the cluster row and one row per member, as AdminAPI keeps them. */
+  tags: MetadataTags;
 }
 
 export class SimulatedInnoDBCluster {
@@ -48,7 +68,7 @@ export class SimulatedInnoDBCluster {
    * one may be created) from one that still has a member (creating another would split it).
    */
   instanceGone: (address: string) => boolean = () => false;
-  private cluster: { name: string; members: string[] } | undefined;
+  private cluster: ClusterRecord | undefined;
   /** Every operation, in order, for assertions and the demo's output. */
   readonly log: string[] = [];
 
@@ -63,7 +83,13 @@ export class SimulatedInnoDBCluster {
       });
     }
     if (snapshot.cluster !== undefined) {
-      restored.cluster = { name: snapshot.cluster.name, members: [...snapshot.cluster.members] };
+      const { name, members } = snapshot.cluster;
+      const problems: string[] = [];
+      const tags = snapshot.cluster.tags
+        ? MetadataTags.fromSnapshot(snapshot.cluster.tags, problems)
+        : metadataFor(members);
+      for (const problem of problems) restored.record(`metadata tags: ${problem}`);
+      restored.cluster = { name, members: [...members], tags };
     }
     restored.log.push(...snapshot.log);
     return restored;
@@ -86,7 +112,13 @@ export class SimulatedInnoDBCluster {
       instances,
       ...(this.cluster === undefined
         ? {}
-        : { cluster: { name: this.cluster.name, members: [...this.cluster.members] } }),
+        : {
+            cluster: {
+              name: this.cluster.name,
+              members: [...this.cluster.members],
+              tags: this.cluster.tags.snapshot(),
+            },
+          }),
       log: [...this.log],
     };
   }
@@ -142,13 +174,26 @@ export class SimulatedInnoDBCluster {
     this.log.push(entry);
   }
 
-  getCluster(): { name: string; members: string[] } | undefined {
+  getCluster(): ClusterRecord | undefined {
     return this.cluster;
   }
 
+  /** A new cluster: its metadata holds a row (no tags) for each member. */
   setCluster(cluster: { name: string; members: string[] } | undefined): void {
-    this.cluster = cluster;
+    this.cluster =
+      cluster === undefined ? undefined : { ...cluster, tags: metadataFor(cluster.members) };
   }
+
+  /** The tags of the instance at `address` (empty when it has none or is not a member). */
+  instanceTags(address: string): TagMap | undefined {
+    return this.cluster?.tags.instanceTags(instanceLabel(address, SIMULATED_PORT));
+  }
+}
+
+function metadataFor(members: readonly string[]): MetadataTags {
+  const tags = new MetadataTags();
+  for (const m of members) tags.addInstance(instanceLabel(m, SIMULATED_PORT));
+  return tags;
 }
 
 class SimulatedUsers implements UserBackend {
@@ -187,11 +232,15 @@ class SimulatedUsers implements UserBackend {
 }
 
 class SimulatedOperations implements ClusterOperations {
+  readonly tags: ClusterTagOperations;
+
   constructor(
     private readonly model: SimulatedInnoDBCluster,
     /** The instance this unit runs, where its Shell session starts. */
     private readonly self: string,
-  ) {}
+  ) {
+    this.tags = new SimulatedTags(model, self);
+  }
 
   async configureInstance(address: string, credentials: ClusterCredentials): Promise<void> {
     assertSafeAddress(address);
@@ -244,6 +293,7 @@ class SimulatedOperations implements ClusterOperations {
       throw new Error(`instance ${address} is not configured for InnoDB Cluster`);
     if (!cluster.members.includes(address)) {
       cluster.members.push(address);
+      cluster.tags.addInstance(instanceLabel(address, SIMULATED_PORT));
       this.model.record(`add instance ${address}`);
     }
   }
@@ -259,6 +309,9 @@ class SimulatedOperations implements ClusterOperations {
     const i = cluster.members.indexOf(address);
     if (i >= 0) {
       cluster.members.splice(i, 1);
+      // The instance's metadata row goes, and its tags (attributes.tags) with it: mysql/mysql-shell
+      // modules/adminapi/common/metadata_storage.cc MetadataStorage::remove_instance deletes the row.
+      cluster.tags.removeInstance(instanceLabel(address, SIMULATED_PORT));
       this.model.record(`remove instance ${address}`);
     }
   }
@@ -283,11 +336,15 @@ class SimulatedOperations implements ClusterOperations {
       members: cluster.members.map((address, i) => ({
         address,
         role: i === 0 ? 'primary' : 'secondary',
+        ...(cluster.tags.instanceTags(instanceLabel(address, SIMULATED_PORT)).get('_hidden') ===
+        true
+          ? { hiddenFromRouter: true as const }
+          : {}),
       })),
     };
   }
 
-  private requireCluster(name: string): { name: string; members: string[] } {
+  private requireCluster(name: string): ClusterRecord {
     const cluster = this.model.getCluster();
     if (!cluster || cluster.name !== name) throw new Error(`cluster ${name} does not exist`);
     return cluster;

@@ -6,11 +6,12 @@ import type { JsonValue } from 'juju-reactive';
 import {
   checkTagWrite,
   encodeCanonical,
+  instanceLabel,
   type OptionsDocument,
   type TagEntry,
   type TagMap,
 } from '../../../shared/adminapi-tags/index.js';
-import { assertSafeAddress } from './types.js';
+import { assertSafeAddress, type ClusterCredentials, type ClusterTagOperations } from './types.js';
 
 /** Runs a script body in a connected MySQL Shell session and resolves with its stdout. */
 export interface ShellSession {
@@ -158,5 +159,62 @@ export class MysqlShellTags {
   /** The cluster's name and tags from `cluster.options()`. */
   async options(): Promise<OptionsDocument> {
     return parseOptionsOutput(await this.session.run(optionsScript(this.clusterName)));
+  }
+}
+
+/** What ShellClusterTags needs of MysqlShellOperations: a session connected to an instance. */
+export interface ConnectedShell {
+  runConnected(via: string, credentials: ClusterCredentials, body: string): Promise<string>;
+}
+
+/**
+ * ClusterTagOperations through MySQL Shell: each call is one mysqlsh session connected to `via`
+ * (a member), where `dba.getCluster(name)` then `setOption`/`setInstanceOption`/`options()`
+ * write and read the cluster metadata as AdminAPI does. The rules are checked before mysqlsh runs.
+ */
+export class ShellClusterTags implements ClusterTagOperations {
+  constructor(
+    private readonly shell: ConnectedShell,
+    private readonly port: number,
+  ) {}
+
+  label(address: string): string {
+    return instanceLabel(address, this.port);
+  }
+
+  private tagsVia(name: string, via: string, credentials: ClusterCredentials): MysqlShellTags {
+    return new MysqlShellTags(
+      { run: (body) => this.shell.runConnected(via, credentials, body) },
+      name,
+    );
+  }
+
+  async setOption(
+    name: string,
+    option: string,
+    value: JsonValue,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    await this.tagsVia(name, via, credentials).setOption(option, value);
+  }
+
+  async setInstanceOption(
+    name: string,
+    address: string,
+    option: string,
+    value: JsonValue,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void> {
+    await this.tagsVia(name, via, credentials).setInstanceOption(address, this.port, option, value);
+  }
+
+  async options(
+    name: string,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<OptionsDocument> {
+    return this.tagsVia(name, via, credentials).options();
   }
 }

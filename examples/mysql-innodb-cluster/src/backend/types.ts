@@ -1,7 +1,9 @@
 // The ClusterBackend contract: everything the charm asks of MySQL. Three implementations:
 // SQL users through mysql2 (sql-users.ts), cluster operations through MySQL Shell
 // (mysqlsh.ts), and an in-memory InnoDB cluster shared by simulated units (simulated.ts).
+import type { JsonValue } from 'juju-reactive';
 import { isClusterAddress } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import type { OptionsDocument } from '../../../shared/adminapi-tags/index.js';
 
 /** An account the cluster uses to reach an instance: `user`@`host`. */
 export interface ClusterAccount {
@@ -51,6 +53,11 @@ export interface ClusterCredentials {
 export interface ClusterMemberStatus {
   readonly address: string;
   readonly role: 'primary' | 'secondary';
+  /**
+   * Present, and true, only when the instance's `_hidden` tag is true: MySQL Shell's
+   * Status::feed_metadata_info (modules/adminapi/cluster/status.cc) sets the key only then.
+   */
+  readonly hiddenFromRouter?: true;
 }
 
 export interface ClusterStatus {
@@ -84,12 +91,45 @@ export interface ClusterOperations {
     via: string,
     credentials: ClusterCredentials,
   ): Promise<void>;
+  /** Cluster and instance tags, kept where AdminAPI keeps them. Optional: a backend without them has no tag actions. */
+  readonly tags?: ClusterTagOperations;
   /** undefined when no cluster exists yet. */
   status(
     name: string,
     via: string,
     credentials: ClusterCredentials,
   ): Promise<ClusterStatus | undefined>;
+}
+
+/**
+ * AdminAPI tags (MySQL Shell `cluster.setOption`, `cluster.setInstanceOption`,
+ * `cluster.options()`), stored in the cluster's metadata: the cluster row and one row per
+ * instance, which `removeInstance` deletes with the instance's tags. Every write checks MySQL
+ * Shell's rules first and throws the TagError MySQL Shell's message is, before anything runs.
+ * Writes take effect at once, like any write to the database: not rolled back with a failed hook.
+ */
+export interface ClusterTagOperations {
+  /** `<address>:<port>`, the label the metadata (and options()) uses for an instance. */
+  label(address: string): string;
+  /** A cluster tag; `null` removes it. */
+  setOption(
+    name: string,
+    option: string,
+    value: JsonValue,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void>;
+  /** A tag of the instance at `address`; `null` removes it. */
+  setInstanceOption(
+    name: string,
+    address: string,
+    option: string,
+    value: JsonValue,
+    via: string,
+    credentials: ClusterCredentials,
+  ): Promise<void>;
+  /** The cluster's tags as `cluster.options()` shows them. */
+  options(name: string, via: string, credentials: ClusterCredentials): Promise<OptionsDocument>;
 }
 
 /** What one unit's handlers use. */
