@@ -20,6 +20,7 @@ export {
   publishClusterView,
   type ZooKeeperOutcome,
 } from './publish.js';
+export { type DecidedTopology, type Endpoints, replicationMembers } from './replication.js';
 export {
   DEFAULT_ZK_CONNECT_TIMEOUT_MS,
   DEFAULT_ZK_DEADLINE_MS,
