@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildMembers,
   parseWeights,
+  replicationMembers,
   type TopologyMember,
   WeightConfigError,
 } from '../../../examples/shared/cluster-view-publish/index.js';
@@ -77,6 +78,51 @@ describe('buildMembers', () => {
     expect(members[2]?.hidden).toBe(false);
     expect(warnings).toEqual([
       '[fd00::12]:3307: Error parsing _hidden from attributes JSON string: tags._hidden not a boolean',
+    ]);
+  });
+});
+
+describe("replicationMembers (a failover engine's decided topology)", () => {
+  const endpoints = {
+    'db/0': { address: '127.0.0.30', port: 3306 },
+    'db/1': { address: '127.0.0.31', port: 3307 },
+    'db/2': { address: '127.0.0.32', port: 3308 },
+  };
+
+  it('the decided source is PRIMARY even while it fails its checks; answering replicas are SECONDARY, silent ones FAULTY', () => {
+    const members = replicationMembers(
+      {
+        source: 'db/0',
+        units: {
+          'db/0': { reachable: false },
+          'db/1': { reachable: true },
+          'db/2': { reachable: false },
+        },
+      },
+      endpoints,
+    );
+    expect(members.map((m) => [m.name, m.role, m.port])).toEqual([
+      ['db/0', 'PRIMARY', 3306],
+      ['db/1', 'SECONDARY', 3307],
+      ['db/2', 'FAULTY', 3308],
+    ]);
+  });
+
+  it('after a promotion the new source is PRIMARY and the dead old one FAULTY; a unit without an endpoint is left out', () => {
+    const members = replicationMembers(
+      {
+        source: 'db/1',
+        units: {
+          'db/0': { reachable: false },
+          'db/1': { reachable: true },
+          'db/9': { reachable: true },
+        },
+      },
+      endpoints,
+    );
+    expect(members.map((m) => [m.name, m.role])).toEqual([
+      ['db/0', 'FAULTY'],
+      ['db/1', 'PRIMARY'],
     ]);
   });
 });
