@@ -5,7 +5,8 @@
 // The database side is the mariadb-replication failover ENGINE driven as a leader's check loop
 // (engine-leader.ts), not the charm (being built on another branch): each decided topology is
 // published through the shared cluster-view publisher into ZooKeeper, as the charm's leader
-// will. The check interval stands in for the charm's hooks (update-status is 5 min by default).
+// will. The check interval stands in for the charm's hooks (update-status runs every 5 min by
+// default: DefaultUpdateStatusHookInterval = "5m", juju/juju environs/config/config.go).
 //
 // Under CI=true a MariaDB or ZooKeeper that cannot start fails the file.
 import { createConnection } from 'mysql2/promise';
