@@ -5,6 +5,7 @@
 // failed hook.
 import type { Model } from 'juju-reactive/testing';
 import { describe, expect, it } from 'vitest';
+import { localClusterAddress } from '../../examples/mysql-innodb-cluster/src/addresses.js';
 import { deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import type { ZkConnector } from '../../examples/shared/cluster-view-publish/index.js';
 import { readServerSet } from '../../src/discovery/serverset.js';
@@ -105,6 +106,39 @@ describe('mysql-innodb-cluster publishes the cluster view', () => {
       `${old.name}@${old.address}`,
       `${now.name}@${now.address}`,
     ]);
+  });
+
+  it('a cluster status that cannot be read keeps the published view and fails no hook', async () => {
+    let broken = false;
+    const deployment = await deploySimulated({
+      units: 3,
+      seed: 7,
+      backendFor: (rt, cluster) => {
+        const backend = cluster.backendFor(localClusterAddress(rt));
+        const operations = backend.cluster;
+        // The simulated backend's methods live on its prototype: override status only.
+        const failing = Object.create(operations) as typeof operations;
+        failing.status = async (...args) => {
+          if (broken) throw new Error('mysqlsh exited 1: the cluster is unreachable');
+          return operations.status(...args);
+        };
+        return { users: backend.users, cluster: failing };
+      },
+    });
+    const { model } = deployment;
+    await model.deploy('app', { charm: clientCharm, metadata: clientMetadata, units: 1 });
+    model.relate('app:db', 'mysql:view');
+    await model.settle();
+    const before = published(model);
+    expect(before).toHaveLength(3);
+    broken = true;
+    const leader = model.leader('mysql') ?? '';
+    model.fireHook(leader, 'update-status');
+    expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(published(model)).toEqual(before);
+    expect(logs(model, 'WARNING')).toContain(
+      'cannot read the cluster status to publish the view: mysqlsh exited 1: the cluster is unreachable; the published view stays as it was',
+    );
   });
 
   it('a bad weight config is logged and every member gets weight 1', async () => {

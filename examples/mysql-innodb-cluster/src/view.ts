@@ -86,9 +86,19 @@ export async function publishView(rt: HookRuntime, deps: ClusterViewDeps): Promi
   const self = localClusterAddress(rt);
   const via = clusterMember(rt, self);
   if (via === undefined) return; // no member to ask yet
-  const status = await deps
-    .backendFor(rt)
-    .cluster.status(deps.clusterName(rt), via, deps.credentials(rt));
+  // The view is what clients read, not what the cluster does: a status that cannot be read
+  // keeps the published view (and this hook, whatever else it did) rather than failing it.
+  let status: ClusterStatus | undefined;
+  try {
+    status = await deps
+      .backendFor(rt)
+      .cluster.status(deps.clusterName(rt), via, deps.credentials(rt));
+  } catch (error) {
+    rt.log.warning(
+      `cannot read the cluster status to publish the view: ${error instanceof Error ? error.message : String(error)}; the published view stays as it was`,
+    );
+    return;
+  }
   if (status === undefined) return;
   const tags = readStoredTags(leaderGet(rt));
   for (const problem of tags.problems) rt.log.warning(`tags: ${problem}`);
