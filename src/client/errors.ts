@@ -73,6 +73,11 @@ export function retryableKind(error: unknown): RetryableKind | undefined {
   };
   if (errno === CR_SERVER_LOST || code === 'PROTOCOL_CONNECTION_LOST') return 'server-lost';
   if (fatal === true && code === undefined && message === MYSQL2_CLOSED_STATE) return 'server-lost';
+  // A server killed mid-statement may reset the socket instead of closing it: mysql2 then
+  // reports the socket's ECONNRESET (fatal). MySQL's own client reports any failed read of a
+  // reply as CR_SERVER_LOST whatever the socket error (cli_safe_read, sql-common/client.cc;
+  // the same code in Drizzle's libdrizzleclient). Seen by test/examples/failover-under-load.
+  if (fatal === true && code === 'ECONNRESET') return 'server-lost';
   if (code === 'ECONNREFUSED') return 'connection-refused';
   if (errno === ER_OPTION_PREVENTS_STATEMENT) return 'read-only';
   return undefined;

@@ -100,8 +100,10 @@ describe('juju-reactive pack', () => {
       'chunks',
       'main.cjs',
     ]);
+    // The ZooKeeper client too (discovery-zookeeper: src/discovery/zk-session.ts imports it).
     expect(readdirSync(join(out, 'dist', 'chunks')).sort()).toEqual([
       'mysql2-promise.cjs',
+      'node-zookeeper-client.cjs',
       'yaml.cjs',
       'zod.cjs',
     ]);

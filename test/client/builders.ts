@@ -30,6 +30,13 @@ export const mysqlErrors = {
       code: 'PROTOCOL_CONNECTION_LOST',
       fatal: true,
     }),
+  connectionReset: () =>
+    Object.assign(new Error('read ECONNRESET'), {
+      code: 'ECONNRESET',
+      errno: -104,
+      syscall: 'read',
+      fatal: true,
+    }),
   closedState: () =>
     Object.assign(new Error("Can't add new command when connection is in closed state"), {
       fatal: true,

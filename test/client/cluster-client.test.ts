@@ -134,6 +134,11 @@ describe('failures while working', () => {
     ['MySQL 2013 (lost connection)', mysqlErrors.serverLost, 'server-lost'],
     ['mysql2 PROTOCOL_CONNECTION_LOST (no errno)', mysqlErrors.connectionLost, 'server-lost'],
     ['mysql2 closed state (a statement after the loss)', mysqlErrors.closedState, 'server-lost'],
+    [
+      'mysql2 fatal ECONNRESET (the server reset the socket mid-statement)',
+      mysqlErrors.connectionReset,
+      'server-lost',
+    ],
     ['ECONNREFUSED', mysqlErrors.refused, 'connection-refused'],
     ['MySQL 1290 (read-only)', mysqlErrors.readOnly, 'read-only'],
   ])('maps %s to a RetryableClusterError and drops the cache', async (_what, make, kind) => {

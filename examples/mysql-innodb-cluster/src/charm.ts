@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import type { ZkConnector } from '../../shared/cluster-view-publish/index.js';
 import { registerActions } from './actions.js';
 import { instanceKey, localClusterAddress } from './addresses.js';
 import { SimulatedInnoDBCluster } from './backend/simulated.js';
@@ -28,6 +29,7 @@ import {
   effective,
   FOREIGN_ACCOUNT_KEY,
 } from './config-checks.js';
+import { registerClusterView } from './view.js';
 
 export interface MySQLCharmOptions {
   /** This unit's MySQL: SQL users and InnoDB Cluster operations. */
@@ -39,6 +41,8 @@ export interface MySQLCharmOptions {
    * itself (default true: the password then appears in no relation bag).
    */
   readonly passwordSecret?: boolean;
+  /** Opens ZooKeeper sessions for `discovery-zookeeper` (default node-zookeeper-client). */
+  readonly connectZooKeeper?: ZkConnector;
 }
 
 /** Leader setting holding the id of the app-owned secret with the cluster password. */
@@ -391,6 +395,13 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     }
     peers(rt).clearDepartedUnits();
     rt.flags.clear('endpoint.cluster.departed');
+  });
+
+  // Clients: the leader publishes the members on `view` and in ZooKeeper (view.ts).
+  registerClusterView(charm, {
+    ...options,
+    clusterName: (rt) => config(rt).clusterName,
+    credentials,
   });
 
   // 7. Workload status: what this unit is waiting for, or that it is clustered. Assessed once,

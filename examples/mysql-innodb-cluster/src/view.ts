@@ -1,0 +1,128 @@
+// Who the primary is, for clients: the leader publishes the cluster's members on the `view`
+// endpoint (interface cluster-view) and, with `discovery-zookeeper` set, mirrors them into
+// ZooKeeper. It runs after the handlers that change the topology (create, add, remove), so
+// the hook that decided a change publishes it; update-status follows a primary that Group
+// Replication elected by itself.
+import { type Charm, type HookRuntime, leaderGet } from 'juju-reactive';
+import { ClusterViewProvides } from 'juju-reactive/interfaces/cluster-view';
+import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { readStoredTags } from '../../shared/adminapi-tags/index.js';
+import {
+  buildMembers,
+  DEFAULT_WEIGHTS,
+  forgetMirror,
+  parseWeights,
+  publishClusterView,
+  type TopologyMember,
+  WeightConfigError,
+  type Weights,
+  type ZkConnector,
+} from '../../shared/cluster-view-publish/index.js';
+import { localClusterAddress } from './addresses.js';
+import type { ClusterBackend, ClusterCredentials, ClusterStatus } from './backend/types.js';
+import { clusterMember } from './cluster-members.js';
+
+/** The provides endpoint in metadata.yaml. */
+export const VIEW_ENDPOINT = 'view';
+/** The port clients connect to: MySQL's classic protocol port (the instances use the default). */
+export const MYSQL_PORT = 3306;
+
+/** Hooks after which the topology, the config or the tags may differ from what was published. */
+const PUBLISH_HOOKS =
+  /^(cluster-relation-.*|view-relation-(joined|changed)|leader-.*|config-changed|upgrade-charm|update-status|start)$/;
+
+/** What the view handlers need from the charm. */
+export interface ClusterViewDeps {
+  readonly backendFor: (rt: HookRuntime) => ClusterBackend;
+  readonly clusterName: (rt: HookRuntime) => string;
+  readonly credentials: (rt: HookRuntime) => ClusterCredentials;
+  /** Opens ZooKeeper sessions (tests pass an in-memory one). */
+  readonly connectZooKeeper?: ZkConnector;
+}
+
+/**
+ * The members clients see, from the cluster's status: its PRIMARY and SECONDARY instances,
+ * and every other unit of the application that published an address as a SPARE (in the
+ * application, not serving). Instances that belong to no unit are left out.
+ */
+export function topologyOf(rt: HookRuntime, status: ClusterStatus | undefined): TopologyMember[] {
+  const units = new Map<string, string>([[localClusterAddress(rt), rt.unitName]]);
+  for (const unit of rt.endpoint(MySQLInnoDBClusterPeers).allJoinedUnits) {
+    const address = unit.clusterData.address;
+    if (address !== undefined) units.set(address, unit.unitName);
+  }
+  const inCluster = new Map((status?.members ?? []).map((m) => [m.address, m.role]));
+  return [...units].map(([address, name]) => {
+    const role = inCluster.get(address);
+    return {
+      name,
+      address,
+      port: MYSQL_PORT,
+      role: role === 'primary' ? 'PRIMARY' : role === 'secondary' ? 'SECONDARY' : 'SPARE',
+    };
+  });
+}
+
+/** The `weight` config; a bad one is logged and every member gets weight 1. */
+function weights(rt: HookRuntime): Weights {
+  try {
+    return parseWeights(String(rt.config()['weight'] ?? ''));
+  } catch (error) {
+    if (!(error instanceof WeightConfigError)) throw error;
+    rt.log.error(`${error.message}; publishing every member with weight 1`);
+    return DEFAULT_WEIGHTS;
+  }
+}
+
+/**
+ * Publish the view now (leader only): what the handler below runs, and what an action that
+ * changes the topology or the tags calls so the change is published in its own hook (an
+ * action runs no other handler).
+ */
+export async function publishView(rt: HookRuntime, deps: ClusterViewDeps): Promise<void> {
+  const zookeeperUrl = String(rt.config()['discovery-zookeeper'] ?? '');
+  const related = (rt.endpointByName(VIEW_ENDPOINT)?.relations.length ?? 0) > 0;
+  if (!related && zookeeperUrl === '') return forgetMirror(rt); // nobody to tell: no status call
+  const self = localClusterAddress(rt);
+  const via = clusterMember(rt, self);
+  if (via === undefined) return; // no member to ask yet
+  // The view is what clients read, not what the cluster does: a status that cannot be read
+  // keeps the published view (and this hook, whatever else it did) rather than failing it.
+  let status: ClusterStatus | undefined;
+  try {
+    status = await deps
+      .backendFor(rt)
+      .cluster.status(deps.clusterName(rt), via, deps.credentials(rt));
+  } catch (error) {
+    rt.log.warning(
+      `cannot read the cluster status to publish the view: ${error instanceof Error ? error.message : String(error)}; the published view stays as it was`,
+    );
+    return;
+  }
+  if (status === undefined) return;
+  const tags = readStoredTags(leaderGet(rt));
+  for (const problem of tags.problems) rt.log.warning(`tags: ${problem}`);
+  const built = buildMembers(topologyOf(rt, status), weights(rt), tags.units);
+  for (const warning of built.warnings) rt.log.warning(warning);
+  await publishClusterView(rt, {
+    members: built.members,
+    endpoint: VIEW_ENDPOINT,
+    zookeeperUrl,
+    cluster: deps.clusterName(rt),
+    ...(deps.connectZooKeeper === undefined ? {} : { connect: deps.connectZooKeeper }),
+  });
+}
+
+/** Register the `view` endpoint and the leader's publishing handler (after the topology ones). */
+export function registerClusterView(charm: Charm, deps: ClusterViewDeps): void {
+  charm.endpoint(ClusterViewProvides);
+  charm
+    .when('leadership.is_leader', 'leadership.set.cluster-created')
+    .run(async function publishClusterViewHandler(rt) {
+      if (!PUBLISH_HOOKS.test(rt.hookName)) return;
+      await publishView(rt, deps);
+    });
+  charm.whenNot('leadership.is_leader').run(function forgetZooKeeperMirror(rt) {
+    forgetMirror(rt);
+  });
+}
