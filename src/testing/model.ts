@@ -38,6 +38,15 @@ import { UnitView } from './unit-view.js';
 import type { UnitRecord } from './world.js';
 
 export { MAX_MODEL_UNITS } from './deploy-rules.js';
+
+const PARTS = new WeakMap<object, ModelParts>();
+
+/** A model's working parts, for the simulator's own tools (process/tool-host.ts); not public. */
+export function modelParts(model: Model): ModelParts {
+  const parts = PARTS.get(model);
+  if (parts === undefined) throw new Error('not a Model');
+  return parts;
+}
 export type { HookOrder } from './model-options.js';
 
 /**
@@ -62,6 +71,7 @@ export class Model {
 
   constructor(options: ModelOptions = {}) {
     this.parts = assembleModel(options);
+    PARTS.set(this, this.parts);
     this.name = this.parts.name;
     this.order = this.parts.order;
     this.seed = options.seed;
