@@ -10,7 +10,7 @@
 // The host answers on this process's event loop: spawn the hook asynchronously (runHook does),
 // never with spawnSync, or the tools wait for an answer that cannot come.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -63,7 +63,10 @@ export interface ToolHostRun {
 export interface ToolHostRunOptions {
   /** Variables on top of the hook's JUJU_* context and PATH (the tool dir first). */
   readonly env?: Readonly<Record<string, string>>;
-  /** JUJU_CHARM_DIR and the working directory. Default: the unit's charm dir in the model. */
+  /**
+   * JUJU_CHARM_DIR and the working directory. Default: the unit's charm dir in the model, or
+   * (for a unit run in process, which has none on disk) an empty dir of the host's.
+   */
   readonly charmDir?: string;
   /** Kill the process after this long. Default 60 s. */
   readonly timeoutMs?: number;
@@ -109,6 +112,7 @@ export class ToolHost {
   static async start(model: Model, options: { toolClient?: 'auto' | 'c' | 'node' } = {}) {
     const root = mkdtempSync(join(tmpdir(), 'jr-tool-host-'));
     const toolDir = join(root, 'tools');
+    mkdirSync(join(root, 'charm'));
     installToolClients(toolDir, options.toolClient ?? 'auto');
     const socketPath = join(root, 'agent.sock');
     const host = new ToolHost(model, root, toolDir, socketPath, undefined);
@@ -210,7 +214,9 @@ export class ToolHost {
         return undefined;
       },
     });
-    const charmDir = options.charmDir ?? unit.charmDir;
+    // A unit run in process has no charm dir of its own on disk: the host lends it one.
+    const charmDir =
+      options.charmDir ?? (existsSync(unit.charmDir) ? unit.charmDir : join(this.root, 'charm'));
     const contextId = `${unit.name}-${item.hook}-${++this.nextContext}`;
     this.contexts.set(contextId, { tools, hook: item, charmDir });
     const env: Record<string, string> = {};
