@@ -1,19 +1,7 @@
-// ToolHost: a directory of real hook-tool executables backed by a simulated model, for tests
-// that run one hook process by hand (a bundled charm, a shell wrapper around it) rather than
-// through `model.settle()`. The tools are the simulator's own (tool-clients.ts over the agent
-// socket, answered by tool-commands.ts against the unit's UnitHookTools), so they answer exactly
-// as the model's process mode does; what the hook wrote commits to the model only when the
-// process exits 0, as Juju commits a hook (worker/uniter/runner/context/context.go Flush).
-// Faults a test needs from the tools themselves (a malformed reply, a failing tool) are armed
-// explicitly with failTool(); every call is recorded with its stdin for assertions.
-//
-// The host answers on this process's event loop: spawn the hook asynchronously (runHook does),
-// never with spawnSync, or the tools wait for an answer that cannot come.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Charm } from '../../charm/charm.js';
 import type { CharmMetadata } from '../../juju/metadata.js';
 import { Model, modelParts } from '../model.js';
@@ -22,6 +10,7 @@ import { HookTransaction } from '../transaction.js';
 import { UnitHookTools } from '../unit-hook-tools.js';
 import type { QueuedHook } from '../world.js';
 import { listenAgentSocket, type ToolReply } from './agent-socket.js';
+import { hookEnv, spawnHookProcess, stopAgent } from './hook-process.js';
 import { installToolClients } from './tool-clients.js';
 import { runToolCommand } from './tool-commands.js';
 
@@ -219,15 +208,7 @@ export class ToolHost {
       options.charmDir ?? (existsSync(unit.charmDir) ? unit.charmDir : join(this.root, 'charm'));
     const contextId = `${unit.name}-${item.hook}-${++this.nextContext}`;
     this.contexts.set(contextId, { tools, hook: item, charmDir });
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (value !== undefined && !key.startsWith('JUJU_') && key !== 'NODE_OPTIONS')
-        env[key] = value;
-    }
-    Object.assign(env, {
-      PATH: [this.toolDir, process.env['PATH'] ?? ''].filter(Boolean).join(delimiter),
-      JUJU_AGENT_SOCKET_ADDRESS: this.socketPath,
-      JUJU_CONTEXT_ID: contextId,
+    const env = hookEnv(this.toolDir, this.socketPath, contextId, {
       JUJU_UNIT_NAME: unit.name,
       JUJU_HOOK_NAME: item.hook,
       JUJU_DISPATCH_PATH: `hooks/${item.hook}`,
@@ -240,10 +221,18 @@ export class ToolHost {
       ...(item.remoteUnit === undefined ? {} : { JUJU_REMOTE_UNIT: item.remoteUnit }),
       ...(item.remoteApp === undefined ? {} : { JUJU_REMOTE_APP: item.remoteApp }),
       ...(item.departingUnit === undefined ? {} : { JUJU_DEPARTING_UNIT: item.departingUnit }),
-      ...options.env,
     });
+    // The test's own variables go last: they may stand in for any of the above.
+    Object.assign(env, options.env);
     try {
-      const run = await spawnHook(command, args, charmDir, env, options.timeoutMs ?? 60_000);
+      const exit = await spawnHookProcess(
+        command,
+        args,
+        charmDir,
+        env,
+        options.timeoutMs ?? 60_000,
+      );
+      const run = { status: exit.exitCode, stdout: exit.stdout, stderr: exit.stderr };
       const ok = run.status === 0;
       draft.ok = ok;
       parts.recorder.push({
@@ -268,8 +257,7 @@ export class ToolHost {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server !== undefined) await new Promise<void>((done) => server.close(() => done()));
-    rmSync(this.root, { recursive: true, force: true });
+    await stopAgent(server, this.root);
     if (this.ownsModel) await this.model.close();
   }
 
@@ -294,33 +282,4 @@ export class ToolHost {
     }
     return runToolCommand(active, tool, args, stdin);
   }
-}
-
-function spawnHook(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  env: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      done({ status: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-  });
 }
