@@ -69,6 +69,20 @@ export class HostSlot {
   }
 }
 
+const PARTS = new WeakMap<object, ModelParts>();
+
+/** Remember `parts` as the working parts of `model` (the Model constructor calls this). */
+export function bindParts(model: object, parts: ModelParts): void {
+  PARTS.set(model, parts);
+}
+
+/** A model's working parts, for the simulator's own tools (process/tool-host.ts); not public. */
+export function modelParts(model: object): ModelParts {
+  const parts = PARTS.get(model);
+  if (parts === undefined) throw new Error('not a Model');
+  return parts;
+}
+
 /** Build a model's parts from its options. */
 export function assembleModel(options: ModelOptions): ModelParts {
   const hosts = new HostSlot(options.toolClient ?? 'auto');

@@ -27,7 +27,7 @@ import type {
   SettleReport,
   UpgradeCharmOptions,
 } from './model-options.js';
-import { assembleModel, type ModelParts } from './model-parts.js';
+import { assembleModel, bindParts, type ModelParts } from './model-parts.js';
 import { renderModelTimeline } from './model-render.js';
 import { optional } from './optional.js';
 import { bindEndpoint, relate, writeRelationData } from './relation-ops.js';
@@ -39,14 +39,6 @@ import type { UnitRecord } from './world.js';
 
 export { MAX_MODEL_UNITS } from './deploy-rules.js';
 
-const PARTS = new WeakMap<object, ModelParts>();
-
-/** A model's working parts, for the simulator's own tools (process/tool-host.ts); not public. */
-export function modelParts(model: Model): ModelParts {
-  const parts = PARTS.get(model);
-  if (parts === undefined) throw new Error('not a Model');
-  return parts;
-}
 export type { HookOrder } from './model-options.js';
 
 /**
@@ -71,7 +63,7 @@ export class Model {
 
   constructor(options: ModelOptions = {}) {
     this.parts = assembleModel(options);
-    PARTS.set(this, this.parts);
+    bindParts(this, this.parts);
     this.name = this.parts.name;
     this.order = this.parts.order;
     this.seed = options.seed;
