@@ -172,6 +172,9 @@ export class ToolHost {
     const relation =
       hook.relationId === undefined ? undefined : parts.world.relation(hook.relationId);
     const endpoint = relation?.sideOf(unit.app.name)?.endpoint;
+    if (hook.relationId !== undefined && endpoint === undefined) {
+      throw new Error(`ToolHost.runHook: ${unitName} is in no relation ${hook.relationId}`);
+    }
     const item: QueuedHook = {
       hook: hook.hook,
       failures: 0,

@@ -89,6 +89,18 @@ describe('what a hook process commits (worker/uniter/runner/context/context.go F
   });
 });
 
+describe('the hook context', () => {
+  it('gives the hook Juju’s relation variables, and refuses a relation the unit is not in', async () => {
+    const run = await sh(
+      'echo "$JUJU_HOOK_NAME $JUJU_RELATION $JUJU_RELATION_ID $JUJU_REMOTE_UNIT $JUJU_REMOTE_APP"',
+    );
+    expect(run.stdout).toBe('cluster-relation-changed cluster cluster:0 tiny/1 tiny\n');
+    await expect(
+      host.runHook('tiny/0', { hook: 'db-relation-changed', relationId: 'db:9' }, 'true', []),
+    ).rejects.toThrow(/tiny\/0 is in no relation db:9/);
+  });
+});
+
 describe('tool faults armed on the host', () => {
   it('a tool replies as armed (malformed output, an exit code) until cleared, and every call is recorded', async () => {
     host.clearCalls();
