@@ -2,16 +2,17 @@
 // the exit code; every other way out (a handler promise that never settles, process.exit in
 // a handler, a stray rejection) is an ERROR logged through juju-log and exit 1, and nothing
 // after the commit (a late rejection, throw or process.exit) changes the outcome. Real child
-// processes: a bundled charm run with the fake hook tools on PATH, as a unit agent runs it.
-import { spawnSync } from 'node:child_process';
+// processes: a bundled charm run with the simulator's hook tools on PATH (ToolHost), as a unit
+// agent runs it.
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMetadata } from '../../src/juju/metadata.js';
 import { STATE_FILE_NAME } from '../../src/state/file-store.js';
 import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
-import { createFakeJuju } from '../fixtures/fake-juju/index.js';
+import { ToolHost } from '../../src/testing/process/tool-host.js';
 
 const charmDir = fileURLToPath(new URL('./fixtures/exit-charm', import.meta.url));
 let bundleDir: string;
@@ -25,33 +26,35 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
-function runHook(mode: string) {
-  const fake = createFakeJuju({ unit: 'exit-charm/0' });
+async function runHook(mode: string) {
+  const host = await ToolHost.standalone('exit-charm', readMetadata(charmDir));
   const unitDir = mkdtempSync(join(tmpdir(), 'exit-unit-'));
   copyFileSync(join(charmDir, 'metadata.yaml'), join(unitDir, 'metadata.yaml'));
   try {
-    const env = {
-      ...fake.env,
-      JUJU_UNIT_NAME: 'exit-charm/0',
-      JUJU_CHARM_DIR: unitDir,
-      JUJU_HOOK_NAME: 'update-status',
-      EXIT_MODE: mode,
-    };
-    const run = spawnSync(process.execPath, [start], { env, encoding: 'utf8', timeout: 60_000 });
-    const logs = fake
+    const run = await host.runHook(
+      'exit-charm/0',
+      { hook: 'update-status' },
+      process.execPath,
+      [start],
+      {
+        charmDir: unitDir,
+        env: { EXIT_MODE: mode },
+      },
+    );
+    const logs = host
       .calls()
       .filter((c) => c.tool === 'juju-log')
-      .map((c) => `${c.argv[1]} ${c.argv.slice(3).join(' ')}`);
+      .map((c) => `${c.args[1]} ${c.args.slice(3).join(' ')}`);
     return { status: run.status, logs, committed: existsSync(join(unitDir, STATE_FILE_NAME)) };
   } finally {
-    fake.cleanup();
+    await host.close();
     rmSync(unitDir, { recursive: true, force: true });
   }
 }
 
 describe('a hook process that does not finish its work', () => {
-  it('fails (exit 1, logged) when a handler promise never settles', () => {
-    const run = runHook('never-settle');
+  it('fails (exit 1, logged) when a handler promise never settles', async () => {
+    const run = await runHook('never-settle');
     expect(run.status).toBe(1);
     expect(run.committed).toBe(false);
     expect(run.logs).toEqual([
@@ -59,8 +62,8 @@ describe('a hook process that does not finish its work', () => {
     ]);
   });
 
-  it('fails (exit 1, logged) when a handler calls process.exit(0)', () => {
-    const run = runHook('exit-0');
+  it('fails (exit 1, logged) when a handler calls process.exit(0)', async () => {
+    const run = await runHook('exit-0');
     expect(run.status).toBe(1);
     expect(run.committed).toBe(false);
     expect(run.logs).toEqual([
@@ -68,8 +71,8 @@ describe('a hook process that does not finish its work', () => {
     ]);
   });
 
-  it('fails (exit 1, logged, nothing committed) on an unhandled rejection before the commit', () => {
-    const run = runHook('reject-before');
+  it('fails (exit 1, logged, nothing committed) on an unhandled rejection before the commit', async () => {
+    const run = await runHook('reject-before');
     expect(run.status).toBe(1);
     expect(run.committed).toBe(false);
     expect(run.logs).toEqual([
@@ -85,16 +88,16 @@ describe('after the commit', () => {
     ['reject-after', /late rejection after the commit/],
     ['throw-after', /late throw after the commit/],
     ['exit-after', /process\.exit\(3\)/],
-  ])('%s does not change the outcome: exit 0, state saved, a WARNING', (mode, what) => {
-    const run = runHook(mode);
+  ])('%s does not change the outcome: exit 0, state saved, a WARNING', async (mode, what) => {
+    const run = await runHook(mode);
     expect(run.status).toBe(0);
     expect(run.committed).toBe(true);
     expect(run.logs).toEqual([expect.stringMatching(/^WARNING /)]);
     expect(run.logs[0]).toMatch(what);
   });
 
-  it('a normal hook exits 0 and logs nothing', () => {
-    const run = runHook('none');
+  it('a normal hook exits 0 and logs nothing', async () => {
+    const run = await runHook('none');
     expect(run).toEqual({ status: 0, logs: [], committed: true });
   });
 });

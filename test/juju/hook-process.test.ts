@@ -1,14 +1,18 @@
 // One hook of a real charm as a real process: the tiny fixture charm is bundled, then run
-// with the fake hook tools on PATH, exactly as a Juju unit agent would run its dispatch.
+// with the simulator's own hook tools on PATH (ToolHost, backed by a model of two peers),
+// exactly as a Juju unit agent would run its dispatch.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Charm } from '../../src/charm/charm.js';
+import { readMetadata } from '../../src/juju/metadata.js';
 import { STATE_FILE_NAME } from '../../src/state/file-store.js';
 import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
-import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju/index.js';
+import { Model } from '../../src/testing/model.js';
+import { ToolHost } from '../../src/testing/process/tool-host.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const charmDir = here('../fixtures/tiny-charm');
@@ -26,58 +30,40 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
-function runHook(
-  fake: FakeJuju,
-  hook: Record<string, string>,
-  extraEnv: Record<string, string> = {},
-) {
-  const env = {
-    ...fake.env,
-    JUJU_UNIT_NAME: 'tiny/0',
-    JUJU_CHARM_DIR: stateDir,
-    JUJU_MODEL_NAME: 'test',
-    JUJU_VERSION: '3.6.0',
-    ...hook,
-    ...extraEnv,
-  };
-  return spawnSync(process.execPath, [bundle], { env, encoding: 'utf8' });
-}
-
 let stateDir: string;
 
-function freshWorld(): FakeJuju {
+/** tiny/0 (leader) and tiny/1 in a settled model; tiny/1 has published its greeting. */
+async function freshWorld(): Promise<{ model: Model; host: ToolHost }> {
   stateDir = mkdtempSync(join(tmpdir(), 'tiny-unit-'));
   // The charm dir holds metadata.yaml; the state file is written next to it.
   spawnSync('cp', [join(charmDir, 'metadata.yaml'), stateDir]);
-  return createFakeJuju({
-    unit: 'tiny/0',
-    leader: true,
-    relations: {
-      'cluster:0': {
-        endpoint: 'cluster',
-        app: 'tiny',
-        units: { 'tiny/1': { greeting: '"hello from tiny/1"' } },
-      },
-    },
-  });
+  const model = new Model();
+  // A charm with no handlers: the model only holds the world the hook process sees.
+  await model.deploy('tiny', { charm: new Charm(), metadata: readMetadata(charmDir), units: 2 });
+  await model.settle();
+  model.setRelationData('tiny/1', 'cluster', { greeting: '"hello from tiny/1"' });
+  await model.settle();
+  return { model, host: await ToolHost.start(model) };
 }
 
-const changedHook = {
-  JUJU_HOOK_NAME: 'cluster-relation-changed',
-  JUJU_RELATION: 'cluster',
-  JUJU_RELATION_ID: 'cluster:0',
-  JUJU_REMOTE_UNIT: 'tiny/1',
-  JUJU_REMOTE_APP: 'tiny',
-};
+function runHook(host: ToolHost, extraEnv: Record<string, string> = {}) {
+  return host.runHook(
+    'tiny/0',
+    { hook: 'cluster-relation-changed', relationId: 'cluster:0', remoteUnit: 'tiny/1' },
+    process.execPath,
+    [bundle],
+    { charmDir: stateDir, env: extraEnv },
+  );
+}
 
 describe('a hook run as a real process', () => {
-  it('makes exactly the expected hook-tool calls and commits relation data, leader settings and state', () => {
-    const fake = freshWorld();
+  it('makes exactly the expected hook-tool calls and commits relation data, leader settings and state', async () => {
+    const { model, host } = await freshWorld();
     try {
-      const run = runHook(fake, changedHook);
+      const run = await runHook(host);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      const calls = fake.calls().map((c) => [c.tool, ...c.argv].join(' '));
+      const calls = host.calls().map((c) => [c.tool, ...c.args].join(' '));
       expect(calls).toEqual([
         'is-leader --format=json',
         'leader-get --format=json',
@@ -89,34 +75,39 @@ describe('a hook run as a real process', () => {
         'relation-set -r cluster:0 --file -',
         'leader-set token=token-1',
       ]);
-      expect(fake.calls().find((c) => c.tool === 'relation-set')?.stdin).toBe(
+      expect(host.calls().find((c) => c.tool === 'relation-set')?.stdin).toBe(
         '"greeting": "\\"hello from tiny/0\\""\n',
       );
+      // Committed to the model, since the hook exited 0.
+      expect(run.committed).toBe(true);
+      expect(model.relationData('cluster:0', 'tiny/0')['greeting']).toBe('"hello from tiny/0"');
+      expect(model.leaderSettings('tiny')).toEqual({ token: 'token-1' });
       const state = JSON.parse(readFileSync(join(stateDir, STATE_FILE_NAME), 'utf8'));
       expect(state.flags).toContain('tiny.published');
       expect(state.data.greetings).toEqual(['hello from tiny/1']);
     } finally {
-      fake.cleanup();
+      await host.close();
       rmSync(stateDir, { recursive: true, force: true });
     }
   });
 
-  it('writes nothing and exits 1 when a handler throws, logging the handler at ERROR', () => {
-    const fake = freshWorld();
+  it('writes nothing and exits 1 when a handler throws, logging the handler at ERROR', async () => {
+    const { model, host } = await freshWorld();
     try {
-      const run = runHook(fake, changedHook, { TINY_FAIL: 'remember' });
+      const run = await runHook(host, { TINY_FAIL: 'remember' });
       expect(run.status).toBe(1);
-      const tools = fake.calls().map((c) => c.tool);
+      expect(model.relationData('cluster:0', 'tiny/0')['greeting']).toBeUndefined();
+      const tools = host.calls().map((c) => c.tool);
       expect(tools).not.toContain('relation-set');
       expect(tools).not.toContain('leader-set');
-      const error = fake.calls().find((c) => c.tool === 'juju-log');
-      expect(error?.argv.slice(0, 2)).toEqual(['-l', 'ERROR']);
-      expect(error?.argv.join(' ')).toMatch(
+      const error = host.calls().find((c) => c.tool === 'juju-log');
+      expect(error?.args.slice(0, 2)).toEqual(['-l', 'ERROR']);
+      expect(error?.args.join(' ')).toMatch(
         /handler rememberGreetings: injected failure in rememberGreetings/,
       );
       expect(existsSync(join(stateDir, STATE_FILE_NAME))).toBe(false);
     } finally {
-      fake.cleanup();
+      await host.close();
       rmSync(stateDir, { recursive: true, force: true });
     }
   });

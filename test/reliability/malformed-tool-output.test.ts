@@ -4,7 +4,7 @@
 // the tool's output quoted back); a charm hook that hits one fails cleanly (exit 1, one
 // ERROR log line naming the tool, nothing committed); and the process entry point answers a
 // bad environment with one clear line, while a hook name it does not know still runs.
-// The fake tools here are one /bin/sh script (a few ms per call), not test/fixtures/fake-juju.
+// The fake tools here are one /bin/sh script (a few ms per call), not the simulator's tool host (src/testing/process/tool-host.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { HookToolError, type HookToolErrorKind } from '../../src/juju/hook-tool-
 import type { HookTools } from '../../src/juju/hook-tools.js';
 import { ProcessHookTools } from '../../src/juju/process-hook-tools.js';
 import { STATE_FILE_NAME } from '../../src/state/file-store.js';
-import { FAKE_TOOLS } from '../fixtures/fake-juju/index.js';
+import { HOOK_TOOL_NAMES } from '../../src/testing/process/tool-commands.js';
 import { hookHarness, peerMetadata } from '../helpers/hook.js';
 import { StubHookTools, stubWorld } from '../helpers/stub-tools.js';
 
@@ -58,7 +58,7 @@ beforeAll(() => {
   binDir = join(root, 'bin');
   logPath = join(root, 'calls.log');
   mkdirSync(binDir);
-  for (const tool of FAKE_TOOLS) writeFileSync(join(binDir, tool), SCRIPT, { mode: 0o755 });
+  for (const tool of HOOK_TOOL_NAMES) writeFileSync(join(binDir, tool), SCRIPT, { mode: 0o755 });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -2,24 +2,24 @@
 // fake hook tools, each application's bundled (or already packed) charm, each unit's own charm
 // dir, and the spawning of `dispatch` with a Juju-like environment. Spawns asynchronously, so
 // the socket keeps serving while a hook runs. Removes everything it created on close().
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { STATE_FILE_NAME } from '../../state/file-store.js';
 import { bundleCharm, charmEntry, START_FILE } from '../charm-dir.js';
 import type { UnitHookTools } from '../unit-hook-tools.js';
 import type { QueuedHook } from '../world.js';
 import { listenAgentSocket, type ToolReply, type ToolRequest } from './agent-socket.js';
+import { hookEnv, spawnHookProcess, stopAgent } from './hook-process.js';
 import { installToolClients, type ToolClientKind } from './tool-clients.js';
 import { runToolCommand } from './tool-commands.js';
 
@@ -169,20 +169,11 @@ export class ProcessHost {
         : { killAfterToolCalls: run.killAfterToolCalls }),
     };
     this.contexts.set(contextId, active);
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      // The hook must see only its own JUJU_* context, and no loader meant for this process.
-      if (value === undefined || key.startsWith('JUJU_') || key === 'NODE_OPTIONS') continue;
-      env[key] = value;
-    }
-    Object.assign(env, run.env, {
-      PATH: [this.toolDir, process.env['PATH'] ?? ''].filter(Boolean).join(delimiter),
-      JUJU_AGENT_SOCKET_ADDRESS: this.socketPath,
-      JUJU_CONTEXT_ID: contextId,
-    });
+    const env = hookEnv(this.toolDir, this.socketPath, contextId, run.env);
     try {
-      const { exitCode, stderr } = await spawnAndWait(
+      const { exitCode, stderr } = await spawnHookProcess(
         join(run.charmDir, 'dispatch'),
+        [],
         run.charmDir,
         env,
         run.timeoutMs,
@@ -205,8 +196,7 @@ export class ProcessHost {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server !== undefined) await new Promise<void>((done) => server.close(() => done()));
-    rmSync(this.root, { recursive: true, force: true });
+    await stopAgent(server, this.root);
   }
 }
 
@@ -219,38 +209,4 @@ function isPacked(charmDir: string): boolean {
   } catch {
     return true;
   }
-}
-
-function spawnAndWait(
-  command: string,
-  cwd: string,
-  env: Record<string, string>,
-  timeoutMs: number,
-  onSpawn: (child: ChildProcess) => void,
-): Promise<{ exitCode: number; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, [], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    onSpawn(child);
-    let timedOut = false;
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-4096);
-    });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      done({
-        exitCode: code ?? (signal ? 128 : 1),
-        stderr: timedOut ? `${stderr}\nkilled after ${timeoutMs} ms` : stderr,
-      });
-    });
-  });
 }

@@ -107,6 +107,14 @@ const SPECS: Record<string, Record<string, FlagKind>> = {
 /** A usage error: exit 2, like Juju's argument parser. */
 class UsageError extends Error {}
 
+/**
+ * A failure in a tool's Run rather than its Init: jujuc prints `ERROR <text>` and exits 1
+ * (github.com/juju/cmd Main: Init errors exit 2, Run errors exit 1). relation-set and state-set
+ * open and parse their --file in Run (worker/uniter/runner/jujuc/relation-set.go and
+ * state-set.go handleSettingsFile / handleKeyValueFile).
+ */
+class RunError extends Error {}
+
 interface Parsed {
   readonly flags: Record<string, string | boolean>;
   readonly args: string[];
@@ -182,10 +190,11 @@ export function runToolCommand(
     if (result.isErr()) return errorReply(tool, result.error);
     return { exitCode: 0, stdout: result.value, stderr: '' };
   } catch (error) {
-    if (error instanceof UsageError) {
-      const failure = toolFailure(tool, error.message, 2);
+    if (error instanceof UsageError || error instanceof RunError) {
+      const exitCode = error instanceof RunError ? 1 : 2;
+      const failure = toolFailure(tool, error.message, exitCode);
       context.tools.recordCall(tool, argv, failure);
-      return { exitCode: 2, stdout: '', stderr: `ERROR ${error.message}\n` };
+      return { exitCode, stdout: '', stderr: `ERROR ${error.message}\n` };
     }
     throw error;
   }
@@ -222,22 +231,38 @@ function readKeyValues(
   settingsFile = false,
 ): Record<string, string> {
   const data: Record<string, string> = {};
+  // Juju parses key=value arguments in Init with keyvalues.Parse(args, true) (juju/utils
+  // keyvalues.go): a key given twice is refused, exit 2.
+  const given = new Set<string>();
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new UsageError(`expected "key=value", got "${arg}"`);
+    const key = arg.slice(0, eq);
+    if (settingsFile && given.has(key)) {
+      throw new UsageError(`key "${key}" specified more than once`);
+    }
+    given.add(key);
+  }
   if (typeof file === 'string') {
     let text: string;
     if (file === '-') {
       text = stdin.toString('utf8');
     } else {
+      const path = isAbsolute(file) ? file : join(context.charmDir, file);
       try {
-        text = readFileSync(isAbsolute(file) ? file : join(context.charmDir, file), 'utf8');
+        text = readFileSync(path, 'utf8');
       } catch {
+        // cmd.FileVar.Open in Run: os.Open's error text, exit 1 for relation-set/state-set.
+        if (settingsFile) throw new RunError(`open ${path}: no such file or directory`);
         throw new UsageError(`cannot read file "${file}"`);
       }
     }
     let parsed: unknown = {};
     if (settingsFile) {
-      // relation-set/state-set read the file as Juju does (yaml.v2 into map[string]string).
+      // relation-set/state-set read the file as Juju does (yaml.v2 into map[string]string),
+      // in Run: a file Juju refuses fails the tool with exit 1.
       const settings = readSettingsFile(text);
-      if (settings.isErr()) throw new UsageError(settings.error);
+      if (settings.isErr()) throw new RunError(settings.error);
       parsed = settings.value;
     } else if (text.trim() !== '') {
       try {
