@@ -46,6 +46,7 @@ import { mulberry32, type Random } from './random.js';
 import { Resolver } from './resolver.js';
 import { Scheduler } from './scheduler.js';
 import { enterScope } from './scope.js';
+import { SecretLifecycle } from './secrets.js';
 import {
   type RenderOptions,
   renderTimelines,
@@ -93,6 +94,7 @@ export class Model {
   private host: ProcessHost | undefined;
   private readonly toolClient: 'auto' | 'c' | 'node';
   private readonly placeholderDir: string;
+  private readonly secretLifecycle: SecretLifecycle;
 
   constructor(options: ModelOptions = {}) {
     this.name = options.name ?? 'test';
@@ -132,6 +134,7 @@ export class Model {
       actionResults: this.actionResults,
     });
     this.placeholderDir = join(tmpdir(), 'juju-reactive-model', this.name);
+    this.secretLifecycle = SecretLifecycle.attach(this.world, this.clock, this.recorder);
   }
 
   // ---------------------------------------------------------------- changing the model
@@ -481,6 +484,7 @@ export class Model {
     if (options.retry === false) {
       this.scheduler.skipFailed(unit, (item) => {
         this.committer.commitHookState(unit, item);
+        if (item.secretId !== undefined) this.secretLifecycle.hookCommitted(unit, item);
         if (item.hook === 'remove') this.committer.commitRemoved(unit);
       });
     } else {
@@ -541,6 +545,30 @@ export class Model {
     });
     this.recorder.model('seed-secret', `${id} owned by ${seed.owner}`);
     return id;
+  }
+
+  /**
+   * Fire `secret-rotate` on a secret's owner now, as if its rotation time had come (the leader
+   * for an application secret). Rotation policies (`secret-add --rotate hourly`) also fire it on
+   * the virtual clock (`advance`). See docs/testing.md, Secrets.
+   */
+  rotateSecret(id: string): void {
+    this.assertIdle('rotateSecret');
+    this.secretLifecycle.rotateNow(id);
+  }
+
+  /**
+   * Fire `secret-expired` on a secret's owner now for `revision` (default: the latest), as if
+   * its `--expire` time had come.
+   */
+  expireSecret(id: string, revision?: number): void {
+    this.assertIdle('expireSecret');
+    this.secretLifecycle.expireNow(id, revision);
+  }
+
+  /** The revision of a secret `unit` observes (what `secret-get` returns it), or undefined. */
+  trackedSecretRevision(unit: string, id: string): number | undefined {
+    return this.secretLifecycle.trackedRevision(this.world.unit(unit).name, id);
   }
 
   /**

@@ -110,6 +110,30 @@ function stale(unit: UnitRecord, item: QueuedHook): boolean {
   return false;
 }
 
+/**
+ * Order within the secrets and storage slots. Secrets: expired, rotate, changed, remove
+ * (worker/uniter/secrets/resolver.go NextOp). Storage: attaching before detaching, by id.
+ */
+const SECRET_RANK: Readonly<Record<string, number>> = {
+  'secret-expired': 0,
+  'secret-rotate': 1,
+  'secret-changed': 2,
+  'secret-remove': 3,
+};
+
+function withinSlot(item: QueuedHook, best: QueuedHook | undefined): number {
+  if (best === undefined) return -1;
+  if (item.secretId !== undefined && best.secretId !== undefined) {
+    return (SECRET_RANK[item.hook] ?? 4) - (SECRET_RANK[best.hook] ?? 4);
+  }
+  if (item.storageId !== undefined && best.storageId !== undefined) {
+    const a = item.hook.endsWith('-attached') ? 0 : 1;
+    const b = best.hook.endsWith('-attached') ? 0 : 1;
+    return a - b || byteCompare(item.storageId, best.storageId);
+  }
+  return 0;
+}
+
 /** May this hook run before the unit is installed? (Only install; Juju gates the rest on it.) */
 function gated(unit: UnitRecord, item: QueuedHook, slot: number): boolean {
   if (item.replay === true) return false;
@@ -153,7 +177,8 @@ export class Resolver {
         staleCount++;
         continue;
       }
-      if (slot < bestSlot && !gated(unit, item, slot)) {
+      const better = slot < bestSlot || (slot === bestSlot && withinSlot(item, best) < 0);
+      if (better && !gated(unit, item, slot)) {
         best = item;
         bestSlot = slot;
       }

@@ -3,8 +3,8 @@
 // its own writes); relation, secret, port and unit-state writes are staged in the hook's
 // transaction, which the model applies only if the hook succeeds. status-set, juju-log and
 // leader-set apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
-import { Err, Ok, type Result } from 'ts-results-es';
-import { classifyToolFailure, HookToolError } from '../juju/hook-tool-error.js';
+import { Err, Ok } from 'ts-results-es';
+import { HookToolError } from '../juju/hook-tool-error.js';
 import type {
   ActionParams,
   GoalState,
@@ -28,27 +28,12 @@ import type { Redactor } from '../juju/redact.js';
 import type { ActionRun } from './action-run.js';
 import { ownValue, setOwn } from './optional.js';
 import { bindingAddress } from './scope.js';
-import type { TraceRecorder } from './trace.js';
+import { type R, type ToolBase, type ToolTraceSink, toolFailure } from './tools/base.js';
+import { SecretTools } from './tools/secret-tools.js';
 import type { HookTransaction } from './transaction.js';
-import type {
-  QueuedHook,
-  RelationRecord,
-  SecretRecord,
-  UnitRecord,
-  UnitRelationView,
-  World,
-} from './world.js';
+import type { QueuedHook, RelationRecord, UnitRecord, UnitRelationView, World } from './world.js';
 
-/** What a hook tool returns: its value, or the HookToolError it failed with (never throws). */
-export type R<T> = Result<T, HookToolError>;
-
-/** Where this hook's tool calls are recorded. */
-export interface ToolTraceSink {
-  readonly trace: TraceRecorder;
-  readonly hookSeq: number;
-  /** Counts calls for the hook's timeline entry. */
-  count(): void;
-}
+export { type R, type ToolTraceSink, toolFailure } from './tools/base.js';
 
 export interface UnitHookToolsOptions {
   readonly world: World;
@@ -67,33 +52,29 @@ export interface UnitHookToolsOptions {
   readonly action?: ActionRun;
 }
 
-/** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
-export function toolFailure(tool: string, message: string, exitCode = 1): HookToolError {
-  return new HookToolError(
-    classifyToolFailure(exitCode, `ERROR ${message}`),
-    tool,
-    message,
-    exitCode,
-  );
-}
-
 const copy = (bag: Readonly<RelationData> | undefined): RelationData => ({ ...(bag ?? {}) });
 
 /**
  * The hook tools of one unit during one hook. Created by the model for each hook; the process
  * mode's agent socket calls the same object, so both modes share these semantics.
  */
-export class UnitHookTools implements HookTools {
-  private readonly world: World;
-  private readonly unit: UnitRecord;
-  private readonly hook: QueuedHook;
-  private readonly tx: HookTransaction;
-  private readonly redactor: Redactor;
+export class UnitHookTools implements HookTools, ToolBase {
+  /** @internal */
+  readonly world: World;
+  /** @internal */
+  readonly unit: UnitRecord;
+  /** @internal */
+  readonly hook: QueuedHook;
+  /** @internal */
+  readonly tx: HookTransaction;
+  /** @internal */
+  readonly redactor: Redactor;
   private readonly sink: ToolTraceSink | undefined;
   private readonly applyLeader:
     | ((values: ReadonlyMap<string, string | null>) => string | undefined)
     | undefined;
   private readonly action: ActionRun | undefined;
+  private readonly secrets: SecretTools;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -105,6 +86,7 @@ export class UnitHookTools implements HookTools {
     this.sink = options.sink;
     this.applyLeader = options.leaderSet;
     this.action = options.action;
+    this.secrets = new SecretTools(this);
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -125,22 +107,25 @@ export class UnitHookTools implements HookTools {
     });
   }
 
-  private call<T>(tool: string, args: readonly string[], body: () => R<T>): R<T> {
+  /** @internal */
+  call<T>(tool: string, args: readonly string[], body: () => R<T>): R<T> {
     const result = body();
     this.recordCall(tool, args, result.isErr() ? result.error : undefined);
     return result;
   }
 
-  private fail<T>(tool: string, message: string, exitCode = 1): R<T> {
+  /** @internal */
+  fail<T>(tool: string, message: string, exitCode = 1): R<T> {
     return Err(toolFailure(tool, message, exitCode));
   }
 
-  private get isLeaderNow(): boolean {
+  /** @internal */
+  get isLeaderNow(): boolean {
     return this.unit.app.leader === this.unit.name;
   }
 
-  /** The relation and this unit's view of it, if the unit may use it in this hook. */
-  private relation(
+  /** @internal The relation and this unit's view of it, if the unit may use it in this hook. */
+  relation(
     tool: string,
     relationId: string,
   ): R<{ relation: RelationRecord; view: UnitRelationView }> {
@@ -468,107 +453,14 @@ export class UnitHookTools implements HookTools {
     });
   }
 
-  // ---- secrets: staged, except reads ----
-
-  private learn(content: Readonly<Record<string, string>>): void {
-    for (const value of Object.values(content)) this.redactor.add(value);
-  }
-
-  private findSecret(tool: string, idOrLabel: string): R<SecretRecord> {
-    if (idOrLabel.startsWith('secret:')) {
-      const secret = this.world.secrets.get(idOrLabel);
-      if (secret !== undefined) return Ok(secret);
-      const staged = this.tx.secretAdds.find((s) => s.id === idOrLabel);
-      if (staged !== undefined) return Ok(this.stagedRecord(staged.id));
-      return this.fail(tool, `secret "${idOrLabel}" not found`);
-    }
-    const consumed = this.unit.secretLabels.get(idOrLabel);
-    if (consumed !== undefined) return this.findSecret(tool, consumed);
-    for (const secret of this.world.secrets.values()) {
-      if (secret.label === idOrLabel && this.mayManage(secret)) return Ok(secret);
-    }
-    const staged = this.tx.secretAdds.find((s) => s.options.label === idOrLabel);
-    if (staged !== undefined) return Ok(this.stagedRecord(staged.id));
-    return this.fail(tool, `secret with label "${idOrLabel}" not found`);
-  }
-
-  private stagedRecord(id: string): SecretRecord {
-    const staged = this.tx.secretAdds.find((s) => s.id === id);
-    const owner = staged?.options.owner ?? 'application';
-    return {
-      id,
-      ownerApp: this.unit.app.name,
-      ...(owner === 'unit' ? { ownerUnit: this.unit.name } : {}),
-      revision: 1,
-      content: { ...(staged?.content ?? {}) },
-      grants: new Map(),
-    };
-  }
-
-  /** The owner may manage: the leader for application secrets, the unit for its own. */
-  private mayManage(secret: SecretRecord): boolean {
-    if (secret.ownerApp !== this.unit.app.name) return false;
-    return secret.ownerUnit === undefined ? this.isLeaderNow : secret.ownerUnit === this.unit.name;
-  }
-
-  private mayRead(secret: SecretRecord): boolean {
-    if (secret.ownerApp === this.unit.app.name) {
-      if (secret.ownerUnit === undefined || secret.ownerUnit === this.unit.name) return true;
-    }
-    // Juju: a grant on a relation gives "all units of the related application" access. On a
-    // peer relation that application is the owner's own, so peers may read a unit-owned
-    // secret granted there.
-    for (const [relationId, grantees] of secret.grants) {
-      const relation = this.world.relation(relationId);
-      if (relation === undefined || relation.removed) continue;
-      if (relation.remoteAppOf(secret.ownerApp) !== this.unit.app.name) continue;
-      if (grantees.has('*') || grantees.has(this.unit.name)) return true;
-    }
-    return false;
-  }
+  // ---- secrets (tools/secret-tools.ts) ----
 
   secretAdd(content: SecretContent, options: SecretAddOptions = {}): R<string> {
-    const owner = options.owner ?? 'application';
-    const args = ['--owner', owner, ...(options.label ? ['--label', options.label] : [])];
-    return this.call('secret-add', args, () => {
-      this.learn(content);
-      if (Object.keys(content).length === 0) {
-        return this.fail('secret-add', 'missing secret value or filename', 2);
-      }
-      if (owner === 'application' && !this.isLeaderNow) {
-        return this.fail('secret-add', 'permission denied');
-      }
-      const id = this.world.allocateSecretId();
-      this.tx.secretAdds.push({ id, content: { ...content }, options: { ...options, owner } });
-      return Ok(id);
-    });
+    return this.secrets.secretAdd(content, options);
   }
 
   secretGet(idOrLabel: string, options: SecretGetOptions = {}): R<SecretContent> {
-    const args = idOrLabel.startsWith('secret:')
-      ? [idOrLabel, ...(options.label ? ['--label', options.label] : [])]
-      : ['--label', idOrLabel];
-    if (options.peek) args.push('--peek');
-    if (options.refresh) args.push('--refresh');
-    return this.call('secret-get', args, () => {
-      const found = this.findSecret('secret-get', idOrLabel);
-      if (found.isErr()) return found;
-      const secret = found.value;
-      if (!this.mayRead(secret)) return this.fail('secret-get', 'permission denied');
-      if (options.label !== undefined && idOrLabel.startsWith('secret:')) {
-        if (secret.ownerApp === this.unit.app.name) secret.label = options.label;
-        else this.unit.secretLabels.set(options.label, secret.id);
-      }
-      this.learn(secret.content);
-      return Ok({ ...secret.content });
-    });
-  }
-
-  private managed(tool: string, id: string): R<SecretRecord> {
-    const found = this.findSecret(tool, id);
-    if (found.isErr()) return found;
-    if (!this.mayManage(found.value)) return this.fail(tool, 'permission denied');
-    return found;
+    return this.secrets.secretGet(idOrLabel, options);
   }
 
   secretSet(
@@ -576,56 +468,27 @@ export class UnitHookTools implements HookTools {
     content: SecretContent,
     options: Omit<SecretAddOptions, 'owner'> = {},
   ): R<void> {
-    return this.call('secret-set', [id], () => {
-      this.learn(content);
-      const found = this.managed('secret-set', id);
-      if (found.isErr()) return found;
-      this.tx.secretOps.push({ op: 'set', id: found.value.id, content: { ...content }, options });
-      return Ok(undefined);
-    });
+    return this.secrets.secretSet(id, content, options);
   }
 
   secretGrant(id: string, relationId: string, options: SecretGrantOptions = {}): R<void> {
-    return this.grant('secret-grant', id, relationId, options);
+    return this.secrets.grant('secret-grant', id, relationId, options);
   }
 
   secretRevoke(id: string, relationId: string, options: SecretGrantOptions = {}): R<void> {
-    return this.grant('secret-revoke', id, relationId, options);
-  }
-
-  private grant(
-    tool: 'secret-grant' | 'secret-revoke',
-    id: string,
-    relationId: string,
-    options: SecretGrantOptions,
-  ): R<void> {
-    const args = [id, '-r', relationId, ...(options.unit ? ['--unit', options.unit] : [])];
-    return this.call(tool, args, () => {
-      const found = this.managed(tool, id);
-      if (found.isErr()) return found;
-      const relation = this.relation(tool, relationId);
-      if (relation.isErr()) return relation;
-      const op = tool === 'secret-grant' ? 'grant' : 'revoke';
-      this.tx.secretOps.push({ op, id: found.value.id, relationId, options });
-      return Ok(undefined);
-    });
+    return this.secrets.grant('secret-revoke', id, relationId, options);
   }
 
   secretRemove(id: string, options: { readonly revision?: number } = {}): R<void> {
-    const args = [
-      id,
-      ...(options.revision === undefined ? [] : ['--revision', String(options.revision)]),
-    ];
-    return this.call('secret-remove', args, () => {
-      const found = this.managed('secret-remove', id);
-      if (found.isErr()) return found;
-      this.tx.secretOps.push({
-        op: 'remove',
-        id: found.value.id,
-        ...(options.revision === undefined ? {} : { revision: options.revision }),
-      });
-      return Ok(undefined);
-    });
+    return this.secrets.secretRemove(id, options);
+  }
+
+  secretInfoGet(idOrLabel: string): R<SecretInfo> {
+    return this.secrets.secretInfoGet(idOrLabel);
+  }
+
+  secretIds(): R<string[]> {
+    return this.secrets.secretIds();
   }
 
   // ---- Juju's unit state: committed with the hook ----
@@ -697,37 +560,6 @@ export class UnitHookTools implements HookTools {
   }
 
   // ---- answered from the model's committed state ----
-
-  /**
-   * `secret-info-get`: metadata of a secret this unit may manage (its own, or its
-   * application's on the leader), never its content.
-   */
-  secretInfoGet(idOrLabel: string): R<SecretInfo> {
-    const args = idOrLabel.startsWith('secret:') ? [idOrLabel] : ['--label', idOrLabel];
-    return this.call('secret-info-get', args, () =>
-      this.managed('secret-info-get', idOrLabel).map((secret) => ({
-        id: secret.id,
-        revision: secret.revision,
-        label: secret.label ?? '',
-        owner: secret.ownerUnit === undefined ? 'application' : 'unit',
-        ...(secret.description === undefined ? {} : { description: secret.description }),
-        ...(secret.rotate === undefined ? {} : { rotation: secret.rotate }),
-        ...(secret.expire === undefined ? {} : { expiry: secret.expire }),
-      })),
-    );
-  }
-
-  /** `secret-ids`: the committed secrets this unit may manage, by id. */
-  secretIds(): R<string[]> {
-    return this.call('secret-ids', [], () =>
-      Ok(
-        [...this.world.secrets.values()]
-          .filter((secret) => this.mayManage(secret))
-          .map((secret) => secret.id)
-          .sort(),
-      ),
-    );
-  }
 
   /**
    * `opened-ports`: the ports the unit had open when the hook started; this hook's own
