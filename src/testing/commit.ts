@@ -6,6 +6,7 @@ import { enqueue, relationEvent, relationHook } from './hook-queue.js';
 import { optional, ownValue, setOwn } from './optional.js';
 import { networkSettings } from './scope.js';
 import { SecretLifecycle } from './secrets.js';
+import { StorageModel } from './storage.js';
 import type { TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
 import type { QueuedHook, RelationRecord, UnitRecord, World } from './world.js';
@@ -98,6 +99,9 @@ export class Committer {
     const secrets = SecretLifecycle.of(this.world);
     secrets?.committed(tx);
     if (item.secretId !== undefined) secrets?.hookCommitted(unit, item);
+    const storage = StorageModel.of(this.world);
+    storage?.committed(unit, tx);
+    if (item.storageId !== undefined) storage?.hookCommitted(unit, item);
     for (const { open, spec } of tx.ports) {
       if (open) unit.ports.add(spec);
       else unit.ports.delete(spec);

@@ -13,6 +13,7 @@ import type { DeployOptions, UpgradeCharmOptions } from './model-options.js';
 import type { ModelParts } from './model-parts.js';
 import { sortedEntries } from './optional.js';
 import { enterScope } from './scope.js';
+import { StorageModel } from './storage.js';
 import { AppRecord, UnitRecord, UnitStore } from './world.js';
 
 /** Deploy an application (see Model.deploy). */
@@ -37,6 +38,8 @@ export async function deployApp(
   );
   const config = { ...configDefaults(configOptions), ...(options.config ?? {}) };
   checkConfig(name, configOptions, options.config ?? {});
+  const storage = StorageModel.of(world);
+  const storageCounts = StorageModel.initialCounts(metadata.storage ?? [], options.storage);
   if (processes && charmDir !== undefined) {
     const host = await parts.hosts.start();
     await host.prepareApp(name, charmDir);
@@ -52,6 +55,8 @@ export async function deployApp(
     charmDir,
   );
   world.apps.set(name, app);
+  storage?.setInitialCounts(name, storageCounts);
+  if (options.resources !== undefined) storage?.setResources(name, options.resources);
   for (const endpoint of metadata.endpoints) {
     if (endpoint.role === 'peers') world.addRelation([{ app: name, endpoint: endpoint.name }]);
   }
@@ -99,6 +104,8 @@ export function addUnitTo(parts: ModelParts, app: AppRecord): string {
 
   const relations = world.relationsOf(app.name);
   enqueue(unit, { hook: 'install' });
+  // worker/uniter/storage/resolver.go: initial storage is attached before install runs.
+  StorageModel.of(world)?.attachInitial(unit);
   for (const relation of relations) {
     enterScope(unit, relation, recorder);
     enqueue(unit, relationHook(unit, relation, 'created'));

@@ -34,6 +34,7 @@ import { bindEndpoint, relate, writeRelationData } from './relation-ops.js';
 import { removeRelation, removeUnit } from './removal.js';
 import { seedSecret } from './secret-seed.js';
 import { SecretLifecycle } from './secrets.js';
+import { StorageModel } from './storage.js';
 import type { RenderOptions, TimelineEntry, TraceEvent } from './trace.js';
 import { UnitView } from './unit-view.js';
 import type { UnitRecord } from './world.js';
@@ -69,6 +70,7 @@ export class Model {
     this.seed = options.seed;
     const { world, clock, recorder } = this.parts;
     this.secretLifecycle = SecretLifecycle.attach(world, clock, recorder);
+    StorageModel.attach(world, recorder);
   }
 
   // ---------------------------------------------------------------- changing the model

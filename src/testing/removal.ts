@@ -5,6 +5,7 @@
 import { compareUnitNames } from '../juju/ordering.js';
 import { dropPending, enqueue, relationHook } from './hook-queue.js';
 import type { ModelParts } from './model-parts.js';
+import { StorageModel } from './storage.js';
 import type { RelationRecord, UnitRecord } from './world.js';
 
 /** Hooks a dying unit no longer runs (worker/uniter/resolver.go nextOp, case Dying). */
@@ -50,6 +51,8 @@ export function removeUnit(parts: ModelParts, unit: UnitRecord): void {
     }
     if (!relation.peer) enqueue(unit, relationHook(unit, relation, 'broken'));
   }
+  // worker/uniter/storage/resolver.go: a dying unit detaches its attached storage (before stop).
+  StorageModel.of(world)?.detachAll(unit);
   // nextOp, case Dying: "if localState.Started { stop }"; a unit that never started skips it.
   if (unit.started) {
     enqueue(unit, { hook: 'stop' });

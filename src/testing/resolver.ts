@@ -137,6 +137,15 @@ function withinSlot(item: QueuedHook, best: QueuedHook | undefined): number {
 /** May this hook run before the unit is installed? (Only install; Juju gates the rest on it.) */
 function gated(unit: UnitRecord, item: QueuedHook, slot: number): boolean {
   if (item.replay === true) return false;
+  // worker/uniter/storage/resolver.go: storage-attached runs before install, and install
+  // waits (ErrWaiting) while the unit's initial storage is not attached yet.
+  if (!unit.installed && slot === Slot.storage) return false;
+  if (
+    slot === Slot.install &&
+    unit.queue.some((q) => q.storageId !== undefined && slotOf(q) === Slot.storage)
+  ) {
+    return true;
+  }
   if (!unit.installed && slot !== Slot.install && slot < Slot.stop) return true;
   // The queued start runs once the first config-changed committed (operation/runhook.go).
   if (item.hook === 'start' && !unit.configured) return true;

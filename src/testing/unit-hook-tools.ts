@@ -4,7 +4,7 @@
 // transaction, which the model applies only if the hook succeeds. status-set, juju-log and
 // leader-set apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
 import { Err, Ok } from 'ts-results-es';
-import { HookToolError } from '../juju/hook-tool-error.js';
+import type { HookToolError } from '../juju/hook-tool-error.js';
 import type {
   ActionParams,
   GoalState,
@@ -30,6 +30,7 @@ import { ownValue, setOwn } from './optional.js';
 import { bindingAddress } from './scope.js';
 import { type R, type ToolBase, type ToolTraceSink, toolFailure } from './tools/base.js';
 import { SecretTools } from './tools/secret-tools.js';
+import { StorageTools } from './tools/storage-tools.js';
 import type { HookTransaction } from './transaction.js';
 import type { QueuedHook, RelationRecord, UnitRecord, UnitRelationView, World } from './world.js';
 
@@ -75,6 +76,7 @@ export class UnitHookTools implements HookTools, ToolBase {
     | undefined;
   private readonly action: ActionRun | undefined;
   private readonly secrets: SecretTools;
+  private readonly storage: StorageTools;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -87,6 +89,7 @@ export class UnitHookTools implements HookTools, ToolBase {
     this.applyLeader = options.leaderSet;
     this.action = options.action;
     this.secrets = new SecretTools(this);
+    this.storage = new StorageTools(this);
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -580,45 +583,34 @@ export class UnitHookTools implements HookTools, ToolBase {
     });
   }
 
-  // ---- NOT IMPLEMENTED BY THE SIMULATOR YET (issue 13: the simulator side comes later) ----
-  // Each of these fails like a tool the model does not serve, naming the tool. The library
-  // side (HookTools, ProcessHookTools, HookSession) implements them; the model does not yet.
+  // ---- storage, resources, port ranges, metrics (tools/storage-tools.ts) ----
 
-  private notImplemented<T>(tool: string): R<T> {
-    return this.call(tool, [], () =>
-      Err(new HookToolError('failed', tool, `${tool} is not implemented by the simulator yet`)),
-    );
+  storageGet(storageId?: string): R<StorageInfo> {
+    return this.storage.storageGet(storageId);
   }
 
-  storageGet(_storageId?: string): R<StorageInfo> {
-    return this.notImplemented('storage-get');
+  storageList(storageName?: string): R<string[]> {
+    return this.storage.storageList(storageName);
   }
 
-  storageList(_storageName?: string): R<string[]> {
-    return this.notImplemented('storage-list');
+  storageAdd(counts: Readonly<Record<string, number>>): R<void> {
+    return this.storage.storageAdd(counts);
   }
 
-  storageAdd(_counts: Readonly<Record<string, number>>): R<void> {
-    return this.notImplemented('storage-add');
+  resourceGet(name: string): R<string> {
+    return this.storage.resourceGet(name);
   }
 
-  resourceGet(_name: string): R<string> {
-    return this.notImplemented('resource-get');
+  openPortRange(range: PortRange, options?: { readonly endpoints?: readonly string[] }): R<void> {
+    return this.storage.portRange('open-port', range, options);
   }
 
-  openPortRange(_range: PortRange, _options?: { readonly endpoints?: readonly string[] }): R<void> {
-    return this.notImplemented('open-port');
+  closePortRange(range: PortRange, options?: { readonly endpoints?: readonly string[] }): R<void> {
+    return this.storage.portRange('close-port', range, options);
   }
 
-  closePortRange(
-    _range: PortRange,
-    _options?: { readonly endpoints?: readonly string[] },
-  ): R<void> {
-    return this.notImplemented('close-port');
-  }
-
-  addMetric(_metrics: Readonly<Record<string, string>>): R<void> {
-    return this.notImplemented('add-metric');
+  addMetric(metrics: Readonly<Record<string, string>>): R<void> {
+    return this.storage.addMetric(metrics);
   }
 }
 
