@@ -157,10 +157,8 @@ export async function upgradeApp(
   options: UpgradeCharmOptions,
 ): Promise<void> {
   const app = parts.world.app(appName);
-  if (app.mode === 'process') {
-    throw new Error(`upgradeCharm(${appName}): not implemented for units run as processes`);
-  }
-  const next = await loadCharm(`upgrading ${appName}`, options, false);
+  const processes = app.mode === 'process';
+  const next = await loadCharm(`upgrading ${appName}`, options, processes);
   const endpoints = (m: typeof next.metadata) =>
     m.endpoints
       .map((e) => `${e.name}:${e.role}:${e.interface}`)
@@ -178,6 +176,15 @@ export async function upgradeApp(
     if (key in next.configOptions) config[key] = value;
   }
   Object.assign(config, options.config ?? {});
+  if (processes && next.charmDir !== undefined) {
+    // Units run as processes: bundle the new charm and point every unit's dir at it; each
+    // unit's state file stays (the uniter keeps its data dir across an upgrade).
+    const host = parts.hosts.get();
+    await host.prepareApp(appName, next.charmDir);
+    for (const unit of app.units) {
+      if (unit.life !== 'removed') host.refreshUnitDir(appName, unit.name, unit.charmDir);
+    }
+  }
   app.charm = next.charm;
   app.metadata = next.metadata;
   app.configOptions = next.configOptions;
