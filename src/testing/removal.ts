@@ -8,9 +8,12 @@ import type { ModelParts } from './model-parts.js';
 import { StorageModel } from './storage.js';
 import type { RelationRecord, UnitRecord } from './world.js';
 
-/** Hooks a dying unit no longer runs (worker/uniter/resolver.go nextOp, case Dying). */
+/**
+ * Hooks a dying unit no longer runs (worker/uniter/resolver.go nextOp, case Dying; secret hooks:
+ * worker/uniter/secrets/resolver.go "Nothing to do if ... the unit is dying").
+ */
 const DROPPED_WHEN_DYING =
-  /^(install|start|config-changed|upgrade-charm|update-status|leader-elected|.*-relation-created)$/;
+  /^(install|start|config-changed|upgrade-charm|update-status|leader-elected|.*-relation-created|secret-(changed|rotate|expired|remove))$/;
 
 /** Start removing `unit` (see Model.removeUnit). */
 export function removeUnit(parts: ModelParts, unit: UnitRecord): void {

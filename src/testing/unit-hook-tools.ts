@@ -3,6 +3,9 @@
 // its own writes); relation, secret, port and unit-state writes are staged in the hook's
 // transaction, which the model applies only if the hook succeeds. status-set, juju-log and
 // leader-set apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
+// The families live in tools/: relation-tools (relations, network), secret-tools,
+// storage-tools (storage, resources, port ranges, metrics), action-tools; this class keeps
+// config, leadership, status, logs, unit state and ports, and delegates the rest.
 import { Err, Ok } from 'ts-results-es';
 import type { HookToolError } from '../juju/hook-tool-error.js';
 import type {
@@ -23,12 +26,12 @@ import type {
   WorkloadStatus,
   WorkloadStatusName,
 } from '../juju/hook-tools.js';
-import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
 import type { ActionRun } from './action-run.js';
-import { ownValue, setOwn } from './optional.js';
-import { bindingAddress } from './scope.js';
+import { setOwn } from './optional.js';
+import { ActionTools } from './tools/action-tools.js';
 import { type R, type ToolBase, type ToolTraceSink, toolFailure } from './tools/base.js';
+import { RelationTools } from './tools/relation-tools.js';
 import { SecretTools } from './tools/secret-tools.js';
 import { StorageTools } from './tools/storage-tools.js';
 import type { HookTransaction } from './transaction.js';
@@ -53,8 +56,6 @@ export interface UnitHookToolsOptions {
   readonly action?: ActionRun;
 }
 
-const copy = (bag: Readonly<RelationData> | undefined): RelationData => ({ ...(bag ?? {}) });
-
 /**
  * The hook tools of one unit during one hook. Created by the model for each hook; the process
  * mode's agent socket calls the same object, so both modes share these semantics.
@@ -74,9 +75,10 @@ export class UnitHookTools implements HookTools, ToolBase {
   private readonly applyLeader:
     | ((values: ReadonlyMap<string, string | null>) => string | undefined)
     | undefined;
-  private readonly action: ActionRun | undefined;
   private readonly secrets: SecretTools;
   private readonly storage: StorageTools;
+  private readonly relations: RelationTools;
+  private readonly actions: ActionTools;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -87,9 +89,10 @@ export class UnitHookTools implements HookTools, ToolBase {
     this.redactor = options.redactor;
     this.sink = options.sink;
     this.applyLeader = options.leaderSet;
-    this.action = options.action;
     this.secrets = new SecretTools(this);
     this.storage = new StorageTools(this);
+    this.relations = new RelationTools(this);
+    this.actions = new ActionTools(this, options.action);
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -144,84 +147,18 @@ export class UnitHookTools implements HookTools, ToolBase {
     return Ok({ relation, view });
   }
 
-  /** Remote units this unit sees in the relation right now (Juju's relation-list). */
-  private members(relationId: string, view: UnitRelationView): string[] {
-    const hook = this.hook;
-    const out = new Set(view.members);
-    if (hook.relationId === relationId && hook.remoteUnit !== undefined) {
-      if (hook.hook.endsWith('-relation-joined')) out.add(hook.remoteUnit);
-      if (hook.hook.endsWith('-relation-departed')) out.delete(hook.remoteUnit);
-    }
-    return [...out].sort(compareUnitNames);
-  }
-
-  // ---- relations ----
+  // ---- relations and network (tools/relation-tools.ts) ----
 
   relationIds(endpoint: string): R<string[]> {
-    return this.call('relation-ids', [endpoint], () => {
-      const ids: string[] = [];
-      for (const [id, view] of this.unit.relations) {
-        const relation = this.world.relation(id);
-        if (relation === undefined) continue;
-        if (relation.sideOf(this.unit.app.name)?.endpoint !== endpoint) continue;
-        if (view.created || this.hook.relationId === id) ids.push(id);
-      }
-      return Ok(ids.sort(compareRelationIds));
-    });
+    return this.relations.relationIds(endpoint);
   }
 
   relationList(relationId: string): R<string[]> {
-    return this.call('relation-list', ['-r', relationId], () =>
-      this.relation('relation-list', relationId).map(({ view }) => this.members(relationId, view)),
-    );
+    return this.relations.relationList(relationId);
   }
 
   relationListApp(relationId: string): R<string> {
-    return this.call('relation-list', ['-r', relationId, '--app'], () =>
-      this.relation('relation-list', relationId).map(
-        ({ relation }) => relation.remoteAppOf(this.unit.app.name) ?? '',
-      ),
-    );
-  }
-
-  private readBag(
-    tool: string,
-    relationId: string,
-    entity: string,
-    app: boolean,
-  ): R<Readonly<RelationData>> {
-    const found = this.relation(tool, relationId);
-    if (found.isErr()) return found;
-    const { relation, view } = found.value;
-    const own = this.unit.app.name;
-    if (app) {
-      const name = entity.includes('/') ? (entity.split('/')[0] ?? entity) : entity;
-      const remote = relation.remoteAppOf(own);
-      if (name === own) {
-        if (!relation.peer && !this.isLeaderNow) return this.fail(tool, 'permission denied');
-        return Ok(this.tx.overlay(relationId, true, relation.appBags.get(own) ?? {}));
-      }
-      if (name !== remote) return this.fail(tool, `application "${name}" not found`);
-      return Ok(relation.appBags.get(name) ?? {});
-    }
-    if (entity === this.unit.name) {
-      return Ok(this.tx.overlay(relationId, false, relation.unitBags.get(entity) ?? {}));
-    }
-    const other = this.world.units.get(entity);
-    const inScope = other?.life === 'alive' && other.relations.has(relationId);
-    const known =
-      view.members.has(entity) ||
-      (this.hook.relationId === relationId && this.hook.remoteUnit === entity);
-    // A unit that left keeps its settings readable for the relation's lifetime (Juju removes
-    // them only with the relation), so later hooks can still read a departed unit's data.
-    const departed = relation.unitBags.has(entity);
-    if (!inScope && !known && !departed) {
-      return this.fail(
-        tool,
-        `cannot read settings for unit "${entity}" in relation "${relationId}": unit "${entity}": settings not found`,
-      );
-    }
-    return Ok(relation.unitBags.get(entity) ?? {});
+    return this.relations.relationListApp(relationId);
   }
 
   relationGet(
@@ -229,11 +166,7 @@ export class UnitHookTools implements HookTools, ToolBase {
     entity: string,
     options: { readonly app?: boolean } = {},
   ): R<RelationData> {
-    const app = options.app === true;
-    const args = ['-r', relationId, ...(app ? ['--app'] : []), '-', entity];
-    return this.call('relation-get', args, () =>
-      this.readBag('relation-get', relationId, entity, app).map(copy),
-    );
+    return this.relations.relationGet(relationId, entity, options);
   }
 
   relationGetKey(
@@ -242,11 +175,7 @@ export class UnitHookTools implements HookTools, ToolBase {
     key: string,
     options: { readonly app?: boolean } = {},
   ): R<string | undefined> {
-    const app = options.app === true;
-    const args = ['-r', relationId, ...(app ? ['--app'] : []), key, entity];
-    return this.call('relation-get', args, () =>
-      this.readBag('relation-get', relationId, entity, app).map((bag) => ownValue(bag, key)),
-    );
+    return this.relations.relationGetKey(relationId, entity, key, options);
   }
 
   relationSet(
@@ -254,57 +183,22 @@ export class UnitHookTools implements HookTools, ToolBase {
     data: RelationData,
     options: { readonly app?: boolean } = {},
   ): R<void> {
-    const app = options.app === true;
-    const args = ['-r', relationId, ...(app ? ['--app'] : []), ...Object.keys(data).sort()];
-    return this.call('relation-set', args, () => {
-      const found = this.relation('relation-set', relationId);
-      if (found.isErr()) return found;
-      if (app && !this.isLeaderNow) return this.fail('relation-set', 'permission denied');
-      const bad = Object.keys(data).find((k) => k === '' || k.includes('='));
-      if (bad !== undefined) {
-        return this.fail('relation-set', `expected "key=value", got "${bad}"`, 2);
-      }
-      this.tx.stageBag(relationId, app, data);
-      return Ok(undefined);
-    });
-  }
-
-  // ---- network ----
-
-  private address(tool: string, binding: string, relationId: string | undefined): R<string> {
-    if (relationId !== undefined) {
-      const found = this.relation(tool, relationId);
-      if (found.isErr()) return found;
-    }
-    if (binding !== 'juju-info' && this.unit.app.endpoint(binding) === undefined) {
-      return this.fail(tool, `no network config found for binding "${binding}"`);
-    }
-    return Ok(bindingAddress(this.unit, binding));
+    return this.relations.relationSet(relationId, data, options);
   }
 
   networkGet(binding: string, options: { readonly relationId?: string } = {}): R<NetworkInfo> {
-    const args = [binding, ...(options.relationId ? ['-r', options.relationId] : [])];
-    return this.call('network-get', args, () =>
-      this.address('network-get', binding, options.relationId).map(networkInfo),
-    );
+    return this.relations.networkGet(binding, options);
   }
 
   networkGetIngressAddress(
     binding: string,
     options: { readonly relationId?: string } = {},
   ): R<string> {
-    const args = [
-      binding,
-      '--ingress-address',
-      ...(options.relationId ? ['-r', options.relationId] : []),
-    ];
-    return this.call('network-get', args, () =>
-      this.address('network-get', binding, options.relationId),
-    );
+    return this.relations.networkGetIngressAddress(binding, options);
   }
 
   unitGet(key: 'private-address' | 'public-address'): R<string> {
-    return this.call('unit-get', [key], () => Ok(this.unit.address));
+    return this.relations.unitGet(key);
   }
 
   // ---- config and leadership ----
@@ -521,45 +415,22 @@ export class UnitHookTools implements HookTools, ToolBase {
     });
   }
 
-  // ---- actions (worker/uniter/runner/jujuc/action-*.go): recorded at once, as Juju does ----
-
-  /** The running action, or Juju's refusal outside one (runner/context HookContext.ActionData). */
-  private running(tool: string): R<ActionRun> {
-    if (this.action === undefined) return this.fail(tool, 'not running an action');
-    return Ok(this.action);
-  }
+  // ---- actions (tools/action-tools.ts) ----
 
   actionGet(): R<ActionParams> {
-    return this.call('action-get', [], () => this.running('action-get').map((a) => a.params()));
+    return this.actions.actionGet();
   }
 
   actionSet(results: Readonly<Record<string, string>>): R<void> {
-    const keys = Object.keys(results);
-    return this.call(
-      'action-set',
-      keys.map((k) => `${k}=…`),
-      () => {
-        const found = this.running('action-set');
-        if (found.isErr()) return found;
-        // jujuc/action-set.go Init checks every argument before Run sets any.
-        for (const key of keys) {
-          const problem = found.value.keyProblem(key);
-          if (problem !== undefined) return this.fail('action-set', problem, 2);
-        }
-        for (const key of keys) found.value.set(key, results[key] ?? '');
-        return Ok(undefined);
-      },
-    );
+    return this.actions.actionSet(results);
   }
 
   actionFail(message: string): R<void> {
-    return this.call('action-fail', [], () =>
-      this.running('action-fail').map((a) => a.fail(message)),
-    );
+    return this.actions.actionFail(message);
   }
 
   actionLog(message: string): R<void> {
-    return this.call('action-log', [], () => this.running('action-log').map((a) => a.log(message)));
+    return this.actions.actionLog(message);
   }
 
   // ---- answered from the model's committed state ----
@@ -619,19 +490,4 @@ function portRangeOf(spec: string): PortRange {
   const [ports = '', protocol = 'icmp'] = spec.includes('/') ? spec.split('/') : ['', spec];
   const [from = '0', to = from] = ports.split('-');
   return { from: Number(from), to: Number(to), protocol: protocol as PortProtocol };
-}
-
-function networkInfo(address: string): NetworkInfo {
-  const prefix = address.includes('.') ? address.split('.').slice(0, 3).join('.') : address;
-  return {
-    bindAddresses: [
-      {
-        interfaceName: 'eth0',
-        macAddress: '00:16:3e:00:00:01',
-        addresses: [{ value: address, cidr: `${prefix}.0/24` }],
-      },
-    ],
-    ingressAddresses: [address],
-    egressSubnets: [`${address}/32`],
-  };
 }
