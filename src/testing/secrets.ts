@@ -93,14 +93,15 @@ export class SecretLifecycle {
   }
 
   /**
-   * What `secret-get` returns to `unit`, updating its tracking as Juju does during the call.
-   * The caller has checked the unit may read the secret.
+   * What `secret-get` returns to `unit`, updating its tracking as Juju does during the call;
+   * undefined when the revision it would read was removed by the owner. The caller has checked
+   * the unit may read the secret.
    */
   read(
     unit: UnitRecord,
     secret: SecretRecord,
     options: { readonly peek?: boolean; readonly refresh?: boolean },
-  ): SecretContent {
+  ): SecretContent | undefined {
     if (SecretLifecycle.ownerSide(unit, secret)) return { ...secret.content };
     const life = this.life(secret);
     const latest = secret.revision;
@@ -120,7 +121,8 @@ export class SecretLifecycle {
       this.queueObsolete(secret, life);
     }
     const revision = options.peek === true || options.refresh === true ? latest : consumer.tracked;
-    return { ...(life.revisions.get(revision) ?? {}) };
+    const content = life.revisions.get(revision);
+    return content === undefined ? undefined : { ...content };
   }
 
   /** The revision `unit` tracks, or undefined when it never read the secret (or owns it). */

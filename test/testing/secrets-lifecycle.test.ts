@@ -43,6 +43,10 @@ function ownerCharm(seen: SecretHookSeen[], options: { rotates: boolean } = { ro
   });
   charm.hook('config-changed').run((rt) => {
     const password = rt.config()['password'];
+    const drop = rt.config()['drop-revision'];
+    if (rt.isLeader() && typeof drop === 'number' && drop > 0) {
+      rt.juju.tools.secretRemove('creds', { revision: drop }).unwrap();
+    }
     if (!rt.isLeader() || typeof password !== 'string' || password === '') return;
     rt.juju.tools.secretSet('creds', { password }).unwrap();
   });
@@ -116,7 +120,10 @@ async function deployed(options: { rotates: boolean } = { rotates: true }) {
   await model.deploy('db', {
     charm: ownerCharm(ownerSeen, options),
     metadata: dbMeta,
-    configOptions: { password: { type: 'string', default: '' } },
+    configOptions: {
+      password: { type: 'string', default: '' },
+      'drop-revision': { type: 'int', default: 0 },
+    },
   });
   const refreshOption = { refresh: { type: 'boolean' as const, default: false } };
   await model.deploy('good', {
@@ -176,6 +183,24 @@ describe('secrets over their life (worker/uniter/secrets, apiserver secretsmanag
     expect(model.secrets().find((s) => s.id === id)).toMatchObject({ revision: 2 });
     // No second secret-changed for the revision each observer already ran it for.
     expect(observerSeen).toHaveLength(2);
+  });
+
+  it('an observer whose tracked revision the owner removed gets a clear secret-get error, not empty content', async () => {
+    const { model, id } = await deployed();
+    model.setConfig('db', { password: 'two' });
+    await model.settle();
+
+    // The owner drops revision 1 (and its config-changed makes revision 3): lazy/0 still tracks
+    // 1, so its secret-changed handler's plain secret-get fails and the hook is in error.
+    model.setConfig('db', { 'drop-revision': 1 });
+    const report = await model.settle();
+
+    expect(report.errorUnits).toEqual(['lazy/0']);
+    expect(model.unit('lazy/0').error).toMatchObject({
+      hook: 'secret-changed',
+      message: expect.stringContaining(`secret revision 1 of "${id}" not found`),
+    });
+    expect(model.unit('good/0').inError).toBe(false);
   });
 
   it('a rotation policy fires secret-rotate on the owner’s leader on the virtual clock; rotated → next in an hour, not rotated → again in 5 minutes (core/secrets/rotate.go)', async () => {

@@ -123,7 +123,12 @@ export class SecretTools {
         else unit.secretLabels.set(options.label, secret.id);
       }
       const lifecycle = world.secrets.has(secret.id) ? SecretLifecycle.of(world) : undefined;
-      const content = lifecycle?.read(unit, secret, options) ?? { ...secret.content };
+      const content =
+        lifecycle === undefined ? { ...secret.content } : lifecycle.read(unit, secret, options);
+      if (content === undefined) {
+        const tracked = lifecycle?.trackedRevision(unit.name, secret.id);
+        return this.b.fail('secret-get', `secret revision ${tracked} of "${secret.id}" not found`);
+      }
       this.learn(content);
       return Ok(content);
     });
