@@ -142,8 +142,8 @@ export class Model {
    * Upgrade an application's charm (`juju refresh`): every unit runs `upgrade-charm`, then
    * `config-changed` right after it (worker/uniter/operation/runhook.go Commit queues it).
    * Config values of options the new charm still has are kept; `config` sets values on top.
-   * The new charm must declare the same endpoints (changing them is not modelled); units run
-   * as processes cannot be upgraded yet.
+   * The new charm must declare the same endpoints (changing them is not modelled). Units run as
+   * processes get the new charm bundled and their charm dirs relinked; their state stays.
    */
   async upgradeCharm(appName: string, options: UpgradeCharmOptions): Promise<void> {
     this.assertIdle('upgradeCharm');
