@@ -5,6 +5,8 @@ import type { Redactor } from '../juju/redact.js';
 import { enqueue, relationEvent, relationHook } from './hook-queue.js';
 import { optional, ownValue, setOwn } from './optional.js';
 import { networkSettings } from './scope.js';
+import { SecretLifecycle } from './secrets.js';
+import { StorageModel } from './storage.js';
 import type { TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
 import type { QueuedHook, RelationRecord, UnitRecord, World } from './world.js';
@@ -94,6 +96,12 @@ export class Committer {
     }
 
     this.commitSecrets(unit, tx);
+    const secrets = SecretLifecycle.of(this.world);
+    secrets?.committed(tx);
+    if (item.secretId !== undefined) secrets?.hookCommitted(unit, item);
+    const storage = StorageModel.of(this.world);
+    storage?.committed(unit, tx);
+    if (item.storageId !== undefined) storage?.hookCommitted(unit, item);
     for (const { open, spec } of tx.ports) {
       if (open) unit.ports.add(spec);
       else unit.ports.delete(spec);

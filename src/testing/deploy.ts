@@ -13,6 +13,7 @@ import type { DeployOptions, UpgradeCharmOptions } from './model-options.js';
 import type { ModelParts } from './model-parts.js';
 import { sortedEntries } from './optional.js';
 import { enterScope } from './scope.js';
+import { StorageModel } from './storage.js';
 import { AppRecord, UnitRecord, UnitStore } from './world.js';
 
 /** Deploy an application (see Model.deploy). */
@@ -37,6 +38,8 @@ export async function deployApp(
   );
   const config = { ...configDefaults(configOptions), ...(options.config ?? {}) };
   checkConfig(name, configOptions, options.config ?? {});
+  const storage = StorageModel.of(world);
+  const storageCounts = StorageModel.initialCounts(metadata.storage ?? [], options.storage);
   if (processes && charmDir !== undefined) {
     const host = await parts.hosts.start();
     await host.prepareApp(name, charmDir);
@@ -52,6 +55,8 @@ export async function deployApp(
     charmDir,
   );
   world.apps.set(name, app);
+  storage?.setInitialCounts(name, storageCounts);
+  if (options.resources !== undefined) storage?.setResources(name, options.resources);
   for (const endpoint of metadata.endpoints) {
     if (endpoint.role === 'peers') world.addRelation([{ app: name, endpoint: endpoint.name }]);
   }
@@ -99,6 +104,8 @@ export function addUnitTo(parts: ModelParts, app: AppRecord): string {
 
   const relations = world.relationsOf(app.name);
   enqueue(unit, { hook: 'install' });
+  // worker/uniter/storage/resolver.go: initial storage is attached before install runs.
+  StorageModel.of(world)?.attachInitial(unit);
   for (const relation of relations) {
     enterScope(unit, relation, recorder);
     enqueue(unit, relationHook(unit, relation, 'created'));
@@ -150,10 +157,8 @@ export async function upgradeApp(
   options: UpgradeCharmOptions,
 ): Promise<void> {
   const app = parts.world.app(appName);
-  if (app.mode === 'process') {
-    throw new Error(`upgradeCharm(${appName}): not implemented for units run as processes`);
-  }
-  const next = await loadCharm(`upgrading ${appName}`, options, false);
+  const processes = app.mode === 'process';
+  const next = await loadCharm(`upgrading ${appName}`, options, processes);
   const endpoints = (m: typeof next.metadata) =>
     m.endpoints
       .map((e) => `${e.name}:${e.role}:${e.interface}`)
@@ -171,6 +176,15 @@ export async function upgradeApp(
     if (key in next.configOptions) config[key] = value;
   }
   Object.assign(config, options.config ?? {});
+  if (processes && next.charmDir !== undefined) {
+    // Units run as processes: bundle the new charm and point every unit's dir at it; each
+    // unit's state file stays (the uniter keeps its data dir across an upgrade).
+    const host = parts.hosts.get();
+    await host.prepareApp(appName, next.charmDir);
+    for (const unit of app.units) {
+      if (unit.life !== 'removed') host.refreshUnitDir(appName, unit.name, unit.charmDir);
+    }
+  }
   app.charm = next.charm;
   app.metadata = next.metadata;
   app.configOptions = next.configOptions;

@@ -5,6 +5,8 @@
 import { FIREABLE_HOOKS } from './deploy-rules.js';
 import { enqueue } from './hook-queue.js';
 import type { ModelParts } from './model-parts.js';
+import { SecretLifecycle } from './secrets.js';
+import { StorageModel } from './storage.js';
 import type { UnitRecord } from './world.js';
 
 /** Owe `unit` a hook Juju schedules by itself (see Model.fireHook). */
@@ -28,6 +30,8 @@ export function resolveUnit(parts: ModelParts, unit: UnitRecord, retry: boolean)
   if (!retry) {
     parts.scheduler.skipFailed(unit, (item) => {
       parts.committer.commitHookState(unit, item);
+      if (item.secretId !== undefined) SecretLifecycle.of(parts.world)?.hookCommitted(unit, item);
+      if (item.storageId !== undefined) StorageModel.of(parts.world)?.hookCommitted(unit, item);
       if (item.hook === 'remove') parts.committer.commitRemoved(unit);
     });
   } else {

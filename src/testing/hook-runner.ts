@@ -15,6 +15,8 @@ import type { Committer } from './commit.js';
 import { armHandlerFaults, takeHookFault } from './faults.js';
 import { firstLine, optional } from './optional.js';
 import type { ProcessHost } from './process/host.js';
+import { secretHookContext, secretHookEnv } from './secrets.js';
+import { storageHookContext, storageHookEnv } from './storage.js';
 import type { TimelineEntry, TraceRecorder } from './trace.js';
 import { HookTransaction } from './transaction.js';
 import { type ToolTraceSink, UnitHookTools } from './unit-hook-tools.js';
@@ -251,6 +253,8 @@ export class HookRunner {
       ...optional('remoteUnit', item.remoteUnit),
       ...optional('remoteApp', item.remoteApp),
       ...optional('departingUnit', item.departingUnit),
+      ...secretHookContext(item),
+      ...storageHookContext(this.options.world, unit, item),
     };
   }
 
@@ -282,6 +286,7 @@ export class HookRunner {
     if (item.remoteUnit !== undefined) env['JUJU_REMOTE_UNIT'] = item.remoteUnit;
     if (item.remoteApp !== undefined) env['JUJU_REMOTE_APP'] = item.remoteApp;
     if (item.departingUnit !== undefined) env['JUJU_DEPARTING_UNIT'] = item.departingUnit;
+    Object.assign(env, secretHookEnv(item), storageHookEnv(this.options.world, unit, item));
     return env;
   }
 }

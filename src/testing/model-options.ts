@@ -54,6 +54,13 @@ export interface DeployOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Run each hook as a process: the charm dir's real `dispatch`, fake hook tools on PATH. */
   readonly processes?: boolean;
+  /**
+   * Storage instances per store for each unit (`juju deploy --storage data=2`); default the
+   * minimum of the store's `multiple.range` (1 without `multiple`).
+   */
+  readonly storage?: Readonly<Record<string, number>>;
+  /** Files `resource-get <name>` returns, by resource name (`juju deploy --resource`). */
+  readonly resources?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -33,6 +33,8 @@ import { optional } from './optional.js';
 import { bindEndpoint, relate, writeRelationData } from './relation-ops.js';
 import { removeRelation, removeUnit } from './removal.js';
 import { seedSecret } from './secret-seed.js';
+import { SecretLifecycle } from './secrets.js';
+import { StorageModel } from './storage.js';
 import type { RenderOptions, TimelineEntry, TraceEvent } from './trace.js';
 import { UnitView } from './unit-view.js';
 import type { UnitRecord } from './world.js';
@@ -59,6 +61,7 @@ export class Model {
   /** The seed of the `random` order, as given; undefined when none was given. */
   readonly seed: number | undefined;
   private readonly parts: ModelParts;
+  private readonly secretLifecycle: SecretLifecycle;
   private busy = false;
 
   constructor(options: ModelOptions = {}) {
@@ -67,6 +70,9 @@ export class Model {
     this.name = this.parts.name;
     this.order = this.parts.order;
     this.seed = options.seed;
+    const { world, clock, recorder } = this.parts;
+    this.secretLifecycle = SecretLifecycle.attach(world, clock, recorder);
+    StorageModel.attach(world, recorder);
   }
 
   // ---------------------------------------------------------------- changing the model
@@ -138,8 +144,8 @@ export class Model {
    * Upgrade an application's charm (`juju refresh`): every unit runs `upgrade-charm`, then
    * `config-changed` right after it (worker/uniter/operation/runhook.go Commit queues it).
    * Config values of options the new charm still has are kept; `config` sets values on top.
-   * The new charm must declare the same endpoints (changing them is not modelled); units run
-   * as processes cannot be upgraded yet.
+   * The new charm must declare the same endpoints (changing them is not modelled). Units run as
+   * processes get the new charm bundled and their charm dirs relinked; their state stays.
    */
   async upgradeCharm(appName: string, options: UpgradeCharmOptions): Promise<void> {
     this.assertIdle('upgradeCharm');
@@ -206,6 +212,30 @@ export class Model {
   /** Store a secret as if its owner had created it. Returns its id (`secret:…`). */
   seedSecret(seed: SecretSeed): string {
     return seedSecret(this.parts, seed);
+  }
+
+  /**
+   * Fire `secret-rotate` on a secret's owner now, as if its rotation time had come (the leader
+   * for an application secret). Rotation policies (`secret-add --rotate hourly`) also fire it on
+   * the virtual clock (`advance`). See docs/testing.md, Secrets.
+   */
+  rotateSecret(id: string): void {
+    this.assertIdle('rotateSecret');
+    this.secretLifecycle.rotateNow(id);
+  }
+
+  /**
+   * Fire `secret-expired` on a secret's owner now for `revision` (default: the latest), as if
+   * its `--expire` time had come.
+   */
+  expireSecret(id: string, revision?: number): void {
+    this.assertIdle('expireSecret');
+    this.secretLifecycle.expireNow(id, revision);
+  }
+
+  /** The revision of a secret `unit` observes (what `secret-get` returns it), or undefined. */
+  trackedSecretRevision(unit: string, id: string): number | undefined {
+    return this.secretLifecycle.trackedRevision(this.parts.world.unit(unit).name, id);
   }
 
   /**

@@ -5,11 +5,15 @@
 import { compareUnitNames } from '../juju/ordering.js';
 import { dropPending, enqueue, relationHook } from './hook-queue.js';
 import type { ModelParts } from './model-parts.js';
+import { StorageModel } from './storage.js';
 import type { RelationRecord, UnitRecord } from './world.js';
 
-/** Hooks a dying unit no longer runs (worker/uniter/resolver.go nextOp, case Dying). */
+/**
+ * Hooks a dying unit no longer runs (worker/uniter/resolver.go nextOp, case Dying; secret hooks:
+ * worker/uniter/secrets/resolver.go "Nothing to do if ... the unit is dying").
+ */
 const DROPPED_WHEN_DYING =
-  /^(install|start|config-changed|upgrade-charm|update-status|leader-elected|.*-relation-created)$/;
+  /^(install|start|config-changed|upgrade-charm|update-status|leader-elected|.*-relation-created|secret-(changed|rotate|expired|remove))$/;
 
 /** Start removing `unit` (see Model.removeUnit). */
 export function removeUnit(parts: ModelParts, unit: UnitRecord): void {
@@ -50,6 +54,8 @@ export function removeUnit(parts: ModelParts, unit: UnitRecord): void {
     }
     if (!relation.peer) enqueue(unit, relationHook(unit, relation, 'broken'));
   }
+  // worker/uniter/storage/resolver.go: a dying unit detaches its attached storage (before stop).
+  StorageModel.of(world)?.detachAll(unit);
   // nextOp, case Dying: "if localState.Started { stop }"; a unit that never started skips it.
   if (unit.started) {
     enqueue(unit, { hook: 'stop' });

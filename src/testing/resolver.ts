@@ -110,9 +110,42 @@ function stale(unit: UnitRecord, item: QueuedHook): boolean {
   return false;
 }
 
+/**
+ * Order within the secrets and storage slots. Secrets: expired, rotate, changed, remove
+ * (worker/uniter/secrets/resolver.go NextOp). Storage: attaching before detaching, by id.
+ */
+const SECRET_RANK: Readonly<Record<string, number>> = {
+  'secret-expired': 0,
+  'secret-rotate': 1,
+  'secret-changed': 2,
+  'secret-remove': 3,
+};
+
+function withinSlot(item: QueuedHook, best: QueuedHook | undefined): number {
+  if (best === undefined) return -1;
+  if (item.secretId !== undefined && best.secretId !== undefined) {
+    return (SECRET_RANK[item.hook] ?? 4) - (SECRET_RANK[best.hook] ?? 4);
+  }
+  if (item.storageId !== undefined && best.storageId !== undefined) {
+    const a = item.hook.endsWith('-attached') ? 0 : 1;
+    const b = best.hook.endsWith('-attached') ? 0 : 1;
+    return a - b || byteCompare(item.storageId, best.storageId);
+  }
+  return 0;
+}
+
 /** May this hook run before the unit is installed? (Only install; Juju gates the rest on it.) */
 function gated(unit: UnitRecord, item: QueuedHook, slot: number): boolean {
   if (item.replay === true) return false;
+  // worker/uniter/storage/resolver.go: storage-attached runs before install, and install
+  // waits (ErrWaiting) while the unit's initial storage is not attached yet.
+  if (!unit.installed && slot === Slot.storage) return false;
+  if (
+    slot === Slot.install &&
+    unit.queue.some((q) => q.storageId !== undefined && slotOf(q) === Slot.storage)
+  ) {
+    return true;
+  }
   if (!unit.installed && slot !== Slot.install && slot < Slot.stop) return true;
   // The queued start runs once the first config-changed committed (operation/runhook.go).
   if (item.hook === 'start' && !unit.configured) return true;
@@ -153,7 +186,8 @@ export class Resolver {
         staleCount++;
         continue;
       }
-      if (slot < bestSlot && !gated(unit, item, slot)) {
+      const better = slot < bestSlot || (slot === bestSlot && withinSlot(item, best) < 0);
+      if (better && !gated(unit, item, slot)) {
         best = item;
         bestSlot = slot;
       }

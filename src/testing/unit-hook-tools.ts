@@ -3,8 +3,11 @@
 // its own writes); relation, secret, port and unit-state writes are staged in the hook's
 // transaction, which the model applies only if the hook succeeds. status-set, juju-log and
 // leader-set apply at once, as in Juju. Error texts are Juju's, so both run modes agree.
-import { Err, Ok, type Result } from 'ts-results-es';
-import { classifyToolFailure, HookToolError } from '../juju/hook-tool-error.js';
+// The families live in tools/: relation-tools (relations, network), secret-tools,
+// storage-tools (storage, resources, port ranges, metrics), action-tools; this class keeps
+// config, leadership, status, logs, unit state and ports, and delegates the rest.
+import { Err, Ok } from 'ts-results-es';
+import type { HookToolError } from '../juju/hook-tool-error.js';
 import type {
   ActionParams,
   GoalState,
@@ -23,32 +26,18 @@ import type {
   WorkloadStatus,
   WorkloadStatusName,
 } from '../juju/hook-tools.js';
-import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
 import type { ActionRun } from './action-run.js';
-import { ownValue, setOwn } from './optional.js';
-import { bindingAddress } from './scope.js';
-import type { TraceRecorder } from './trace.js';
+import { setOwn } from './optional.js';
+import { ActionTools } from './tools/action-tools.js';
+import { type R, type ToolBase, type ToolTraceSink, toolFailure } from './tools/base.js';
+import { RelationTools } from './tools/relation-tools.js';
+import { SecretTools } from './tools/secret-tools.js';
+import { StorageTools } from './tools/storage-tools.js';
 import type { HookTransaction } from './transaction.js';
-import type {
-  QueuedHook,
-  RelationRecord,
-  SecretRecord,
-  UnitRecord,
-  UnitRelationView,
-  World,
-} from './world.js';
+import type { QueuedHook, RelationRecord, UnitRecord, UnitRelationView, World } from './world.js';
 
-/** What a hook tool returns: its value, or the HookToolError it failed with (never throws). */
-export type R<T> = Result<T, HookToolError>;
-
-/** Where this hook's tool calls are recorded. */
-export interface ToolTraceSink {
-  readonly trace: TraceRecorder;
-  readonly hookSeq: number;
-  /** Counts calls for the hook's timeline entry. */
-  count(): void;
-}
+export { type R, type ToolTraceSink, toolFailure } from './tools/base.js';
 
 export interface UnitHookToolsOptions {
   readonly world: World;
@@ -67,33 +56,29 @@ export interface UnitHookToolsOptions {
   readonly action?: ActionRun;
 }
 
-/** A failed call the way a real tool reports it: the kind follows from Juju's own text. */
-export function toolFailure(tool: string, message: string, exitCode = 1): HookToolError {
-  return new HookToolError(
-    classifyToolFailure(exitCode, `ERROR ${message}`),
-    tool,
-    message,
-    exitCode,
-  );
-}
-
-const copy = (bag: Readonly<RelationData> | undefined): RelationData => ({ ...(bag ?? {}) });
-
 /**
  * The hook tools of one unit during one hook. Created by the model for each hook; the process
  * mode's agent socket calls the same object, so both modes share these semantics.
  */
-export class UnitHookTools implements HookTools {
-  private readonly world: World;
-  private readonly unit: UnitRecord;
-  private readonly hook: QueuedHook;
-  private readonly tx: HookTransaction;
-  private readonly redactor: Redactor;
+export class UnitHookTools implements HookTools, ToolBase {
+  /** @internal */
+  readonly world: World;
+  /** @internal */
+  readonly unit: UnitRecord;
+  /** @internal */
+  readonly hook: QueuedHook;
+  /** @internal */
+  readonly tx: HookTransaction;
+  /** @internal */
+  readonly redactor: Redactor;
   private readonly sink: ToolTraceSink | undefined;
   private readonly applyLeader:
     | ((values: ReadonlyMap<string, string | null>) => string | undefined)
     | undefined;
-  private readonly action: ActionRun | undefined;
+  private readonly secrets: SecretTools;
+  private readonly storage: StorageTools;
+  private readonly relations: RelationTools;
+  private readonly actions: ActionTools;
 
   /** @internal The model creates one for each hook it runs. */
   constructor(options: UnitHookToolsOptions) {
@@ -104,7 +89,10 @@ export class UnitHookTools implements HookTools {
     this.redactor = options.redactor;
     this.sink = options.sink;
     this.applyLeader = options.leaderSet;
-    this.action = options.action;
+    this.secrets = new SecretTools(this);
+    this.storage = new StorageTools(this);
+    this.relations = new RelationTools(this);
+    this.actions = new ActionTools(this, options.action);
   }
 
   /** Record a call made outside these methods (process mode: a call with bad arguments). */
@@ -125,22 +113,25 @@ export class UnitHookTools implements HookTools {
     });
   }
 
-  private call<T>(tool: string, args: readonly string[], body: () => R<T>): R<T> {
+  /** @internal */
+  call<T>(tool: string, args: readonly string[], body: () => R<T>): R<T> {
     const result = body();
     this.recordCall(tool, args, result.isErr() ? result.error : undefined);
     return result;
   }
 
-  private fail<T>(tool: string, message: string, exitCode = 1): R<T> {
+  /** @internal */
+  fail<T>(tool: string, message: string, exitCode = 1): R<T> {
     return Err(toolFailure(tool, message, exitCode));
   }
 
-  private get isLeaderNow(): boolean {
+  /** @internal */
+  get isLeaderNow(): boolean {
     return this.unit.app.leader === this.unit.name;
   }
 
-  /** The relation and this unit's view of it, if the unit may use it in this hook. */
-  private relation(
+  /** @internal The relation and this unit's view of it, if the unit may use it in this hook. */
+  relation(
     tool: string,
     relationId: string,
   ): R<{ relation: RelationRecord; view: UnitRelationView }> {
@@ -156,84 +147,18 @@ export class UnitHookTools implements HookTools {
     return Ok({ relation, view });
   }
 
-  /** Remote units this unit sees in the relation right now (Juju's relation-list). */
-  private members(relationId: string, view: UnitRelationView): string[] {
-    const hook = this.hook;
-    const out = new Set(view.members);
-    if (hook.relationId === relationId && hook.remoteUnit !== undefined) {
-      if (hook.hook.endsWith('-relation-joined')) out.add(hook.remoteUnit);
-      if (hook.hook.endsWith('-relation-departed')) out.delete(hook.remoteUnit);
-    }
-    return [...out].sort(compareUnitNames);
-  }
-
-  // ---- relations ----
+  // ---- relations and network (tools/relation-tools.ts) ----
 
   relationIds(endpoint: string): R<string[]> {
-    return this.call('relation-ids', [endpoint], () => {
-      const ids: string[] = [];
-      for (const [id, view] of this.unit.relations) {
-        const relation = this.world.relation(id);
-        if (relation === undefined) continue;
-        if (relation.sideOf(this.unit.app.name)?.endpoint !== endpoint) continue;
-        if (view.created || this.hook.relationId === id) ids.push(id);
-      }
-      return Ok(ids.sort(compareRelationIds));
-    });
+    return this.relations.relationIds(endpoint);
   }
 
   relationList(relationId: string): R<string[]> {
-    return this.call('relation-list', ['-r', relationId], () =>
-      this.relation('relation-list', relationId).map(({ view }) => this.members(relationId, view)),
-    );
+    return this.relations.relationList(relationId);
   }
 
   relationListApp(relationId: string): R<string> {
-    return this.call('relation-list', ['-r', relationId, '--app'], () =>
-      this.relation('relation-list', relationId).map(
-        ({ relation }) => relation.remoteAppOf(this.unit.app.name) ?? '',
-      ),
-    );
-  }
-
-  private readBag(
-    tool: string,
-    relationId: string,
-    entity: string,
-    app: boolean,
-  ): R<Readonly<RelationData>> {
-    const found = this.relation(tool, relationId);
-    if (found.isErr()) return found;
-    const { relation, view } = found.value;
-    const own = this.unit.app.name;
-    if (app) {
-      const name = entity.includes('/') ? (entity.split('/')[0] ?? entity) : entity;
-      const remote = relation.remoteAppOf(own);
-      if (name === own) {
-        if (!relation.peer && !this.isLeaderNow) return this.fail(tool, 'permission denied');
-        return Ok(this.tx.overlay(relationId, true, relation.appBags.get(own) ?? {}));
-      }
-      if (name !== remote) return this.fail(tool, `application "${name}" not found`);
-      return Ok(relation.appBags.get(name) ?? {});
-    }
-    if (entity === this.unit.name) {
-      return Ok(this.tx.overlay(relationId, false, relation.unitBags.get(entity) ?? {}));
-    }
-    const other = this.world.units.get(entity);
-    const inScope = other?.life === 'alive' && other.relations.has(relationId);
-    const known =
-      view.members.has(entity) ||
-      (this.hook.relationId === relationId && this.hook.remoteUnit === entity);
-    // A unit that left keeps its settings readable for the relation's lifetime (Juju removes
-    // them only with the relation), so later hooks can still read a departed unit's data.
-    const departed = relation.unitBags.has(entity);
-    if (!inScope && !known && !departed) {
-      return this.fail(
-        tool,
-        `cannot read settings for unit "${entity}" in relation "${relationId}": unit "${entity}": settings not found`,
-      );
-    }
-    return Ok(relation.unitBags.get(entity) ?? {});
+    return this.relations.relationListApp(relationId);
   }
 
   relationGet(
@@ -241,11 +166,7 @@ export class UnitHookTools implements HookTools {
     entity: string,
     options: { readonly app?: boolean } = {},
   ): R<RelationData> {
-    const app = options.app === true;
-    const args = ['-r', relationId, ...(app ? ['--app'] : []), '-', entity];
-    return this.call('relation-get', args, () =>
-      this.readBag('relation-get', relationId, entity, app).map(copy),
-    );
+    return this.relations.relationGet(relationId, entity, options);
   }
 
   relationGetKey(
@@ -254,11 +175,7 @@ export class UnitHookTools implements HookTools {
     key: string,
     options: { readonly app?: boolean } = {},
   ): R<string | undefined> {
-    const app = options.app === true;
-    const args = ['-r', relationId, ...(app ? ['--app'] : []), key, entity];
-    return this.call('relation-get', args, () =>
-      this.readBag('relation-get', relationId, entity, app).map((bag) => ownValue(bag, key)),
-    );
+    return this.relations.relationGetKey(relationId, entity, key, options);
   }
 
   relationSet(
@@ -266,57 +183,22 @@ export class UnitHookTools implements HookTools {
     data: RelationData,
     options: { readonly app?: boolean } = {},
   ): R<void> {
-    const app = options.app === true;
-    const args = ['-r', relationId, ...(app ? ['--app'] : []), ...Object.keys(data).sort()];
-    return this.call('relation-set', args, () => {
-      const found = this.relation('relation-set', relationId);
-      if (found.isErr()) return found;
-      if (app && !this.isLeaderNow) return this.fail('relation-set', 'permission denied');
-      const bad = Object.keys(data).find((k) => k === '' || k.includes('='));
-      if (bad !== undefined) {
-        return this.fail('relation-set', `expected "key=value", got "${bad}"`, 2);
-      }
-      this.tx.stageBag(relationId, app, data);
-      return Ok(undefined);
-    });
-  }
-
-  // ---- network ----
-
-  private address(tool: string, binding: string, relationId: string | undefined): R<string> {
-    if (relationId !== undefined) {
-      const found = this.relation(tool, relationId);
-      if (found.isErr()) return found;
-    }
-    if (binding !== 'juju-info' && this.unit.app.endpoint(binding) === undefined) {
-      return this.fail(tool, `no network config found for binding "${binding}"`);
-    }
-    return Ok(bindingAddress(this.unit, binding));
+    return this.relations.relationSet(relationId, data, options);
   }
 
   networkGet(binding: string, options: { readonly relationId?: string } = {}): R<NetworkInfo> {
-    const args = [binding, ...(options.relationId ? ['-r', options.relationId] : [])];
-    return this.call('network-get', args, () =>
-      this.address('network-get', binding, options.relationId).map(networkInfo),
-    );
+    return this.relations.networkGet(binding, options);
   }
 
   networkGetIngressAddress(
     binding: string,
     options: { readonly relationId?: string } = {},
   ): R<string> {
-    const args = [
-      binding,
-      '--ingress-address',
-      ...(options.relationId ? ['-r', options.relationId] : []),
-    ];
-    return this.call('network-get', args, () =>
-      this.address('network-get', binding, options.relationId),
-    );
+    return this.relations.networkGetIngressAddress(binding, options);
   }
 
   unitGet(key: 'private-address' | 'public-address'): R<string> {
-    return this.call('unit-get', [key], () => Ok(this.unit.address));
+    return this.relations.unitGet(key);
   }
 
   // ---- config and leadership ----
@@ -468,107 +350,14 @@ export class UnitHookTools implements HookTools {
     });
   }
 
-  // ---- secrets: staged, except reads ----
-
-  private learn(content: Readonly<Record<string, string>>): void {
-    for (const value of Object.values(content)) this.redactor.add(value);
-  }
-
-  private findSecret(tool: string, idOrLabel: string): R<SecretRecord> {
-    if (idOrLabel.startsWith('secret:')) {
-      const secret = this.world.secrets.get(idOrLabel);
-      if (secret !== undefined) return Ok(secret);
-      const staged = this.tx.secretAdds.find((s) => s.id === idOrLabel);
-      if (staged !== undefined) return Ok(this.stagedRecord(staged.id));
-      return this.fail(tool, `secret "${idOrLabel}" not found`);
-    }
-    const consumed = this.unit.secretLabels.get(idOrLabel);
-    if (consumed !== undefined) return this.findSecret(tool, consumed);
-    for (const secret of this.world.secrets.values()) {
-      if (secret.label === idOrLabel && this.mayManage(secret)) return Ok(secret);
-    }
-    const staged = this.tx.secretAdds.find((s) => s.options.label === idOrLabel);
-    if (staged !== undefined) return Ok(this.stagedRecord(staged.id));
-    return this.fail(tool, `secret with label "${idOrLabel}" not found`);
-  }
-
-  private stagedRecord(id: string): SecretRecord {
-    const staged = this.tx.secretAdds.find((s) => s.id === id);
-    const owner = staged?.options.owner ?? 'application';
-    return {
-      id,
-      ownerApp: this.unit.app.name,
-      ...(owner === 'unit' ? { ownerUnit: this.unit.name } : {}),
-      revision: 1,
-      content: { ...(staged?.content ?? {}) },
-      grants: new Map(),
-    };
-  }
-
-  /** The owner may manage: the leader for application secrets, the unit for its own. */
-  private mayManage(secret: SecretRecord): boolean {
-    if (secret.ownerApp !== this.unit.app.name) return false;
-    return secret.ownerUnit === undefined ? this.isLeaderNow : secret.ownerUnit === this.unit.name;
-  }
-
-  private mayRead(secret: SecretRecord): boolean {
-    if (secret.ownerApp === this.unit.app.name) {
-      if (secret.ownerUnit === undefined || secret.ownerUnit === this.unit.name) return true;
-    }
-    // Juju: a grant on a relation gives "all units of the related application" access. On a
-    // peer relation that application is the owner's own, so peers may read a unit-owned
-    // secret granted there.
-    for (const [relationId, grantees] of secret.grants) {
-      const relation = this.world.relation(relationId);
-      if (relation === undefined || relation.removed) continue;
-      if (relation.remoteAppOf(secret.ownerApp) !== this.unit.app.name) continue;
-      if (grantees.has('*') || grantees.has(this.unit.name)) return true;
-    }
-    return false;
-  }
+  // ---- secrets (tools/secret-tools.ts) ----
 
   secretAdd(content: SecretContent, options: SecretAddOptions = {}): R<string> {
-    const owner = options.owner ?? 'application';
-    const args = ['--owner', owner, ...(options.label ? ['--label', options.label] : [])];
-    return this.call('secret-add', args, () => {
-      this.learn(content);
-      if (Object.keys(content).length === 0) {
-        return this.fail('secret-add', 'missing secret value or filename', 2);
-      }
-      if (owner === 'application' && !this.isLeaderNow) {
-        return this.fail('secret-add', 'permission denied');
-      }
-      const id = this.world.allocateSecretId();
-      this.tx.secretAdds.push({ id, content: { ...content }, options: { ...options, owner } });
-      return Ok(id);
-    });
+    return this.secrets.secretAdd(content, options);
   }
 
   secretGet(idOrLabel: string, options: SecretGetOptions = {}): R<SecretContent> {
-    const args = idOrLabel.startsWith('secret:')
-      ? [idOrLabel, ...(options.label ? ['--label', options.label] : [])]
-      : ['--label', idOrLabel];
-    if (options.peek) args.push('--peek');
-    if (options.refresh) args.push('--refresh');
-    return this.call('secret-get', args, () => {
-      const found = this.findSecret('secret-get', idOrLabel);
-      if (found.isErr()) return found;
-      const secret = found.value;
-      if (!this.mayRead(secret)) return this.fail('secret-get', 'permission denied');
-      if (options.label !== undefined && idOrLabel.startsWith('secret:')) {
-        if (secret.ownerApp === this.unit.app.name) secret.label = options.label;
-        else this.unit.secretLabels.set(options.label, secret.id);
-      }
-      this.learn(secret.content);
-      return Ok({ ...secret.content });
-    });
-  }
-
-  private managed(tool: string, id: string): R<SecretRecord> {
-    const found = this.findSecret(tool, id);
-    if (found.isErr()) return found;
-    if (!this.mayManage(found.value)) return this.fail(tool, 'permission denied');
-    return found;
+    return this.secrets.secretGet(idOrLabel, options);
   }
 
   secretSet(
@@ -576,56 +365,27 @@ export class UnitHookTools implements HookTools {
     content: SecretContent,
     options: Omit<SecretAddOptions, 'owner'> = {},
   ): R<void> {
-    return this.call('secret-set', [id], () => {
-      this.learn(content);
-      const found = this.managed('secret-set', id);
-      if (found.isErr()) return found;
-      this.tx.secretOps.push({ op: 'set', id: found.value.id, content: { ...content }, options });
-      return Ok(undefined);
-    });
+    return this.secrets.secretSet(id, content, options);
   }
 
   secretGrant(id: string, relationId: string, options: SecretGrantOptions = {}): R<void> {
-    return this.grant('secret-grant', id, relationId, options);
+    return this.secrets.grant('secret-grant', id, relationId, options);
   }
 
   secretRevoke(id: string, relationId: string, options: SecretGrantOptions = {}): R<void> {
-    return this.grant('secret-revoke', id, relationId, options);
-  }
-
-  private grant(
-    tool: 'secret-grant' | 'secret-revoke',
-    id: string,
-    relationId: string,
-    options: SecretGrantOptions,
-  ): R<void> {
-    const args = [id, '-r', relationId, ...(options.unit ? ['--unit', options.unit] : [])];
-    return this.call(tool, args, () => {
-      const found = this.managed(tool, id);
-      if (found.isErr()) return found;
-      const relation = this.relation(tool, relationId);
-      if (relation.isErr()) return relation;
-      const op = tool === 'secret-grant' ? 'grant' : 'revoke';
-      this.tx.secretOps.push({ op, id: found.value.id, relationId, options });
-      return Ok(undefined);
-    });
+    return this.secrets.grant('secret-revoke', id, relationId, options);
   }
 
   secretRemove(id: string, options: { readonly revision?: number } = {}): R<void> {
-    const args = [
-      id,
-      ...(options.revision === undefined ? [] : ['--revision', String(options.revision)]),
-    ];
-    return this.call('secret-remove', args, () => {
-      const found = this.managed('secret-remove', id);
-      if (found.isErr()) return found;
-      this.tx.secretOps.push({
-        op: 'remove',
-        id: found.value.id,
-        ...(options.revision === undefined ? {} : { revision: options.revision }),
-      });
-      return Ok(undefined);
-    });
+    return this.secrets.secretRemove(id, options);
+  }
+
+  secretInfoGet(idOrLabel: string): R<SecretInfo> {
+    return this.secrets.secretInfoGet(idOrLabel);
+  }
+
+  secretIds(): R<string[]> {
+    return this.secrets.secretIds();
   }
 
   // ---- Juju's unit state: committed with the hook ----
@@ -655,79 +415,25 @@ export class UnitHookTools implements HookTools {
     });
   }
 
-  // ---- actions (worker/uniter/runner/jujuc/action-*.go): recorded at once, as Juju does ----
-
-  /** The running action, or Juju's refusal outside one (runner/context HookContext.ActionData). */
-  private running(tool: string): R<ActionRun> {
-    if (this.action === undefined) return this.fail(tool, 'not running an action');
-    return Ok(this.action);
-  }
+  // ---- actions (tools/action-tools.ts) ----
 
   actionGet(): R<ActionParams> {
-    return this.call('action-get', [], () => this.running('action-get').map((a) => a.params()));
+    return this.actions.actionGet();
   }
 
   actionSet(results: Readonly<Record<string, string>>): R<void> {
-    const keys = Object.keys(results);
-    return this.call(
-      'action-set',
-      keys.map((k) => `${k}=…`),
-      () => {
-        const found = this.running('action-set');
-        if (found.isErr()) return found;
-        // jujuc/action-set.go Init checks every argument before Run sets any.
-        for (const key of keys) {
-          const problem = found.value.keyProblem(key);
-          if (problem !== undefined) return this.fail('action-set', problem, 2);
-        }
-        for (const key of keys) found.value.set(key, results[key] ?? '');
-        return Ok(undefined);
-      },
-    );
+    return this.actions.actionSet(results);
   }
 
   actionFail(message: string): R<void> {
-    return this.call('action-fail', [], () =>
-      this.running('action-fail').map((a) => a.fail(message)),
-    );
+    return this.actions.actionFail(message);
   }
 
   actionLog(message: string): R<void> {
-    return this.call('action-log', [], () => this.running('action-log').map((a) => a.log(message)));
+    return this.actions.actionLog(message);
   }
 
   // ---- answered from the model's committed state ----
-
-  /**
-   * `secret-info-get`: metadata of a secret this unit may manage (its own, or its
-   * application's on the leader), never its content.
-   */
-  secretInfoGet(idOrLabel: string): R<SecretInfo> {
-    const args = idOrLabel.startsWith('secret:') ? [idOrLabel] : ['--label', idOrLabel];
-    return this.call('secret-info-get', args, () =>
-      this.managed('secret-info-get', idOrLabel).map((secret) => ({
-        id: secret.id,
-        revision: secret.revision,
-        label: secret.label ?? '',
-        owner: secret.ownerUnit === undefined ? 'application' : 'unit',
-        ...(secret.description === undefined ? {} : { description: secret.description }),
-        ...(secret.rotate === undefined ? {} : { rotation: secret.rotate }),
-        ...(secret.expire === undefined ? {} : { expiry: secret.expire }),
-      })),
-    );
-  }
-
-  /** `secret-ids`: the committed secrets this unit may manage, by id. */
-  secretIds(): R<string[]> {
-    return this.call('secret-ids', [], () =>
-      Ok(
-        [...this.world.secrets.values()]
-          .filter((secret) => this.mayManage(secret))
-          .map((secret) => secret.id)
-          .sort(),
-      ),
-    );
-  }
 
   /**
    * `opened-ports`: the ports the unit had open when the hook started; this hook's own
@@ -748,45 +454,34 @@ export class UnitHookTools implements HookTools {
     });
   }
 
-  // ---- NOT IMPLEMENTED BY THE SIMULATOR YET (issue 13: the simulator side comes later) ----
-  // Each of these fails like a tool the model does not serve, naming the tool. The library
-  // side (HookTools, ProcessHookTools, HookSession) implements them; the model does not yet.
+  // ---- storage, resources, port ranges, metrics (tools/storage-tools.ts) ----
 
-  private notImplemented<T>(tool: string): R<T> {
-    return this.call(tool, [], () =>
-      Err(new HookToolError('failed', tool, `${tool} is not implemented by the simulator yet`)),
-    );
+  storageGet(storageId?: string): R<StorageInfo> {
+    return this.storage.storageGet(storageId);
   }
 
-  storageGet(_storageId?: string): R<StorageInfo> {
-    return this.notImplemented('storage-get');
+  storageList(storageName?: string): R<string[]> {
+    return this.storage.storageList(storageName);
   }
 
-  storageList(_storageName?: string): R<string[]> {
-    return this.notImplemented('storage-list');
+  storageAdd(counts: Readonly<Record<string, number>>): R<void> {
+    return this.storage.storageAdd(counts);
   }
 
-  storageAdd(_counts: Readonly<Record<string, number>>): R<void> {
-    return this.notImplemented('storage-add');
+  resourceGet(name: string): R<string> {
+    return this.storage.resourceGet(name);
   }
 
-  resourceGet(_name: string): R<string> {
-    return this.notImplemented('resource-get');
+  openPortRange(range: PortRange, options?: { readonly endpoints?: readonly string[] }): R<void> {
+    return this.storage.portRange('open-port', range, options);
   }
 
-  openPortRange(_range: PortRange, _options?: { readonly endpoints?: readonly string[] }): R<void> {
-    return this.notImplemented('open-port');
+  closePortRange(range: PortRange, options?: { readonly endpoints?: readonly string[] }): R<void> {
+    return this.storage.portRange('close-port', range, options);
   }
 
-  closePortRange(
-    _range: PortRange,
-    _options?: { readonly endpoints?: readonly string[] },
-  ): R<void> {
-    return this.notImplemented('close-port');
-  }
-
-  addMetric(_metrics: Readonly<Record<string, string>>): R<void> {
-    return this.notImplemented('add-metric');
+  addMetric(metrics: Readonly<Record<string, string>>): R<void> {
+    return this.storage.addMetric(metrics);
   }
 }
 
@@ -795,19 +490,4 @@ function portRangeOf(spec: string): PortRange {
   const [ports = '', protocol = 'icmp'] = spec.includes('/') ? spec.split('/') : ['', spec];
   const [from = '0', to = from] = ports.split('-');
   return { from: Number(from), to: Number(to), protocol: protocol as PortProtocol };
-}
-
-function networkInfo(address: string): NetworkInfo {
-  const prefix = address.includes('.') ? address.split('.').slice(0, 3).join('.') : address;
-  return {
-    bindAddresses: [
-      {
-        interfaceName: 'eth0',
-        macAddress: '00:16:3e:00:00:01',
-        addresses: [{ value: address, cidr: `${prefix}.0/24` }],
-      },
-    ],
-    ingressAddresses: [address],
-    egressSubnets: [`${address}/32`],
-  };
 }

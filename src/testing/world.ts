@@ -19,6 +19,13 @@ export interface QueuedHook {
   readonly remoteUnit?: string;
   readonly remoteApp?: string;
   readonly departingUnit?: string;
+  /** Secret hooks: the secret (JUJU_SECRET_ID) and the label this unit knows it by. */
+  readonly secretId?: string;
+  readonly secretLabel?: string;
+  /** secret-remove and secret-expired: the revision (JUJU_SECRET_REVISION). */
+  readonly secretRevision?: number;
+  /** Storage hooks: the storage instance (JUJU_STORAGE_ID), e.g. `data/0`. */
+  readonly storageId?: string;
   /** Failed attempts so far (since the last `resolve`). */
   failures: number;
   /**

@@ -155,6 +155,19 @@ export class ProcessHost {
     return dir;
   }
 
+  /**
+   * `juju refresh` for a unit run as a process: its charm dir now links to the application's
+   * newly prepared charm (prepareApp again first); its state file stays, as the unit's data
+   * outlives an upgrade. Returns the dir (the same path).
+   */
+  refreshUnitDir(app: string, unit: string, dir: string): string {
+    for (const entry of readdirSync(dir)) {
+      // rmSync removes a symlink itself, never what it points to.
+      if (entry !== STATE_FILE_NAME) rmSync(join(dir, entry), { recursive: true, force: true });
+    }
+    return this.createUnitDir(app, unit);
+  }
+
   /** Spawn the unit's dispatch for one hook; resolves when the process exits. */
   async runHook(run: ProcessHookRun): Promise<ProcessHookResult> {
     const contextId = `${run.unit}-${run.hook.hook}-${++this.nextContext}`;

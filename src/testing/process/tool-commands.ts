@@ -45,6 +45,12 @@ export const HOOK_TOOL_NAMES = [
   'secret-grant',
   'secret-revoke',
   'secret-remove',
+  'secret-info-get',
+  'secret-ids',
+  'storage-get',
+  'storage-list',
+  'storage-add',
+  'resource-get',
   'state-get',
   'state-set',
   'state-delete',
@@ -95,6 +101,12 @@ const SPECS: Record<string, Record<string, FlagKind>> = {
   'secret-grant': { relation: 'value', unit: 'value' },
   'secret-revoke': { relation: 'value', unit: 'value', app: 'value', application: 'value' },
   'secret-remove': { revision: 'value' },
+  'secret-info-get': { ...FORMAT, label: 'value' },
+  'secret-ids': { ...FORMAT },
+  'storage-get': { ...FORMAT, s: 'value' },
+  'storage-list': { ...FORMAT },
+  'storage-add': {},
+  'resource-get': {},
   'state-get': { ...FORMAT },
   'state-set': { file: 'value' },
   'state-delete': {},
@@ -501,6 +513,45 @@ function dispatchTool(
       return tools
         .secretRemove(id, revision === undefined ? {} : { revision: Number(revision) })
         .map(() => '');
+    }
+    // jujuc/secret-info-get.go: `{<id>: {revision, label, owner, ...}}`; secret-ids.go.
+    case 'secret-info-get': {
+      noMoreThan(1);
+      const target = args[0] ?? str(flags['label']);
+      if (target === undefined) throw new UsageError('require either a secret URI or label');
+      return tools.secretInfoGet(target).map(({ id, ...info }) => print({ [id]: info }));
+    }
+    case 'secret-ids':
+      noMoreThan(0);
+      return tools.secretIds().map((ids) => print(ids));
+    // jujuc/storage-get.go, storage-list.go, storage-add.go; resource-get prints a path.
+    case 'storage-get': {
+      noMoreThan(1);
+      const key = args[0];
+      return tools.storageGet(str(flags['s'])).andThen((info) => {
+        if (key === undefined) return Ok(print(info));
+        if (key !== 'kind' && key !== 'location') {
+          return Err(toolFailure('storage-get', `invalid storage attribute "${key}"`));
+        }
+        return Ok(print(info[key]));
+      });
+    }
+    case 'storage-list':
+      noMoreThan(1);
+      return tools.storageList(args[0]).map((ids) => print(ids));
+    case 'storage-add': {
+      if (args.length === 0) throw new UsageError('storage add requires a storage directive');
+      const counts: Record<string, number> = {};
+      for (const arg of args) {
+        const [name = '', count = '1'] = arg.split('=');
+        if (!/^\d+$/.test(count)) throw new UsageError(`cannot parse count "${count}"`);
+        setOwn(counts, name, Number(count));
+      }
+      return tools.storageAdd(counts).map(() => '');
+    }
+    case 'resource-get': {
+      if (args.length !== 1) throw new UsageError('resource-get takes one resource name');
+      return tools.resourceGet(args[0] as string).map((path) => `${path}\n`);
     }
     case 'state-get': {
       noMoreThan(1);

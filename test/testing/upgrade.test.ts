@@ -1,0 +1,142 @@
+// model.upgradeCharm: upgrade-charm then config-changed on every unit
+// (worker/uniter/operation/runhook.go Commit), for units in process and run as processes, and
+// layer-basic's config flags across config-changed and an upgrade (layer-basic
+// lib/charms/layer/basic.py init_config_states, as src/layers/config.ts implements them).
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Charm } from '../../src/charm/charm.js';
+import { configFlags } from '../../src/index.js';
+import type { CharmMetadata, ConfigOption } from '../../src/juju/metadata.js';
+import { Model } from '../../src/testing/index.js';
+import { fixtureCharm, hooksRun } from './helpers.js';
+
+const v1Options: Record<string, ConfigOption> = {
+  port: { type: 'int', default: 80 },
+  name: { type: 'string', default: '' },
+};
+const v2Options: Record<string, ConfigOption> = {
+  ...v1Options,
+  mode: { type: 'string', default: 'fast' },
+};
+const meta = (config: Record<string, ConfigOption>): CharmMetadata => ({
+  name: 'web',
+  endpoints: [],
+  config,
+});
+
+/** A charm that records the config flags each hook sees. */
+function flagRecorder(config: Record<string, ConfigOption>, seen: string[]) {
+  const charm = new Charm({ metadata: meta(config) }).use(configFlags);
+  charm.hook('{install,config-changed,upgrade-charm}').run((rt) => {
+    seen.push(`${rt.context.hookName}: ${rt.flags.list('config.').sort().join(' ')}`);
+  });
+  return charm;
+}
+
+describe('layer-basic config flags across config-changed and upgrade-charm, on the model', () => {
+  it('config.changed.<key> holds for keys that changed since the last hook, new options included; config.set/default follow the values', async () => {
+    const seen: string[] = [];
+    const model = new Model();
+    await model.deploy('web', {
+      charm: flagRecorder(v1Options, seen),
+      metadata: meta(v1Options),
+      configOptions: v1Options,
+    });
+    await model.settle();
+    // The first hook has no previous copy: every option is "changed" (charmhelpers Config.changed).
+    expect(seen[0]).toBe(
+      'install: config.changed config.changed.name config.changed.port config.default.name config.default.port config.set.port',
+    );
+    expect(seen[1]).toBe('config-changed: config.default.name config.default.port config.set.port');
+
+    seen.length = 0;
+    model.setConfig('web', { port: 8080 });
+    await model.settle();
+    expect(seen).toEqual([
+      'config-changed: config.changed config.changed.port config.default.name config.set.port',
+    ]);
+
+    seen.length = 0;
+    await model.upgradeCharm('web', {
+      charm: flagRecorder(v2Options, seen),
+      metadata: meta(v2Options),
+      configOptions: v2Options,
+      config: { name: 'shop' },
+    });
+    await model.settle();
+    expect(hooksRun(model, 'web/0').slice(-2)).toEqual(['upgrade-charm', 'config-changed']);
+    expect(seen).toEqual([
+      // upgrade-charm sees the new option and the value set with the upgrade as changed...
+      'upgrade-charm: config.changed config.changed.mode config.changed.name config.default.mode config.set.mode config.set.name config.set.port',
+      // ...and the config-changed Juju queues after it sees nothing new.
+      'config-changed: config.default.mode config.set.mode config.set.name config.set.port',
+    ]);
+  });
+});
+
+describe('upgradeCharm for units run as processes', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A v2 of the probe charm: same endpoints, a new option, new handlers. */
+  function probeV2(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-v2-'));
+    dirs.push(dir);
+    const probe = fixtureCharm('probe');
+    copyFileSync(join(probe, 'metadata.yaml'), join(dir, 'metadata.yaml'));
+    copyFileSync(join(probe, 'dispatch'), join(dir, 'dispatch'));
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      'options:\n  payload:\n    type: string\n    default: ""\n  mode:\n    type: string\n    default: fast\n',
+    );
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(
+      join(dir, 'src', 'charm.ts'),
+      [
+        "import { Charm } from 'juju-reactive';",
+        'export function createCharm(): Charm {',
+        '  const charm = new Charm();',
+        "  charm.hook('upgrade-charm').run((rt) => {",
+        "    rt.flags.set('v2.upgraded');",
+        "    rt.state.set('mode', String(rt.config()['mode']));",
+        '  });',
+        "  charm.hook('config-changed').run((rt) => {",
+        "    rt.status('active', 'v2 mode ' + String(rt.config()['mode']));",
+        '  });',
+        '  return charm;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    return dir;
+  }
+
+  it('runs the new charm’s dispatch for upgrade-charm then config-changed, keeping each unit’s state', async () => {
+    const model = new Model();
+    try {
+      await model.deploy('probe', { charmDir: fixtureCharm('probe'), units: 2, processes: true });
+      expect(await model.settle()).toMatchObject({ settled: true });
+      const before = new Map(model.units().map((name) => [name, model.unit(name).data]));
+      expect(Object.keys(before.get('probe/1') ?? {})).toContain('tool-kinds');
+
+      await model.upgradeCharm('probe', { charmDir: probeV2(), config: { payload: 'kept' } });
+      expect(await model.settle()).toMatchObject({ settled: true });
+
+      for (const name of ['probe/0', 'probe/1']) {
+        const unit = model.unit(name);
+        expect(hooksRun(model, name).slice(-2)).toEqual(['upgrade-charm', 'config-changed']);
+        expect(unit.flags).toContain('v2.upgraded');
+        expect(unit.data['mode']).toBe('fast');
+        expect(unit.data['tool-kinds']).toEqual(before.get(name)?.['tool-kinds']);
+        expect(unit.status).toEqual({ status: 'active', message: 'v2 mode fast' });
+      }
+      expect(model.config('probe')).toEqual({ payload: 'kept', mode: 'fast' });
+    } finally {
+      await model.close();
+    }
+  }, 60_000);
+});
