@@ -65,25 +65,36 @@ export class SimulatedFleet {
 
   /** Servers named `ids`, on 10.0.0.1.. port 3306, server_id 1.., started read-only. */
   constructor(ids: readonly string[]) {
-    ids.forEach((id, i) => {
-      this.servers.set(id, {
-        id,
-        serverId: i + 1,
-        host: `10.0.0.${i + 1}`,
-        port: 3306,
-        up: true,
-        partitioned: false,
-        diskFull: false,
-        lagSeconds: undefined,
-        readOnly: true,
-        binlog: [],
-        binlogStateBase: new Map(),
-        slavePos: undefined,
-        replica: undefined,
-        data: new Map(),
-        users: new Map(),
-      });
-    });
+    for (const id of ids) this.add(id);
+  }
+
+  /**
+   * A new empty server named `id` (a unit added to the model), on the next address and
+   * server_id, started read-only. Already there: returned as it is.
+   */
+  add(id: string): SimServer {
+    const existing = this.servers.get(id);
+    if (existing) return existing;
+    const n = this.servers.size + 1;
+    const server: SimServer = {
+      id,
+      serverId: n,
+      host: `10.0.0.${n}`,
+      port: 3306,
+      up: true,
+      partitioned: false,
+      diskFull: false,
+      lagSeconds: undefined,
+      readOnly: true,
+      binlog: [],
+      binlogStateBase: new Map(),
+      slavePos: undefined,
+      replica: undefined,
+      data: new Map(),
+      users: new Map(),
+    };
+    this.servers.set(id, server);
+    return server;
   }
 
   /** The server called `id`; throws on an unknown one (a bug in the test). */
