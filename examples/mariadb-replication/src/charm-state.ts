@@ -3,7 +3,7 @@
 // readable by the next leader), the replication password (an app-owned secret the leader
 // created) and the servers of the topology (from the peer relation's data, never from memory).
 import { type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
-import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import type { ReplicationCredentials } from './backend/types.js';
 import { EMPTY_RECORD, parseTopologyRecord, type TopologyRecord } from './failover/record.js';
 
@@ -17,7 +17,7 @@ const MAX_RECORD_CHARS = 256 * 1024;
 /** One server of the topology: a unit and the address its peers reach it at. */
 export interface TopologyServer {
   readonly unit: string;
-  /** The peer's published `cluster-address`; undefined for this unit's own server. */
+  /** The `cluster-address` the unit published (undefined before it published one). */
   readonly address: string | undefined;
 }
 
@@ -75,10 +75,17 @@ export function clusterUser(rt: HookRuntime): string {
  */
 export function topologyServers(rt: HookRuntime, selfReady: boolean): TopologyServer[] {
   const peers = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers;
-  const servers: TopologyServer[] = selfReady ? [{ unit: rt.unitName, address: undefined }] : [];
+  const servers: TopologyServer[] = selfReady ? [ownServer(rt)] : [];
   for (const peer of peers) {
     if (peer.configureReady)
       servers.push({ unit: peer.unitName, address: peer.connectionInfo.address });
   }
   return servers;
+}
+
+/** This unit's server, at the address it published on the peer relation. */
+export function ownServer(rt: HookRuntime): TopologyServer {
+  const published =
+    rt.endpoint(MySQLInnoDBClusterPeers).peerRelation?.toPublish[KEYS.clusterAddress];
+  return { unit: rt.unitName, address: typeof published === 'string' ? published : undefined };
 }

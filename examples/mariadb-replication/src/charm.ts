@@ -13,6 +13,7 @@ import { SimulatedFleet } from './backend/simulated-fleet.js';
 import { simulatedUnitBackends } from './backend/simulated-units.js';
 import type { ReplicationBackend } from './backend/types.js';
 import {
+  ownServer,
   PASSWORD_SECRET_KEY,
   readTopology,
   replicationCredentials,
@@ -148,7 +149,7 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
       addresses,
     ]);
     if (rt.flags.isSet(F.usersCreated) && rt.state.get(USERS_FOR) === wanted) return;
-    const backend = options.backendFor(rt, [{ unit: rt.unitName, address: undefined }]);
+    const backend = options.backendFor(rt, [ownServer(rt)]);
     try {
       for (const address of addresses) {
         await backend.createReplicationUser(rt.unitName, address, credentials);

@@ -15,7 +15,7 @@ export function simulatedUnitBackends(
 ): (rt: HookRuntime, servers: readonly TopologyServer[]) => ReplicationBackend {
   const ticked = new WeakSet<HookRuntime>();
   return (rt, servers) => {
-    for (const s of servers) fleet.add(s.unit);
+    for (const s of servers) fleet.add(s.unit, s.address);
     if (!ticked.has(rt)) {
       ticked.add(rt);
       fleet.tick();
