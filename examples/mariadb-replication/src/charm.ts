@@ -28,6 +28,7 @@ import { describeStep } from './failover/execute.js';
 import { messageOf } from './failover/observation.js';
 import { reconcile } from './failover/reconcile.js';
 import type { TopologyRecord } from './failover/record.js';
+import { registerTagActions } from './tag-actions.js';
 
 /** How the charm reaches the databases. */
 export interface ReplicationCharmOptions {
@@ -227,6 +228,9 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
       if (peers(rt).setUnitClustered()) rt.flags.set(F.clusteredSignalled);
     });
 
+  // 7. AdminAPI tags (set-option, set-instance-option, options), kept in leader settings.
+  registerTagActions(charm, (rt) => rt.flags.isSet(F.usersCreated));
+
   // Registered last: every handler above has seen this hook's peer changes.
   charm.when('endpoint.cluster.changed').run(function forgetPeerChanges(rt) {
     peers(rt).clearChangedFlags();
@@ -237,7 +241,7 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
   charm.status((rt) => assessed.get(rt) ?? (rt.isLeader() ? undefined : roleStatus(rt, minimum)));
   charm.applicationStatus((rt) => assessed.get(rt));
 
-  // 7. The operator's actions (actions.yaml).
+  // 8. The operator's actions (actions.yaml).
   registerActions(charm, {
     backendFor: options.backendFor,
     applyTimeoutMs,
