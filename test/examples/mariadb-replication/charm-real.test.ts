@@ -15,6 +15,7 @@ import {
 } from '../../../examples/mariadb-replication/src/deploy.js';
 import { mariadbUnavailable } from '../mariadb.js';
 import { ReplicationFleet } from './harness.js';
+import * as checks from './real-checks.js';
 
 const unavailable = mariadbUnavailable();
 const inCI = process.env.CI === 'true';
@@ -26,46 +27,16 @@ describe.runIf(inCI && unavailable !== undefined)('the charm on real MariaDB und
   });
 });
 
-type Vars = { readOnly: number; current: string; binlog: string };
-
 describe.skipIf(unavailable !== undefined)('the charm driving three real MariaDB servers', () => {
   let fleet: ReplicationFleet;
   let deployment: ReplicationDeployment;
   const record = () => committedTopology(deployment.model, deployment.app);
 
-  async function variables(id: string): Promise<Vars> {
-    const [v] = await fleet.sql<Vars[]>(
-      id,
-      'SELECT @@read_only AS readOnly, @@gtid_current_pos AS current, @@gtid_binlog_pos AS binlog',
-    );
-    if (!v) throw new Error('no variables');
-    return v;
-  }
-
-  async function expectReplicaOf(replica: string, source: string): Promise<void> {
-    const { binlog } = await variables(source);
-    const [w] = await fleet.sql<{ r: number }[]>(replica, 'SELECT MASTER_GTID_WAIT(?, 20) AS r', [
-      binlog,
-    ]);
-    expect(w?.r, `${replica} caught up with ${source}`).toBe(0);
-    const [status] = await fleet.sql(replica, 'SHOW SLAVE STATUS');
-    const s = fleet.server(source);
-    expect({
-      host: status?.Master_Host,
-      port: status?.Master_Port,
-      io: status?.Slave_IO_Running,
-      sql: status?.Slave_SQL_Running,
-      gtid: status?.Using_Gtid,
-    }).toEqual({ host: s.address, port: s.port, io: 'Yes', sql: 'Yes', gtid: 'Slave_Pos' });
-    const [r, src] = await Promise.all([variables(replica), variables(source)]);
-    expect(r.readOnly, `${replica} read_only`).toBe(1);
-    expect(r.current, `${replica} gtid_current_pos equals the source's`).toBe(src.current);
-  }
-
+  const expectReplicaOf = (replica: string, source: string) =>
+    checks.expectReplicaOf(fleet, replica, source);
   async function expectSource(id: string): Promise<void> {
     expect(record().source).toBe(id);
-    expect((await variables(id)).readOnly, `${id} read_only`).toBe(0);
-    expect(await fleet.sql(id, 'SHOW SLAVE STATUS'), `${id} has no replication`).toEqual([]);
+    await checks.expectWritableSource(fleet, id);
   }
 
   beforeAll(async () => {
