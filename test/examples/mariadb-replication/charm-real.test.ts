@@ -1,6 +1,7 @@
 // The charm on a simulated Juju model driving REAL MariaDB: three mariadbd on loopback
 // (127.0.0.20-22, datadirs in a temp dir, killed by PID), one per unit. The model's hooks run
-// the charm's handlers, the handlers run SQL. F1: the source killed; after failure-threshold
+// the charm's handlers, the handlers run SQL. F5: the source back before the threshold keeps
+// its place. F1: the source killed; after failure-threshold
 // update-status checks the leader promotes the most advanced replica; rows written before
 // are read back from the new source; the old source rejoins read-only. Under CI=true a MariaDB
 // that cannot start fails the file.
@@ -87,6 +88,21 @@ describe.skipIf(unavailable !== undefined)('the charm driving three real MariaDB
     }
   }, 90_000);
 
+  it('F5: the source killed and back before failure-threshold checks keeps its place (writes given back)', async () => {
+    await fleet.kill('mysql/0');
+    for (let i = 0; i < 20 && record().failures < 2; i++) {
+      await deployment.model.advance({ minutes: 1 });
+    }
+    expect(record()).toMatchObject({ source: 'mysql/0', failures: 2 });
+    await fleet.restart('mysql/0');
+    await deployment.model.advance({ minutes: 10 });
+    expect(record()).toMatchObject({ source: 'mysql/0', failures: 0, generation: 1 });
+    await expectSource('mysql/0');
+    await fleet.sql('mysql/0', 'INSERT INTO app.t VALUES (0, ?)', ['after-f5']);
+    await expectReplicaOf('mysql/1', 'mysql/0');
+    await expectReplicaOf('mysql/2', 'mysql/0');
+  }, 90_000);
+
   it('F1: the source killed by PID; the charm fails over after failure-threshold update-status checks; the rows are read back from the new source', async () => {
     const rows = Array.from({ length: 100 }, (_, i) => [i + 1, `row-${i + 1}`]);
     await fleet.sql('mysql/0', 'INSERT INTO app.t VALUES ?', [rows]);
@@ -127,7 +143,7 @@ describe.skipIf(unavailable !== undefined)('the charm driving three real MariaDB
     await expectSource(next);
     await expectReplicaOf('mysql/0', next);
     const [n] = await fleet.sql<{ n: number }[]>('mysql/0', 'SELECT COUNT(*) AS n FROM app.t');
-    expect(n?.n).toBe(101);
+    expect(n?.n).toBe(102);
     const status = await deployment.model.runAction(
       deployment.model.leader('mysql') ?? '',
       'cluster-status',
