@@ -223,7 +223,12 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     .when(F.usersCreated, `leadership.set.${TOPOLOGY_KEY}`)
     .whenNot(F.clusteredSignalled)
     .run(function signalClustered(rt) {
-      const record = readTopology(rt);
+      let record: TopologyRecord;
+      try {
+        record = readTopology(rt);
+      } catch {
+        return; // the status names the malformed record (roleStatus)
+      }
       if (record.source !== rt.unitName && !record.replicas.includes(rt.unitName)) return;
       if (peers(rt).setUnitClustered()) rt.flags.set(F.clusteredSignalled);
     });
