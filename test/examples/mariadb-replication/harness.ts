@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { serverPaths, spawnMariaDB } from '../mariadb.js';
 
 /** One server of the fleet. */
@@ -81,6 +82,27 @@ export class ReplicationFleet {
     const s = this.servers.find((x) => x.id === id);
     if (!s) throw new Error(`no server ${id}`);
     return s;
+  }
+
+  /** Run one statement on `id` as its administrator over TCP; the rows it returned. */
+  async sql<T = Record<string, unknown>[]>(
+    id: string,
+    statement: string,
+    values: unknown[] = [],
+  ): Promise<T> {
+    const s = this.server(id);
+    const c = await createConnection({
+      host: s.address,
+      port: s.port,
+      user: s.admin.user,
+      password: s.admin.password,
+    });
+    try {
+      const [rows] = await c.query(statement, values);
+      return rows as T;
+    } finally {
+      await c.end();
+    }
   }
 
   /** Whether the server's process is running. */

@@ -4,7 +4,6 @@
 // killed before the old one rejoined) and an errant old source rebuilt from a dump.
 // One fleet for the file; the scenarios run in order on it. Under CI=true a MariaDB that
 // cannot start fails the file.
-import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MariaDBReplicationBackend } from '../../../examples/mariadb-replication/src/backend/mariadb.js';
 import { Sql } from '../../../examples/mariadb-replication/src/backend/sql.js';
@@ -26,6 +25,7 @@ import {
 } from '../../../examples/mariadb-replication/src/topology/gtid.js';
 import { mariadbUnavailable } from '../mariadb.js';
 import { ReplicationFleet } from './harness.js';
+import * as checks from './real-checks.js';
 import { killedAfter } from './sim-helpers.js';
 
 const unavailable = mariadbUnavailable();
@@ -68,71 +68,20 @@ describe.skipIf(unavailable !== undefined)('failover on three real MariaDB serve
     throw new Error(`did not settle: ${log.slice(-5).join('\n')}`);
   }
 
-  async function sql<T = Record<string, unknown>[]>(
+  const sql = <T = Record<string, unknown>[]>(
     id: string,
     statement: string,
     values: unknown[] = [],
-  ): Promise<T> {
-    const s = fleet.server(id);
-    const c = await createConnection({
-      host: s.address,
-      port: s.port,
-      user: s.admin.user,
-      password: s.admin.password,
-    });
-    try {
-      const [rows] = await c.query(statement, values);
-      return rows as T;
-    } finally {
-      await c.end();
-    }
-  }
-
-  async function variables(
-    id: string,
-  ): Promise<{ readOnly: number; current: string; binlog: string }> {
-    const [v] = await sql<{ readOnly: number; current: string; binlog: string }[]>(
-      id,
-      'SELECT @@read_only AS readOnly, @@gtid_current_pos AS current, @@gtid_binlog_pos AS binlog',
-    );
-    if (!v) throw new Error('no variables');
-    return v;
-  }
-
-  async function slaveStatus(id: string): Promise<Record<string, unknown> | undefined> {
-    const rows = await sql(id, 'SHOW SLAVE STATUS');
-    return rows[0];
-  }
-
-  /** Wait until `replica` has applied everything `source` has binlogged. */
-  async function caughtUp(replica: string, source: string): Promise<void> {
-    const { binlog } = await variables(source);
-    const [r] = await sql<{ r: number }[]>(replica, 'SELECT MASTER_GTID_WAIT(?, 20) AS r', [
-      binlog,
-    ]);
-    expect(r?.r, `${replica} caught up with ${source}`).toBe(0);
-  }
-
-  async function expectReplicaOf(replica: string, source: string): Promise<void> {
-    await caughtUp(replica, source);
-    const status = await slaveStatus(replica);
-    const s = fleet.server(source);
-    expect({
-      host: status?.Master_Host,
-      port: status?.Master_Port,
-      io: status?.Slave_IO_Running,
-      sql: status?.Slave_SQL_Running,
-      gtid: status?.Using_Gtid,
-    }).toEqual({ host: s.address, port: s.port, io: 'Yes', sql: 'Yes', gtid: 'Slave_Pos' });
-    const [r, src] = await Promise.all([variables(replica), variables(source)]);
-    expect(r.readOnly, `${replica} read_only`).toBe(1);
-    expect(r.current, `${replica} gtid_current_pos equals the source's`).toBe(src.current);
-  }
+  ) => fleet.sql<T>(id, statement, values);
+  const variables = (id: string) => checks.variables(fleet, id);
+  const slaveStatus = (id: string) => checks.slaveStatus(fleet, id);
+  const caughtUp = (replica: string, source: string) => checks.caughtUp(fleet, replica, source);
+  const expectReplicaOf = (replica: string, source: string) =>
+    checks.expectReplicaOf(fleet, replica, source);
 
   async function expectSource(id: string): Promise<void> {
     expect(record.source).toBe(id);
-    expect((await variables(id)).readOnly, `${id} read_only`).toBe(0);
-    expect(await slaveStatus(id), `${id} has no replication configured`).toBeUndefined();
+    await checks.expectWritableSource(fleet, id);
   }
 
   beforeAll(async () => {

@@ -44,32 +44,51 @@ const MUTATIONS = new Set([
   'waitCaughtUp',
 ]);
 
+/** A hook process that dies after `n` changes to the servers, however many backends it uses. */
+export interface KillSwitch {
+  /** `backend` with its changes counted against this switch. */
+  wrap(backend: ReplicationBackend): ReplicationBackend;
+  /** Whether a change was refused (the process is dead). */
+  dead(): boolean;
+}
+
 /**
- * The backend of a hook that is killed after `n` operations that change servers have run:
- * the (n+1)th and every later one throws before it acts, as after a SIGKILL between two
- * statements. Pass both to `sim.check(backend, killed)`.
+ * The (n+1)th change to the servers, and every later one, throws before it acts, as after a
+ * SIGKILL between two statements.
+ */
+export function killSwitch(n: number): KillSwitch {
+  let left = n;
+  let dead = false;
+  return {
+    dead: () => dead,
+    wrap: (backend) =>
+      new Proxy(backend, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (typeof value !== 'function') return value;
+          if (!MUTATIONS.has(String(property))) return value.bind(target);
+          return (...args: unknown[]) => {
+            if (dead || left-- <= 0) {
+              dead = true;
+              throw new Error(`hook killed before ${String(property)}`);
+            }
+            return value.apply(target, args);
+          };
+        },
+      }),
+  };
+}
+
+/**
+ * The backend of a hook that is killed after `n` operations that change servers have run.
+ * Pass both to `sim.check(backend, killed)`.
  */
 export function killedAfter(
   backend: ReplicationBackend,
   n: number,
 ): [ReplicationBackend, () => boolean] {
-  let left = n;
-  let dead = false;
-  const proxy = new Proxy(backend, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      if (!MUTATIONS.has(String(property))) return value.bind(target);
-      return (...args: unknown[]) => {
-        if (dead || left-- <= 0) {
-          dead = true;
-          throw new Error(`hook killed before ${String(property)}`);
-        }
-        return value.apply(target, args);
-      };
-    },
-  });
-  return [proxy, () => dead];
+  const kill = killSwitch(n);
+  return [kill.wrap(backend), kill.dead];
 }
 
 /** Write `count` rows through the source and replicate them; returns the keys. */
@@ -86,8 +105,11 @@ export function writeRows(sim: SimulatedReplication, prefix: string, count: numb
   return keys;
 }
 
+/** What the invariants look at: the servers, the committed record and the units. */
+export type Topology = Pick<SimulatedReplication, 'fleet' | 'record' | 'units'>;
+
 /** Servers that take writes right now, among the reachable. */
-export function writable(sim: SimulatedReplication): string[] {
+export function writable(sim: Topology): string[] {
   return sim.units.filter((u) => sim.fleet.reachable(u) && !sim.fleet.server(u).readOnly);
 }
 
@@ -96,7 +118,7 @@ export function writable(sim: SimulatedReplication): string[] {
  * configured; every other reachable server read-only, replicating from it with both threads
  * running, holding the same GTID position and the same rows.
  */
-export function expectConverged(sim: SimulatedReplication): void {
+export function expectConverged(sim: Topology): void {
   sim.fleet.tick();
   const source = sim.record.source;
   if (!source) throw new Error('no source recorded');
@@ -121,7 +143,7 @@ export function expectConverged(sim: SimulatedReplication): void {
   }
 }
 
-function lastSeqOf(sim: SimulatedReplication, unit: string): number | undefined {
+function lastSeqOf(sim: Topology, unit: string): number | undefined {
   const s = sim.fleet.server(unit);
   return s.binlog.at(-1)?.seq ?? s.slavePos?.seq;
 }

@@ -35,8 +35,9 @@ function optionValue(value: string): string {
 function optionFile(path: string, to: ServerConnection): void {
   const text = [
     '[client]',
-    `host=${optionValue(to.host)}`,
-    `port=${to.port}`,
+    ...(to.socketPath === undefined
+      ? [`host=${optionValue(to.host)}`, `port=${to.port}`]
+      : [`socket=${optionValue(to.socketPath)}`]),
     `user=${optionValue(to.user)}`,
     `password=${optionValue(to.password)}`,
     '',

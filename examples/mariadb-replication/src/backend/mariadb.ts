@@ -26,6 +26,12 @@ export interface MariaDBBackendOptions {
   /** Seconds a replica waits before reconnecting to its source (MASTER_CONNECT_RETRY). */
   readonly connectRetrySeconds?: number;
   readonly tools?: DumpTools;
+  /**
+   * What the account createReplicationUser makes may do: `replication` (REPLICATION SLAVE, the
+   * default), or `administration` (ALL PRIVILEGES: the replication account is also how the
+   * leader administers its peers' servers, as the mysql-innodb-cluster charm's cluster user).
+   */
+  readonly accountPrivileges?: 'replication' | 'administration';
 }
 
 /** The schema holding the heartbeat the source's health check writes. */
@@ -146,7 +152,11 @@ export class MariaDBReplicationBackend implements ReplicationBackend {
         fromHost,
         credentials.password,
       ]);
-      await sql.query('GRANT REPLICATION SLAVE ON *.* TO ?@?', [credentials.user, fromHost]);
+      const privileges =
+        this.options.accountPrivileges === 'administration'
+          ? 'ALL PRIVILEGES'
+          : 'REPLICATION SLAVE';
+      await sql.query(`GRANT ${privileges} ON *.* TO ?@?`, [credentials.user, fromHost]);
     });
   }
 

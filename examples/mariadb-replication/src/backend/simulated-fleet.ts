@@ -4,7 +4,13 @@
 // It enforces what MariaDB does: a replica asking for a GTID its source's binlog lacks gets
 // IO error 1236; gtid_strict_mode stops the SQL thread with error 1950 on an out-of-order GTID.
 // One replication domain (0): enough for one source at a time.
+import { createHash } from 'node:crypto';
 import type { ThreadError } from './types.js';
+
+/** What the simulated servers keep of a password: a hash, so no snapshot holds a secret. */
+export function passwordHash(password: string): string {
+  return createHash('sha256').update(password).digest('base64url');
+}
 
 /** A transaction: its GTID (domain 0) and the row it wrote. */
 export interface SimTransaction {
@@ -25,13 +31,17 @@ export interface SimReplica {
   relay: SimTransaction[];
   /** Gtid_IO_Pos: the last GTID written to the relay log. */
   relayLogged: SimTransaction | undefined;
+  /** MASTER_USER, and a hash of MASTER_PASSWORD (the IO thread logs in with them). */
+  user: string;
+  passwordHash: string;
 }
 
 /** One simulated server: process state, faults, replication state and data. */
 export interface SimServer {
   readonly id: string;
   readonly serverId: number;
-  readonly host: string;
+  /** The address peers reach it at, and connect from (the unit's address once known). */
+  host: string;
   readonly port: number;
   up: boolean;
   partitioned: boolean;
@@ -45,7 +55,7 @@ export interface SimServer {
   slavePos: SimTransaction | undefined;
   replica: SimReplica | undefined;
   data: Map<string, string>;
-  /** `user@host` -> password; never binlogged. */
+  /** `user@host` -> a hash of the password (never the password); never binlogged. */
   users: Map<string, string>;
 }
 
@@ -65,25 +75,39 @@ export class SimulatedFleet {
 
   /** Servers named `ids`, on 10.0.0.1.. port 3306, server_id 1.., started read-only. */
   constructor(ids: readonly string[]) {
-    ids.forEach((id, i) => {
-      this.servers.set(id, {
-        id,
-        serverId: i + 1,
-        host: `10.0.0.${i + 1}`,
-        port: 3306,
-        up: true,
-        partitioned: false,
-        diskFull: false,
-        lagSeconds: undefined,
-        readOnly: true,
-        binlog: [],
-        binlogStateBase: new Map(),
-        slavePos: undefined,
-        replica: undefined,
-        data: new Map(),
-        users: new Map(),
-      });
-    });
+    for (const id of ids) this.add(id);
+  }
+
+  /**
+   * A new empty server named `id` (a unit added to the model), on the next address and
+   * server_id, started read-only. Already there: returned as it is.
+   */
+  add(id: string, host?: string): SimServer {
+    const existing = this.servers.get(id);
+    if (existing) {
+      if (host !== undefined) existing.host = host;
+      return existing;
+    }
+    const n = this.servers.size + 1;
+    const server: SimServer = {
+      id,
+      serverId: n,
+      host: host ?? `10.0.0.${n}`,
+      port: 3306,
+      up: true,
+      partitioned: false,
+      diskFull: false,
+      lagSeconds: undefined,
+      readOnly: true,
+      binlog: [],
+      binlogStateBase: new Map(),
+      slavePos: undefined,
+      replica: undefined,
+      data: new Map(),
+      users: new Map(),
+    };
+    this.servers.set(id, server);
+    return server;
   }
 
   /** The server called `id`; throws on an unknown one (a bug in the test). */
@@ -162,6 +186,16 @@ export class SimulatedFleet {
     const source = this.servers.get(r.source);
     if (!source || !this.reachable(source.id) || s.partitioned) {
       r.io = 'connecting';
+      return;
+    }
+    // The IO thread logs in as MASTER_USER from this server's address; refused, it retries
+    // (MASTER_CONNECT_RETRY) and shows the error, as Slave_IO_Running: Connecting does.
+    if (source.users.get(`${r.user}@${s.host}`) !== r.passwordHash) {
+      r.io = 'connecting';
+      r.ioError = {
+        code: 1045,
+        message: `error connecting to master '${r.user}@${source.host}:${source.port}' - Access denied`,
+      };
       return;
     }
     const from = r.relayLogged ?? s.slavePos;

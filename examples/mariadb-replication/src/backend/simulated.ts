@@ -1,7 +1,13 @@
 // The ReplicationBackend over a SimulatedFleet: what the engine sees and does, as MariaDB
 // would answer it. Unreachable servers answer probes with a reason and refuse operations.
 import { compareUnitNames } from 'juju-reactive';
-import { gtidText, lastSeq, type SimServer, type SimulatedFleet } from './simulated-fleet.js';
+import {
+  gtidText,
+  lastSeq,
+  passwordHash,
+  type SimServer,
+  type SimulatedFleet,
+} from './simulated-fleet.js';
 import {
   assertAccount,
   type Probe,
@@ -85,7 +91,7 @@ export class SimulatedReplicationBackend implements ReplicationBackend {
     credentials: ReplicationCredentials,
   ): Promise<void> {
     assertAccount(credentials.user, fromHost);
-    this.reach(id).users.set(`${credentials.user}@${fromHost}`, credentials.password);
+    this.reach(id).users.set(`${credentials.user}@${fromHost}`, passwordHash(credentials.password));
     this.log.push(`create-user ${id} ${credentials.user}@${fromHost}`);
   }
 
@@ -109,8 +115,8 @@ export class SimulatedReplicationBackend implements ReplicationBackend {
     if (r && r.source === sourceId && r.io !== 'stopped' && r.sql === 'running') return;
     // STOP SLAVE; SET GLOBAL gtid_slave_pos = @@gtid_current_pos; CHANGE MASTER TO ...; START SLAVE
     s.slavePos = lastOf(s);
-    const known = source.users.get(`${credentials.user}@${s.host}`);
-    const denied = known !== credentials.password;
+    const hash = passwordHash(credentials.password);
+    const denied = source.users.get(`${credentials.user}@${s.host}`) !== hash;
     s.replica = {
       source: sourceId,
       io: denied ? 'connecting' : 'running',
@@ -124,6 +130,8 @@ export class SimulatedReplicationBackend implements ReplicationBackend {
       sqlError: undefined,
       relay: [],
       relayLogged: undefined,
+      user: credentials.user,
+      passwordHash: hash,
     };
     this.log.push(`replicate ${id} from ${sourceId}`);
   }

@@ -9,10 +9,13 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 
 /** How to reach one server as an administrator. */
 export interface ServerConnection {
+  /** The address replicas reach it at (CHANGE MASTER TO MASTER_HOST). */
   readonly host: string;
   readonly port: number;
   readonly user: string;
   readonly password: string;
+  /** Connect through this Unix socket instead of host:port (this unit's own server). */
+  readonly socketPath?: string;
 }
 
 /** A row as mysql2 returns it. */
@@ -30,8 +33,9 @@ export class Sql {
     const { createConnection } = await import('mysql2/promise');
     try {
       const c = await createConnection({
-        host: to.host,
-        port: to.port,
+        ...(to.socketPath === undefined
+          ? { host: to.host, port: to.port }
+          : { socketPath: to.socketPath }),
         user: to.user,
         password: to.password,
         connectTimeout: timeoutMs,

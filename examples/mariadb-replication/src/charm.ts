@@ -1,0 +1,292 @@
+// The mariadb-replication charm: MariaDB servers in one source / many read-only replicas
+// topology (asynchronous GTID replication) with automatic failover. Every unit shares its
+// connection info over the `cluster` peer relation (interface mysql-innodb-cluster) and creates
+// the replication account for its peers; the leader is the single writer of the topology
+// record (leader settings) and, every hook, checks the databases and runs the failover engine
+// (src/failover). Importing this module has no side effects; src/main.ts runs it under Juju.
+import { randomBytes } from 'node:crypto';
+import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
+import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { registerActions } from './actions.js';
+import { SimulatedReplicationBackend } from './backend/simulated.js';
+import { SimulatedFleet } from './backend/simulated-fleet.js';
+import { simulatedUnitBackends } from './backend/simulated-units.js';
+import type { ReplicationBackend } from './backend/types.js';
+import {
+  ownServer,
+  PASSWORD_SECRET_KEY,
+  readTopology,
+  replicationCredentials,
+  TOPOLOGY_KEY,
+  type TopologyServer,
+  topologyServers,
+  writeTopology,
+} from './charm-state.js';
+import { parseFailoverConfig } from './failover/config.js';
+import type { FailoverConfig, WorkloadStatus } from './failover/decide.js';
+import { describeStep } from './failover/execute.js';
+import { messageOf } from './failover/observation.js';
+import { reconcile } from './failover/reconcile.js';
+import type { TopologyRecord } from './failover/record.js';
+import { registerTagActions } from './tag-actions.js';
+
+/** How the charm reaches the databases. */
+export interface ReplicationCharmOptions {
+  /**
+   * The backend over `servers` (this unit's own and its peers'), for one hook. Called again in
+   * every hook: nothing about the servers is kept in process memory.
+   */
+  readonly backendFor: (rt: HookRuntime, servers: readonly TopologyServer[]) => ReplicationBackend;
+  /** Units the initial setup waits for, this one included (default 3). */
+  readonly minimumClusterSize?: number;
+  /** Bound on waiting for a candidate to apply its relay log, or to catch up (default 30 s). */
+  readonly applyTimeoutMs?: number;
+}
+
+/** Flags of this unit's own progress. */
+export const F = {
+  infoSent: 'local.replication.info-sent',
+  usersCreated: 'local.replication.users-created',
+  clusteredSignalled: 'local.replication.clustered',
+} as const;
+
+/** Unit state: the secret and peer addresses the replication accounts were last created for. */
+const USERS_FOR = 'replication.users-for';
+
+/** Hooks in which the leader checks the source: everything Juju runs but the teardown. */
+const CHECK_HOOKS =
+  /^(update-status|cluster-relation-.*|leader-elected|config-changed|start|upgrade-charm)$/;
+
+/**
+ * Build the charm. Without a backend (as `juju-reactive simulate` builds it) every unit of
+ * this charm definition gets a server in one simulated fleet; src/main.ts passes real MariaDB.
+ */
+export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm {
+  const options: ReplicationCharmOptions = {
+    ...given,
+    backendFor: given.backendFor ?? simulatedBackends(),
+  };
+  const minimum = options.minimumClusterSize ?? 3;
+  const applyTimeoutMs = options.applyTimeoutMs ?? 30_000;
+  // The leader's assessment of this hook, for the status assessors (per hook, never reused).
+  const assessed = new WeakMap<HookRuntime, WorkloadStatus>();
+  const peers = (rt: HookRuntime) => rt.endpoint(MySQLInnoDBClusterPeers);
+
+  const charm = new Charm()
+    .use(leadership)
+    .endpoint(MySQLInnoDBClusterPeers, { minimumClusterSize: minimum });
+
+  // 1. The leader replaces a password secret that never came to exist: Juju applies
+  //    leader-set at once but commits secret-add only with a successful hook
+  //    (juju docs, hook commands: leader-set; secrets commit with the hook).
+  charm
+    .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
+    .run(function replaceLostPasswordSecret(rt) {
+      const id = leaderGet(rt, PASSWORD_SECRET_KEY);
+      if (id === undefined) return;
+      const content = rt.juju.secretGet(id);
+      if (content.isOk() || content.error.kind !== 'not-found') return;
+      rt.log.warning(`the replication password secret ${id} does not exist: generating a new one`);
+      leaderSet(rt, { [PASSWORD_SECRET_KEY]: null });
+    });
+
+  // 1. The leader generates the replication password once, as an app-owned secret every unit
+  //    can read; it never enters leader settings or relation data.
+  charm
+    .when('leadership.is_leader')
+    .whenNot(`leadership.set.${PASSWORD_SECRET_KEY}`)
+    .run(function generateReplicationPassword(rt) {
+      const password = randomBytes(24).toString('base64url');
+      rt.redactor.add(password);
+      const id = rt.juju.secretAdd(
+        { password },
+        { owner: 'application', label: 'replication-password' },
+      );
+      if (id.isErr()) throw id.error;
+      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value });
+    });
+
+  // 0. What this unit did, re-derived from what Juju committed: a hook that died after saving
+  //    the flags left them set while Juju rolled back the relation data they stand for.
+  charm.whenAny(F.infoSent, F.usersCreated, F.clusteredSignalled).run(function forgetLostWork(rt) {
+    const published = peers(rt).peerRelation?.toPublish;
+    if (published === undefined) return;
+    const secret = published[KEYS.clusterPasswordSecret];
+    if (
+      published[KEYS.clusterAddress] === undefined ||
+      secret !== leaderGet(rt, PASSWORD_SECRET_KEY)
+    ) {
+      rt.flags.clear(F.infoSent);
+    }
+    if (published[KEYS.unitConfigureReady] !== true) rt.flags.clear(F.usersCreated);
+    if (published[KEYS.unitClustered] !== true) rt.flags.clear(F.clusteredSignalled);
+  });
+
+  // 2. Publish this unit's connection info: its address, the replication user, and a
+  //    reference to the password secret (peers read the password from it).
+  charm
+    .when(`leadership.set.${PASSWORD_SECRET_KEY}`, 'cluster.connected')
+    .whenNot(F.infoSent)
+    .run(function sendConnectionInfo(rt) {
+      const { user, password } = replicationCredentials(rt);
+      const sent = peers(rt).setClusterConnectionInfo(undefined, user, password, {
+        passwordSecretId: leaderGet(rt, PASSWORD_SECRET_KEY) ?? '',
+      });
+      if (sent !== undefined) rt.flags.set(F.infoSent);
+    });
+
+  // 3. Create the replication account on this unit's server for every ready peer's address,
+  //    then say this unit is configure-ready. Again whenever the peers or the password change
+  //    (scale-out). This unit's server being down is no hook failure: it is logged and retried
+  //    by a later hook, so the leader's checks (below) still run while it is down.
+  charm.when(F.infoSent, 'cluster.available').run(async function createReplicationUsers(rt) {
+    const credentials = replicationCredentials(rt);
+    const addresses = peers(rt)
+      .readyPeers.map((p) => p.connectionInfo.address)
+      .sort();
+    const wanted = JSON.stringify([
+      leaderGet(rt, PASSWORD_SECRET_KEY),
+      credentials.user,
+      addresses,
+    ]);
+    if (rt.flags.isSet(F.usersCreated) && rt.state.get(USERS_FOR) === wanted) return;
+    const backend = options.backendFor(rt, [ownServer(rt)]);
+    try {
+      for (const address of addresses) {
+        await backend.createReplicationUser(rt.unitName, address, credentials);
+      }
+    } catch (error) {
+      rt.log.warning(
+        `cannot create the replication users on this unit's server yet: ${messageOf(error)}`,
+      );
+      return;
+    }
+    rt.state.set(USERS_FOR, wanted);
+    peers(rt).setUnitConfigureReady();
+    rt.flags.set(F.usersCreated);
+  });
+
+  // 4. The leader checks the source and acts, every hook: observe every server, decide
+  //    (failure count, threshold, candidate, rejoin), run the steps, commit the record with the
+  //    hook. A critical step that fails fails the hook: nothing is committed and Juju retries.
+  charm
+    .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
+    .run(async function checkTopology(rt) {
+      if (!CHECK_HOOKS.test(rt.hookName)) return;
+      const config = parseFailoverConfig(rt.config());
+      if (!config.ok) {
+        assessed.set(rt, { status: 'blocked', message: config.errors.join('; ') });
+        return;
+      }
+      let record: TopologyRecord;
+      try {
+        record = readTopology(rt);
+      } catch (error) {
+        const message = messageOf(error);
+        rt.log.error(message);
+        assessed.set(rt, { status: 'blocked', message });
+        return;
+      }
+      const servers = topologyServers(rt, rt.flags.isSet(F.usersCreated));
+      if (record.source === undefined && servers.length < minimum) {
+        const missing = minimum - servers.length;
+        assessed.set(rt, {
+          status: 'waiting',
+          message: `Waiting for ${missing} more unit${missing === 1 ? '' : 's'} to create the replication users`,
+        });
+        return;
+      }
+      const status = await check(rt, record, config.config, servers);
+      assessed.set(rt, status);
+    });
+
+  const check = async (
+    rt: HookRuntime,
+    record: TopologyRecord,
+    config: FailoverConfig,
+    servers: readonly TopologyServer[],
+  ): Promise<WorkloadStatus> => {
+    const backend = options.backendFor(rt, servers);
+    const { decision, failures } = await reconcile(backend, record, config, {
+      credentials: replicationCredentials(rt),
+      applyTimeoutMs,
+      onStep: (step) => rt.log.info(describeStep(step)),
+    });
+    for (const alert of decision.alerts) rt.log.warning(alert);
+    for (const f of failures) rt.log.warning(`${describeStep(f.step)} failed: ${f.error}`);
+    writeTopology(rt, decision.record);
+    return decision.status;
+  };
+
+  // 5. Each unit says it is clustered once the leader's record names it (source or replica).
+  charm
+    .when(F.usersCreated, `leadership.set.${TOPOLOGY_KEY}`)
+    .whenNot(F.clusteredSignalled)
+    .run(function signalClustered(rt) {
+      let record: TopologyRecord;
+      try {
+        record = readTopology(rt);
+      } catch {
+        return; // the status names the malformed record (roleStatus)
+      }
+      if (record.source !== rt.unitName && !record.replicas.includes(rt.unitName)) return;
+      if (peers(rt).setUnitClustered()) rt.flags.set(F.clusteredSignalled);
+    });
+
+  // 7. AdminAPI tags (set-option, set-instance-option, options), kept in leader settings.
+  registerTagActions(charm, (rt) => rt.flags.isSet(F.usersCreated));
+
+  // Registered last: every handler above has seen this hook's peer changes.
+  charm.when('endpoint.cluster.changed').run(function forgetPeerChanges(rt) {
+    peers(rt).clearChangedFlags();
+  });
+
+  // 6. Status: the leader shows its check's outcome (unit and application); the others
+  //    their role in the committed record.
+  charm.status((rt) => assessed.get(rt) ?? (rt.isLeader() ? undefined : roleStatus(rt, minimum)));
+  charm.applicationStatus((rt) => assessed.get(rt));
+
+  // 8. The operator's actions (actions.yaml).
+  registerActions(charm, {
+    backendFor: options.backendFor,
+    applyTimeoutMs,
+    usersCreated: (rt) => rt.flags.isSet(F.usersCreated),
+  });
+  return charm;
+}
+
+/** A non-leader's status: what it waits for, or its role in the leader's record. */
+function roleStatus(rt: HookRuntime, minimum: number): WorkloadStatus {
+  const f = rt.flags;
+  if (!f.isSet(`leadership.set.${PASSWORD_SECRET_KEY}`))
+    return {
+      status: 'waiting',
+      message: 'Waiting for the leader to share the replication password',
+    };
+  if (!f.isSet('cluster.available')) {
+    const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.length;
+    const missing = Math.max(0, minimum - 1 - ready);
+    return {
+      status: 'waiting',
+      message: `Waiting for ${missing} more peer${missing === 1 ? '' : 's'} to share connection info`,
+    };
+  }
+  if (!f.isSet(F.usersCreated))
+    return { status: 'maintenance', message: 'Creating the replication users for the peers' };
+  let record: TopologyRecord;
+  try {
+    record = readTopology(rt);
+  } catch (error) {
+    return { status: 'blocked', message: messageOf(error) };
+  }
+  if (record.source === rt.unitName) return { status: 'active', message: 'source (read-write)' };
+  if (record.source !== undefined && record.replicas.includes(rt.unitName))
+    return { status: 'active', message: `replica of ${record.source} (read-only)` };
+  return { status: 'waiting', message: 'Waiting for the leader to add this unit to the topology' };
+}
+
+/** One simulated fleet for every unit of this charm definition, a server per unit. */
+function simulatedBackends(): ReplicationCharmOptions['backendFor'] {
+  const fleet = new SimulatedFleet([]);
+  return simulatedUnitBackends(fleet, new SimulatedReplicationBackend(fleet));
+}
