@@ -182,7 +182,12 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .whenAny(F.userCreated, F.infoSent, F.peerUsersCreated, F.clusteredSignalled)
     .run(function forgetLostWork(rt) {
       const secretId = leaderGet(rt, PASSWORD_SECRET_KEY);
-      if (rt.state.get(LOCAL_USER_SECRET) !== passwordSource(rt)) rt.flags.clear(F.userCreated);
+      const source = passwordSource(rt);
+      const given = rt.state.get(LOCAL_USER_SECRET);
+      // The leader moved the Python charm's password into a secret: the same password.
+      if (given === PYTHON_SOURCE && secretId !== undefined && samePassword(rt))
+        rt.state.set(LOCAL_USER_SECRET, source);
+      else if (given !== source) rt.flags.clear(F.userCreated);
       // Published with another transport or secret than the ones in effect: publish again.
       if (rt.state.get(PUBLISHED_TRANSPORT) !== publication(rt)) rt.flags.clear(F.infoSent);
       const published = peers(rt).peerRelation?.toPublish;
@@ -471,6 +476,12 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   });
 
   return charm;
+}
+
+/** The leader's secret holds the password the Python charm left in leader settings. */
+function samePassword(rt: HookRuntime): boolean {
+  const inherited = pythonPassword(rt);
+  return inherited !== undefined && inherited === clusterPassword(rt);
 }
 
 /** Where this unit reads the cluster password from: the leader's secret, or Python's setting. */
