@@ -6,7 +6,10 @@
 // connected, available and clustered. docs/migrating-from-python-charm.md is the operator's side.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { instanceKey, localClusterAddress } from '../../examples/mysql-innodb-cluster/src/addresses.js';
+import {
+  instanceKey,
+  localClusterAddress,
+} from '../../examples/mysql-innodb-cluster/src/addresses.js';
 import { SimulatedInnoDBCluster } from '../../examples/mysql-innodb-cluster/src/backend/simulated.js';
 import { createCharm } from '../../examples/mysql-innodb-cluster/src/charm.js';
 import { isTrue } from '../../examples/mysql-innodb-cluster/src/migration.js';
