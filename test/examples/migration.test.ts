@@ -17,6 +17,7 @@ import { CHARM_DIR } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { Model } from '../../src/testing/index.js';
 import { MixedApplication } from '../helpers/mixed-application.js';
 import { pythonFormatCharm, pythonInstanceKey } from '../helpers/python-mysql-innodb-cluster.js';
+import { peerCharm, peerHarness, peerWorld } from '../interfaces/mysql-innodb-cluster/builders.js';
 
 const VECTORS = JSON.parse(
   readFileSync(
@@ -200,9 +201,31 @@ describe('what goes wrong without password-transport=both', () => {
     expect(bag['cluster-password']).toBeUndefined();
     for (const unit of [leader, ...python])
       expect(model.unit(unit).flags, unit).not.toContain('cluster.available');
+    // The upgraded unit says why, naming the units that cannot read its secret.
+    expect(model.unit(upgraded ?? '').status).toEqual({
+      status: 'blocked',
+      message: expect.stringContaining(`password-transport is secret, but ${leader}`),
+    });
     // Setting the option afterwards repairs it.
     model.setConfig(APP, { 'password-transport': 'both' });
     await mixed.settle();
     expectHealthy(d, 'both set late');
+  });
+});
+
+describe("the example charm's cluster-address", () => {
+  it('is the bind address where the binding has both, as the Python charm publishes (network-get --primary-address: Info[0].Addresses[0], juju worker/uniter/runner/jujuc/network-get.go)', async () => {
+    const seen: string[] = [];
+    const charm = peerCharm(undefined, (c) =>
+      c.hook('install').run(function address(rt) {
+        seen.push(localClusterAddress(rt));
+      }),
+    );
+    const world = peerWorld(
+      {},
+      { network: { cluster: { ingress: '192.0.2.10', bind: '10.0.0.10' } } },
+    );
+    await peerHarness(charm, world).run({ hookName: 'install' });
+    expect(seen).toEqual(['10.0.0.10']);
   });
 });

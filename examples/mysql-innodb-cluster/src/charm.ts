@@ -3,7 +3,11 @@
 // Importing this module has no side effects; src/main.ts runs it under Juju.
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
-import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import {
+  KEYS,
+  MySQLInnoDBClusterPeers,
+  type PasswordTransport,
+} from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { registerActions } from './actions.js';
 import { instanceKey, localClusterAddress } from './addresses.js';
 import { SimulatedInnoDBCluster } from './backend/simulated.js';
@@ -33,6 +37,7 @@ import {
   isTrue,
   PYTHON_PASSWORD_KEY,
   passwordTransport,
+  plaintextOnlyPeers,
   pythonPassword,
   transportProblem,
 } from './migration.js';
@@ -449,7 +454,12 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    after every handler of the hook ran, and set only after the hook committed (a status set
   //    by a hook that then failed would outlive the record of it).
   charm.status((rt) => {
-    const [status, message] = assess(rt, options.minimumClusterSize ?? 3, adminUser(rt));
+    const [status, message] = assess(
+      rt,
+      options.minimumClusterSize ?? 3,
+      adminUser(rt),
+      transport(rt),
+    );
     return { status, message };
   });
 
@@ -518,10 +528,17 @@ function assess(
   rt: HookRuntime,
   minimumClusterSize: number,
   adminUser: string | undefined,
+  mode: PasswordTransport,
 ): Assessment {
   const f = rt.flags;
   const blocked = blockedBy(rt, adminUser) ?? transportProblem(rt);
   if (blocked !== undefined) return ['blocked', blocked];
+  const plaintextOnly = plaintextOnlyPeers(rt, mode);
+  if (plaintextOnly.length > 0)
+    return [
+      'blocked',
+      `password-transport is secret, but ${plaintextOnly.join(', ')} cannot read secrets (the Python charm?): set password-transport=both until every unit runs this charm`,
+    ];
   if (!PASSWORD_SHARED.some((flag) => f.isSet(flag)))
     return ['waiting', 'Waiting for the leader to share the cluster password'];
   if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];

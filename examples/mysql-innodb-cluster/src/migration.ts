@@ -4,6 +4,7 @@
 // docs/migrating-from-python-charm.md is the operator's side of this.
 import { type HookRuntime, leaderGet } from 'juju-reactive';
 import {
+  MySQLInnoDBClusterPeers,
   PASSWORD_TRANSPORTS,
   type PasswordTransport,
 } from 'juju-reactive/interfaces/mysql-innodb-cluster';
@@ -78,4 +79,17 @@ export const PYTHON_ROOT_PASSWORD_KEY = 'mysql.passwd';
  */
 export function adoptsPythonAccounts(rt: HookRuntime, user: string, clusterUser: string): boolean {
   return user === clusterUser && leaderGet(rt, PYTHON_ROOT_PASSWORD_KEY) !== undefined;
+}
+
+/**
+ * With `secret` in effect, the peers that publish only a plaintext password: units of the
+ * Python charm (or rolled back to it), which cannot read what this unit publishes. A status
+ * says so: nothing on the Python side would (its units just never become available).
+ */
+export function plaintextOnlyPeers(rt: HookRuntime, transport: PasswordTransport): string[] {
+  if (transport !== 'secret') return [];
+  return rt
+    .endpoint(MySQLInnoDBClusterPeers)
+    .allJoinedUnits.filter((unit) => unit.clusterData.passwordFrom === 'relation')
+    .map((unit) => unit.unitName);
 }
