@@ -81,9 +81,14 @@ function expectHealthy(d: Deployment, step: string): void {
       });
     } else {
       // Python's cluster.clustered needs unit-clustered from every peer, which a Python leader
-      // never publishes: on a Python non-leader it is set only while the leader runs ours.
-      const pythonClustered = !(leaderIsPython && unit !== leader);
-      expect(view.flags.includes('cluster.clustered'), what).toBe(pythonClustered);
+      // never publishes (it stays in the bag of a leader that once ran ours): under a leader
+      // that has always run Python, no Python non-leader has it, in a pure Python application
+      // too.
+      const peersSignalled = units
+        .filter((u) => u !== unit)
+        .every((u) => model.relationData(d.relationId, u)['unit-clustered'] === 'true');
+      expect(view.flags.includes('cluster.clustered'), what).toBe(peersSignalled);
+      if (!leaderIsPython || unit === leader) expect(peersSignalled, what).toBe(true);
     }
   }
   expect([...cluster.members].sort(), step).toEqual(units.map((u) => address(d, u)).sort());
@@ -185,6 +190,12 @@ describe('upgrading a Python application to the example charm, unit by unit', ()
         : (model.leader(APP) ?? '');
       await mixed.switchUnit(back, 'python');
       expectHealthy(d, `${back} rolled back`);
+      expect(model.leaderSettings(APP)['cluster-password']).toBe(password);
+      // ...and the rest of the way back: the Python charm runs on what ours left.
+      for (const unit of mixed.unitsRunning('typescript')) {
+        await mixed.switchUnit(unit, 'python');
+        expectHealthy(d, `${unit} rolled back`);
+      }
       expect(model.leaderSettings(APP)['cluster-password']).toBe(password);
     });
   }
