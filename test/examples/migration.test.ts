@@ -1,10 +1,9 @@
 // Migrating a running Python mysql-innodb-cluster application to the example charm, unit by
 // unit, on the simulator: a Python-format unit charm (test/helpers/python-mysql-innodb-cluster.ts,
-// the format of ../shared/vectors/python-mysql-innodb-cluster-wire.json) forms the cluster, then
+// the format of test/fixtures/python-mysql-innodb-cluster-wire.json) forms the cluster, then
 // units move to the TypeScript charm one at a time (leader first, leader last), run in steady
 // state, switch to secrets, and one unit is rolled back. After every step every unit is
 // connected, available and clustered. docs/migrating-from-python-charm.md is the operator's side.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   instanceKey,
@@ -17,14 +16,10 @@ import { CHARM_DIR } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { Model } from '../../src/testing/index.js';
 import { MixedApplication } from '../helpers/mixed-application.js';
 import { pythonFormatCharm, pythonInstanceKey } from '../helpers/python-mysql-innodb-cluster.js';
+import { PYTHON_WIRE } from '../helpers/python-vectors.js';
 import { peerCharm, peerHarness, peerWorld } from '../interfaces/mysql-innodb-cluster/builders.js';
 
-const VECTORS = JSON.parse(
-  readFileSync(
-    new URL('../../../../shared/vectors/python-mysql-innodb-cluster-wire.json', import.meta.url),
-    'utf8',
-  ),
-) as Record<string, Record<string, string>>;
+const VECTORS = PYTHON_WIRE;
 
 const APP = 'mysql';
 

@@ -2,7 +2,7 @@
 // leader settings the way the Python stack does (charm-mysql-innodb-cluster
 // src/reactive/mysql_innodb_cluster_handlers.py with charms.openstack
 // src/lib/charm/openstack/mysql_innodb_cluster.py, and charm-interface-mysql-innodb-cluster
-// peers.py), and publishes exactly the format of ../shared/vectors/python-mysql-innodb-cluster-
+// peers.py), and publishes exactly the format of test/fixtures/python-mysql-innodb-cluster-
 // wire.json. It is a model of that stack's wire behaviour, not a port: only the handlers that
 // touch the cluster relation, the leader settings and the cluster membership are modelled.
 //

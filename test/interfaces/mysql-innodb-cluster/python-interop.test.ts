@@ -1,22 +1,17 @@
 // The interface next to units of the Python interface (charm-interface-mysql-innodb-cluster
-// peers.py), with the exact bags of ../shared/vectors/python-mysql-innodb-cluster-wire.json:
+// peers.py), with the exact bags of test/fixtures/python-mysql-innodb-cluster-wire.json:
 // what each password transport publishes, what a rolled-back unit's bag means, and which
 // address is presented. README "Interoperating with the Python interface" states the result.
-import { readFileSync } from 'node:fs';
 import {
   MySQLInnoDBClusterPeers,
   type PasswordTransport,
 } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { describe, expect, it } from 'vitest';
 import type { RelationData } from '../../../src/juju/hook-tools.js';
+import { PYTHON_WIRE } from '../../helpers/python-vectors.js';
 import { LOCAL_ADDRESS, peerCharm, peerHarness, peerWorld } from './builders.js';
 
-const VECTORS = JSON.parse(
-  readFileSync(
-    new URL('../../../../../shared/vectors/python-mysql-innodb-cluster-wire.json', import.meta.url),
-    'utf8',
-  ),
-) as Record<string, Record<string, string>>;
+const VECTORS = PYTHON_WIRE;
 const PYTHON_BAG = VECTORS.python_unit_bag_after_set_cluster_connection_info as RelationData;
 const PYTHON_CLUSTERED = VECTORS.python_unit_bag_clustered as RelationData;
 const PASSWORD = 'c1usterPassw0rd4nchor'; // the vectors' password
