@@ -12,7 +12,7 @@ import {
 import { SimulatedInnoDBCluster } from '../../examples/mysql-innodb-cluster/src/backend/simulated.js';
 import { createCharm } from '../../examples/mysql-innodb-cluster/src/charm.js';
 import { isTrue } from '../../examples/mysql-innodb-cluster/src/migration.js';
-import { CHARM_DIR } from '../../examples/mysql-innodb-cluster/src/simulate.js';
+import { CHARM_DIR, deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { Model } from '../../src/testing/index.js';
 import { MixedApplication } from '../helpers/mixed-application.js';
 import { pythonFormatCharm, pythonInstanceKey } from '../helpers/python-mysql-innodb-cluster.js';
@@ -233,5 +233,30 @@ describe("the example charm's cluster-address", () => {
     );
     await peerHarness(charm, world).run({ hookName: 'install' });
     expect(seen).toEqual(['10.0.0.10']);
+  });
+});
+
+describe('password-transport values', () => {
+  it('refuses an unknown value with a blocked status, and publishes as both meanwhile', async () => {
+    const { model, app } = await deploySimulated({ units: 3 });
+    model.setConfig(app, { 'password-transport': 'plain' });
+    expect((await model.settle()).settled).toBe(true);
+    const relationId = model.relationIds(app, 'cluster')[0] ?? '';
+    for (const unit of model.units(app)) {
+      expect(model.unit(unit).status, unit).toEqual({
+        status: 'blocked',
+        message:
+          'password-transport "plain" is not one of plaintext, secret, both (publishing as both meanwhile)',
+      });
+      const bag = model.relationData(relationId, unit);
+      expect(bag['cluster-password'], unit).toBeDefined();
+      expect(bag['cluster-password-secret'], unit).toMatch(/^"secret:/);
+    }
+    model.setConfig(app, { 'password-transport': null });
+    await model.settle();
+    for (const unit of model.units(app)) {
+      expect(model.unit(unit).status.status, unit).toBe('active');
+      expect(model.relationData(relationId, unit)['cluster-password'], unit).toBeUndefined();
+    }
   });
 });
