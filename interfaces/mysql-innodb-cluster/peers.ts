@@ -398,17 +398,18 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       } else if (secretId !== undefined && data[KEYS.clusterPassword] !== undefined) {
         // A unit rolled back to the Python charm re-publishes its whole bag, the stale secret
         // reference its TypeScript run left included, next to a valid `cluster-password`:
-        // a password that can be read beats a reference that cannot.
+        // a password that can be read beats a reference that cannot (reported below).
         password = data[KEYS.clusterPassword];
         passwordFrom = 'relation';
-        this.runtime.log.warning(
-          `${this.endpointName}: ${unit.unitName} publishes a ${KEYS.clusterPasswordSecret} that ` +
-            `${resolved.problem ?? 'cannot be read'} next to a valid ${KEYS.clusterPassword} ` +
-            '(a unit rolled back to the Python charm?): using the plaintext password',
-        );
       }
-      if (resolved.problem !== undefined && password === undefined)
-        problems.push({ field: KEYS.clusterPasswordSecret, problem: resolved.problem });
+      if (resolved.problem !== undefined)
+        problems.push({
+          field: KEYS.clusterPasswordSecret,
+          problem:
+            password === undefined
+              ? resolved.problem
+              : `${resolved.problem}; using its ${KEYS.clusterPassword} instead (a unit rolled back to the Python charm?)`,
+        });
     }
 
     const result: PeerClusterData = {

@@ -116,7 +116,7 @@ describe('reading Python peers', () => {
     const warnings = h.warnings();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(
-      'mysql/2 publishes a cluster-password-secret that cannot be read',
+      'ignoring invalid data from mysql/2 on cluster:0: cluster-password-secret cannot be read (not-found); using its cluster-password instead',
     );
     expect(warnings[0]).not.toContain(PASSWORD);
     expect(JSON.stringify(h.tools.logs)).not.toContain(PASSWORD);
