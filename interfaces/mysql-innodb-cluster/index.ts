@@ -8,6 +8,8 @@ export {
   DEFAULT_MINIMUM_CLUSTER_SIZE,
   MySQLInnoDBClusterPeers,
   type MySQLInnoDBClusterPeersOptions,
+  PASSWORD_TRANSPORTS,
+  type PasswordTransport,
   type PeerClusterData,
   type ReadyClusterPeerUnit,
 } from './peers.js';

@@ -57,7 +57,30 @@ export interface ClusterConnectionInfoOptions {
    * `passwordSecret`; the password itself is then published nowhere.
    */
   readonly passwordSecretId?: string;
+  /**
+   * Where the password travels (default: `secret` when `passwordSecret` or `passwordSecretId`
+   * is given, else `plaintext`). `both` publishes `cluster-password` next to the secret
+   * reference: units of the Python interface (charm-interface-mysql-innodb-cluster, which
+   * reads only `cluster-password`) and units of this one then both find it. `both` needs a
+   * secret: `passwordSecretId`, or this unit's own secret when none is given.
+   */
+  readonly passwordTransport?: PasswordTransport;
+  /**
+   * Which address of the binding to present as `cluster-address` when `address` is not given:
+   * `ingress` (default: `network-get --ingress-address`) or `bind` (the first bind address,
+   * what the Python charm publishes: charmhelpers get_relation_ip → `network-get
+   * --primary-address`, which Juju answers with Info[0].Addresses[0]:
+   * worker/uniter/runner/jujuc/network-get.go). `ingress-address`/`private-address` stay the
+   * ingress address either way.
+   */
+  readonly addressFrom?: 'ingress' | 'bind';
 }
+
+/** How a unit publishes its cluster password: see {@link ClusterConnectionInfoOptions}. */
+export type PasswordTransport = 'plaintext' | 'secret' | 'both';
+
+/** The values `passwordTransport` may take, in the order operators see them documented. */
+export const PASSWORD_TRANSPORTS: readonly PasswordTransport[] = ['plaintext', 'secret', 'both'];
 
 /** How to reach one peer's cluster user: all three fields present and valid. */
 export interface ClusterConnectionInfo {
@@ -242,7 +265,11 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     const relation = this.publishTarget('setClusterConnectionInfo');
     if (relation === undefined) return undefined;
     const binding = this.bindingAddress(relation.relationId, options.clusterHost);
-    const clusterAddress = unbracket(address ?? binding);
+    const detected =
+      options.addressFrom === 'bind' && options.clusterHost === undefined
+        ? (this.bindAddress(relation.relationId) ?? binding)
+        : binding;
+    const clusterAddress = unbracket(address ?? detected);
     this.check('address', clusterAddressSchema, clusterAddress, true);
     this.check('user', clusterUserSchema, user, true);
     this.check('password', clusterPasswordSchema, password, false);
@@ -250,16 +277,20 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     const data = relation.toPublish;
     data[KEYS.clusterAddress] = clusterAddress;
     data[KEYS.clusterUser] = user;
-    if (options.passwordSecretId !== undefined) {
-      this.check('passwordSecretId', secretIdSchema, options.passwordSecretId, true);
-      data[KEYS.clusterPasswordSecret] = options.passwordSecretId;
-      data[KEYS.clusterPassword] = undefined;
-    } else if (options.passwordSecret) {
-      data[KEYS.clusterPasswordSecret] = this.passwordSecret(relation.relationId, password);
-      data[KEYS.clusterPassword] = undefined;
-    } else {
+    const transport =
+      options.passwordTransport ??
+      (options.passwordSecretId !== undefined || options.passwordSecret ? 'secret' : 'plaintext');
+    if (transport === 'plaintext') {
       data[KEYS.clusterPassword] = password;
       data[KEYS.clusterPasswordSecret] = undefined;
+    } else {
+      if (options.passwordSecretId !== undefined) {
+        this.check('passwordSecretId', secretIdSchema, options.passwordSecretId, true);
+        data[KEYS.clusterPasswordSecret] = options.passwordSecretId;
+      } else {
+        data[KEYS.clusterPasswordSecret] = this.passwordSecret(relation.relationId, password);
+      }
+      data[KEYS.clusterPassword] = transport === 'both' ? password : undefined;
     }
     const raw = relation.toPublishRaw;
     raw[KEYS.ingressAddress] = binding;
@@ -364,9 +395,21 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       if (resolved.password !== undefined) {
         password = resolved.password;
         passwordFrom = 'secret';
+      } else if (secretId !== undefined && data[KEYS.clusterPassword] !== undefined) {
+        // A unit rolled back to the Python charm re-publishes its whole bag, the stale secret
+        // reference its TypeScript run left included, next to a valid `cluster-password`:
+        // a password that can be read beats a reference that cannot (reported below).
+        password = data[KEYS.clusterPassword];
+        passwordFrom = 'relation';
       }
       if (resolved.problem !== undefined)
-        problems.push({ field: KEYS.clusterPasswordSecret, problem: resolved.problem });
+        problems.push({
+          field: KEYS.clusterPasswordSecret,
+          problem:
+            password === undefined
+              ? resolved.problem
+              : `${resolved.problem}; using its ${KEYS.clusterPassword} instead (a unit rolled back to the Python charm?)`,
+        });
     }
 
     const result: PeerClusterData = {
@@ -447,6 +490,14 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
         `${this.endpointName} failed (${why(ingress)}) and unit-get private-address failed ` +
         `(${why(fallback)}); pass options.clusterHost to setClusterConnectionInfo()`,
     );
+  }
+
+  /** The binding's first bind address (`network-get`), or undefined when Juju reports none. */
+  private bindAddress(relationId: string): string | undefined {
+    const info = this.runtime.juju.networkGet(this.endpointName, relationId);
+    if (info.isErr()) return undefined;
+    const value = info.value.bindAddresses[0]?.addresses[0]?.value?.trim();
+    return value === undefined || value === '' ? undefined : unbracket(value);
   }
 
   /** Create (once) or update this unit's password secret and grant it to the relation. */

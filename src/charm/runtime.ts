@@ -1,6 +1,7 @@
 // HookRuntime: everything one hook touches, hanging off one object: flags, unit state,
 // the hook session (cached reads, buffered writes), endpoints, logging and events.
 // Handlers receive it; nothing else holds per-hook state.
+
 import type { Endpoint, EndpointClass } from '../endpoints/endpoint.js';
 import type { HookContext } from '../juju/hook-context.js';
 import type { HookSession } from '../juju/hook-session.js';
@@ -11,6 +12,7 @@ import type { RuntimeEvents } from '../reactive/events.js';
 import type { FlagSet } from '../reactive/flags.js';
 import type { UnitState } from '../state/unit-state.js';
 import type { Logger } from './logger.js';
+import { LAST_UNIT } from './status.js';
 
 /** What a {@link HookRuntime} is built from (by `runHook()`). */
 export interface HookRuntimeParts {
@@ -100,6 +102,8 @@ export class HookRuntime {
   status(status: WorkloadStatusName, message = ''): void {
     const result = this.juju.statusSet(status, message);
     if (result.isErr()) this.log.warning(`status-set failed: ${result.error.message}`);
+    // The assessor's last status is no longer the one shown: let it set its own again.
+    this.state.forgetDataChanged(LAST_UNIT);
   }
 
   /** @internal Called by the runtime while binding endpoints. */

@@ -5,7 +5,8 @@ import type { WorkloadStatusName } from '../juju/hook-tools.js';
 import type { Charm, StatusAssessment } from './charm.js';
 import type { HookRuntime } from './runtime.js';
 
-const LAST_UNIT = 'status.unit.last';
+/** Unit state: the unit status last set from the assessor (a direct status-set forgets it). */
+export const LAST_UNIT = 'status.unit.last';
 const LAST_APPLICATION = 'status.application.last';
 const NAMES: readonly WorkloadStatusName[] = ['maintenance', 'blocked', 'waiting', 'active'];
 

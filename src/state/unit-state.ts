@@ -66,6 +66,11 @@ export class UnitState {
     return true;
   }
 
+  /** Forget the value {@link dataChanged} last saw for `key`: its next call answers true. */
+  forgetDataChanged(key: string): void {
+    this.unset(DATA_CHANGED_PREFIX + key);
+  }
+
   /** The state as it would be committed now. */
   snapshot(): StateSnapshot {
     // No prototype: a key named `__proto__` is data like any other.

@@ -57,6 +57,24 @@ describe('charm.status(): the unit status, assessed once per hook', () => {
     expect(h.tools.statuses.map((s) => s.status)).toEqual(['blocked', 'active']);
   });
 
+  it('sets the assessment again after a handler set a status of its own (rt.status)', async () => {
+    const charm = new Charm();
+    charm.status(() => ({ status: 'blocked', message: 'fix the config' }));
+    charm.hook('config-changed').run(function progress(rt) {
+      rt.status('maintenance', 'working');
+    });
+    const h = unit(charm);
+    await h.run({ hookName: 'install' });
+    await h.run({ hookName: 'config-changed' });
+    await h.run({ hookName: 'update-status' });
+    // Without the last one the unit would keep showing "working" over an unchanged assessment.
+    expect(h.tools.statuses.map((s) => `${s.status}: ${s.message}`)).toEqual([
+      'blocked: fix the config',
+      'maintenance: working',
+      'blocked: fix the config',
+    ]);
+  });
+
   it('assesses the application status on the leader only (status-set --application)', async () => {
     const charm = new Charm();
     charm.applicationStatus(() => ({ status: 'active', message: '3 units' }));

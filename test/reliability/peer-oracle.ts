@@ -172,14 +172,18 @@ export function judgePeer(
   if (typeof plain === 'string') passwords.push(plain);
   const ref = value('cluster-password-secret');
   if (isPublished(ref)) {
-    // A secret reference wins over a plaintext password, even when it cannot be used.
+    // A secret reference wins over a plaintext password when it yields a valid password. A
+    // well-formed one that does not (a unit rolled back to the Python charm left it) is
+    // reported, and a valid plaintext password next to it is used; a malformed one is
+    // reported and hides the plaintext.
     const id = ref as string;
     const secret = validSecretId(ref) && Object.hasOwn(secrets, id) ? secrets[id] : undefined;
     const fromSecret =
       secret !== undefined && Object.hasOwn(secret, 'password') ? secret['password'] : undefined;
     if (typeof fromSecret === 'string') passwords.push(fromSecret);
-    password = fromSecret !== undefined && validPassword(fromSecret);
-    if (!password) rejected.push('cluster-password-secret');
+    const secretValid = fromSecret !== undefined && validPassword(fromSecret);
+    if (!secretValid) rejected.push('cluster-password-secret');
+    password = secretValid || (validSecretId(ref) && password);
   }
   check('unit-configure-ready', validFlag);
   check('unit-clustered', validFlag);

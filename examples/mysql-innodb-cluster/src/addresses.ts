@@ -3,11 +3,25 @@
 import type { HookRuntime } from 'juju-reactive';
 
 /**
- * The address peers use to reach this unit: the ingress address of the `cluster` binding
- * (network-get), falling back to `unit-get private-address` where network-get is unavailable.
+ * The address peers use to reach this unit: the first bind address of the `cluster` binding
+ * (network-get), else its ingress address, else `unit-get private-address` where network-get
+ * is unavailable.
+ *
+ * The bind address, not the ingress address: it is what the Python charm publishes and keys
+ * its leader settings by (charms.openstack `cluster_address` → charmhelpers get_relation_ip →
+ * `network-get --primary-address`, answered with Info[0].Addresses[0]:
+ * juju worker/uniter/runner/jujuc/network-get.go), so an upgraded unit keeps the identity its
+ * instance has in the cluster, its accounts on every peer and its leader-settings keys; and
+ * Juju documents the bind address as "the address that should be advertised to its peers"
+ * (same file, `--bind-address`). Where the two differ (NAT, fan, cross-model ingress), the
+ * ingress address need not be an address the instance itself has, which MySQL's group
+ * replication local address must be. docs/migrating-from-python-charm.md.
  */
 export function localClusterAddress(rt: HookRuntime, endpoint = 'cluster'): string {
   const relationId = rt.endpointByName(endpoint)?.relations[0]?.relationId;
+  const info = rt.juju.networkGet(endpoint, relationId);
+  const bind = info.isOk() ? info.value.bindAddresses[0]?.addresses[0]?.value : undefined;
+  if (bind) return bind;
   const ingress = rt.juju.ingressAddress(endpoint, relationId);
   if (ingress.isOk() && ingress.value) return ingress.value;
   const privateAddress = rt.juju.unitGet('private-address');

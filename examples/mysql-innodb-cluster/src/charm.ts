@@ -3,7 +3,11 @@
 // Importing this module has no side effects; src/main.ts runs it under Juju.
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
-import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import {
+  KEYS,
+  MySQLInnoDBClusterPeers,
+  type PasswordTransport,
+} from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import type { ZkConnector } from '../../shared/cluster-view-publish/index.js';
 import { registerActions } from './actions.js';
 import { instanceKey, localClusterAddress } from './addresses.js';
@@ -29,6 +33,15 @@ import {
   effective,
   FOREIGN_ACCOUNT_KEY,
 } from './config-checks.js';
+import {
+  adoptsPythonAccounts,
+  isTrue,
+  PYTHON_PASSWORD_KEY,
+  passwordTransport,
+  plaintextOnlyPeers,
+  pythonPassword,
+  transportProblem,
+} from './migration.js';
 import { registerClusterView } from './view.js';
 
 export interface MySQLCharmOptions {
@@ -37,8 +50,8 @@ export interface MySQLCharmOptions {
   /** Units the cluster needs before it is created (default 3). */
   readonly minimumClusterSize?: number;
   /**
-   * Publish a reference to the leader's cluster-password secret instead of the password
-   * itself (default true: the password then appears in no relation bag).
+   * `false` publishes the password itself whatever `password-transport` says (as
+   * `password-transport: plaintext`); otherwise the config option decides (src/migration.ts).
    */
   readonly passwordSecret?: boolean;
   /** Opens ZooKeeper sessions for `discovery-zookeeper` (default node-zookeeper-client). */
@@ -61,6 +74,15 @@ const RECONCILE_HOOKS =
 
 /** Unit state: the password secret the local cluster user was last given the password of. */
 const LOCAL_USER_SECRET = 'cluster.local-user-secret';
+/** Unit state: the password transport and secret its connection info was last published with. */
+const PUBLISHED_TRANSPORT = 'cluster.published-transport';
+/** Where the password comes from while no secret holds it: the Python charm's leader setting. */
+const PYTHON_SOURCE = `leader-settings:${PYTHON_PASSWORD_KEY}`;
+/** Either flag means the leader shared the password (ours, or the Python charm's). */
+const PASSWORD_SHARED = [
+  `leadership.set.${PASSWORD_SECRET_KEY}`,
+  `leadership.set.${PYTHON_PASSWORD_KEY}`,
+] as const;
 
 /**
  * Build the charm. Without a backend (as `juju-reactive simulate` builds it) every unit of
@@ -88,7 +110,11 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   const ensureAccount = async (rt: HookRuntime, host: string): Promise<boolean> => {
     const account = { user: config(rt).user, host };
     try {
-      await options.backendFor(rt).users.createClusterUser(account, clusterPassword(rt));
+      const users = options.backendFor(rt).users;
+      // An account the Python charm created (before this unit was upgraded) carries no mark.
+      if (users.adoptClusterUser && adoptsPythonAccounts(rt, account.user, config(rt).user))
+        await users.adoptClusterUser(account);
+      await users.createClusterUser(account, clusterPassword(rt));
       const named = `'${account.user}'@'${account.host}'`;
       if (rt.state.get(FOREIGN_ACCOUNT_KEY) === named) rt.state.unset(FOREIGN_ACCOUNT_KEY);
       return true;
@@ -129,7 +155,13 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .whenNot(`leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(function generateClusterPassword(rt) {
       if (userRefused(rt)) return; // blocked until the operator sets another cluster-user
-      const password = randomBytes(24).toString('base64url');
+      // A cluster the Python charm formed keeps its password: every account holds it.
+      const inherited = pythonPassword(rt);
+      if (inherited !== undefined)
+        rt.log.info(
+          `keeping the cluster password the Python charm shared (leader setting ${PYTHON_PASSWORD_KEY})`,
+        );
+      const password = inherited ?? randomBytes(24).toString('base64url');
       rt.redactor.add(password);
       const id = rt.juju.secretAdd(
         { password },
@@ -137,6 +169,18 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       );
       if (id.isErr()) throw id.error;
       leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value, [CLUSTER_USER_KEY]: config(rt).user });
+    });
+
+  // 1. While Python units may run (password-transport plaintext or both), the leader keeps the
+  //    password where they read it: leader setting `cluster-password`. It is never removed: a
+  //    Python leader that finds it missing generates a new password (src/migration.ts).
+  charm
+    .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
+    .run(function sharePasswordWithPythonUnits(rt) {
+      if (transport(rt) === 'secret') return;
+      const password = clusterPassword(rt);
+      if (leaderGet(rt, PYTHON_PASSWORD_KEY) !== password)
+        leaderSet(rt, { [PYTHON_PASSWORD_KEY]: password });
     });
 
   // 0. What this unit did, re-derived from what Juju committed: a hook that died after saving
@@ -147,13 +191,20 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .whenAny(F.userCreated, F.infoSent, F.peerUsersCreated, F.clusteredSignalled)
     .run(function forgetLostWork(rt) {
       const secretId = leaderGet(rt, PASSWORD_SECRET_KEY);
-      if (rt.state.get(LOCAL_USER_SECRET) !== secretId) rt.flags.clear(F.userCreated);
+      const source = passwordSource(rt);
+      const given = rt.state.get(LOCAL_USER_SECRET);
+      // The leader moved the Python charm's password into a secret: the same password.
+      if (given === PYTHON_SOURCE && secretId !== undefined && samePassword(rt))
+        rt.state.set(LOCAL_USER_SECRET, source);
+      else if (given !== source) rt.flags.clear(F.userCreated);
+      // Published with another transport or secret than the ones in effect: publish again.
+      if (rt.state.get(PUBLISHED_TRANSPORT) !== publication(rt)) rt.flags.clear(F.infoSent);
       const published = peers(rt).peerRelation?.toPublish;
       if (published === undefined) return;
       const sentSecret = published[KEYS.clusterPasswordSecret];
       if (
         published[KEYS.clusterAddress] === undefined ||
-        (sentSecret !== undefined && sentSecret !== secretId)
+        (sentSecret !== undefined && secretId !== undefined && sentSecret !== secretId)
       )
         rt.flags.clear(F.infoSent);
       if (published[KEYS.unitConfigureReady] !== true) rt.flags.clear(F.peerUsersCreated);
@@ -162,7 +213,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
 
   // 2a. Each unit creates its local cluster user (for its own address)...
   charm
-    .when(`leadership.set.${PASSWORD_SECRET_KEY}`)
+    .whenAny(...PASSWORD_SHARED)
     .whenNot(F.userCreated)
     .run(async function createLocalClusterUser(rt) {
       if (clusterUserProblem(config(rt).user, adminUser(rt)) !== undefined) return;
@@ -175,7 +226,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         );
         return;
       }
-      rt.state.set(LOCAL_USER_SECRET, leaderGet(rt, PASSWORD_SECRET_KEY));
+      rt.state.set(LOCAL_USER_SECRET, passwordSource(rt));
       rt.flags.set(F.userCreated);
     });
 
@@ -186,16 +237,22 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when(F.userCreated, 'cluster.connected')
     .whenNot(F.infoSent)
     .run(function sendClusterConnectionInfo(rt) {
-      // Peers resolve the app-owned secret themselves: every unit of the application may read it.
-      const secretId =
-        options.passwordSecret === false ? undefined : leaderGet(rt, PASSWORD_SECRET_KEY);
+      // Peers resolve the app-owned secret themselves: every unit of the application may read
+      // it. Before the leader made one (a Python leader), a secret of this unit's own.
+      const mode = transport(rt);
+      const secretId = leaderGet(rt, PASSWORD_SECRET_KEY);
       const sent = peers(rt).setClusterConnectionInfo(
-        undefined,
+        localClusterAddress(rt),
         config(rt).user,
         clusterPassword(rt),
-        secretId === undefined ? {} : { passwordSecretId: secretId },
+        {
+          passwordTransport: mode,
+          ...(mode !== 'plaintext' && secretId !== undefined ? { passwordSecretId: secretId } : {}),
+        },
       );
-      if (sent !== undefined) rt.flags.set(F.infoSent);
+      if (sent === undefined) return;
+      rt.flags.set(F.infoSent);
+      rt.state.set(PUBLISHED_TRANSPORT, publication(rt));
     });
 
   // 3. When enough peers are available, create the cluster user for every peer's address on
@@ -294,7 +351,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         return;
       }
       const isClustered = (address: string) =>
-        leaderGet(rt, instanceKey('clustered', address)) === 'true';
+        isTrue(leaderGet(rt, instanceKey('clustered', address)));
       const waiting = peers(rt).readyPeers.filter(
         (peer) => peer.configureReady && !isClustered(peer.connectionInfo.address),
       );
@@ -309,7 +366,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         .map((peer) => peer.connectionInfo.address);
       if (rt.flags.isSet(F.peerUsersCreated) && !isClustered(self)) ready.push(self);
       for (const address of ready) {
-        if (leaderGet(rt, instanceKey('configured', address)) !== 'true') {
+        if (!isTrue(leaderGet(rt, instanceKey('configured', address)))) {
           await backend.cluster.configureInstance(address, credentials(rt));
           leaderSet(rt, { [instanceKey('configured', address)]: 'true' });
         }
@@ -329,7 +386,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when('leadership.set.cluster-created', 'cluster.available')
     .whenNot(F.clusteredSignalled)
     .run(function signalClustered(rt) {
-      if (leaderGet(rt, instanceKey('clustered', localClusterAddress(rt))) !== 'true') return;
+      if (!isTrue(leaderGet(rt, instanceKey('clustered', localClusterAddress(rt))))) return;
       if (peers(rt).setUnitClustered()) rt.flags.set(F.clusteredSignalled);
     });
 
@@ -408,9 +465,23 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    after every handler of the hook ran, and set only after the hook committed (a status set
   //    by a hook that then failed would outlive the record of it).
   charm.status((rt) => {
-    const [status, message] = assess(rt, options.minimumClusterSize ?? 3, adminUser(rt));
+    const [status, message] = assess(
+      rt,
+      options.minimumClusterSize ?? 3,
+      adminUser(rt),
+      transport(rt),
+    );
     return { status, message };
   });
+
+  /** The password transport in effect (the option, unless the charm was built plaintext). */
+  function transport(rt: HookRuntime) {
+    return options.passwordSecret === false ? 'plaintext' : passwordTransport(rt);
+  }
+  /** What the connection info is published with: compared to re-publish after a change. */
+  function publication(rt: HookRuntime): string {
+    return `${transport(rt)} ${leaderGet(rt, PASSWORD_SECRET_KEY) ?? ''}`;
+  }
 
   // Registered last: every handler above has seen this hook's peer changes.
   charm.when('endpoint.cluster.changed').run(function forgetPeerChanges(rt) {
@@ -428,13 +499,32 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   return charm;
 }
 
-/** The cluster password from the leader's app-owned secret (registered for redaction). */
+/** The leader's secret holds the password the Python charm left in leader settings. */
+function samePassword(rt: HookRuntime): boolean {
+  const inherited = pythonPassword(rt);
+  return inherited !== undefined && inherited === clusterPassword(rt);
+}
+
+/** Where this unit reads the cluster password from: the leader's secret, or Python's setting. */
+function passwordSource(rt: HookRuntime): string | undefined {
+  const id = leaderGet(rt, PASSWORD_SECRET_KEY);
+  if (id !== undefined) return id;
+  return pythonPassword(rt) === undefined ? undefined : PYTHON_SOURCE;
+}
+
+/**
+ * The cluster password (registered for redaction): from the leader's app-owned secret, or,
+ * while the leader is a Python unit that made none, from the Python charm's leader setting.
+ */
 function clusterPassword(rt: HookRuntime): string {
   const id = leaderGet(rt, PASSWORD_SECRET_KEY);
-  if (id === undefined)
+  if (id === undefined) {
+    const inherited = pythonPassword(rt);
+    if (inherited !== undefined) return inherited;
     throw new Error(
       'the cluster password is not shared yet; guard the handler on leadership.set.cluster-password-secret',
     );
+  }
   const content = rt.juju.secretGet(id);
   if (content.isErr()) throw content.error;
   const password = content.value.password;
@@ -449,11 +539,18 @@ function assess(
   rt: HookRuntime,
   minimumClusterSize: number,
   adminUser: string | undefined,
+  mode: PasswordTransport,
 ): Assessment {
   const f = rt.flags;
-  const blocked = blockedBy(rt, adminUser);
+  const blocked = blockedBy(rt, adminUser) ?? transportProblem(rt);
   if (blocked !== undefined) return ['blocked', blocked];
-  if (!f.isSet(`leadership.set.${PASSWORD_SECRET_KEY}`))
+  const plaintextOnly = plaintextOnlyPeers(rt, mode);
+  if (plaintextOnly.length > 0)
+    return [
+      'blocked',
+      `password-transport is secret, but ${plaintextOnly.join(', ')} cannot read secrets (the Python charm?): set password-transport=both until every unit runs this charm`,
+    ];
+  if (!PASSWORD_SHARED.some((flag) => f.isSet(flag)))
     return ['waiting', 'Waiting for the leader to share the cluster password'];
   if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];
   if (!f.isSet('cluster.available')) {
@@ -468,9 +565,23 @@ function assess(
     return ['waiting', 'Waiting for the leader to create the cluster'];
   if (!f.isSet(F.clusteredSignalled))
     return ['waiting', 'Waiting for the leader to add this instance to the cluster'];
-  if (!f.isSet('cluster.clustered'))
+  if (!f.isSet('cluster.clustered') && !everyPeerRecordedClustered(rt))
     return ['waiting', 'Waiting for every peer to join the cluster'];
   return ['active', 'Unit is ready and clustered'];
+}
+
+/**
+ * Every joined peer's instance is marked clustered in leader settings. The leader's record
+ * stands in for `unit-clustered` from a Python leader, which never publishes it
+ * (charm-mysql-innodb-cluster reactive handlers: signal_clustered is
+ * `@when_not('leadership.is_leader')`).
+ */
+function everyPeerRecordedClustered(rt: HookRuntime): boolean {
+  const joined = rt.endpoint(MySQLInnoDBClusterPeers).allJoinedUnits;
+  return joined.every((unit) => {
+    const address = unit.clusterData.address;
+    return address !== undefined && isTrue(leaderGet(rt, instanceKey('clustered', address)));
+  });
 }
 
 /** Backends for units that share one simulated cluster, each on its own instance. */

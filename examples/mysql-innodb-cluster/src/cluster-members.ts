@@ -4,14 +4,14 @@
 import { type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
 import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
+import { isTrue } from './migration.js';
 
 /**
  * An instance the cluster holds, to run cluster operations through: this unit's when the
  * leader settings mark it clustered, else that of a ready peer Juju is not removing.
  */
 export function clusterMember(rt: HookRuntime, self: string): string | undefined {
-  const clustered = (address: string) =>
-    leaderGet(rt, instanceKey('clustered', address)) === 'true';
+  const clustered = (address: string) => isTrue(leaderGet(rt, instanceKey('clustered', address)));
   if (clustered(self)) return self;
   const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers;
   const staying = stayingUnits(
@@ -50,7 +50,7 @@ export function forgetLostCluster(rt: HookRuntime): void {
     localClusterAddress(rt),
     ...rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.map((p) => p.connectionInfo.address),
   ]);
-  if ([...staying].some((a) => leaderGet(rt, instanceKey('clustered', a)) === 'true')) return;
+  if ([...staying].some((a) => isTrue(leaderGet(rt, instanceKey('clustered', a))))) return;
   rt.log.warning(
     'no instance left holds the cluster (the leader settings name only instances that are gone): creating it again',
   );

@@ -223,6 +223,16 @@ class SimulatedUsers implements UserBackend {
     instance.created.delete(key);
   }
 
+  async adoptClusterUser(account: ClusterAccount): Promise<void> {
+    assertSafeAccount(account);
+    const instance = this.model.instance(this.address);
+    const key = `${account.user}@${account.host}`;
+    if (instance.users.has(key) && !instance.created.has(key)) {
+      instance.created.add(key);
+      this.model.record(`${this.address}: ADOPT USER ${key}`);
+    }
+  }
+
   async listClusterUsers(user: string): Promise<string[]> {
     return [...this.model.instance(this.address).created]
       .filter((k) => k.startsWith(`${user}@`))

@@ -98,6 +98,19 @@ export class SqlUserBackend implements UserBackend {
     });
   }
 
+  async adoptClusterUser(account: ClusterAccount): Promise<void> {
+    assertSafeAccount(account);
+    await this.withConnection(async (c) => {
+      await this.marksTable(c);
+      const { exists, marked } = await this.state(c, account);
+      if (exists && !marked)
+        await c.execute(`INSERT IGNORE INTO ${MARKS} (user, host) VALUES (?, ?)`, [
+          account.user,
+          account.host,
+        ]);
+    });
+  }
+
   async dropClusterUser(account: ClusterAccount): Promise<void> {
     assertSafeAccount(account);
     await this.withConnection(async (c) => {

@@ -31,6 +31,12 @@ export interface UserBackend {
   dropClusterUser(account: ClusterAccount): Promise<void>;
   /** Hosts of the accounts of `user` the charm created on this instance. */
   listClusterUsers(user: string): Promise<string[]>;
+  /**
+   * Mark an existing `user`@`host` as the charm's without touching it (nothing when it does not
+   * exist). For accounts the Python charm created on this instance before the unit was
+   * upgraded: it left no mark. The charm decides when that applies (src/migration.ts).
+   */
+  adoptClusterUser?(account: ClusterAccount): Promise<void>;
 }
 
 /** The account exists on the instance, and the charm did not create it: it is not the charm's. */
