@@ -118,7 +118,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
     // The first column is the hook's seq in the model's trace (all units, every event counted),
     // which reads like a count of the unit's hooks unless said.
-    io.stdout(
+    io.stderr(
       '(each line: the seq of the hook in the model trace, across all units; the hook; its outcome and effects)\n',
     );
     io.stdout(`${model.renderTimeline({ detail: values['trace'] === true })}\n\n`);
