@@ -121,6 +121,7 @@ export {
 export { type FlagListener, FlagSet } from './reactive/flags.js';
 export type { Handler, HandlerFn, HandlerSpec, PredicateEnv } from './reactive/handlers.js';
 export type { TriggerSpec } from './reactive/triggers.js';
+export { type UnfinishedDefinition, UnfinishedHandlerError } from './reactive/unfinished.js';
 export { FileStateStore, STATE_FILE_NAME } from './state/file-store.js';
 export { JUJU_STATE_CHUNK, JujuStateStore, type JujuStateTools } from './state/juju-store.js';
 export { MemoryStateStore } from './state/memory-store.js';
