@@ -1,6 +1,10 @@
 // juju-reactive: write Juju charms in TypeScript in the reactive, flag-driven style.
 // The public API of the core package.
 
+/**
+ * Write Juju charms in TypeScript in the reactive, flag-driven style: `Charm`, flags and handlers, endpoints, layers, `main()`.
+ * @module juju-reactive
+ */
 export {
   type ActionEvent,
   type ActionFn,

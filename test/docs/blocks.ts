@@ -72,7 +72,7 @@ export function parseBlocks(doc: string, text: string): DocBlock[] {
       if (!line.trim().startsWith('<!--')) break;
       const marker = MARKER.exec(line);
       if (marker === null) {
-        if (/not-run|compile-only|continues|file:|in-repo/.test(line))
+        if (/^\s*<!--\s*(not[-_ ]?run|compile[-_ ]?only|continue|file\b|in[-_ ]?repo)/i.test(line))
           throw new Error(`${doc}:${k + 1}: malformed docs-test marker: ${line.trim()}`);
         break;
       }
