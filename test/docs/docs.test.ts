@@ -73,6 +73,7 @@ function repoCopy(): string {
   return join(packed.root, 'repository');
 }
 function copyRepo(): void {
+  rmSync(repoCopy(), { recursive: true, force: true });
   const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: REPO,
     encoding: 'utf8',
@@ -95,7 +96,23 @@ function count(doc: string): void {
 }
 
 beforeAll(async () => {
-  packed = await packedProject('jr-docs-');
+  // DOCS_TEST_REUSE=<dir>: keep the packed project in <dir> between runs (while editing docs;
+  // it then tests the library as packed the first time). CI never sets it.
+  const reuse = process.env['DOCS_TEST_REUSE'];
+  const saved = reuse === undefined ? undefined : join(reuse, 'packed.json');
+  if (saved !== undefined && existsSync(saved)) {
+    packed = JSON.parse(readFileSync(saved, 'utf8')) as PackedProject;
+    rmSync(join(packed.project, 'docs-blocks'), { recursive: true, force: true });
+    rmSync(join(packed.project, '.docs-out'), { recursive: true, force: true });
+    for (const dir of ['hello', 'build'])
+      rmSync(join(packed.project, dir), { recursive: true, force: true });
+  } else {
+    packed = await packedProject('jr-docs-');
+    if (saved !== undefined) {
+      mkdirSync(dirname(saved), { recursive: true });
+      writeFileSync(saved, JSON.stringify(packed));
+    }
+  }
   const { project, tarball } = packed;
   // Shell blocks start in the project; getting-started.md's first step expects the tarball there.
   copyFileSync(tarball, join(project, relative(packed.root, tarball)));
@@ -180,7 +197,8 @@ afterAll(() => {
   console.log(
     `docs blocks (${Math.round((Date.now() - started) / 1000)} s): ${total} executed, ${marked} marked not-run\n  ${rows.join('\n  ')}`,
   );
-  if (packed !== undefined) rmSync(packed.root, { recursive: true, force: true });
+  if (packed !== undefined && process.env['DOCS_TEST_REUSE'] === undefined)
+    rmSync(packed.root, { recursive: true, force: true });
 });
 
 for (const doc of DOCS) {
