@@ -67,7 +67,7 @@ let packed: PackedProject;
 
 /**
  * The copy of the repository `in-repo` blocks start in: its tracked and untracked (not ignored)
- * files, its node_modules linked, and the dist/ that packing the library just built.
+ * files, its node_modules linked, and the dist/ of the packed library.
  */
 function repoCopy(): string {
   return join(packed.root, 'repository');
@@ -84,7 +84,13 @@ function copyRepo(): void {
     cpSync(join(REPO, file), join(repoCopy(), file));
   }
   symlinkSync(join(REPO, 'node_modules'), join(repoCopy(), 'node_modules'));
-  cpSync(join(REPO, 'dist'), join(repoCopy(), 'dist'), { recursive: true });
+  // dist/ from the tarball: the repository's own dist/ may be rebuilding (another file packing).
+  const untar = spawnSync(
+    'tar',
+    ['-xzf', packed.tarball, '-C', repoCopy(), '--strip-components=1', 'package/dist'],
+    { encoding: 'utf8' },
+  );
+  if (untar.status !== 0) throw new Error(`tar: ${untar.stderr}`);
 }
 const diagnostics = new Map<string, string[]>();
 let vitestResults = new Map<string, { status: string; messages: string[] }>();
