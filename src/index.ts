@@ -1,6 +1,10 @@
 // juju-reactive: write Juju charms in TypeScript in the reactive, flag-driven style.
 // The public API of the core package.
 
+/**
+ * Write Juju charms in TypeScript in the reactive, flag-driven style: `Charm`, flags and handlers, endpoints, layers, `main()`.
+ * @module juju-reactive
+ */
 export {
   type ActionEvent,
   type ActionFn,
@@ -121,6 +125,7 @@ export {
 export { type FlagListener, FlagSet } from './reactive/flags.js';
 export type { Handler, HandlerFn, HandlerSpec, PredicateEnv } from './reactive/handlers.js';
 export type { TriggerSpec } from './reactive/triggers.js';
+export { type UnfinishedDefinition, UnfinishedHandlerError } from './reactive/unfinished.js';
 export { FileStateStore, STATE_FILE_NAME } from './state/file-store.js';
 export { JUJU_STATE_CHUNK, JujuStateStore, type JujuStateTools } from './state/juju-store.js';
 export { MemoryStateStore } from './state/memory-store.js';

@@ -31,6 +31,14 @@ try {
   process.exit(2);
 }
 
+/** The charm forms a cluster from this many units (its `minimumClusterSize`, src/charm.ts). */
+const MINIMUM_CLUSTER_SIZE = 3;
+if (units < MINIMUM_CLUSTER_SIZE) {
+  console.log(
+    `Note: this charm forms a cluster from ${MINIMUM_CLUSTER_SIZE} units; with ${units} every unit waits for more peers.\n`,
+  );
+}
+
 const started = performance.now();
 const { model, cluster, app } = await deploySimulated({ units, seed });
 const clusterOps = new Map<number, string[]>();
@@ -90,7 +98,10 @@ for (const event of model.trace) {
           .join(', ')}`,
       );
     if (e.kind === 'published') notes.push(`published ${Object.keys(e.changes).join(', ')}`);
-    if (e.kind === 'status') notes.push(`status ${e.status}: ${e.message}`);
+    // Juju keeps one workload status: setting the one just set changes nothing, so say it once.
+    const said = `status ${e.kind === 'status' ? `${e.status}: ${e.message}` : ''}`;
+    if (e.kind === 'status' && notes.filter((x) => x.startsWith('status ')).at(-1) !== said)
+      notes.push(said);
     if (detail && e.kind === 'tool') notes.push(`${e.tool} ${e.args.join(' ')}`);
   }
   for (const op of clusterOps.get(event.seq) ?? []) notes.push(`MySQL: ${op}`);
@@ -144,7 +155,9 @@ console.log(
   `\n${report.hooksRun} hooks (${report.hooksFailed} failed) in ${seconds.toFixed(2)} s. ` +
     (report.settled && allClustered
       ? bold(`Settled: all ${units} units are clustered.`)
-      : `NOT settled: busy ${report.busyUnits.join(', ') || '-'}, in error ${report.errorUnits.join(', ') || '-'}`),
+      : report.settled && units < MINIMUM_CLUSTER_SIZE
+        ? `Settled, NOT clustered: this charm needs at least ${MINIMUM_CLUSTER_SIZE} units to form a cluster (got ${units}; try --units ${MINIMUM_CLUSTER_SIZE}).`
+        : `NOT settled: busy ${report.busyUnits.join(', ') || '-'}, in error ${report.errorUnits.join(', ') || '-'}`),
 );
 await model.close();
 process.exitCode = report.settled && allClustered ? 0 : 1;

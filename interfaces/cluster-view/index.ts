@@ -4,6 +4,10 @@
 // ClusterViewRequires. The ServerSet code lives in src/discovery, shared with juju-reactive/client;
 // it is re-exported here so a charm gets it without the client's mysql2 import.
 
+/**
+ * Who the primary is, for client charms: `ClusterViewProvides`, `ClusterViewRequires`.
+ * @module juju-reactive/interfaces/cluster-view
+ */
 export {
   type PublishServerSetOptions,
   publishServerSet,

@@ -1,6 +1,10 @@
 // juju-reactive/interfaces/mysql-innodb-cluster: the peer interface layer of a MySQL InnoDB
 // Cluster charm. Register it with `charm.endpoint(MySQLInnoDBClusterPeers, options)`.
 
+/**
+ * The peer interface of a MySQL InnoDB Cluster charm: `MySQLInnoDBClusterPeers`.
+ * @module juju-reactive/interfaces/mysql-innodb-cluster
+ */
 export {
   type ClusterConnectionInfo,
   type ClusterConnectionInfoOptions,

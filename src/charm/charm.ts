@@ -12,6 +12,7 @@ import {
   validateHandlerSpec,
 } from '../reactive/handlers.js';
 import { type TriggerSpec, validateTrigger } from '../reactive/triggers.js';
+import { UnfinishedDefinitions } from '../reactive/unfinished.js';
 import { type ActionFn, type ActionRegistration, validateActionName } from './actions.js';
 import type { HookRuntime } from './runtime.js';
 
@@ -91,6 +92,8 @@ export class Charm {
   private unitStatusAssessor: StatusAssessor | undefined;
   private applicationStatusAssessor: StatusAssessor | undefined;
   private readonly ids = new Set<string>();
+  /** Builders started (`charm.when(...)`) and not yet given `.run(fn)`. */
+  readonly unfinished = new UnfinishedDefinitions();
 
   constructor(
     /** The options given to the constructor. */
@@ -231,8 +234,13 @@ export class Charm {
     };
   }
 
-  /** The registered handlers, in registration order (endpoint handlers are not included). */
+  /**
+   * The registered handlers, in registration order (endpoint handlers are not included).
+   * Throws {@link UnfinishedHandlerError} while a `charm.when(...)` chain lacks its `.run(fn)`:
+   * so the first hook (and the simulator's deploy) names it instead of running without it.
+   */
   get handlers(): readonly Handler<HookRuntime>[] {
+    this.unfinished.check();
     return this.handlerList;
   }
   /** The registered triggers. */
@@ -254,7 +262,21 @@ export class HandlerBuilder {
   private spec: { -readonly [K in keyof HandlerSpec]: HandlerSpec[K] } = {};
 
   /** A builder that registers on `charm`; usually made by `charm.when(...)` and friends. */
-  constructor(private readonly charm: Charm) {}
+  constructor(private readonly charm: Charm) {
+    charm.unfinished.start(this, () => this.expression());
+  }
+
+  /** The chain as written so far: `charm.when('a').whenNot('b')`. */
+  private expression(): string {
+    const parts = Object.entries(this.spec).map(([key, value]) =>
+      key === 'onlyOnce'
+        ? '.onlyOnce()'
+        : `.${key}(${toList(value as string | readonly string[])
+            .map((v) => `'${v}'`)
+            .join(', ')})`,
+    );
+    return `charm${parts.join('')}`;
+  }
 
   /** Also require every flag to be set. */
   when(...flags: string[]): this {
@@ -298,6 +320,7 @@ export class HandlerBuilder {
   }
   /** Register the handler on the charm. Returns the charm for chaining. */
   run(fn: HandlerFn<HookRuntime>): Charm {
+    this.charm.unfinished.finish(this);
     return this.charm.handler(this.spec, fn);
   }
 }

@@ -116,6 +116,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const wallMs = performance.now() - started;
     const settleMs = performance.now() - deployed;
 
+    // The first column is the hook's seq in the model's trace (all units, every event counted),
+    // which reads like a count of the unit's hooks unless said.
+    io.stderr(
+      '(each line: the seq of the hook in the model trace, across all units; the hook; its outcome and effects)\n',
+    );
     io.stdout(`${model.renderTimeline({ detail: values['trace'] === true })}\n\n`);
     const rate = settleMs > 0 ? Math.round((report.hooksRun / settleMs) * 1000) : 0;
     const lines = [

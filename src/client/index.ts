@@ -2,6 +2,10 @@
 // runs: find the primary and the secondaries, route work, and retry across a failover.
 // mysql2 is a peer dependency: install it next to juju-reactive to use mysql2Connector.
 
+/**
+ * For applications that talk to a MySQL cluster a charm runs: find the primary, retry across a failover.
+ * @module juju-reactive/client
+ */
 export {
   type ClusterMember,
   type ClusterView,

@@ -55,6 +55,18 @@ export async function loadCharm(
     );
   }
   const configOptions =
-    options.configOptions ?? (charmDir !== undefined ? readConfigOptions(charmDir) : {});
-  return { charm, charmDir, metadata, configOptions };
+    options.configOptions ??
+    metadata.config ??
+    (charmDir !== undefined ? readConfigOptions(charmDir) : {});
+  // The options the model checks config against are the ones the charm sees (rt.metadata.config,
+  // which the configFlags layer and rt.config() read): given either way, they are one set.
+  return {
+    charm,
+    charmDir,
+    metadata:
+      metadata.config === undefined && Object.keys(configOptions).length > 0
+        ? { ...metadata, config: configOptions }
+        : metadata,
+    configOptions,
+  };
 }

@@ -13,6 +13,10 @@
 // dist/charm.cjs, and runs the charm's dispatch (or a generated one) with fake hook tools on
 // PATH that talk to the model over a unix socket. Each unit keeps its state in its own dir.
 
+/**
+ * A multi-unit Juju model that runs real charm code hook by hook: `Model`.
+ * @module juju-reactive/testing
+ */
 export type { ActionResult } from './action-run.js';
 export { bundleCharm, type CharmBundle, charmEntry, importCharm } from './charm-dir.js';
 export type { Duration } from './clock.js';

@@ -1,6 +1,8 @@
 // UnitView: what a test asserts on for one unit: its committed flags and key/value data, the
 // relation data it published, status, leadership and error state. A live view: every read
 // reflects the model as it is now. Never changes the model.
+
+import { decodeValue } from '../endpoints/views.js';
 import type { RelationData, WorkloadStatus } from '../juju/hook-tools.js';
 import { compareRelationIds } from '../juju/ordering.js';
 import type { JsonValue } from '../util/json.js';
@@ -81,10 +83,27 @@ export class UnitView {
 
   /**
    * The data this unit published on a relation (committed only), by endpoint name (when the
-   * endpoint has one relation) or relation id.
-   * @example expect(model.unit('app/1').published('cluster')).toMatchObject({ address: '10.0.0.11' });
+   * endpoint has one relation) or relation id, **decoded** as the receiving units' views read
+   * it (`relation.received`): each value parsed as JSON when it is JSON, the raw string
+   * otherwise. So a value published through a JSON view reads back as it was given.
+   * {@link UnitView.publishedRaw} gives the strings `relation-get` returns.
+   * @example
+   * // the interface published cluster-address "\"10.0.0.11\"" and unit-clustered "true":
+   * expect(model.unit('app/1').published('cluster')).toMatchObject({ 'cluster-address': '10.0.0.11', 'unit-clustered': true });
    */
-  published(endpointOrRelationId: string): RelationData {
+  published(endpointOrRelationId: string): Record<string, JsonValue> {
+    const raw = this.publishedRaw(endpointOrRelationId);
+    return Object.fromEntries(
+      Object.entries(raw).map(([key, value]) => [key, decodeValue(value) as JsonValue]),
+    );
+  }
+
+  /**
+   * The data this unit published on a relation, as the wire strings Juju stores and
+   * `relation-get` returns (a JSON-encoded string keeps its quotes: `"\"10.0.0.11\""`).
+   * @example expect(model.unit('app/1').publishedRaw('cluster')['unit-clustered']).toBe('true');
+   */
+  publishedRaw(endpointOrRelationId: string): RelationData {
     const { relation } = resolveRelation(this.world, this.record.app.name, endpointOrRelationId);
     return { ...(relation.unitBags.get(this.record.name) ?? {}) };
   }

@@ -5,24 +5,14 @@
 // `command -v node` finds nothing (only tiny fake hook tools: test/pack/fake-tools/hook-tool).
 // Slow (npm install, a Node download on a cold cache): one file, run once.
 import { spawnSync } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCliCaptured } from '../helpers/hook.js';
+import { packedProject, REPO, run } from './packed-project.js';
 import { unzipCharm, type ZipEntry } from './unzip.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FAKE_TOOL = fileURLToPath(new URL('./fake-tools/hook-tool', import.meta.url));
 const TOOLS = [
   'is-leader',
@@ -39,52 +29,16 @@ const TOOLS = [
 ];
 const PLATFORM = 'ubuntu@24.04:amd64';
 
-/** The environment for npm and the project's own tools: this test runner's settings removed. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) =>
-        !/^(VITEST|NODE_OPTIONS$|NODE_ENV$|TEST$|npm_lifecycle_|npm_package_|npm_config_(prefix|global)$)/.test(
-          key,
-        ),
-    ),
-  );
-}
-
-function run(command: string, args: readonly string[], cwd: string) {
-  const result = spawnSync(command, [...args], {
-    cwd,
-    env: cleanEnv(),
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(' ')} in ${cwd} exited ${result.status}:\n${result.stdout}\n${result.stderr}`,
-    );
-  }
-  return result.stdout;
-}
-
 let root: string;
-let tarball: string;
 let packedFiles: string[];
 let project: string;
 let unit: string;
 let entries: ZipEntry[];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'jr-consumer-'));
-  const packed = JSON.parse(
-    run('npm', ['pack', '--json', '--pack-destination', root], REPO).replace(/^[^[]*/, ''),
-  ) as { filename: string; files: { path: string }[] }[];
-  tarball = join(root, packed[0]?.filename ?? 'missing.tgz');
-  packedFiles = packed[0]?.files.map((f) => f.path) ?? [];
-
-  project = join(root, 'hello');
-  const init = await runCliCaptured('init', project, '--library', `file:${tarball}`);
-  if (init.code !== 0) throw new Error(init.stderr);
-  run('npm', ['install', '--no-audit', '--no-fund'], project);
+  const packed = await packedProject('jr-consumer-');
+  ({ root, project } = packed);
+  packedFiles = [...packed.packedFiles];
 }, 900_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

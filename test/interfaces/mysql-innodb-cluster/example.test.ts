@@ -91,7 +91,7 @@ describe('the README example', () => {
         expect.arrayContaining(['cluster.connected', 'cluster.available', 'cluster.clustered']),
       );
       expect(view.status).toEqual({ status: 'active', message: 'Unit is ready and clustered' });
-      expect(view.published('cluster')).toMatchObject({
+      expect(view.publishedRaw('cluster')).toMatchObject({
         'cluster-address': JSON.stringify(address),
         'cluster-user': JSON.stringify(CLUSTER_USER),
         'unit-configure-ready': 'true',
@@ -117,7 +117,7 @@ describe('the README example', () => {
     const { model, mysql, units } = await threeUnits();
     await model.settle();
     for (const unit of units) {
-      const bag = model.unit(unit).published('cluster');
+      const bag = model.unit(unit).publishedRaw('cluster');
       expect(bag['cluster-password']).toBeUndefined();
       expect(bag['cluster-password-secret']).toMatch(/^"secret:/);
     }
@@ -129,11 +129,11 @@ describe('the README example', () => {
   it('settles: replaying every hook afterwards changes nothing and fails nothing', async () => {
     const { model, cluster, units } = await threeUnits();
     await model.settle();
-    const published = units.map((u) => model.unit(u).published('cluster'));
+    const published = units.map((u) => model.unit(u).publishedRaw('cluster'));
     for (const unit of units) model.replayHooks(unit);
     const report = await model.settle();
     expect(report).toMatchObject({ settled: true, hooksFailed: 0 });
-    expect(units.map((u) => model.unit(u).published('cluster'))).toEqual(published);
+    expect(units.map((u) => model.unit(u).publishedRaw('cluster'))).toEqual(published);
     expect(cluster.members.size).toBe(3);
   });
 });
