@@ -8,21 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { localClusterAddress } from '../../examples/mysql-innodb-cluster/src/addresses.js';
 import { deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { clientCharm, clientMetadata } from '../interfaces/cluster-view/fixtures/charms.js';
-
-interface Published {
-  readonly name: string;
-  readonly hidden: boolean;
-  readonly disconnect: boolean;
-}
-
-/** The members in the `view` relation's application bag, as the client receives them. */
-function published(model: Model): Published[] {
-  const [relation] = model.relationIds('mysql', 'view');
-  return JSON.parse(model.relationData(relation ?? '', 'mysql')['members'] ?? '[]') as Published[];
-}
+import { publishedMembers } from './view-bag.js';
 
 function routingOf(model: Model, unit: string) {
-  const member = published(model).find((m) => m.name === unit);
+  const member = publishedMembers(model).find((m) => m.name === unit);
   return member === undefined
     ? undefined
     : { hidden: member.hidden, disconnect: member.disconnect };
@@ -126,12 +115,12 @@ describe('mysql-innodb-cluster: instance tags in the published view (tags from t
       },
     });
     await setHidden(model, 'mysql/1', true);
-    const before = published(model);
+    const before = publishedMembers(model);
     expect(routingOf(model, 'mysql/1')).toEqual({ hidden: true, disconnect: true });
     broken = true;
     model.fireHook(model.leader('mysql') ?? '', 'update-status');
     expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
-    expect(published(model)).toEqual(before);
+    expect(publishedMembers(model)).toEqual(before);
     expect(warnings(model)).toContain(
       "cannot read the instances' tags to publish the view: mysqlsh exited 1: cannot read the metadata; the published view stays as it was",
     );
