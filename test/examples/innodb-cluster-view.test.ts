@@ -3,6 +3,7 @@
 // `discovery-zookeeper` the leader mirrors the same members into ZooKeeper (in-memory here, and
 // a real Debian ZooKeeper on loopback), and a ZooKeeper outage is logged and retried, never a
 // failed hook.
+import type { ClusterMember } from 'juju-reactive/interfaces/cluster-view';
 import type { Model } from 'juju-reactive/testing';
 import { describe, expect, it } from 'vitest';
 import { localClusterAddress } from '../../examples/mysql-innodb-cluster/src/addresses.js';
@@ -13,20 +14,10 @@ import { ZkError, type ZkSession } from '../../src/discovery/zk-session.js';
 import { FakeZk } from '../discovery/fake-zk.js';
 import { skipRealZooKeeper, useZooKeeper } from '../discovery/zookeeper.js';
 import { clientCharm, clientMetadata } from '../interfaces/cluster-view/fixtures/charms.js';
+import { publishedMembers } from './view-bag.js';
 
-interface Published {
-  readonly name: string;
-  readonly address: string;
-  readonly role: string;
-  readonly hidden: boolean;
-  readonly weight: number;
-}
-
-/** The members in the `view` relation's application bag, as the client receives them. */
-function published(model: Model): Published[] {
-  const [relation] = model.relationIds('mysql', 'view');
-  return JSON.parse(model.relationData(relation ?? '', 'mysql')['members'] ?? '[]') as Published[];
-}
+type Published = ClusterMember;
+const published = publishedMembers;
 
 function logs(model: Model, level: string): string[] {
   return model.trace.flatMap((e) => (e.kind === 'log' && e.level === level ? [e.message] : []));

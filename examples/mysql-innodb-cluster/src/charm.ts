@@ -42,7 +42,7 @@ import {
   pythonPassword,
   transportProblem,
 } from './migration.js';
-import { registerClusterView } from './view.js';
+import { publishView, registerClusterView } from './view.js';
 
 export interface MySQLCharmOptions {
   /** This unit's MySQL: SQL users and InnoDB Cluster operations. */
@@ -455,11 +455,12 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   });
 
   // Clients: the leader publishes the members on `view` and in ZooKeeper (view.ts).
-  registerClusterView(charm, {
+  const viewDeps = {
     ...options,
-    clusterName: (rt) => config(rt).clusterName,
+    clusterName: (rt: HookRuntime) => config(rt).clusterName,
     credentials,
-  });
+  };
+  registerClusterView(charm, viewDeps);
 
   // 7. Workload status: what this unit is waiting for, or that it is clustered. Assessed once,
   //    after every handler of the hook ran, and set only after the hook committed (a status set
@@ -494,6 +495,9 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     clusterName: (rt) => config(rt).clusterName,
     credentials,
     clusterMember,
+    // A tag write changes who is hidden: publish at once, in the action (Juju commits an
+    // action's relation-set like a hook's: worker/uniter/runner/context/context.go Flush).
+    afterTagWrite: (rt) => publishView(rt, viewDeps),
   });
 
   return charm;

@@ -16,6 +16,7 @@ import {
   registerTagActions,
   type TagActionsOptions,
   TagError,
+  type TagMap,
   type TagStore,
 } from '../../shared/adminapi-tags/index.js';
 import type { ActionHelpers } from './actions.js';
@@ -79,6 +80,24 @@ export function clusterInstances(
     }
   }
   return instances;
+}
+
+/**
+ * Each unit's instance tags from an `options` document: the list under the unit's label
+ * (`<host>:<port>`, as `cluster.options()` keys instances). A unit whose label the document
+ * does not list has no tags; `global` and labels of no unit are not instance tags of a unit.
+ */
+export function unitTagsOf(
+  instances: readonly ClusterInstance[],
+  document: OptionsDocument,
+): Map<string, TagMap> {
+  const lists = document.defaultReplicaSet.tags;
+  const byUnit = new Map<string, TagMap>();
+  for (const { unit, label } of instances) {
+    if (label === 'global' || !Object.hasOwn(lists, label)) continue;
+    byUnit.set(unit, new Map((lists[label] ?? []).map((entry) => [entry.option, entry.value])));
+  }
+  return byUnit;
 }
 
 /** The tag store of this charm: the InnoDB cluster's metadata, through a member. */

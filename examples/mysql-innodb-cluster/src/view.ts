@@ -3,10 +3,9 @@
 // ZooKeeper. It runs after the handlers that change the topology (create, add, remove), so
 // the hook that decided a change publishes it; update-status follows a primary that Group
 // Replication elected by itself.
-import { type Charm, type HookRuntime, leaderGet } from 'juju-reactive';
+import type { Charm, HookRuntime } from 'juju-reactive';
 import { ClusterViewProvides } from 'juju-reactive/interfaces/cluster-view';
-import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
-import { readStoredTags } from '../../shared/adminapi-tags/index.js';
+import type { TagMap } from '../../shared/adminapi-tags/index.js';
 import {
   buildMembers,
   DEFAULT_WEIGHTS,
@@ -21,6 +20,7 @@ import {
 import { localClusterAddress } from './addresses.js';
 import type { ClusterBackend, ClusterCredentials, ClusterStatus } from './backend/types.js';
 import { clusterMember } from './cluster-members.js';
+import { clusterInstances, unitTagsOf } from './tag-actions.js';
 
 /** The provides endpoint in metadata.yaml. */
 export const VIEW_ENDPOINT = 'view';
@@ -46,16 +46,11 @@ export interface ClusterViewDeps {
  * application, not serving). Instances that belong to no unit are left out.
  */
 export function topologyOf(rt: HookRuntime, status: ClusterStatus | undefined): TopologyMember[] {
-  const units = new Map<string, string>([[localClusterAddress(rt), rt.unitName]]);
-  for (const unit of rt.endpoint(MySQLInnoDBClusterPeers).allJoinedUnits) {
-    const address = unit.clusterData.address;
-    if (address !== undefined) units.set(address, unit.unitName);
-  }
   const inCluster = new Map((status?.members ?? []).map((m) => [m.address, m.role]));
-  return [...units].map(([address, name]) => {
+  return clusterInstances(rt, (address) => address).map(({ unit, address }) => {
     const role = inCluster.get(address);
     return {
-      name,
+      name: unit,
       address,
       port: MYSQL_PORT,
       role: role === 'primary' ? 'PRIMARY' : role === 'secondary' ? 'SECONDARY' : 'SPARE',
@@ -75,6 +70,26 @@ function weights(rt: HookRuntime): Weights {
 }
 
 /**
+ * Each unit's instance tags, from the cluster metadata (the source of truth on this charm:
+ * tag-actions.ts), read through `via` as `cluster.options()` shows them. A backend without
+ * AdminAPI tags has none, so nothing is hidden.
+ */
+async function instanceTags(
+  rt: HookRuntime,
+  backend: ClusterBackend,
+  name: string,
+  via: string,
+  credentials: ClusterCredentials,
+): Promise<ReadonlyMap<string, TagMap>> {
+  const tags = backend.cluster.tags;
+  if (tags === undefined) return new Map();
+  return unitTagsOf(
+    clusterInstances(rt, (address) => tags.label(address)),
+    await tags.options(name, via, credentials),
+  );
+}
+
+/**
  * Publish the view now (leader only): what the handler below runs, and what an action that
  * changes the topology or the tags calls so the change is published in its own hook (an
  * action runs no other handler).
@@ -86,23 +101,24 @@ export async function publishView(rt: HookRuntime, deps: ClusterViewDeps): Promi
   const self = localClusterAddress(rt);
   const via = clusterMember(rt, self);
   if (via === undefined) return; // no member to ask yet
-  // The view is what clients read, not what the cluster does: a status that cannot be read
-  // keeps the published view (and this hook, whatever else it did) rather than failing it.
+  // The view is what clients read, not what the cluster does: a status (or tags) read that
+  // fails keeps the published view (and this hook, whatever else it did) rather than failing it.
+  const backend = deps.backendFor(rt);
+  const name = deps.clusterName(rt);
   let status: ClusterStatus | undefined;
+  let tags: ReadonlyMap<string, TagMap>;
   try {
-    status = await deps
-      .backendFor(rt)
-      .cluster.status(deps.clusterName(rt), via, deps.credentials(rt));
+    status = await backend.cluster.status(name, via, deps.credentials(rt));
+    if (status === undefined) return;
+    tags = await instanceTags(rt, backend, name, via, deps.credentials(rt));
   } catch (error) {
+    const what = status === undefined ? 'the cluster status' : "the instances' tags";
     rt.log.warning(
-      `cannot read the cluster status to publish the view: ${error instanceof Error ? error.message : String(error)}; the published view stays as it was`,
+      `cannot read ${what} to publish the view: ${error instanceof Error ? error.message : String(error)}; the published view stays as it was`,
     );
     return;
   }
-  if (status === undefined) return;
-  const tags = readStoredTags(leaderGet(rt));
-  for (const problem of tags.problems) rt.log.warning(`tags: ${problem}`);
-  const built = buildMembers(topologyOf(rt, status), weights(rt), tags.units);
+  const built = buildMembers(topologyOf(rt, status), weights(rt), tags);
   for (const warning of built.warnings) rt.log.warning(warning);
   await publishClusterView(rt, {
     members: built.members,
