@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CharmMetadata } from '../../juju/metadata.js';
+import type { CharmMetadata, ConfigOption } from '../../juju/metadata.js';
 import type { Model } from '../model.js';
 import type {
   OpenHook,
@@ -36,6 +36,7 @@ const tsxApi = (): string => {
 /** Deploy options that can cross to the worker (the charm is always one with no handlers). */
 export interface ThreadDeployOptions {
   readonly units?: number;
+  readonly configOptions?: Readonly<Record<string, ConfigOption>>;
   readonly config?: Readonly<Record<string, unknown>>;
 }
 
