@@ -73,24 +73,27 @@ export type ThreadReply =
 type Op = ThreadRequest['op'];
 type ArgsOf<K extends Op> = Extract<ThreadRequest, { op: K }>['args'];
 
-/** Model methods whose arguments and result are plain data (they can cross threads). */
-type PlainModelMethod =
-  | 'relate'
-  | 'removeRelation'
-  | 'setLeader'
-  | 'setConfig'
-  | 'setBinding'
-  | 'setRelationData'
-  | 'seedSecret'
-  | 'settle'
-  | 'addUnit'
-  | 'units'
-  | 'leader'
-  | 'leaderSettings'
-  | 'config'
-  | 'relationIds'
-  | 'relationData'
-  | 'secrets';
+/** @internal Model methods whose arguments and result are plain data (they can cross threads). */
+export const PLAIN_MODEL_METHODS = [
+  'relate',
+  'removeRelation',
+  'setLeader',
+  'setConfig',
+  'setBinding',
+  'setRelationData',
+  'seedSecret',
+  'settle',
+  'addUnit',
+  'units',
+  'leader',
+  'leaderSettings',
+  'config',
+  'relationIds',
+  'relationData',
+  'secrets',
+] as const satisfies readonly (keyof Model)[];
+
+type PlainModelMethod = (typeof PLAIN_MODEL_METHODS)[number];
 
 /**
  * The simulator's hook tools served from a worker thread, for clients that block their own
@@ -108,6 +111,8 @@ type PlainModelMethod =
  */
 export class ToolHostThread {
   private nextId = 0;
+  /** Set once the worker has stopped: every later call fails with it. */
+  private stopped: Error | undefined;
   private readonly pending = new Map<
     number,
     { resolve: (value: unknown) => void; reject: (error: Error) => void }
@@ -209,6 +214,7 @@ export class ToolHostThread {
 
   private send<K extends Op>(op: K, ...args: ArgsOf<K>): Promise<unknown> {
     const id = ++this.nextId;
+    if (this.stopped !== undefined) return Promise.reject(this.stopped);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, op, args });
@@ -216,6 +222,7 @@ export class ToolHostThread {
   }
 
   private failAll(error: Error): void {
+    this.stopped ??= error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }

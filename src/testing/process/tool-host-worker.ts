@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { Charm } from '../../charm/charm.js';
 import { Model } from '../model.js';
 import { ToolHost } from './tool-host.js';
-import type { ThreadReply, ThreadRequest } from './tool-host-thread.js';
+import { PLAIN_MODEL_METHODS, type ThreadReply, type ThreadRequest } from './tool-host-thread.js';
 
 const port = parentPort;
 if (port === null) throw new Error('tool-host-worker runs only as a worker thread');
@@ -36,11 +36,15 @@ async function handle(host: ToolHost, request: ThreadRequest): Promise<unknown> 
     }
     case 'model': {
       const [method, args] = request.args;
-      const fn = (model as unknown as Record<string, unknown>)[method];
-      if (typeof fn !== 'function' || method.startsWith('_') || method === 'constructor') {
-        throw new Error(`ToolHostThread.model: Model has no method ${method}`);
+      if (!(PLAIN_MODEL_METHODS as readonly string[]).includes(method)) {
+        throw new Error(
+          `ToolHostThread.model: Model has no method ${method} that can cross threads`,
+        );
       }
-      return await (fn as (...a: unknown[]) => unknown).apply(model, args);
+      const fn = model[method as (typeof PLAIN_MODEL_METHODS)[number]] as (
+        ...a: unknown[]
+      ) => unknown;
+      return await fn.apply(model, args);
     }
     case 'unit':
       return unitSnapshot(request.args[0]);

@@ -53,6 +53,13 @@ describe('ToolHostThread', () => {
   it('passes model calls through and reports their errors', async () => {
     expect(await host.model('units', 'tiny')).toEqual(['tiny/0', 'tiny/1']);
     await expect(host.model('relationData', 'nope:9', 'tiny/0')).rejects.toThrow();
+    await expect(host.model('close' as 'units')).rejects.toThrow(/Model has no method close/);
+  });
+
+  it('a closed host refuses further calls instead of waiting for ever', async () => {
+    const other = await ToolHostThread.start();
+    await other.close();
+    await expect(other.calls()).rejects.toThrow(/tool host worker exited/);
   });
 
   it('serves failTool faults', async () => {
