@@ -66,6 +66,15 @@ interface Active {
   readonly tools: UnitHookTools;
   readonly hook: QueuedHook;
   readonly charmDir: string;
+  readonly end: (error: string | undefined) => void;
+}
+
+/** A hook context opened with openHook: its id and the environment a tool call needs. */
+export interface OpenHook {
+  readonly contextId: string;
+  /** The hook's environment: JUJU_* context, the agent socket, the tool dir first on PATH. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly charmDir: string;
 }
 
 /**
@@ -167,6 +176,31 @@ export class ToolHost {
     args: readonly string[],
     options: ToolHostRunOptions = {},
   ): Promise<ToolHostRun> {
+    const open = this.openHook(unitName, hook, options);
+    let error = 'no exit status';
+    try {
+      const exit = await spawnHookProcess(
+        command,
+        args,
+        open.charmDir,
+        { ...open.env, ...options.env },
+        options.timeoutMs ?? 60_000,
+      );
+      const ok = exit.exitCode === 0;
+      error = `exit status ${exit.exitCode}`;
+      if (ok) error = '';
+      return { status: exit.exitCode, stdout: exit.stdout, stderr: exit.stderr, committed: ok };
+    } finally {
+      this.endHook(open.contextId, error === '' ? undefined : error);
+    }
+  }
+
+  /**
+   * Open a hook context for `unitName` without running a process: the tools answer calls made
+   * with the returned environment (any process, including this one's own synchronous spawns
+   * when the host runs on another thread: ToolHostThread) until endHook(contextId).
+   */
+  openHook(unitName: string, hook: ToolHostHook, options: ToolHostRunOptions = {}): OpenHook {
     const parts = modelParts(this.model);
     const unit = parts.world.unit(unitName);
     const relation =
@@ -211,7 +245,23 @@ export class ToolHost {
     const charmDir =
       options.charmDir ?? (existsSync(unit.charmDir) ? unit.charmDir : join(this.root, 'charm'));
     const contextId = `${unit.name}-${item.hook}-${++this.nextContext}`;
-    this.contexts.set(contextId, { tools, hook: item, charmDir });
+    const end = (error: string | undefined): void => {
+      const ok = error === undefined;
+      draft.ok = ok;
+      parts.recorder.push({
+        kind: 'hook-end',
+        unit: unit.name,
+        hook: item.hook,
+        hookSeq: draft.seq,
+        ok,
+        ...(ok ? {} : { error }),
+      });
+      if (ok) {
+        parts.committer.commitUnitState(unit, tx);
+        parts.committer.commit(unit, item, tx, draft);
+      }
+    };
+    this.contexts.set(contextId, { tools, hook: item, charmDir, end });
     const env = hookEnv(this.toolDir, this.socketPath, contextId, {
       JUJU_UNIT_NAME: unit.name,
       JUJU_HOOK_NAME: item.hook,
@@ -228,33 +278,18 @@ export class ToolHost {
     });
     // The test's own variables go last: they may stand in for any of the above.
     Object.assign(env, options.env);
-    try {
-      const exit = await spawnHookProcess(
-        command,
-        args,
-        charmDir,
-        env,
-        options.timeoutMs ?? 60_000,
-      );
-      const run = { status: exit.exitCode, stdout: exit.stdout, stderr: exit.stderr };
-      const ok = run.status === 0;
-      draft.ok = ok;
-      parts.recorder.push({
-        kind: 'hook-end',
-        unit: unit.name,
-        hook: item.hook,
-        hookSeq: draft.seq,
-        ok,
-        ...(ok ? {} : { error: `exit status ${run.status}` }),
-      });
-      if (ok) {
-        parts.committer.commitUnitState(unit, tx);
-        parts.committer.commit(unit, item, tx, draft);
-      }
-      return { ...run, committed: ok };
-    } finally {
-      this.contexts.delete(contextId);
-    }
+    return { contextId, env, charmDir };
+  }
+
+  /**
+   * End a hook opened with openHook: with no `error`, commit what it wrote to the model (as a
+   * hook exiting 0); otherwise record it failed with `error` and drop its writes.
+   */
+  endHook(contextId: string, error?: string): void {
+    const active = this.contexts.get(contextId);
+    if (active === undefined) throw new Error(`ToolHost.endHook: no open hook ${contextId}`);
+    this.contexts.delete(contextId);
+    active.end(error);
   }
 
   /** Stop answering and remove the tool dir. */
