@@ -31,6 +31,7 @@ import { reconcile } from './failover/reconcile.js';
 import type { TopologyRecord } from './failover/record.js';
 import { registerTagActions } from './tag-actions.js';
 import {
+  type ClientEndpoint,
   publishReplicationView,
   type ReplicationViewDeps,
   registerReplicationView,
@@ -49,6 +50,8 @@ export interface ReplicationCharmOptions {
   readonly applyTimeoutMs?: number;
   /** Opens ZooKeeper sessions for `discovery-zookeeper` (tests pass an in-memory one). */
   readonly connectZooKeeper?: ZkConnector;
+  /** Where clients reach each unit's server (view.ts; default its address, port 3306). */
+  readonly clientEndpoint?: ClientEndpoint;
 }
 
 /** Flags of this unit's own progress. */
@@ -83,6 +86,7 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     backendFor: options.backendFor,
     usersCreated: (rt) => rt.flags.isSet(F.usersCreated),
     ...(options.connectZooKeeper && { connectZooKeeper: options.connectZooKeeper }),
+    ...(options.clientEndpoint && { clientEndpoint: options.clientEndpoint }),
   };
 
   const charm = new Charm()

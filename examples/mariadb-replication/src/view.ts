@@ -44,7 +44,18 @@ export interface ReplicationViewDeps {
   readonly usersCreated: (rt: HookRuntime) => boolean;
   /** Opens ZooKeeper sessions (tests pass an in-memory one). */
   readonly connectZooKeeper?: ZkConnector;
+  /**
+   * Where clients reach a unit's server, from the address it published on the peer relation.
+   * Default: that address, port 3306 (src/main.ts). A test whose servers listen elsewhere maps them.
+   */
+  readonly clientEndpoint?: ClientEndpoint;
 }
+
+/** Where clients reach `unit`'s server, given the address it published. */
+export type ClientEndpoint = (
+  unit: string,
+  address: string,
+) => { readonly address: string; readonly port: number };
 
 /** A replica that replicates from the source (the IO thread may be retrying a dead source). */
 function healthyReplica(observation: Observation, unit: string, source: string): boolean {
@@ -75,7 +86,7 @@ export async function publishReplicationView(
   const endpoints: Record<string, { address: string; port: number }> = {};
   for (const { unit, address } of servers) {
     if (address === undefined) continue;
-    endpoints[unit] = { address, port: MARIADB_PORT };
+    endpoints[unit] = deps.clientEndpoint?.(unit, address) ?? { address, port: MARIADB_PORT };
     units[unit] = { reachable: healthyReplica(seen, unit, source), spare: !inRecord.has(unit) };
   }
   const stored = readStoredTags(leaderGet(rt));
