@@ -140,6 +140,37 @@ describe('mariadb-replication publishes the cluster view', () => {
   });
 });
 
+describe('mariadb-replication view: late clients and leader changes', () => {
+  it('a client related after the topology settled gets the view from the leader in view-relation-joined', async () => {
+    const scene = await deployScene({ units: 3, seed: 12, app: APP });
+    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    await scene.model.deploy('app', { charm: clientCharm, metadata: clientMetadata, units: 1 });
+    scene.model.relate('app:db', `${APP}:view`);
+    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(primaryOf(scene)?.name).toBe(scene.record().source);
+    expect(published(scene)).toHaveLength(3);
+    const hooks = scene.model.timeline(leader(scene)).map((e) => e.hook);
+    expect(hooks).toContain('view-relation-joined');
+  });
+
+  it('a hidden replica stays hidden after a leader change (the tags live in leader settings)', async () => {
+    const scene = await deployed();
+    const replica = scene.model.units(APP).find((u) => u !== scene.record().source) ?? '';
+    await scene.model.runAction(leader(scene), 'set-instance-option', {
+      instance: replica,
+      option: 'tag:_hidden',
+      value: 'true',
+    });
+    const other = scene.model.units(APP).find((u) => u !== leader(scene) && u !== replica) ?? '';
+    scene.model.setLeader(other);
+    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(leader(scene)).toBe(other);
+    await scene.model.advance({ minutes: 10 });
+    expect(published(scene).find((m) => m.name === replica)?.hidden).toBe(true);
+    expect(primaryOf(scene)?.name).toBe(scene.record().source);
+  });
+});
+
 describe('mariadb-replication mirrors the view into ZooKeeper (in-memory)', () => {
   it('the source under master, the replicas under slaves; a failover moves the new source keeping its member id (Mysos promote_member)', async () => {
     const fake = fakeZooKeeper();
