@@ -2,20 +2,21 @@
 // failover example's harness), a real ZooKeeper, and an application writing and reading through
 // juju-reactive/client with the ZooKeeper source while the source is killed by PID.
 //
-// The database side is the mariadb-replication failover ENGINE driven as a leader's check loop
-// (engine-leader.ts), not the charm (being built on another branch): each decided topology is
-// published through the shared cluster-view publisher into ZooKeeper, as the charm's leader
-// will. The check interval stands in for the charm's hooks (update-status runs every 5 min by
-// default: DefaultUpdateStatusHookInterval = "5m", juju/juju environs/config/config.go).
+// The database side is the mariadb-replication CHARM on a simulated Juju model driving the
+// real servers (failover-load/charm-leader.ts, as charm-real.test.ts does): its leader's hooks
+// check the source, fail over after failure-threshold update-status checks (every 5 min of
+// model time: DefaultUpdateStatusHookInterval = "5m", juju/juju environs/config/config.go) and
+// publish the view into ZooKeeper (`discovery-zookeeper`) in the hook that decided; mysql/2 is
+// hidden with the charm's own `set-instance-option` action. Model time runs as fast as the
+// hooks do, so the window is reported in both wall time and model time.
 //
 // Under CI=true a MariaDB or ZooKeeper that cannot start fails the file.
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MariaDBReplicationBackend } from '../../examples/mariadb-replication/src/backend/mariadb.js';
 import { ClusterClient, mysql2Connector, zookeeperView } from '../../src/client/index.js';
 import { skipRealZooKeeper, useZooKeeper } from '../discovery/zookeeper.js';
 import { AppLoad, endpointOf } from './failover-load/app-load.js';
-import { EngineLeader } from './failover-load/engine-leader.js';
+import { CharmLeader } from './failover-load/charm-leader.js';
 import { mariadbUnavailable } from './mariadb.js';
 import { ReplicationFleet } from './mariadb-replication/harness.js';
 
@@ -29,11 +30,9 @@ describe.runIf(inCI && unavailable !== undefined)('failover under load under CI'
   });
 });
 
-const CREDENTIALS = { user: 'repl', password: `repl-${process.pid}-load` };
-/** The leader's check interval: failure-threshold checks this far apart decide a failover. */
-const CHECK_INTERVAL_MS = 500;
 const FAILURE_THRESHOLD = 3;
-const CLUSTER = 'load';
+/** The application name: the units are mysql/N and the ServerSet is <path>/discover/mysql. */
+const CLUSTER = 'mysql';
 /** The application's account: created on the source, replicated to every server. */
 const APP = { user: 'app', password: `app-${process.pid}-load` };
 
@@ -42,7 +41,7 @@ describe.skipIf(unavailable !== undefined || skipRealZooKeeper)(
   () => {
     const zk = useZooKeeper();
     let fleet: ReplicationFleet;
-    let leader: EngineLeader;
+    let leader: CharmLeader;
     let client: ClusterClient<Awaited<ReturnType<ReturnType<typeof mysql2Connector>>>>;
 
     /** The unit whose server listens at `<address>:<port>`. */
@@ -66,26 +65,11 @@ describe.skipIf(unavailable !== undefined || skipRealZooKeeper)(
         firstHost: 30,
         basePort: 47000 + (process.pid % 1800) * 10,
       });
-      const backend = new MariaDBReplicationBackend({
-        servers: Object.fromEntries(
-          fleet.servers.map((s) => [s.id, { host: s.address, port: s.port, ...s.admin }]),
-        ),
-        connectRetrySeconds: 1,
-        connectTimeoutMs: 1_000,
-      });
-      for (const s of fleet.servers)
-        await backend.createReplicationUser(s.id, '127.0.0.1', CREDENTIALS);
-      leader = new EngineLeader({
-        backend,
-        config: { failureThreshold: FAILURE_THRESHOLD, maxLagSeconds: 30 },
-        execute: { credentials: CREDENTIALS, applyTimeoutMs: 10_000 },
-        endpoints: Object.fromEntries(
-          fleet.servers.map((s) => [s.id, { address: s.address, port: s.port }]),
-        ),
+      leader = await CharmLeader.deploy({
+        fleet,
         zookeeperUrl: `zk://${zk.server().address}/mysos`,
-        cluster: CLUSTER,
-        // mysql/2 is hidden from clients (AdminAPI tag _hidden): it must never get a read.
-        tags: new Map([['mysql/2', new Map([['_hidden', true]])]]),
+        app: CLUSTER,
+        config: { 'failure-threshold': FAILURE_THRESHOLD },
       });
       client = new ClusterClient({
         source: zookeeperView({ url: `zk://${zk.server().address}/mysos`, cluster: CLUSTER }),
@@ -96,23 +80,34 @@ describe.skipIf(unavailable !== undefined || skipRealZooKeeper)(
     }, 120_000);
 
     afterAll(async () => {
-      await leader?.stop();
+      await leader?.close();
       await client?.close();
       await fleet?.stop();
     });
 
     it('writes keep being acknowledged across the source being killed, none is lost, reads never reach the hidden member', async () => {
-      // Initial setup: mysql/0 becomes the source; the view reaches ZooKeeper.
-      for (let i = 0; i < 30 && leader.record.source === undefined; i++) await leader.check();
-      for (let i = 0; i < 5; i++) await leader.check(); // replicas connected
-      expect(leader.record.source).toBe('mysql/0');
+      // Initial setup through the charm's hooks: mysql/0 becomes the source.
+      expect(await leader.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+      expect(leader.record().source).toBe('mysql/0');
+      // mysql/2 is hidden from clients (AdminAPI tag _hidden): it must never get a read. The
+      // action publishes the view into ZooKeeper at once.
+      const hide = await leader.model.runAction(
+        leader.model.leader(CLUSTER) ?? '',
+        'set-instance-option',
+        {
+          instance: 'mysql/2',
+          option: 'tag:_hidden',
+          value: 'true',
+        },
+      );
+      expect(hide.status).toBe('completed');
       await sql('mysql/0', 'CREATE DATABASE app');
       await sql('mysql/0', 'CREATE TABLE app.load (id INT PRIMARY KEY, v VARCHAR(32))');
       await sql('mysql/0', `CREATE USER '${APP.user}'@'127.0.0.1' IDENTIFIED BY '${APP.password}'`);
       await sql('mysql/0', `GRANT ALL ON app.* TO '${APP.user}'@'127.0.0.1'`);
 
       const errors: string[] = [];
-      leader.start(CHECK_INTERVAL_MS, (e) => errors.push(String(e)));
+      leader.start((e) => errors.push(String(e)));
       const load = new AppLoad(client, 'app.load');
       load.start();
       await new Promise((r) => setTimeout(r, 2_000));
@@ -121,6 +116,7 @@ describe.skipIf(unavailable !== undefined || skipRealZooKeeper)(
       expect(load.acks.every((a) => unitAt(a.member) === 'mysql/0')).toBe(true);
 
       const killedAt = performance.now();
+      const modelAtKill = leader.model.now;
       await fleet.kill('mysql/0');
       const deadline = killedAt + 60_000;
       while (
@@ -130,9 +126,7 @@ describe.skipIf(unavailable !== undefined || skipRealZooKeeper)(
       )
         await new Promise((r) => setTimeout(r, 50));
       const firstAfter = load.acks.find((a) => a.at > killedAt && unitAt(a.member) !== 'mysql/0');
-      const decided = leader.checks.find(
-        (c) => c.at > killedAt && c.decision.record.source !== 'mysql/0',
-      );
+      const decided = leader.changes.find((c) => c.at > killedAt && c.source !== 'mysql/0');
       await new Promise((r) => setTimeout(r, 2_000)); // keep writing on the new source
       await load.stop();
       await leader.stop();
@@ -142,7 +136,7 @@ describe.skipIf(unavailable !== undefined || skipRealZooKeeper)(
         firstAfter,
         `a write acknowledged after the kill; errors: ${load.errors.slice(-3).join(' | ')}`,
       ).toBeDefined();
-      const source = leader.record.source ?? '';
+      const source = leader.record().source ?? '';
       expect(source).not.toBe('mysql/0');
       // Every write after the first one on the new source landed on the new source.
       const after = load.acks.filter((a) => a.at >= (firstAfter?.at ?? 0));
@@ -160,14 +154,16 @@ describe.skipIf(unavailable !== undefined || skipRealZooKeeper)(
       const window = (firstAfter?.at ?? 0) - killedAt;
       const gap = load.longestGap();
       console.log(
-        `MEASURED failover under load (engine, ${FAILURE_THRESHOLD} checks ${CHECK_INTERVAL_MS} ms apart): ` +
-          `kill -> engine decided ${((decided?.at ?? 0) - killedAt).toFixed(0)} ms; ` +
+        `MEASURED failover under load (the charm, failure-threshold ${FAILURE_THRESHOLD}, update-status every 5 min of model time): ` +
+          `kill -> leader committed the new source ${((decided?.at ?? 0) - killedAt).toFixed(0)} ms wall, ` +
+          `${(((decided?.modelNow ?? 0) - modelAtKill) / 60_000).toFixed(0)} min model time; ` +
           `kill -> first write acknowledged on ${source} ${window.toFixed(0)} ms; ` +
           `longest gap between acknowledged writes ${gap.ms.toFixed(0)} ms; ` +
           `${load.acks.length} writes acknowledged (${beforeKill} before the kill), ${load.reads.length} reads, ` +
           `${load.errors.length} retryable errors seen by the application`,
       );
       expect(errors).toEqual([]);
+      expect(leader.unitsInError()).toEqual([]);
     }, 120_000);
   },
 );

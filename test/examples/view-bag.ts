@@ -3,10 +3,8 @@
 import type { ClusterMember } from 'juju-reactive/interfaces/cluster-view';
 import type { Model } from 'juju-reactive/testing';
 
-/** The members in the `view` relation's application bag, as the client receives them. */
-export function publishedMembers(model: Model): ClusterMember[] {
-  const [relation] = model.relationIds('mysql', 'view');
-  return JSON.parse(
-    model.relationData(relation ?? '', 'mysql')['members'] ?? '[]',
-  ) as ClusterMember[];
+/** The members in `app`'s `view` relation application bag, as the client receives them. */
+export function publishedMembers(model: Model, app = 'mysql'): ClusterMember[] {
+  const [relation] = model.relationIds(app, 'view');
+  return JSON.parse(model.relationData(relation ?? '', app)['members'] ?? '[]') as ClusterMember[];
 }

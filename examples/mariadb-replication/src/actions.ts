@@ -26,6 +26,8 @@ export interface ActionHelpers {
   readonly applyTimeoutMs: number;
   /** This unit created the replication users for its peers (its server is in the topology). */
   readonly usersCreated: (rt: HookRuntime) => boolean;
+  /** Called after an action changed the topology, with the record it commits (the view). */
+  readonly afterChange?: (rt: HookRuntime, record: TopologyRecord) => Promise<void>;
 }
 
 /** Juju's unit-name shape, to refuse a bad `unit`/`target` param before anything runs. */
@@ -114,6 +116,7 @@ export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
       return fail(`switchover stopped: ${messageOf(error)}`);
     }
     writeTopology(rt, plan.decision.record);
+    await helpers.afterChange?.(rt, plan.decision.record);
     action.set({ source: plan.decision.record.source ?? '', previous: at.record.source ?? '' });
   });
 
@@ -142,6 +145,7 @@ export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
     }
     for (const alert of decision.alerts) rt.log.warning(alert);
     writeTopology(rt, decision.record);
+    await helpers.afterChange?.(rt, decision.record);
     action.set({ source: decision.record.source ?? '', previous: source });
   });
 
@@ -181,6 +185,7 @@ export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
     }
     const failed = failures[0];
     if (failed) return fail(`${describeStep(failed.step)} failed: ${failed.error}`);
+    if (steps.length > 0) await helpers.afterChange?.(rt, at.record);
     action.set({
       outcome:
         steps.length === 0

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import type { ZkConnector } from '../../shared/cluster-view-publish/index.js';
 import { registerActions } from './actions.js';
 import { SimulatedReplicationBackend } from './backend/simulated.js';
 import { SimulatedFleet } from './backend/simulated-fleet.js';
@@ -29,6 +30,12 @@ import { messageOf } from './failover/observation.js';
 import { reconcile } from './failover/reconcile.js';
 import type { TopologyRecord } from './failover/record.js';
 import { registerTagActions } from './tag-actions.js';
+import {
+  type ClientEndpoint,
+  publishReplicationView,
+  type ReplicationViewDeps,
+  registerReplicationView,
+} from './view.js';
 
 /** How the charm reaches the databases. */
 export interface ReplicationCharmOptions {
@@ -41,6 +48,10 @@ export interface ReplicationCharmOptions {
   readonly minimumClusterSize?: number;
   /** Bound on waiting for a candidate to apply its relay log, or to catch up (default 30 s). */
   readonly applyTimeoutMs?: number;
+  /** Opens ZooKeeper sessions for `discovery-zookeeper` (tests pass an in-memory one). */
+  readonly connectZooKeeper?: ZkConnector;
+  /** Where clients reach each unit's server (view.ts; default its address, port 3306). */
+  readonly clientEndpoint?: ClientEndpoint;
 }
 
 /** Flags of this unit's own progress. */
@@ -71,6 +82,12 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
   // The leader's assessment of this hook, for the status assessors (per hook, never reused).
   const assessed = new WeakMap<HookRuntime, WorkloadStatus>();
   const peers = (rt: HookRuntime) => rt.endpoint(MySQLInnoDBClusterPeers);
+  const view: ReplicationViewDeps = {
+    backendFor: options.backendFor,
+    usersCreated: (rt) => rt.flags.isSet(F.usersCreated),
+    ...(options.connectZooKeeper && { connectZooKeeper: options.connectZooKeeper }),
+    ...(options.clientEndpoint && { clientEndpoint: options.clientEndpoint }),
+  };
 
   const charm = new Charm()
     .use(leadership)
@@ -207,7 +224,7 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     servers: readonly TopologyServer[],
   ): Promise<WorkloadStatus> => {
     const backend = options.backendFor(rt, servers);
-    const { decision, failures } = await reconcile(backend, record, config, {
+    const { decision, failures, observation } = await reconcile(backend, record, config, {
       credentials: replicationCredentials(rt),
       applyTimeoutMs,
       onStep: (step) => rt.log.info(describeStep(step)),
@@ -215,6 +232,13 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     for (const alert of decision.alerts) rt.log.warning(alert);
     for (const f of failures) rt.log.warning(`${describeStep(f.step)} failed: ${f.error}`);
     writeTopology(rt, decision.record);
+    // The view follows in the hook that decided: observed again only when servers changed.
+    await publishReplicationView(
+      rt,
+      view,
+      decision.record,
+      decision.steps.length === 0 ? observation : undefined,
+    );
     return decision.status;
   };
 
@@ -234,7 +258,12 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     });
 
   // 7. AdminAPI tags (set-option, set-instance-option, options), kept in leader settings.
-  registerTagActions(charm, (rt) => rt.flags.isSet(F.usersCreated));
+  //    A tag write publishes the view at once (an action runs no other handler).
+  registerTagActions(charm, view.usersCreated, {
+    afterWrite: async (rt) => publishReplicationView(rt, view, readTopology(rt)),
+  });
+  // 9. The cluster view for clients (view.ts); the check above publishes in its hooks.
+  registerReplicationView(charm, view);
 
   // Registered last: every handler above has seen this hook's peer changes.
   charm.when('endpoint.cluster.changed').run(function forgetPeerChanges(rt) {
@@ -250,7 +279,8 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
   registerActions(charm, {
     backendFor: options.backendFor,
     applyTimeoutMs,
-    usersCreated: (rt) => rt.flags.isSet(F.usersCreated),
+    usersCreated: view.usersCreated,
+    afterChange: (rt, record) => publishReplicationView(rt, view, record),
   });
   return charm;
 }

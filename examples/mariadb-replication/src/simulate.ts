@@ -93,7 +93,7 @@ export class SimulatedReplication {
       });
       if (killed()) throw new Error('hook killed');
       this.record = plan.decision.record;
-      outcome = { ok: true, result: { decision: plan.decision, failures } };
+      outcome = { ok: true, result: { decision: plan.decision, failures, observation } };
     } catch (error) {
       outcome = { ok: false, error: messageOf(error) };
     }

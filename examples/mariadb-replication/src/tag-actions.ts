@@ -31,6 +31,12 @@ function instances(rt: HookRuntime, selfReady: boolean): ClusterInstance[] {
   );
 }
 
+/** Options of {@link registerTagActions}. */
+export interface LocalTagActionsOptions {
+  /** Called in the action after a tag write was staged (e.g. to publish routing at once). */
+  readonly afterWrite?: (rt: HookRuntime) => void | Promise<void>;
+}
+
 /**
  * Register the tag actions and the leader's bookkeeping (its unit name for the not-leader
  * message; a departed unit's tags pruned) on `charm`.
@@ -38,6 +44,7 @@ function instances(rt: HookRuntime, selfReady: boolean): ClusterInstance[] {
 export function registerTagActions(
   charm: Charm,
   usersCreated: (rt: HookRuntime) => boolean,
+  options: LocalTagActionsOptions = {},
 ): Charm {
   charm.when('leadership.is_leader').run(function recordTagsLeader(rt) {
     const write = recordLeader(leaderGet(rt), rt.unitName);
@@ -81,7 +88,7 @@ export function registerTagActions(
     }
   };
 
-  charm.action('set-option').run(function setOption(rt, action) {
+  charm.action('set-option').run(async function setOption(rt, action) {
     const done = write(
       rt,
       'set-option',
@@ -89,10 +96,12 @@ export function registerTagActions(
       () => ({ kind: 'global' }),
       action.params,
     );
-    if (done) action.set({ option: done.option, stored: done.stored });
+    if (!done) return;
+    await options.afterWrite?.(rt);
+    action.set({ option: done.option, stored: done.stored });
   });
 
-  charm.action('set-instance-option').run(function setInstanceOption(rt, action) {
+  charm.action('set-instance-option').run(async function setInstanceOption(rt, action) {
     let unit = '';
     const done = write(
       rt,
@@ -104,7 +113,9 @@ export function registerTagActions(
       },
       action.params,
     );
-    if (done) action.set({ instance: unit, option: done.option, stored: done.stored });
+    if (!done) return;
+    await options.afterWrite?.(rt);
+    action.set({ instance: unit, option: done.option, stored: done.stored });
   });
 
   charm.action('options').run(function options(rt, action) {

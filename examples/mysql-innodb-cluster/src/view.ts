@@ -7,14 +7,10 @@ import type { Charm, HookRuntime } from 'juju-reactive';
 import { ClusterViewProvides } from 'juju-reactive/interfaces/cluster-view';
 import type { TagMap } from '../../shared/adminapi-tags/index.js';
 import {
-  buildMembers,
-  DEFAULT_WEIGHTS,
   forgetMirror,
-  parseWeights,
-  publishClusterView,
+  publishTopology,
   type TopologyMember,
-  WeightConfigError,
-  type Weights,
+  viewWanted,
   type ZkConnector,
 } from '../../shared/cluster-view-publish/index.js';
 import { localClusterAddress } from './addresses.js';
@@ -58,17 +54,6 @@ export function topologyOf(rt: HookRuntime, status: ClusterStatus | undefined): 
   });
 }
 
-/** The `weight` config; a bad one is logged and every member gets weight 1. */
-function weights(rt: HookRuntime): Weights {
-  try {
-    return parseWeights(String(rt.config()['weight'] ?? ''));
-  } catch (error) {
-    if (!(error instanceof WeightConfigError)) throw error;
-    rt.log.error(`${error.message}; publishing every member with weight 1`);
-    return DEFAULT_WEIGHTS;
-  }
-}
-
 /**
  * Each unit's instance tags, from the cluster metadata (the source of truth on this charm:
  * tag-actions.ts), read through `via` as `cluster.options()` shows them. A backend without
@@ -95,9 +80,8 @@ async function instanceTags(
  * action runs no other handler).
  */
 export async function publishView(rt: HookRuntime, deps: ClusterViewDeps): Promise<void> {
-  const zookeeperUrl = String(rt.config()['discovery-zookeeper'] ?? '');
-  const related = (rt.endpointByName(VIEW_ENDPOINT)?.relations.length ?? 0) > 0;
-  if (!related && zookeeperUrl === '') return forgetMirror(rt); // nobody to tell: no status call
+  const zookeeperUrl = viewWanted(rt, VIEW_ENDPOINT);
+  if (zookeeperUrl === undefined) return; // nobody to tell: no status call
   const self = localClusterAddress(rt);
   const via = clusterMember(rt, self);
   if (via === undefined) return; // no member to ask yet
@@ -118,10 +102,9 @@ export async function publishView(rt: HookRuntime, deps: ClusterViewDeps): Promi
     );
     return;
   }
-  const built = buildMembers(topologyOf(rt, status), weights(rt), tags);
-  for (const warning of built.warnings) rt.log.warning(warning);
-  await publishClusterView(rt, {
-    members: built.members,
+  await publishTopology(rt, {
+    topology: topologyOf(rt, status),
+    tags,
     endpoint: VIEW_ENDPOINT,
     zookeeperUrl,
     cluster: deps.clusterName(rt),

@@ -2,6 +2,13 @@
 // are: build the members (weights from config, hidden/disconnect from AdminAPI tags as MySQL
 // Router reads them), publish them on the cluster-view relation, mirror them into ZooKeeper.
 // Shared by the example charms and the failover-under-load test; see README.md.
+
+export {
+  configuredWeights,
+  type PublishTopologyOptions,
+  publishTopology,
+  viewWanted,
+} from './from-charm.js';
 export {
   type BuiltMembers,
   buildMembers,

@@ -7,7 +7,10 @@ import type { TopologyMember } from './members.js';
 export interface DecidedTopology {
   /** The unit whose server takes writes, as the engine last decided (null before setup). */
   readonly source: string | null | undefined;
-  readonly units: Readonly<Record<string, { readonly reachable: boolean }>>;
+  /** `spare`: in the application but not (yet) in the topology (a SPARE member). */
+  readonly units: Readonly<
+    Record<string, { readonly reachable: boolean; readonly spare?: boolean }>
+  >;
 }
 
 /** Where each unit's server listens. */
@@ -16,10 +19,10 @@ export type Endpoints = Readonly<
 >;
 
 /**
- * PRIMARY for the decided source, SECONDARY for every other unit that answered, FAULTY for one
- * that did not. The source stays PRIMARY while the engine keeps it (it may be failing its
- * checks): the view changes when the engine decides, as Mysos keeps its master until a
- * promotion. A unit without an endpoint is left out.
+ * PRIMARY for the decided source, SPARE for a unit marked spare, SECONDARY for every other unit
+ * that answered, FAULTY for one that did not. The source stays PRIMARY while the engine keeps
+ * it (it may be failing its checks): the view changes when the engine decides, as Mysos keeps
+ * its master until a promotion. A unit without an endpoint is left out.
  * @example
  * replicationMembers({ source: 'db/0', units: { 'db/0': { reachable: true } } }, { 'db/0': { address: '10.0.0.1', port: 3306 } })
  */
@@ -28,10 +31,17 @@ export function replicationMembers(
   endpoints: Endpoints,
 ): TopologyMember[] {
   const members: TopologyMember[] = [];
-  for (const [name, { reachable }] of Object.entries(topology.units)) {
+  for (const [name, { reachable, spare }] of Object.entries(topology.units)) {
     const at = endpoints[name];
     if (at === undefined) continue;
-    const role = name === topology.source ? 'PRIMARY' : reachable ? 'SECONDARY' : 'FAULTY';
+    const role =
+      name === topology.source
+        ? 'PRIMARY'
+        : spare === true
+          ? 'SPARE'
+          : reachable
+            ? 'SECONDARY'
+            : 'FAULTY';
     members.push({ name, address: at.address, port: at.port, role });
   }
   return members;

@@ -108,6 +108,25 @@ describe("replicationMembers (a failover engine's decided topology)", () => {
     ]);
   });
 
+  it('a unit marked spare (in the application, not in the topology) is SPARE, answering or not', () => {
+    const members = replicationMembers(
+      {
+        source: 'db/0',
+        units: {
+          'db/0': { reachable: true },
+          'db/1': { reachable: true, spare: true },
+          'db/2': { reachable: false, spare: true },
+        },
+      },
+      endpoints,
+    );
+    expect(members.map((m) => [m.name, m.role])).toEqual([
+      ['db/0', 'PRIMARY'],
+      ['db/1', 'SPARE'],
+      ['db/2', 'SPARE'],
+    ]);
+  });
+
   it('after a promotion the new source is PRIMARY and the dead old one FAULTY; a unit without an endpoint is left out', () => {
     const members = replicationMembers(
       {

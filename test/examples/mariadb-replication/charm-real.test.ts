@@ -6,9 +6,6 @@
 // are read back from the new source; the old source rejoins read-only. Under CI=true a MariaDB
 // that cannot start fails the file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MariaDBReplicationBackend } from '../../../examples/mariadb-replication/src/backend/mariadb.js';
-import { scopedBackend } from '../../../examples/mariadb-replication/src/backend/scoped.js';
-import type { ReplicationBackend } from '../../../examples/mariadb-replication/src/backend/types.js';
 import {
   committedTopology,
   deploySimulated,
@@ -16,6 +13,7 @@ import {
 } from '../../../examples/mariadb-replication/src/deploy.js';
 import { mariadbUnavailable } from '../mariadb.js';
 import { ReplicationFleet } from './harness.js';
+import { realBackendFor } from './real-backend.js';
 import * as checks from './real-checks.js';
 
 const unavailable = mariadbUnavailable();
@@ -42,26 +40,7 @@ describe.skipIf(unavailable !== undefined)('the charm driving three real MariaDB
 
   beforeAll(async () => {
     fleet = await ReplicationFleet.start(3, { firstHost: 20 });
-    const real = new MariaDBReplicationBackend({
-      servers: Object.fromEntries(
-        fleet.servers.map((s) => [s.id, { host: s.address, port: s.port, ...s.admin }]),
-      ),
-      connectRetrySeconds: 1,
-      connectTimeoutMs: 2_000,
-    });
-    const backendFor = (
-      _rt: unknown,
-      servers: readonly { unit: string }[],
-    ): ReplicationBackend => ({
-      ...scopedBackend(
-        real,
-        servers.map((s) => s.unit),
-      ),
-      // The model's unit addresses are not the servers': on loopback a replica connects from
-      // 127.0.0.1 whatever address it dials, so that is the host its account is made for.
-      createReplicationUser: (server, _from, credentials) =>
-        real.createReplicationUser(server, '127.0.0.1', credentials),
-    });
+    const backendFor = realBackendFor(fleet);
     deployment = await deploySimulated({
       units: 3,
       seed: 1,

@@ -3,13 +3,15 @@
 import type { ReplicationBackend } from '../backend/types.js';
 import { type Decision, decide, type FailoverConfig } from './decide.js';
 import { type ExecuteOptions, executeSteps, type StepFailure } from './execute.js';
-import { observe } from './observation.js';
+import { type Observation, observe } from './observation.js';
 import type { TopologyRecord } from './record.js';
 
 /** A finished check: the decision taken and the best-effort steps that failed. */
 export interface ReconcileResult {
   readonly decision: Decision;
   readonly failures: readonly StepFailure[];
+  /** What the decision was taken on (before its steps ran). */
+  readonly observation: Observation;
 }
 
 /** Observe, decide and act. Throws (so the hook fails and commits nothing) on a critical step. */
@@ -22,5 +24,5 @@ export async function reconcile(
   const observation = await observe(backend, record);
   const decision = decide(record, observation, config);
   const failures = await executeSteps(backend, decision.steps, options);
-  return { decision, failures };
+  return { decision, failures, observation };
 }
