@@ -2,9 +2,11 @@
 // the leader at several peer counts, steady and cold, against `node -e ''`, every process in
 // the environment a unit agent gives a hook (measure.ts, unitAgentEnv), all interleaved in one
 // run. A measurement, not a test.
-//   steady: the unit dir has its code cache and the unit state the model left before the hook.
+//   steady: the unit dir has its code cache and the unit state the model left before the hook
+//           (the leader's last cluster-relation-changed of the settle: it does real work).
 //   cold:   a fresh unit dir (no code cache) and a unit state without the interface's peer
 //           summaries (the first peer hook after an upgrade to this version): every peer read.
+//   idle:   the same hook again on the state it left: a settled cluster, nothing to do.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,9 +44,11 @@ export interface HookCaseResult {
   readonly handlers: readonly string[];
   readonly steady: Stats;
   readonly cold: Stats;
+  readonly idle: Stats;
   /** Median of hook / node over the interleaved pairs. */
   readonly steadyRatio: number;
   readonly coldRatio: number;
+  readonly idleRatio: number;
   readonly steadyCalls: readonly string[];
   readonly coldCalls: readonly string[];
   /** The same hook again on the state it left (no peer data changed). */
@@ -67,6 +71,7 @@ interface Case {
   readonly rig: HookRig;
   readonly spec: RunSpec;
   readonly coldState: StateSnapshot;
+  idleState: StateSnapshot;
   steadyCalls: readonly string[];
   coldCalls: readonly string[];
   repeatCalls: readonly string[];
@@ -117,6 +122,7 @@ async function prepare(opts: HookBenchOptions, peers: number): Promise<Case> {
     rig,
     spec: { command: join(rig.unitDir, 'dispatch'), env: rig.env, cwd: rig.unitDir },
     coldState: withoutSummaries(world.before.unitState),
+    idleState: world.after.unitState,
     steadyCalls: [],
     coldCalls: [],
     repeatCalls: [],
@@ -137,6 +143,7 @@ async function prepare(opts: HookBenchOptions, peers: number): Promise<Case> {
     );
   }
   rig.resetCalls();
+  c.idleState = state;
   rig.restore(state);
   await mustRun(c.spec, `the repeated hook at ${peers} peers`);
   c.repeatCalls = rig.calls();
@@ -171,9 +178,11 @@ export async function hookBench(opts: HookBenchOptions): Promise<HookBenchResult
   const node: number[] = [];
   const steady = new Map<Case, { hook: number[]; ratio: number[] }>();
   const cold = new Map<Case, { hook: number[]; ratio: number[] }>();
+  const idle = new Map<Case, { hook: number[]; ratio: number[] }>();
   for (const c of cases) {
     steady.set(c, { hook: [], ratio: [] });
     cold.set(c, { hook: [], ratio: [] });
+    idle.set(c, { hook: [], ratio: [] });
   }
 
   opts.log(
@@ -189,6 +198,12 @@ export async function hookBench(opts: HookBenchOptions): Promise<HookBenchResult
       node.push(base);
       steady.get(c)?.hook.push(hook);
       steady.get(c)?.ratio.push(hook / base);
+      c.rig.restore(c.idleState);
+      const idleMs = await mustRun(c.spec, `the idle hook at ${c.peers} peers`);
+      const idleBase = await mustRun(baseline, "node -e ''");
+      node.push(idleBase);
+      idle.get(c)?.hook.push(idleMs);
+      idle.get(c)?.ratio.push(idleMs / idleBase);
       if (i < opts.coldRuns) {
         const coldMs = await coldRun(c, opts.packedDir, opts.root, i);
         const coldBase = await mustRun(baseline, "node -e ''");
@@ -226,6 +241,7 @@ export async function hookBench(opts: HookBenchOptions): Promise<HookBenchResult
     cases: cases.map((c) => {
       const s = steady.get(c) ?? { hook: [], ratio: [] };
       const k = cold.get(c) ?? { hook: [], ratio: [] };
+      const d = idle.get(c) ?? { hook: [], ratio: [] };
       const r = rss.get(c) ?? [];
       return {
         peers: c.peers,
@@ -235,6 +251,8 @@ export async function hookBench(opts: HookBenchOptions): Promise<HookBenchResult
         cold: stats(k.hook),
         steadyRatio: stats(s.ratio).median,
         coldRatio: stats(k.ratio).median,
+        idle: stats(d.hook),
+        idleRatio: stats(d.ratio).median,
         steadyCalls: c.steadyCalls,
         coldCalls: c.coldCalls,
         repeatCalls: c.repeatCalls,

@@ -144,15 +144,15 @@ function hookTable(hook: HookBenchResult): string {
     ],
   ];
   for (const c of hook.cases) {
-    for (const mode of ['steady', 'cold'] as const) {
+    for (const mode of ['steady', 'cold', 'idle'] as const) {
       const s = c[mode];
-      const ratio = mode === 'steady' ? c.steadyRatio : c.coldRatio;
-      const calls = mode === 'steady' ? c.steadyCalls : c.coldCalls;
+      const ratio = { steady: c.steadyRatio, cold: c.coldRatio, idle: c.idleRatio }[mode];
+      const calls = { steady: c.steadyCalls, cold: c.coldCalls, idle: c.repeatCalls }[mode];
       const anchor = PYTHON_ANCHOR.find((a) => a.peers === c.peers && a.mode === mode);
       rows.push([
         String(c.peers),
         mode,
-        `${fmt(s.median)} (${fmt(ratio, 2)}×) [p10–p90 ${fmt(s.min)}–${fmt(s.p90)}]`,
+        `${fmt(s.median)} (${fmt(ratio, 2)}×) [min ${fmt(s.min)}, p90 ${fmt(s.p90)}]`,
         `${calls.length}: ${byTool(calls)}`,
         anchor ? `${anchor.ms} ms (${anchor.ratio}×), ${anchor.calls} calls` : '',
       ]);
@@ -270,8 +270,10 @@ async function main() {
       hook.cases.map((c) => `hook at ${c.peers} peers ${c.rssMiB?.median ?? 'n/a'} MiB`).join('; '),
     'Tool time inside the hook (spawnSync, steady): ' +
       hook.cases.map((c) => `${c.peers} peers ${fmt(c.inHookToolsMs)} ms`).join('; '),
-    'The same hook again on the state it left (no peer data changed): ' +
-      hook.cases.map((c) => `${c.peers} peers ${c.repeatCalls.length} calls`).join('; '),
+    "steady: the leader's last cluster-relation-changed of an in-process settle (it completes " +
+      'the cluster: real work), warm code cache; cold: the same on a fresh unit dir (no code ' +
+      "cache) and a unit state without the interface's peer summaries; idle: the same hook " +
+      'again on the state it left (a settled cluster, nothing to do).',
     '',
     'Start-up cost over node -e (median): ' +
       imports
