@@ -36,6 +36,10 @@ const SIM_UNITS = process.argv
   ?.slice('--sim-units='.length)
   .split(',')
   .map(Number);
+/** `--single-event-units=100`: the model size of the single-event measure. */
+const SINGLE_EVENT_UNITS = process.argv
+  .find((a) => a.startsWith('--single-event-units='))
+  ?.slice('--single-event-units='.length);
 const NODE = process.execPath;
 /** Issue 21: hook ÷ node at 2 peers steady, and at most this much more at 32 peers. */
 const TARGET_RATIO = 2.0;
@@ -205,6 +209,7 @@ async function main() {
     deploy: simulatedExample,
     peerEchoDir: PEER_ECHO,
     ...(SIM_UNITS === undefined ? {} : { sizes: SIM_UNITS }),
+    ...(SINGLE_EVENT_UNITS === undefined ? {} : { singleEventUnits: Number(SINGLE_EVENT_UNITS) }),
   });
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machineInfo = {

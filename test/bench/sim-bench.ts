@@ -78,6 +78,8 @@ export interface SimBenchOptions {
   readonly peerEchoDir: string;
   /** Model sizes (default 3, 12, 50, 200). */
   readonly sizes?: readonly number[];
+  /** The model size of the single-event measure (default 100). */
+  readonly singleEventUnits?: number;
 }
 
 export async function simBench(opts: SimBenchOptions) {
@@ -111,7 +113,8 @@ export async function simBench(opts: SimBenchOptions) {
     );
     if (units <= 50) peerEcho.push(await simRun(units, runsFor(units), echo));
   }
-  opts.log('  one event at 100 units');
-  const single = await singleEvent(100, opts.quick ? 20 : 60, opts.deploy);
+  const singleUnits = opts.singleEventUnits ?? 100;
+  opts.log(`  one event at ${singleUnits} units`);
+  const single = await singleEvent(singleUnits, opts.quick ? 20 : 60, opts.deploy);
   return { example, peerEcho, singleEvent: single };
 }
