@@ -167,7 +167,7 @@ function hookTable(hook: HookBenchResult): string {
 
 function simTable(rows: readonly SimRow[]): string {
   const out: string[][] = [
-    ['units', 'hooks to settle', 'settle wall', 'hooks/s', 'ms per added unit', 'heap peak'],
+    ['units', 'hooks to settle', 'settle wall', 'hooks/s', 'ms per added unit', 'process peak RSS'],
   ];
   for (const r of rows) {
     out.push([
@@ -176,7 +176,7 @@ function simTable(rows: readonly SimRow[]): string {
       `${fmt(r.settleMs)} ms`,
       String(r.hooksPerSecond),
       r.msPerAddedUnit === undefined ? '' : fmt(r.msPerAddedUnit, 2),
-      `${fmt(r.peakRssMiB, 0)} MiB RSS`,
+      `${fmt(r.peakRssMiB, 0)} MiB`,
     ]);
   }
   return table(out);
