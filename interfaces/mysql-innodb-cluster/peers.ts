@@ -25,7 +25,6 @@ import {
   secretIdSchema,
   unbracket,
 } from './schema.js';
-import { loadSummaries, type PeerSummary, saveSummaries, summaryKey } from './summaries.js';
 
 /** MySQL InnoDB Cluster needs three members to tolerate the loss of one. */
 export const DEFAULT_MINIMUM_CLUSTER_SIZE = 3;
@@ -102,22 +101,12 @@ export class ClusterPeerUnit extends RelatedUnit {
     return this.read(this);
   }
 
-  /**
-   * Address, user and password, when the peer published all three and they are valid. The
-   * password is read when asked for: a peer other than this hook's remote unit is known from
-   * its summary, and its data and secret are read only then.
-   */
+  /** Address, user and password, when the peer published all three and they are valid. */
   get connectionInfo(): ClusterConnectionInfo | undefined {
-    const data = this.clusterData;
-    const { address, user } = data;
-    if (address === undefined || user === undefined || !('password' in data)) return undefined;
-    return {
-      address,
-      user,
-      get password(): string {
-        return data.password as string;
-      },
-    };
+    const { address, user, password } = this.clusterData;
+    return address !== undefined && user !== undefined && password !== undefined
+      ? { address, user, password }
+      : undefined;
   }
 
   /** The peer said it is ready to be configured into the cluster. */
@@ -175,11 +164,6 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   // Per-hook caches: an endpoint instance lives for one hook.
   private readonly peerData = new Map<string, PeerClusterData>();
   private readonly secretReads = new Map<string, { password?: string; problem?: string }>();
-  /** Full reads made for a password of a peer known from its summary. */
-  private readonly fullReads = new Map<string, PeerClusterData>();
-  /** The summary of every peer seen this hook (saved with the flags). */
-  private readonly seen = new Map<string, PeerSummary>();
-  private storedSummaries: ReadonlyMap<string, PeerSummary> | undefined;
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -340,138 +324,20 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     this.toggleFlag('{endpoint_name}.available', this.available());
     this.toggleFlag('{endpoint_name}.clustered', this.clustered());
     const state = this.runtime.state;
-    if (state.get(this.stateKey('minimum-cluster-size')) !== this.minimumClusterSize)
-      state.set(this.stateKey('minimum-cluster-size'), this.minimumClusterSize);
-    // Keep the summaries of the peers joined now: a departed peer's goes (a unit that joins
-    // again is read again in its -joined hook, as the remote unit of that hook).
-    const joined = new Map<string, PeerSummary>();
-    for (const unit of this.allJoinedUnits) {
-      const key = summaryKey(unit.relationId, unit.unitName);
-      const summary = this.seen.get(key);
-      if (summary !== undefined) joined.set(key, summary);
-    }
-    saveSummaries(state, this.stateKey('peers'), joined);
-    const secrets = [
-      ...new Set([...joined.values()].flatMap((p) => (p.secret === undefined ? [] : [p.secret]))),
-    ].sort();
-    const watched = state.get<string[]>(this.stateKey('peer-secrets'));
-    if (secrets.length === 0) {
-      if (watched !== undefined) state.unset(this.stateKey('peer-secrets'));
-    } else if (JSON.stringify(watched) !== JSON.stringify(secrets)) {
-      state.set(this.stateKey('peer-secrets'), secrets);
-    }
+    state.set(this.stateKey('minimum-cluster-size'), this.minimumClusterSize);
+    const secrets = [...this.secretReads.keys()].sort();
+    if (secrets.length > 0) state.set(this.stateKey('peer-secrets'), secrets);
+    else state.unset(this.stateKey('peer-secrets'));
   }
 
   // ---- peer data ----
 
-  /**
-   * One peer's data, once per hook. The remote unit of this endpoint's relation hook is read
-   * (it is what changed), and so is a peer with no summary yet, every peer in upgrade-charm
-   * (the rules may have changed) and, in secret-changed, a peer whose password secret it is.
-   * Any other peer is known from the summary its last read left in the unit state: its
-   * password, which no summary holds, is read only if a handler asks for it.
-   */
+  /** Read and validate one peer's data, once per hook; warn once about what was rejected. */
   private readonly readPeer = (unit: RelatedUnit): PeerClusterData => {
-    const key = summaryKey(unit.relationId, unit.unitName);
-    const cached = this.peerData.get(key);
+    const cacheKey = `${unit.relationId}\u0000${unit.unitName}`;
+    const cached = this.peerData.get(cacheKey);
     if (cached !== undefined) return cached;
-    const previous = this.summaries().get(key);
-    const { data, summary } =
-      previous === undefined || this.mustReread(unit, previous)
-        ? this.readFromRelation(unit, previous)
-        : { data: this.fromSummary(unit, previous), summary: previous };
-    this.peerData.set(key, data);
-    this.seen.set(key, summary);
-    return data;
-  };
 
-  private summaries(): ReadonlyMap<string, PeerSummary> {
-    this.storedSummaries ??= loadSummaries(this.runtime.state, this.stateKey('peers'));
-    return this.storedSummaries;
-  }
-
-  private mustReread(unit: RelatedUnit, previous: PeerSummary): boolean {
-    const ctx = this.runtime.context;
-    if (ctx.hookName === 'upgrade-charm') return true;
-    if (
-      ctx.relation?.name === this.endpointName &&
-      ctx.relation.id === unit.relationId &&
-      ctx.remoteUnit === unit.unitName
-    )
-      return true;
-    return previous.secret !== undefined && this.secretMayHaveChanged(previous.secret);
-  }
-
-  /** A new revision of this secret may be out: this hook is its secret-changed (or an upgrade). */
-  private secretMayHaveChanged(secretId: string): boolean {
-    const ctx = this.runtime.context;
-    if (ctx.hookName === 'upgrade-charm') return true;
-    return ctx.hookName === 'secret-changed' && ctx.secretId === secretId;
-  }
-
-  /** Say once per hook what a peer published that was rejected (the field, never the value). */
-  private warnProblems(unit: RelatedUnit, problems: readonly PeerDataProblem[]): void {
-    if (problems.length === 0) return;
-    const what = problems.map((p) => `${p.field} ${p.problem}`).join('; ');
-    this.runtime.log.warning(
-      `${this.endpointName}: ignoring invalid data from ${unit.unitName} on ${unit.relationId}: ${what}`,
-    );
-  }
-
-  /** A peer as its summary says, with its password read on first use. */
-  private fromSummary(unit: RelatedUnit, summary: PeerSummary): PeerClusterData {
-    this.warnProblems(unit, summary.problems);
-    const data: PeerClusterData = {
-      ...(summary.address === undefined ? {} : { address: summary.address }),
-      ...(summary.user === undefined ? {} : { user: summary.user }),
-      ...(summary.passwordFrom === undefined ? {} : { passwordFrom: summary.passwordFrom }),
-      configureReady: summary.configureReady,
-      clustered: summary.clustered,
-      problems: summary.problems,
-    };
-    if (!summary.hasPassword) return data;
-    return this.withLazyPassword(data, unit, () => {
-      const key = summaryKey(unit.relationId, unit.unitName);
-      let full = this.fullReads.get(key);
-      if (full === undefined) {
-        full = this.readFromRelation(unit, undefined).data;
-        this.fullReads.set(key, full);
-      }
-      return full.password;
-    });
-  }
-
-  /**
-   * `data` with a `password` read by `read` on first use. A password that is no longer there
-   * (the peer changed its data after its last -changed hook here; that hook is still to come)
-   * is an error naming the peer, never a wrong value.
-   */
-  private withLazyPassword(
-    data: PeerClusterData,
-    unit: RelatedUnit,
-    read: () => string | undefined,
-  ): PeerClusterData {
-    let password: string | undefined;
-    return Object.defineProperty(data, 'password', {
-      enumerable: true,
-      get: () => {
-        password ??= read();
-        if (password === undefined) {
-          throw new Error(
-            `${this.endpointName}: ${unit.unitName} on ${unit.relationId} no longer publishes a ` +
-              'valid password (its data changed after its last -changed hook ran here; that hook is still to come)',
-          );
-        }
-        return password;
-      },
-    });
-  }
-
-  /** Read and validate one peer's data from the relation; warn about what was rejected. */
-  private readFromRelation(
-    unit: RelatedUnit,
-    previous: PeerSummary | undefined,
-  ): { data: PeerClusterData; summary: PeerSummary } {
     const raw = unit.rawData();
     const decoded: Record<string, unknown> = {};
     for (const key of Object.values(KEYS)) {
@@ -487,67 +353,39 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     let password = data[KEYS.clusterPassword];
     let passwordFrom: PeerClusterData['passwordFrom'] =
       password === undefined ? undefined : 'relation';
-    let lazySecret: string | undefined;
     const secretRef = decoded[KEYS.clusterPasswordSecret];
-    const secretId = data[KEYS.clusterPasswordSecret];
     if (secretRef !== undefined && secretRef !== null && secretRef !== '') {
       // A published secret reference is authoritative, even a broken one: a plaintext
       // password next to it may be stale.
       password = undefined;
       passwordFrom = undefined;
-      if (
-        secretId !== undefined &&
-        previous?.secret === secretId &&
-        previous.hasPassword &&
-        !this.secretMayHaveChanged(secretId)
-      ) {
-        // The same secret, read fine before, and no secret-changed since: read it on use.
-        lazySecret = secretId;
+      const secretId = data[KEYS.clusterPasswordSecret];
+      const resolved = secretId === undefined ? {} : this.resolvePasswordSecret(secretId);
+      if (resolved.password !== undefined) {
+        password = resolved.password;
         passwordFrom = 'secret';
-      } else {
-        const resolved = secretId === undefined ? {} : this.resolvePasswordSecret(secretId);
-        if (resolved.password !== undefined) {
-          password = resolved.password;
-          passwordFrom = 'secret';
-        }
-        if (resolved.problem !== undefined)
-          problems.push({ field: KEYS.clusterPasswordSecret, problem: resolved.problem });
       }
+      if (resolved.problem !== undefined)
+        problems.push({ field: KEYS.clusterPasswordSecret, problem: resolved.problem });
     }
 
-    const fields = {
+    const result: PeerClusterData = {
       ...(data[KEYS.clusterAddress] === undefined ? {} : { address: data[KEYS.clusterAddress] }),
       ...(data[KEYS.clusterUser] === undefined ? {} : { user: data[KEYS.clusterUser] }),
-    };
-    const flags = {
+      ...(password === undefined ? {} : { password, passwordFrom }),
       configureReady: data[KEYS.unitConfigureReady] === true,
       clustered: data[KEYS.unitClustered] === true,
-    };
-    let result: PeerClusterData = {
-      ...fields,
-      ...(password === undefined ? {} : { password, passwordFrom }),
-      ...flags,
       problems,
     };
-    if (lazySecret !== undefined) {
-      const id = lazySecret;
-      result = this.withLazyPassword(
-        { ...fields, passwordFrom: 'secret', ...flags, problems },
-        unit,
-        () => this.resolvePasswordSecret(id).password,
+    this.peerData.set(cacheKey, result);
+    if (problems.length > 0) {
+      const what = problems.map((p) => `${p.field} ${p.problem}`).join('; ');
+      this.runtime.log.warning(
+        `${this.endpointName}: ignoring invalid data from ${unit.unitName} on ${unit.relationId}: ${what}`,
       );
     }
-    this.warnProblems(unit, problems);
-    const summary: PeerSummary = {
-      ...fields,
-      hasPassword: password !== undefined || lazySecret !== undefined,
-      ...(passwordFrom === undefined ? {} : { passwordFrom }),
-      ...(secretId === undefined ? {} : { secret: secretId }),
-      ...flags,
-      problems,
-    };
-    return { data: result, summary };
-  }
+    return result;
+  };
 
   /** secret-get a peer's password secret, once per hook per id. */
   private resolvePasswordSecret(id: string): { password?: string; problem?: string } {

@@ -4,8 +4,7 @@
 // run. A measurement, not a test.
 //   steady: the unit dir has its code cache and the unit state the model left before the hook
 //           (the leader's last cluster-relation-changed of the settle: it does real work).
-//   cold:   a fresh unit dir (no code cache) and a unit state without the interface's peer
-//           summaries (the first peer hook after an upgrade to this version): every peer read.
+//   cold:   the same hook on a fresh unit dir (no code cache).
 //   idle:   the same hook again on the state it left: a settled cluster, nothing to do.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,9 +20,6 @@ import {
   timeProcess,
   unitAgentEnv,
 } from './measure.js';
-
-/** The unit-state key under which the peer interface keeps its per-peer summaries. */
-const PEER_SUMMARY_KEY = /^endpoint\.cluster\.peers$/;
 
 export interface HookBenchOptions {
   readonly root: string;
@@ -79,13 +75,6 @@ interface Case {
 
 const NODE = process.execPath;
 
-function withoutSummaries(state: StateSnapshot): StateSnapshot {
-  const data = Object.fromEntries(
-    Object.entries(state.data).filter(([key]) => !PEER_SUMMARY_KEY.test(key)),
-  );
-  return { ...state, data };
-}
-
 async function mustRun(spec: RunSpec, what: string): Promise<number> {
   const run = await timeProcess(spec);
   if (run.exitCode !== 0) throw new Error(`${what} failed: ${run.stderr}`);
@@ -121,7 +110,7 @@ async function prepare(opts: HookBenchOptions, peers: number): Promise<Case> {
     world,
     rig,
     spec: { command: join(rig.unitDir, 'dispatch'), env: rig.env, cwd: rig.unitDir },
-    coldState: withoutSummaries(world.before.unitState),
+    coldState: world.before.unitState,
     idleState: world.after.unitState,
     steadyCalls: [],
     coldCalls: [],

@@ -277,7 +277,7 @@ async function main() {
       hook.cases.map((c) => `${c.peers} peers ${fmt(c.inHookToolsMs)} ms`).join('; '),
     "steady: the leader's last cluster-relation-changed of an in-process settle (it completes " +
       'the cluster: real work), warm code cache; cold: the same on a fresh unit dir (no code ' +
-      "cache) and a unit state without the interface's peer summaries; idle: the same hook " +
+      'cache); idle: the same hook ' +
       'again on the state it left (a settled cluster, nothing to do).',
     '',
     'Start-up cost over node -e (median): ' +
