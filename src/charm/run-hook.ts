@@ -126,7 +126,8 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
     const committed = juju.commit();
     if (committed.isErr()) throw committed.error;
     for (const w of committed.value.relationWrites) events.emit('relation.published', w);
-    if (!restricted) store.save(state.snapshot());
+    // An unchanged state is not saved again: the store already holds exactly this.
+    if (!restricted && state.changed()) store.save(state.snapshot());
     applyStatus(runtime, status);
     events.emit('hook.end', { unit, hook, ok: true });
     return { ok: true, exitCode: 0, runs, commit: committed.value, ...(action ? { action } : {}) };

@@ -133,16 +133,15 @@ export abstract class Endpoint {
    */
   get relations(): readonly Relation[] {
     if (this.relationCache === undefined) {
-      const ids = this.runtime.juju.relationIds(this.endpointName);
-      if (ids.isErr()) throw ids.error;
       const ctx = this.runtime.context;
       const ownHook = ctx.relation?.name === this.endpointName ? ctx.relation : undefined;
+      const ids = this.relationIdList(ownHook?.id);
       const broken = ownHook && ctx.hookName.endsWith('-relation-broken') ? ownHook.id : undefined;
       const departing =
         ownHook && ctx.hookName.endsWith('-relation-departed') && ctx.remoteUnit
           ? { id: ownHook.id, unit: ctx.remoteUnit }
           : undefined;
-      this.relationCache = ids.value
+      this.relationCache = ids
         .filter((id) => id !== broken)
         .sort(compareRelationIds)
         .map(
@@ -160,6 +159,20 @@ export abstract class Endpoint {
         );
     }
     return this.relationCache;
+  }
+
+  /**
+   * This endpoint's relation ids. In a relation hook of a peer endpoint the one relation it
+   * has is the hook's own: Juju puts its id in the environment (JUJU_RELATION_ID, set by
+   * HookVars in juju/juju worker/uniter/runner/context/context.go), and an application has
+   * one peer relation per peer endpoint, so no relation-ids call is needed. A provides or
+   * requires endpoint may have other relations: it asks.
+   */
+  private relationIdList(ownHookId: string | undefined): readonly string[] {
+    if (ownHookId !== undefined && this.role === 'peers') return [ownHookId];
+    const ids = this.runtime.juju.relationIds(this.endpointName);
+    if (ids.isErr()) throw ids.error;
+    return ids.value;
   }
 
   /** The relation with this id, if it belongs to this endpoint. */

@@ -11,12 +11,27 @@ export class UnitState {
   /** The unit's flags (the same object as `rt.flags`). */
   readonly flags: FlagSet;
   private readonly data: Map<string, string>;
+  /** What was loaded: the flags (sorted, joined) and the encoded data, to tell a change. */
+  private readonly loadedFlags: string;
+  private readonly loadedData: ReadonlyMap<string, string>;
 
   /** The working copy of a committed snapshot. */
   constructor(snapshot: StateSnapshot) {
     this.flags = new FlagSet(snapshot.flags);
     // Values are kept encoded: every get returns a fresh copy a handler may mutate freely.
     this.data = new Map(Object.entries(snapshot.data).map(([k, v]) => [k, JSON.stringify(v)]));
+    this.loadedFlags = this.flags.list().join('\n');
+    this.loadedData = new Map(this.data);
+  }
+
+  /**
+   * True when the flags or the data differ from what was loaded: a hook that changed
+   * neither need not save (nothing to write, no state-set call, no file replaced).
+   */
+  changed(): boolean {
+    if (this.data.size !== this.loadedData.size) return true;
+    for (const [key, value] of this.data) if (this.loadedData.get(key) !== value) return true;
+    return this.flags.list().join('\n') !== this.loadedFlags;
   }
 
   /** The value stored under `key`, or undefined. */

@@ -24,7 +24,7 @@ import { installToolClients, type ToolClientKind } from '../../src/testing/proce
 import { runToolCommand } from '../../src/testing/process/tool-commands.js';
 import { toolFailure, type UnitHookTools } from '../../src/testing/unit-hook-tools.js';
 import type { QueuedHook } from '../../src/testing/world.js';
-import { cleanEnv } from './measure.js';
+import { SYSTEMD_PATH, unitAgentEnv } from './measure.js';
 
 type R<T> = Result<T, HookToolError>;
 
@@ -206,8 +206,11 @@ export interface HookRig {
   readonly toolClient: ToolClientKind;
   /** The environment the hook process gets (PATH with the fake tools first, JUJU_*). */
   readonly env: NodeJS.ProcessEnv;
-  /** Put the unit state and the shared cluster file back to how they were before the hook. */
-  restore(): void;
+  /**
+   * Put the unit state and the shared cluster file back to how they were before the hook,
+   * or to `unitState` (e.g. the state the hook left, or one without the interface's caches).
+   */
+  restore(unitState?: StateSnapshot): void;
   /** Tool calls since the last `resetCalls()`, in order: `tool args...`. */
   calls(): readonly string[];
   resetCalls(): void;
@@ -234,8 +237,8 @@ export async function hookRig(
   const toolDir = join(root, `${name}-tools`);
   const toolClient = installToolClients(toolDir, 'auto');
   const clusterFile = join(root, `${name}-cluster.json`);
-  const restore = () => {
-    writeFileSync(join(unitDir, STATE_FILE_NAME), JSON.stringify(world.before.unitState), {
+  const restore = (unitState: StateSnapshot = world.before.unitState) => {
+    writeFileSync(join(unitDir, STATE_FILE_NAME), JSON.stringify(unitState), {
       mode: 0o600,
     });
     writeFileSync(clusterFile, JSON.stringify(world.before.cluster), { mode: 0o600 });
@@ -281,8 +284,9 @@ export async function hookRig(
     stderr: '',
   });
 
-  const env = cleanEnv({
-    PATH: [toolDir, process.env['PATH'] ?? ''].join(delimiter),
+  // What worker/uniter/runner/context/context.go (HookVars) sets for a relation hook.
+  const env = unitAgentEnv({
+    PATH: [toolDir, unitAgentEnv()['PATH'] ?? SYSTEMD_PATH].join(delimiter),
     JUJU_UNIT_NAME: world.unit,
     JUJU_HOOK_NAME: world.hook.hook,
     JUJU_DISPATCH_PATH: `hooks/${world.hook.hook}`,

@@ -2,6 +2,7 @@
 // statistics, and a process's peak RSS. Measurements only; nothing here asserts anything.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface Stats {
   readonly n: number;
@@ -53,7 +54,7 @@ export function timeProcess(spec: RunSpec): Promise<Timed> {
   return new Promise((done, fail) => {
     const started = performance.now();
     const child = spawn(spec.command, [...(spec.args ?? [])], {
-      env: spec.env ?? cleanEnv(),
+      env: spec.env ?? unitAgentEnv(),
       ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -69,14 +70,36 @@ export function timeProcess(spec: RunSpec): Promise<Timed> {
   });
 }
 
-/** This process's environment without what a loader (tsx) or Juju put there. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key === 'NODE_OPTIONS' || key.startsWith('JUJU_')) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
+/**
+ * The environment a unit agent gives a hook, built from nothing (as `env -i` would), never
+ * inherited: Juju's own variables for Ubuntu (worker/uniter/runner/context/env.go, ubuntuEnv:
+ * APT_LISTCHANGES_FRONTEND, DEBIAN_FRONTEND, LANG=C.UTF-8, TERM=tmux-256color, PATH with the
+ * tools dir first) plus `extra` (the JUJU_* of HookVars in context.go). The agent's PATH is
+ * systemd's default; this Node's directory is added when it is elsewhere. No NODE_* variable
+ * reaches the child: NODE_EXTRA_CA_CERTS alone adds tens of ms to every Node start.
+ */
+export function unitAgentEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const nodeDir = dirname(process.execPath);
+  const systemPath = SYSTEMD_PATH.split(':');
+  const path = systemPath.includes(nodeDir) ? SYSTEMD_PATH : `${SYSTEMD_PATH}:${nodeDir}`;
+  return {
+    APT_LISTCHANGES_FRONTEND: 'none',
+    DEBIAN_FRONTEND: 'noninteractive',
+    LANG: 'C.UTF-8',
+    TERM: 'tmux-256color',
+    PATH: path,
+    ...extra,
+  };
+}
+
+/** systemd's default PATH for services (the unit agent's own, which hooks get after the tools). */
+export const SYSTEMD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Variables of this process a careless bench would hand its children (and Juju does not). */
+export function droppedVariables(): string[] {
+  return Object.keys(process.env)
+    .filter((key) => key.startsWith('NODE_') || key === 'TSX_TSCONFIG_PATH')
+    .sort();
 }
 
 /** `/usr/bin/time` (GNU time), when installed: it reports a child's peak RSS. */

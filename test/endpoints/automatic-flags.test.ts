@@ -291,11 +291,11 @@ describe('hook-tool economy', () => {
     expect(tools.toolNames()).toEqual(['relation-ids', 'relation-list']);
   });
 
-  it('reads only the remote unit of a relation-changed hook, once', async () => {
+  it('reads only the remote unit of a relation-changed hook, once, and no relation-ids for a peer endpoint (JUJU_RELATION_ID: juju worker/uniter/runner/context/context.go HookVars)', async () => {
     const { h, tools } = setup(peerUnits(3, () => ({ a: '"x"' })));
     await h.run({ hookName: 'cluster-relation-changed', relation: rel, remoteUnit: 'mysql/2' });
     expect(tools.callsOf('relation-get').map((c) => c.args[1])).toEqual(['mysql/2']);
-    expect(tools.callsOf('relation-ids')).toHaveLength(1);
+    expect(tools.callsOf('relation-ids')).toHaveLength(0);
     expect(tools.callsOf('relation-list')).toHaveLength(1);
   });
 });

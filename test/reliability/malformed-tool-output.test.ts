@@ -379,7 +379,13 @@ describe('a charm hook that hits a misbehaving tool', () => {
 
   it.each([
     ['relation-get prints truncated JSON', CHANGED, 'relation-get', { out: `{"gen":"${LEAK}` }],
-    ['relation-ids prints the wrong shape', CHANGED, 'relation-ids', { out: '{"cluster:0":true}' }],
+    // In config-changed: a peer endpoint's own relation hook asks no relation-ids (JUJU_RELATION_ID).
+    [
+      'relation-ids prints the wrong shape',
+      CONFIG_CHANGED,
+      'relation-ids',
+      { out: '{"cluster:0":true}' },
+    ],
     [
       'relation-list exits 1',
       CHANGED,

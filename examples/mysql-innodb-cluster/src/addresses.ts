@@ -1,6 +1,7 @@
 // This unit's own cluster address and the leader-settings keys derived from addresses.
 
 import type { HookRuntime } from 'juju-reactive';
+import { sinceConfigChanged } from './since-config-changed.js';
 
 /**
  * The address peers use to reach this unit: the first bind address of the `cluster` binding
@@ -19,6 +20,18 @@ import type { HookRuntime } from 'juju-reactive';
  */
 export function localClusterAddress(rt: HookRuntime, endpoint = 'cluster'): string {
   const relationId = rt.endpointByName(endpoint)?.relations[0]?.relationId;
+  // A changed address gives a config-changed before any relation hook: kept in between.
+  const kept = sinceConfigChanged(rt, `cluster.address.${endpoint}`, () => ({
+    relationId: relationId ?? null,
+    address: readAddress(rt, endpoint, relationId),
+  }));
+  if (kept.relationId === (relationId ?? null)) return kept.address;
+  const address = readAddress(rt, endpoint, relationId);
+  rt.state.set(`cluster.address.${endpoint}`, { relationId: relationId ?? null, address });
+  return address;
+}
+
+function readAddress(rt: HookRuntime, endpoint: string, relationId: string | undefined): string {
   const info = rt.juju.networkGet(endpoint, relationId);
   const bind = info.isOk() ? info.value.bindAddresses[0]?.addresses[0]?.value : undefined;
   if (bind) return bind;

@@ -72,6 +72,16 @@ const F = {
 const RECONCILE_HOOKS =
   /^(cluster-relation-.*|leader-.*|config-changed|upgrade-charm|update-status|start)$/;
 
+/**
+ * Unit state: the cluster-password secret this unit read back in a hook after the one that
+ * added it (so Juju had committed it). Not set by the hook that adds it: that hook may die
+ * after leader-set, which Juju applies at once, while the secret-add is rolled back.
+ */
+const PASSWORD_SECRET_SEEN = 'cluster.password-secret-seen';
+
+/** Hooks (their runtimes) that generated the password secret. */
+const generatedIn = new WeakSet<HookRuntime>();
+
 /** Unit state: the password secret the local cluster user was last given the password of. */
 const LOCAL_USER_SECRET = 'cluster.local-user-secret';
 /** Unit state: the password transport and secret its connection info was last published with. */
@@ -139,8 +149,12 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(function replaceLostPasswordSecret(rt) {
       const id = leaderGet(rt, PASSWORD_SECRET_KEY);
-      if (id === undefined) return;
+      if (id === undefined || generatedIn.has(rt)) return;
+      // Once read back in a hook after the one that added it, the secret was committed: a
+      // secret the charm never removes need not be checked again by this unit.
+      if (rt.state.get(PASSWORD_SECRET_SEEN) === id) return;
       const content = rt.juju.secretGet(id);
+      if (content.isOk()) rt.state.set(PASSWORD_SECRET_SEEN, id);
       if (content.isOk() || content.error.kind !== 'not-found') return;
       rt.log.warning(
         `the cluster password secret ${id} named in leader settings does not exist (a leader hook died after leader-set): generating a new one`,
@@ -163,6 +177,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         );
       const password = inherited ?? randomBytes(24).toString('base64url');
       rt.redactor.add(password);
+      generatedIn.add(rt);
       const id = rt.juju.secretAdd(
         { password },
         { owner: 'application', label: 'cluster-password' },

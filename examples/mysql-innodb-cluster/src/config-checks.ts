@@ -4,6 +4,7 @@
 // never a failed hook.
 import { type HookRuntime, leaderGet } from 'juju-reactive';
 import { clusterUserSchema } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { sinceConfigChanged } from './since-config-changed.js';
 
 /** Leader setting: the cluster user every unit uses, fixed once the password is shared. */
 export const CLUSTER_USER_KEY = 'cluster-user';
@@ -39,22 +40,30 @@ export function clusterUserProblem(
   return undefined;
 }
 
-/** The config as the operator set it. */
+/** Unit state: the two options below as the last config-get gave them (neither is secret). */
+const CONFIGURED_KEY = 'cluster.configured';
+
+/**
+ * The config as the operator set it: config-get, or in a relation hook or update-status the
+ * values the last hook that read them kept (Juju runs config-changed first when they change).
+ */
 export function configured(rt: HookRuntime): { clusterName: string; user: string } {
-  const c = rt.config();
-  return {
-    clusterName: String(c['cluster-name'] ?? 'jujuCluster'),
-    user: String(c['cluster-user'] ?? 'clusteruser'),
-  };
+  return sinceConfigChanged(rt, CONFIGURED_KEY, () => {
+    const c = rt.config();
+    return {
+      clusterName: String(c['cluster-name'] ?? 'jujuCluster'),
+      user: String(c['cluster-user'] ?? 'clusteruser'),
+    };
+  });
 }
 
 /** The config in effect: what the cluster already uses wins over a later change. */
 export function effective(rt: HookRuntime): { clusterName: string; user: string } {
+  const clusterName = leaderGet(rt, CLUSTER_NAME_KEY);
+  const user = leaderGet(rt, CLUSTER_USER_KEY);
+  if (clusterName !== undefined && user !== undefined) return { clusterName, user };
   const wanted = configured(rt);
-  return {
-    clusterName: leaderGet(rt, CLUSTER_NAME_KEY) ?? wanted.clusterName,
-    user: leaderGet(rt, CLUSTER_USER_KEY) ?? wanted.user,
-  };
+  return { clusterName: clusterName ?? wanted.clusterName, user: user ?? wanted.user };
 }
 
 /** Why the charm is blocked by its config (or what it found), or undefined. */

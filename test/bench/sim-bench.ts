@@ -1,0 +1,120 @@
+// The in-process simulator part of `npm run bench`: the example charm deployed and settled at
+// several model sizes (hooks per second, wall, cost per added unit, RSS), one event on a
+// settled model, and a trivial peer charm for scale. Also the Python anchor's published
+// figures (issue 21), which this run does not measure. A measurement, not a test.
+import { Model } from '../../src/testing/index.js';
+import { round, stats } from './measure.js';
+
+/**
+ * charms.reactive + the Python interface + layer-leadership, `cluster-relation-changed` on the
+ * leader, under env -i, against node -e '' at 20.7 ms: published in issue 21, not measured here.
+ */
+export const PYTHON_ANCHOR = [
+  { peers: 2, mode: 'steady', ms: 252.8, ratio: 12.2, calls: 22 },
+  { peers: 8, mode: 'steady', ms: 274.4, ratio: 13.3, calls: 28 },
+  { peers: 32, mode: 'cold', ms: 632.7, ratio: 30.6, calls: 207 },
+  { peers: 32, mode: 'steady', ms: 335.3, ratio: 16.2, calls: 52 },
+] as const;
+
+export interface SimRow {
+  readonly units: number;
+  readonly runs: number;
+  readonly hooksToSettle: number;
+  readonly settleMs: number;
+  readonly hooksPerSecond: number;
+  /** (settle wall at this size − at the previous size) ÷ units added. */
+  readonly msPerAddedUnit?: number;
+  /** This process's peak RSS after the run (MiB; process.resourceUsage().maxRSS). */
+  readonly peakRssMiB: number;
+}
+
+type Deploy = (units: number, seed: number) => Promise<Model>;
+
+async function simRun(units: number, runs: number, deploy: Deploy): Promise<SimRow> {
+  let hooks = 0;
+  let ms = 0;
+  let perRun = 0;
+  for (let i = 0; i < runs; i++) {
+    const model = await deploy(units, i + 1);
+    const started = performance.now();
+    const report = await model.settle();
+    ms += performance.now() - started;
+    if (!report.settled) throw new Error(`${units} units did not settle`);
+    hooks += report.hooksRun;
+    perRun = report.hooksRun;
+    await model.close();
+  }
+  return {
+    units,
+    runs,
+    hooksToSettle: perRun,
+    settleMs: round(ms / runs, 1),
+    hooksPerSecond: Math.round((hooks / ms) * 1000),
+    peakRssMiB: round(process.resourceUsage().maxRSS / 1024, 0),
+  };
+}
+
+/** One update-status on one unit of a settled model: median wall of `runs`. */
+async function singleEvent(units: number, runs: number, deploy: Deploy) {
+  const model = await deploy(units, 1);
+  const report = await model.settle();
+  if (!report.settled) throw new Error(`${units} units did not settle`);
+  const unit = model.units()[units >> 1] as string;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    model.fireHook(unit, 'update-status');
+    const started = performance.now();
+    await model.step(unit);
+    samples.push(performance.now() - started);
+  }
+  await model.close();
+  return { units, runs, ms: stats(samples).median };
+}
+
+export interface SimBenchOptions {
+  readonly quick: boolean;
+  readonly log: (line: string) => void;
+  readonly deploy: Deploy;
+  readonly peerEchoDir: string;
+  /** Model sizes (default 3, 12, 50, 200). */
+  readonly sizes?: readonly number[];
+  /** The model size of the single-event measure (default 100). */
+  readonly singleEventUnits?: number;
+}
+
+export async function simBench(opts: SimBenchOptions) {
+  const sizes = opts.sizes ?? [3, 12, 50, 200];
+  opts.log(`the in-process simulator: ${sizes.join(', ')} units`);
+  const echo: Deploy = async (units, seed) => {
+    const model = new Model({ seed });
+    await model.deploy('echo', { charmDir: opts.peerEchoDir, units });
+    return model;
+  };
+  await simRun(12, 3, opts.deploy); // warm the JIT up
+  await simRun(12, 3, echo);
+  const runsFor = (units: number) =>
+    units <= 3 ? (opts.quick ? 10 : 30) : units <= 12 ? (opts.quick ? 2 : 5) : 1;
+  const example: SimRow[] = [];
+  const peerEcho: SimRow[] = [];
+  for (const units of sizes) {
+    opts.log(`  ${units} units`);
+    const row = await simRun(units, runsFor(units), opts.deploy);
+    const previous = example.at(-1);
+    example.push(
+      previous === undefined
+        ? row
+        : {
+            ...row,
+            msPerAddedUnit: round(
+              (row.settleMs - previous.settleMs) / (row.units - previous.units),
+              2,
+            ),
+          },
+    );
+    if (units <= 50) peerEcho.push(await simRun(units, runsFor(units), echo));
+  }
+  const singleUnits = opts.singleEventUnits ?? 100;
+  opts.log(`  one event at ${singleUnits} units`);
+  const single = await singleEvent(singleUnits, opts.quick ? 20 : 60, opts.deploy);
+  return { example, peerEcho, singleEvent: single };
+}
