@@ -66,10 +66,23 @@ export function zookeeperView(options: ZooKeeperViewOptions): ViewSource {
   const listeners: (() => void)[] = [];
   let session: Promise<ZkSession> | undefined = options.session && Promise.resolve(options.session);
   let last: ClusterView | undefined;
+  // Groups with a children watch still outstanding in the current session (a watch fires
+  // once): re-arming only fired ones keeps one watcher per group however often the client reads.
+  const armed = new Set<string>();
+  const watchFor = (group: string): (() => void) | undefined => {
+    if (armed.has(group)) return undefined;
+    armed.add(group);
+    return () => {
+      armed.delete(group);
+      for (const f of listeners) f();
+    };
+  };
   const open = async (): Promise<ZkSession> => {
     const current = session === undefined ? undefined : await session;
-    if (current !== undefined && current.usable === false && options.session === undefined)
+    if (current !== undefined && current.usable === false && options.session === undefined) {
       session = undefined;
+      armed.clear(); // a new session holds none of the old one's watches
+    }
     session ??= connectZooKeeper(url, options).catch((error: unknown) => {
       session = undefined;
       throw new ClusterClientError(
@@ -85,16 +98,13 @@ export function zookeeperView(options: ZooKeeperViewOptions): ViewSource {
   return {
     read: async () => {
       const zk = await open();
-      let fired = false;
-      const changed = (): void => {
-        if (fired) return;
-        fired = true;
-        for (const f of listeners) f();
-      };
       let nodes: Awaited<ReturnType<typeof readServerSet>>;
       try {
-        nodes = await withTimeout(readServerSet(zk, path, changed), options.timeoutMs ?? 10_000);
+        nodes = await withTimeout(readServerSet(zk, path, watchFor), options.timeoutMs ?? 10_000);
       } catch (error) {
+        // Whether the failed read left its watches is unknown: arm again next time (a spare
+        // watch costs one extra notification; a missing one would hide a change).
+        armed.clear();
         // A lost or expired session: the next read opens a new one.
         if (options.session === undefined) {
           session = undefined;
@@ -119,6 +129,7 @@ export function zookeeperView(options: ZooKeeperViewOptions): ViewSource {
     close: async () => {
       const zk = session;
       session = undefined;
+      armed.clear();
       if (zk !== undefined && options.session === undefined) await (await zk).close();
     },
   };

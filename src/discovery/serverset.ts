@@ -92,15 +92,20 @@ export interface ServerSetNode {
   readonly canonical: boolean;
 }
 
-/** Read a cluster's ServerSet: the member nodes of both groups, in id order. */
+/**
+ * Read a cluster's ServerSet: the member nodes of both groups, in id order. `watchFor` gives,
+ * per group, the one-shot children watch to leave on it (or undefined for none): ZooKeeper
+ * fires a watch once, so a reader re-arms only a group whose watch has fired, and a client
+ * that reads often does not pile up watchers.
+ */
 export async function readServerSet(
   zk: ZkSession,
   groupPath: string,
-  watch?: () => void,
+  watchFor?: (group: typeof MASTER_GROUP | typeof SLAVES_GROUP) => (() => void) | undefined,
 ): Promise<ServerSetNode[]> {
   const nodes: ServerSetNode[] = [];
   for (const group of [MASTER_GROUP, SLAVES_GROUP] as const) {
-    const children = (await zk.children(`${groupPath}/${group}`, watch)) ?? [];
+    const children = (await zk.children(`${groupPath}/${group}`, watchFor?.(group))) ?? [];
     for (const id of children.sort()) {
       const data = await zk.data(`${groupPath}/${group}/${id}`);
       if (data === undefined) continue; // removed between the listing and the read

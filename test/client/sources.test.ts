@@ -82,6 +82,33 @@ function zkSuite(label: string, session: () => ZkSession) {
 
 zkSuite('fake', () => new FakeZk());
 
+describe('zookeeperView watches', () => {
+  it('keeps one children watch per group however often it reads, and re-arms only the group whose watch fired (ZooKeeper watches fire once)', async () => {
+    const zk = new FakeZk();
+    const path = '/w/discover/shop';
+    await mirrorServerSet(zk, path, [member(0, 'PRIMARY'), member(1, 'SECONDARY')]);
+    const armed: string[] = [];
+    const children = zk.children.bind(zk);
+    zk.children = (p, watch) => {
+      if (watch !== undefined) armed.push(p.slice(path.length + 1));
+      return children(p, watch);
+    };
+    const source = zookeeperView({ url: 'zk://127.0.0.1:2181/w', cluster: 'shop', session: zk });
+    for (let i = 0; i < 20; i++) await source.read();
+    expect(armed).toEqual(['master', 'slaves']);
+    const changed = new Promise<void>((resolve) => source.subscribe?.(resolve));
+    await mirrorServerSet(zk, path, [
+      member(0, 'PRIMARY'),
+      member(1, 'SECONDARY'),
+      member(2, 'SECONDARY'),
+    ]);
+    await changed;
+    await source.read();
+    await source.read();
+    expect(armed).toEqual(['master', 'slaves', 'slaves']);
+  });
+});
+
 describe('zookeeperView when ZooKeeper fails', () => {
   it('raises no-view (the URL without its password) with the cause, and a ZooKeeper that does not answer times out', async () => {
     const broken = new FakeZk();
