@@ -125,6 +125,34 @@ describe('mysql-innodb-cluster withdraws its ServerSet when discovery-zookeeper 
     expect(await readServerSet(fake.zk, NEW)).toHaveLength(3);
   });
 
+  it('an ensemble that stays down costs one attempt per hook and does not starve the others', async () => {
+    const fake = fakeZooKeeper();
+    const attempts = new Map<string, number>();
+    const down = new Set<string>();
+    const connect: ZkConnector = async (url, options) => {
+      const server = url.servers.join(',');
+      attempts.set(server, (attempts.get(server) ?? 0) + 1);
+      if (down.has(server))
+        throw new ZkError('connection', `cannot reach ZooKeeper at ${server} within 5000 ms`);
+      return fake.connect(url, options);
+    };
+    const model = await mirroring(connect, 'zk://10.9.0.1:2181/mysos');
+    down.add('10.9.0.1:2181');
+    await reconfigure(model, 'zk://10.9.0.2:2181/elsewhere');
+    await reconfigure(model, 'zk://10.9.0.3:2181/third');
+    // A (down) and B (up) pending: a hook that fails on A leaves B for the next, and puts A last.
+    attempts.clear();
+    model.fireHook(model.leader('mysql') ?? '', 'update-status');
+    expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(await readServerSet(fake.zk, NEW)).toEqual([]);
+    expect(await readServerSet(fake.zk, '/third/discover/jujuCluster')).toHaveLength(3);
+    expect(await readServerSet(fake.zk, OLD)).toHaveLength(3);
+    expect(attempts.get('10.9.0.1:2181')).toBe(1);
+    expect(JSON.parse(model.leaderSettings('mysql')[WITHDRAW_KEY] ?? '[]')).toMatchObject([
+      { servers: ['10.9.0.1:2181'], path: OLD },
+    ]);
+  });
+
   it('pointing back at the old place keeps its members (nothing withdrawn there)', async () => {
     const fake = fakeZooKeeper();
     const model = await mirroring(fake.connect, 'zk://10.9.0.1:2181/mysos');

@@ -154,7 +154,9 @@ export interface WithdrawOptions extends SessionBounds {
  * Leader only: when the configured URL (or the cluster name) no longer names where the leader
  * mirrored, withdraw the members it wrote there. Runs before the mirror to the new place, in
  * every hook that publishes. A ZooKeeper that cannot be reached is logged as an error and kept
- * for a later leader hook (each attempt bounded by the mirror's timeouts); never a failed hook.
+ * for a later leader hook (each attempt bounded by the mirror's timeouts, and no further
+ * attempt in a hook after one fails, so a hook waits at most one deadline here); never a
+ * failed hook.
  * An invalid URL withdraws nothing (a typo does not take the members away; publish.ts logs it).
  */
 export async function withdrawStaleMirrors(
@@ -178,13 +180,23 @@ export async function withdrawStaleMirrors(
   const before = JSON.stringify(pending);
   const at = parseLocation(readJson(rt, MIRRORED_AT_KEY));
   if (at !== undefined && (target === undefined || !sameLocation(at, target))) {
-    pending.push(at);
+    // Already pending there (moved away, back, and away again): one entry, both endpoint sets.
+    const i = pending.findIndex((l) => sameLocation(l, at));
+    const earlier = i < 0 ? [] : (pending.splice(i, 1)[0]?.endpoints ?? []);
+    pending.push({ ...at, endpoints: [...new Set([...earlier, ...at.endpoints])] });
     leaderSet(rt, { [MIRRORED_AT_KEY]: '' });
   }
   const left: MirrorLocation[] = [];
+  const unreachable: MirrorLocation[] = [];
+  let failed = false;
   for (const location of pending) {
     // Pointed back at a place still pending: the mirror there rewrites it, nothing to withdraw.
     if (target !== undefined && sameLocation(location, target)) continue;
+    // One unreachable ZooKeeper per hook is enough waiting: the rest wait for a later hook.
+    if (failed) {
+      left.push(location);
+      continue;
+    }
     try {
       const removed = await withZkSession(withdrawalUrl(location, current), options, (session) =>
         withdrawFrom(session, location),
@@ -199,9 +211,12 @@ export async function withdrawStaleMirrors(
         `discovery-zookeeper: cannot withdraw the cluster view from ${describe(location)}: ` +
           `${reason}; clients reading it still see the old members until a later hook succeeds`,
       );
-      left.push(location);
+      unreachable.push(location);
+      failed = true;
     }
   }
+  // The one that failed goes last: an ensemble that stays down does not starve the others.
+  left.push(...unreachable);
   while (left.length > MAX_PENDING_WITHDRAWALS) {
     const dropped = left.shift();
     if (dropped !== undefined)
