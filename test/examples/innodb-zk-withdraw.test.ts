@@ -153,6 +153,14 @@ describe('mysql-innodb-cluster withdraws its ServerSet when discovery-zookeeper 
     ]);
   });
 
+  it('an invalid URL withdraws nothing (a typo does not take the members away)', async () => {
+    const fake = fakeZooKeeper();
+    const model = await mirroring(fake.connect, 'zk://10.9.0.1:2181/mysos');
+    await reconfigure(model, 'http://10.9.0.1:2181/mysos');
+    expect(await readServerSet(fake.zk, OLD)).toHaveLength(3);
+    expect(model.leaderSettings('mysql')[MIRRORED_AT_KEY]).toContain(OLD);
+  });
+
   it('pointing back at the old place keeps its members (nothing withdrawn there)', async () => {
     const fake = fakeZooKeeper();
     const model = await mirroring(fake.connect, 'zk://10.9.0.1:2181/mysos');
