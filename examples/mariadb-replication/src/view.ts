@@ -15,6 +15,7 @@ import {
   publishTopology,
   replicationMembers,
   viewWanted,
+  withdrawStaleMirrors,
   type ZkConnector,
 } from '../../shared/cluster-view-publish/index.js';
 import type { ReplicationBackend } from './backend/types.js';
@@ -78,6 +79,12 @@ export async function publishReplicationView(
   const source = record.source;
   if (source === undefined) return; // no topology yet: nothing to tell
   const zookeeperUrl = viewWanted(rt, VIEW_ENDPOINT);
+  // Before anything that may return early: a moved or emptied URL withdraws the old ServerSet.
+  await withdrawStaleMirrors(rt, {
+    zookeeperUrl,
+    cluster: rt.unitName.split('/')[0] ?? rt.unitName,
+    ...(deps.connectZooKeeper === undefined ? {} : { connect: deps.connectZooKeeper }),
+  });
   if (zookeeperUrl === undefined) return; // nobody to tell: no observation
   const servers = topologyServers(rt, deps.usersCreated(rt));
   const seen = observation ?? (await observe(deps.backendFor(rt, servers), record));

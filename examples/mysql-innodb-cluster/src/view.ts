@@ -11,6 +11,7 @@ import {
   publishTopology,
   type TopologyMember,
   viewWanted,
+  withdrawStaleMirrors,
   type ZkConnector,
 } from '../../shared/cluster-view-publish/index.js';
 import { localClusterAddress } from './addresses.js';
@@ -81,6 +82,12 @@ async function instanceTags(
  */
 export async function publishView(rt: HookRuntime, deps: ClusterViewDeps): Promise<void> {
   const zookeeperUrl = viewWanted(rt, VIEW_ENDPOINT);
+  // Before anything that may return early: a moved or emptied URL withdraws the old ServerSet.
+  await withdrawStaleMirrors(rt, {
+    zookeeperUrl,
+    cluster: deps.clusterName(rt),
+    ...(deps.connectZooKeeper === undefined ? {} : { connect: deps.connectZooKeeper }),
+  });
   if (zookeeperUrl === undefined) return; // nobody to tell: no status call
   const self = localClusterAddress(rt);
   const via = clusterMember(rt, self);

@@ -29,9 +29,20 @@ export {
 } from './publish.js';
 export { type DecidedTopology, type Endpoints, replicationMembers } from './replication.js';
 export {
+  MAX_PENDING_WITHDRAWALS,
+  MIRRORED_AT_KEY,
+  type MirrorLocation,
+  recordMirror,
+  WITHDRAW_KEY,
+  type WithdrawOptions,
+  withdrawStaleMirrors,
+} from './withdraw.js';
+export {
   DEFAULT_ZK_CONNECT_TIMEOUT_MS,
   DEFAULT_ZK_DEADLINE_MS,
   type MirrorOptions,
   mirrorView,
+  type SessionBounds,
+  withZkSession,
   type ZkConnector,
 } from './zookeeper.js';

@@ -8,7 +8,13 @@ import type { HookRuntime } from 'juju-reactive';
 import { ClusterViewProvides } from '../../../interfaces/cluster-view/provides.js';
 import { encodeMembers } from '../../../interfaces/cluster-view/schema.js';
 import type { ClusterMember } from '../../../src/discovery/view.js';
-import { describeZkUrl, parseZkUrl, ZkUrlError } from '../../../src/discovery/zk-url.js';
+import {
+  describeZkUrl,
+  parseZkUrl,
+  type ZkUrl,
+  ZkUrlError,
+} from '../../../src/discovery/zk-url.js';
+import { recordMirror } from './withdraw.js';
 import { mirrorView, type ZkConnector } from './zookeeper.js';
 
 /** Unit-state key: digest of what this unit, as leader, last mirrored into ZooKeeper. */
@@ -86,8 +92,9 @@ async function mirrorFromHook(
     return 'off';
   }
   let where: string;
+  let url: ZkUrl;
   try {
-    const url = parseZkUrl(text);
+    url = parseZkUrl(text);
     if (url.credentials !== undefined) rt.redactor.add(url.credentials.password);
     where = describeZkUrl(url);
   } catch (error) {
@@ -112,6 +119,7 @@ async function mirrorFromHook(
       ...(options.connect === undefined ? {} : { connect: options.connect }),
     });
     rt.state.set(MIRRORED_STATE_KEY, digest);
+    recordMirror(rt, url, options.cluster, options.members);
     const changes = [
       ...report.created.map((p) => `created ${p}`),
       ...report.promoted.map((p) => `promoted ${p}`),

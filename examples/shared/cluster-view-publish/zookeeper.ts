@@ -50,6 +50,21 @@ export interface MirrorOptions {
 export async function mirrorView(options: MirrorOptions): Promise<MirrorReport> {
   const url = parseZkUrl(options.url);
   const path = serverSetPath(url.path, options.cluster);
+  return withZkSession(url, options, (session) => mirrorServerSet(session, path, options.members));
+}
+
+/** Bounds of {@link withZkSession}: those of {@link MirrorOptions}. */
+export type SessionBounds = Pick<MirrorOptions, 'connectTimeoutMs' | 'deadlineMs' | 'connect'>;
+
+/**
+ * Run `work` in one ZooKeeper session within the deadline (connect timeout, then the whole
+ * call), closing the session afterwards. Throws ZkError (kind `connection` on a timeout).
+ */
+export async function withZkSession<T>(
+  url: ZkUrl,
+  options: SessionBounds,
+  work: (session: ZkSession) => Promise<T>,
+): Promise<T> {
   const deadlineMs = options.deadlineMs ?? DEFAULT_ZK_DEADLINE_MS;
   const connect = options.connect ?? connectZooKeeper;
   let session: ZkSession | undefined;
@@ -66,7 +81,7 @@ export async function mirrorView(options: MirrorOptions): Promise<MirrorReport> 
       );
     }, deadlineMs);
   });
-  const work = (async () => {
+  const running = (async () => {
     const opened = await connect(url, {
       timeoutMs: Math.min(options.connectTimeoutMs ?? DEFAULT_ZK_CONNECT_TIMEOUT_MS, deadlineMs),
     });
@@ -76,11 +91,11 @@ export async function mirrorView(options: MirrorOptions): Promise<MirrorReport> 
       throw new ZkError('connection', 'connected after the deadline');
     }
     session = opened;
-    return mirrorServerSet(opened, path, options.members);
+    return work(opened);
   })();
-  work.catch(() => undefined); // its failure after the deadline is reported by the deadline
+  running.catch(() => undefined); // its failure after the deadline is reported by the deadline
   try {
-    return await Promise.race([work, deadline]);
+    return await Promise.race([running, deadline]);
   } finally {
     clearTimeout(timer);
     await (session as ZkSession | undefined)?.close();
