@@ -8,6 +8,7 @@ import type { ClusterMember } from 'juju-reactive/interfaces/cluster-view';
 import type { Model } from 'juju-reactive/testing';
 import { describe, expect, it } from 'vitest';
 import { parseStatus } from '../../examples/mysql-innodb-cluster/src/backend/mysqlsh.js';
+import { SimulatedInnoDBCluster } from '../../examples/mysql-innodb-cluster/src/backend/simulated.js';
 import {
   isMemberState,
   type MemberState,
@@ -215,5 +216,26 @@ describe('on the simulator, a client of the innodb example never picks a member 
       .backendFor(primary)
       .cluster.status(name, primary, { user: 'clusteruser', password: 'unused' });
     expect(status?.members.find((m) => m.address === gone)?.state).toBe('MISSING');
+  });
+});
+
+describe('the simulated cluster keeps instance states in its snapshot', () => {
+  it('a state set before a snapshot is there after fromSnapshot; a bad saved state is ignored', async () => {
+    const { cluster } = await deployed();
+    const [primary, stopped] = cluster.members;
+    if (primary === undefined || stopped === undefined) throw new Error('expected two members');
+    cluster.setInstanceState(stopped, 'OFFLINE');
+    const snapshot = cluster.snapshot();
+    expect(snapshot.states).toEqual({ [stopped]: 'OFFLINE' });
+    const restored = SimulatedInnoDBCluster.fromSnapshot(snapshot);
+    expect(restored.stateOf(stopped)).toBe('OFFLINE');
+    expect(restored.stateOf(primary)).toBe('ONLINE');
+    const bad = SimulatedInnoDBCluster.fromSnapshot({
+      ...snapshot,
+      states: { [stopped]: 'ASLEEP' },
+    });
+    expect(bad.stateOf(stopped)).toBe('ONLINE');
+    expect(bad.log).toContain(`instance state: ignored "${stopped}": not a state`);
+    expect(restored.snapshot()).toEqual(snapshot);
   });
 });

@@ -101,8 +101,13 @@ export class SimulatedInnoDBCluster {
       for (const problem of problems) restored.record(`metadata tags: ${problem}`);
       restored.cluster = { name, members: [...members], tags };
     }
-    for (const [address, state] of Object.entries(snapshot.states ?? {}))
-      if (isMemberState(state)) restored.setInstanceState(address, state);
+    for (const [address, state] of Object.entries(snapshot.states ?? {})) {
+      if (isMemberState(state) && state !== 'ONLINE') restored.states.set(address, state);
+      else
+        restored.record(
+          `instance state: ignored ${JSON.stringify(address.slice(0, 80))}: not a state`,
+        );
+    }
     restored.log.push(...snapshot.log);
     return restored;
   }
