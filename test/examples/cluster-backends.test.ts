@@ -31,7 +31,7 @@ const stdin = fs.readFileSync(0, 'utf8');
 const n = fs.readdirSync(${JSON.stringify(dir)}).filter((f) => f.startsWith('call-')).length;
 fs.writeFileSync(${JSON.stringify(dir)} + '/call-' + n, JSON.stringify({ argv: process.argv.slice(2), stdin }));
 if (process.env.FAKE_MYSQLSH_FAIL) { process.stderr.write('Dba.createCluster: boom'); process.exit(1); }
-if (stdin.includes('.status()')) process.stdout.write(JSON.stringify({ defaultReplicaSet: { topology: { '10.0.0.1:3306': { memberRole: 'PRIMARY' }, '10.0.0.2:3306': { memberRole: 'SECONDARY' } } } }) + '\\n');
+if (stdin.includes('.status()')) process.stdout.write(JSON.stringify({ defaultReplicaSet: { topology: { '10.0.0.1:3306': { memberRole: 'PRIMARY', status: 'ONLINE' }, '10.0.0.2:3306': { memberRole: 'SECONDARY', status: 'ONLINE' } } } }) + '\\n');
 `,
     );
     chmodSync(fake, 0o755);
@@ -71,8 +71,8 @@ if (stdin.includes('.status()')) process.stdout.write(JSON.stringify({ defaultRe
     expect(await shell.status('main', '10.0.0.1', credentials)).toEqual({
       name: 'main',
       members: [
-        { address: '10.0.0.1', role: 'primary' },
-        { address: '10.0.0.2', role: 'secondary' },
+        { address: '10.0.0.1', role: 'primary', state: 'ONLINE' },
+        { address: '10.0.0.2', role: 'secondary', state: 'ONLINE' },
       ],
     });
   });
@@ -124,8 +124,8 @@ describe('SimulatedInnoDBCluster', () => {
     expect(await b.cluster.status('main', '10.0.0.2', credentials)).toEqual({
       name: 'main',
       members: [
-        { address: '10.0.0.1', role: 'primary' },
-        { address: '10.0.0.2', role: 'secondary' },
+        { address: '10.0.0.1', role: 'primary', state: 'ONLINE' },
+        { address: '10.0.0.2', role: 'secondary', state: 'ONLINE' },
       ],
     });
     await a.cluster.removeInstance('main', '10.0.0.2', '10.0.0.1', credentials);

@@ -37,9 +37,9 @@ describe('MysqlShellOperations.tags', () => {
     const status = {
       defaultReplicaSet: {
         topology: {
-          '10.0.0.1:3306': { memberRole: 'PRIMARY' },
-          '10.0.0.2:3306': { memberRole: 'SECONDARY', hiddenFromRouter: true },
-          '10.0.0.3:3306': { memberRole: 'SECONDARY', hiddenFromRouter: 'yes' },
+          '10.0.0.1:3306': { memberRole: 'PRIMARY', status: 'ONLINE' },
+          '10.0.0.2:3306': { memberRole: 'SECONDARY', status: 'ONLINE', hiddenFromRouter: true },
+          '10.0.0.3:3306': { memberRole: 'SECONDARY', status: 'ONLINE', hiddenFromRouter: 'yes' },
         },
       },
     };
@@ -110,9 +110,9 @@ if (stdin.includes('.status()')) process.stdout.write(${JSON.stringify(JSON.stri
   it('status carries hiddenFromRouter only when it is true', async () => {
     const status = await shell.status('main', '10.0.0.1', credentials);
     expect(status?.members).toEqual([
-      { address: '10.0.0.1', role: 'primary' },
-      { address: '10.0.0.2', role: 'secondary', hiddenFromRouter: true },
-      { address: '10.0.0.3', role: 'secondary' },
+      { address: '10.0.0.1', role: 'primary', state: 'ONLINE' },
+      { address: '10.0.0.2', role: 'secondary', state: 'ONLINE', hiddenFromRouter: true },
+      { address: '10.0.0.3', role: 'secondary', state: 'ONLINE' },
     ]);
   });
 });

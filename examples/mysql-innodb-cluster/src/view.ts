@@ -4,7 +4,7 @@
 // the hook that decided a change publishes it; update-status follows a primary that Group
 // Replication elected by itself.
 import type { Charm, HookRuntime } from 'juju-reactive';
-import { ClusterViewProvides } from 'juju-reactive/interfaces/cluster-view';
+import { ClusterViewProvides, type MemberRole } from 'juju-reactive/interfaces/cluster-view';
 import type { TagMap } from '../../shared/adminapi-tags/index.js';
 import {
   forgetMirror,
@@ -15,7 +15,12 @@ import {
   type ZkConnector,
 } from '../../shared/cluster-view-publish/index.js';
 import { localClusterAddress } from './addresses.js';
-import type { ClusterBackend, ClusterCredentials, ClusterStatus } from './backend/types.js';
+import type {
+  ClusterBackend,
+  ClusterCredentials,
+  ClusterMemberStatus,
+  ClusterStatus,
+} from './backend/types.js';
 import { clusterMember } from './cluster-members.js';
 import { clusterInstances, unitTagsOf } from './tag-actions.js';
 
@@ -38,21 +43,40 @@ export interface ClusterViewDeps {
 }
 
 /**
- * The members clients see, from the cluster's status: its PRIMARY and SECONDARY instances,
+ * The Fabric role of a cluster member, from its role and state in `cluster.status()`. Only an
+ * ONLINE member serves: the ONLINE primary is the PRIMARY, ONLINE secondaries are SECONDARY.
+ * A RECOVERING member is a SPARE: Fabric's SPARE is a healthy server of the group that serves
+ * nothing yet and may become a SECONDARY, which is what Group Replication's distributed
+ * recovery does by itself (it turns the member ONLINE). OFFLINE, ERROR, UNREACHABLE, (MISSING)
+ * and unknown states are FAULTY: Fabric's FAULTY is a server that failed and is unusable until
+ * an operator acts, as an instance out of the group is until it is rejoined (MySQL Shell
+ * manual, "Monitoring InnoDB Cluster": OFFLINE has lost connection, ERROR needs manual repair,
+ * UNREACHABLE lost communication, MISSING is not in the live group).
+ */
+export function fabricRole(member: Pick<ClusterMemberStatus, 'role' | 'state'>): MemberRole {
+  switch (member.state) {
+    case 'ONLINE':
+      return member.role === 'primary' ? 'PRIMARY' : 'SECONDARY';
+    case 'RECOVERING':
+      return 'SPARE';
+    default:
+      return 'FAULTY';
+  }
+}
+
+/**
+ * The members clients see, from the cluster's status: each instance's role by fabricRole,
  * and every other unit of the application that published an address as a SPARE (in the
  * application, not serving). Instances that belong to no unit are left out.
  */
 export function topologyOf(rt: HookRuntime, status: ClusterStatus | undefined): TopologyMember[] {
-  const inCluster = new Map((status?.members ?? []).map((m) => [m.address, m.role]));
-  return clusterInstances(rt, (address) => address).map(({ unit, address }) => {
-    const role = inCluster.get(address);
-    return {
-      name: unit,
-      address,
-      port: MYSQL_PORT,
-      role: role === 'primary' ? 'PRIMARY' : role === 'secondary' ? 'SECONDARY' : 'SPARE',
-    };
-  });
+  const inCluster = new Map((status?.members ?? []).map((m) => [m.address, fabricRole(m)]));
+  return clusterInstances(rt, (address) => address).map(({ unit, address }) => ({
+    name: unit,
+    address,
+    port: MYSQL_PORT,
+    role: inCluster.get(address) ?? 'SPARE',
+  }));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type ClusterOperations,
   type ClusterStatus,
   type ClusterTagOperations,
+  type MemberState,
 } from './types.js';
 
 export interface MysqlShellOptions {
@@ -159,7 +160,31 @@ export class MysqlShellOperations implements ClusterOperations {
   }
 }
 
-function parseStatus(line: string): Omit<ClusterStatus, 'name'> | undefined {
+/** The states `cluster.status()` prints for an instance, as MemberState names them. */
+const SHELL_STATES: ReadonlyMap<string, MemberState> = new Map([
+  ['ONLINE', 'ONLINE'],
+  ['RECOVERING', 'RECOVERING'],
+  ['OFFLINE', 'OFFLINE'],
+  ['ERROR', 'ERROR'],
+  ['UNREACHABLE', 'UNREACHABLE'],
+  ['(MISSING)', 'MISSING'],
+]);
+
+/**
+ * The state of one topology entry: its `status`, which MySQL Shell prints as `(MISSING)` for
+ * an instance in the metadata but out of the live group, even while its own `memberState` says
+ * OFFLINE or ERROR (mysql/mysql-shell unittest/scripts/auto/js_adminapi/validation/cluster_status.js,
+ * "memberState=OFFLINE" / "memberState=ERROR"). Anything else is UNKNOWN: never routed to.
+ */
+function stateOf(status: unknown): MemberState {
+  return (typeof status === 'string' ? SHELL_STATES.get(status) : undefined) ?? 'UNKNOWN';
+}
+
+/**
+ * The members of `cluster.status()` printed as JSON on one line, or undefined when it printed
+ * `null` (no cluster) or has no topology. Throws when the line is not JSON.
+ */
+export function parseStatus(line: string): Omit<ClusterStatus, 'name'> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -172,17 +197,23 @@ function parseStatus(line: string): Omit<ClusterStatus, 'name'> | undefined {
       defaultReplicaSet?: {
         topology?: Record<
           string,
-          { mode?: string; memberRole?: string; hiddenFromRouter?: unknown }
+          {
+            mode?: string;
+            memberRole?: string;
+            status?: unknown;
+            hiddenFromRouter?: unknown;
+          } | null
         >;
       };
     }
   ).defaultReplicaSet?.topology;
-  if (!topology) return undefined;
+  if (!topology || typeof topology !== 'object') return undefined;
   return {
     members: Object.entries(topology).map(([hostPort, m]) => ({
       address: hostPort.replace(/:\d+$/, ''),
-      role: m.memberRole === 'PRIMARY' || m.mode === 'R/W' ? 'primary' : 'secondary',
-      ...(m.hiddenFromRouter === true ? { hiddenFromRouter: true as const } : {}),
+      role: m?.memberRole === 'PRIMARY' || m?.mode === 'R/W' ? 'primary' : 'secondary',
+      state: stateOf(m?.status),
+      ...(m?.hiddenFromRouter === true ? { hiddenFromRouter: true as const } : {}),
     })),
   };
 }

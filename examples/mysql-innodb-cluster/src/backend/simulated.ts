@@ -18,7 +18,13 @@ import type {
   ClusterTagOperations,
   UserBackend,
 } from './types.js';
-import { assertSafeAccount, assertSafeAddress, ForeignAccountError } from './types.js';
+import {
+  assertSafeAccount,
+  assertSafeAddress,
+  ForeignAccountError,
+  isMemberState,
+  type MemberState,
+} from './types.js';
 
 interface Instance {
   /** `user@host` -> password */
@@ -48,6 +54,8 @@ export interface SimulatedClusterSnapshot {
     readonly members: readonly string[];
     readonly tags?: MetadataTagsSnapshot;
   };
+  /** Instances whose state is not ONLINE (absent in older snapshots: every one ONLINE). */
+  readonly states?: Readonly<Record<string, string>>;
   /** Every operation, in order. */
   readonly log: readonly string[];
 }
@@ -69,6 +77,8 @@ export class SimulatedInnoDBCluster {
    */
   instanceGone: (address: string) => boolean = () => false;
   private cluster: ClusterRecord | undefined;
+  /** Instances whose state is not ONLINE (setInstanceState), by address. */
+  private readonly states = new Map<string, MemberState>();
   /** Every operation, in order, for assertions and the demo's output. */
   readonly log: string[] = [];
 
@@ -90,6 +100,13 @@ export class SimulatedInnoDBCluster {
         : metadataFor(members);
       for (const problem of problems) restored.record(`metadata tags: ${problem}`);
       restored.cluster = { name, members: [...members], tags };
+    }
+    for (const [address, state] of Object.entries(snapshot.states ?? {})) {
+      if (isMemberState(state) && state !== 'ONLINE') restored.states.set(address, state);
+      else
+        restored.record(
+          `instance state: ignored ${JSON.stringify(address.slice(0, 80))}: not a state`,
+        );
     }
     restored.log.push(...snapshot.log);
     return restored;
@@ -119,6 +136,7 @@ export class SimulatedInnoDBCluster {
               tags: this.cluster.tags.snapshot(),
             },
           }),
+      ...(this.states.size === 0 ? {} : { states: Object.fromEntries(this.states) }),
       log: [...this.log],
     };
   }
@@ -156,6 +174,28 @@ export class SimulatedInnoDBCluster {
   /** Accounts on an instance, sorted: `user@host`. */
   usersOn(address: string): string[] {
     return [...this.instance(address).users.keys()].sort();
+  }
+
+  /**
+   * Put the instance at `address` in `state`, as if its mysqld stopped (`OFFLINE`), failed
+   * (`ERROR`), lost the network (`UNREACHABLE`) or is catching up (`RECOVERING`); `ONLINE`
+   * brings it back. cluster.status() reports it; a primary that is not ONLINE has left the
+   * group, so the first ONLINE member is reported as the primary (Group Replication elects one).
+   */
+  setInstanceState(address: string, state: MemberState): void {
+    if (state === 'ONLINE') this.states.delete(address);
+    else this.states.set(address, state);
+    // A primary that leaves the group is primary no more, also once it is back: the members
+    // list keeps the primary first, so it moves behind the others.
+    const members = this.cluster?.members;
+    if (state !== 'ONLINE' && members?.[0] === address) members.push(...members.splice(0, 1));
+    this.record(`instance ${address} is ${state}`);
+  }
+
+  /** The state of the instance at `address`: MISSING once its machine is gone. */
+  stateOf(address: string): MemberState {
+    if (this.instanceGone(address)) return 'MISSING';
+    return this.states.get(address) ?? 'ONLINE';
   }
 
   get members(): readonly string[] {
@@ -332,8 +372,9 @@ class SimulatedOperations implements ClusterOperations {
     via: string,
     credentials: ClusterCredentials,
   ): Promise<void> {
-    // The simulated cluster has no offline members: rejoining one that left adds it back.
+    // Rejoining an instance that left (or never joined) adds it back, ONLINE.
     await this.addInstance(name, address, via, credentials);
+    if (this.model.stateOf(address) !== 'ONLINE') this.model.setInstanceState(address, 'ONLINE');
   }
 
   async status(name: string, via: string): Promise<ClusterStatus | undefined> {
@@ -341,11 +382,14 @@ class SimulatedOperations implements ClusterOperations {
     // Asked through an instance that is not a member, dba.getCluster() fails: a standalone
     // instance holds no cluster metadata (mysqlsh.ts turns that failure into undefined).
     if (!cluster || cluster.name !== name || !cluster.members.includes(via)) return undefined;
+    const states = cluster.members.map((address) => this.model.stateOf(address));
+    const primary = states.indexOf('ONLINE');
     return {
       name,
       members: cluster.members.map((address, i) => ({
         address,
-        role: i === 0 ? 'primary' : 'secondary',
+        role: i === primary ? 'primary' : 'secondary',
+        state: states[i] ?? 'ONLINE',
         ...(cluster.tags.instanceTags(instanceLabel(address, SIMULATED_PORT)).get('_hidden') ===
         true
           ? { hiddenFromRouter: true as const }

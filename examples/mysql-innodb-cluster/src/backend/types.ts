@@ -56,9 +56,44 @@ export interface ClusterCredentials {
   readonly password: string;
 }
 
+/**
+ * An instance's state as MySQL Shell's `cluster.status()` reports it (the `status` of each
+ * `defaultReplicaSet.topology` entry; MySQL Shell manual, "Monitoring InnoDB Cluster",
+ * https://dev.mysql.com/doc/mysql-shell/en/monitoring-innodb-cluster.html): `ONLINE` serves,
+ * `RECOVERING` is catching up before it becomes ONLINE, `OFFLINE` has left the group, `ERROR`
+ * failed recovery or applying a transaction, `UNREACHABLE` lost contact with the group, and
+ * `MISSING` (printed `(MISSING)`) is in the metadata but not in the live group. `UNKNOWN` is
+ * anything else the Shell printed (never routed to).
+ */
+export type MemberState =
+  | 'ONLINE'
+  | 'RECOVERING'
+  | 'OFFLINE'
+  | 'ERROR'
+  | 'UNREACHABLE'
+  | 'MISSING'
+  | 'UNKNOWN';
+
+const MEMBER_STATES: ReadonlySet<string> = new Set<MemberState>([
+  'ONLINE',
+  'RECOVERING',
+  'OFFLINE',
+  'ERROR',
+  'UNREACHABLE',
+  'MISSING',
+  'UNKNOWN',
+]);
+
+/** Whether `value` is one of the MemberState names (for states read back from a snapshot). */
+export function isMemberState(value: unknown): value is MemberState {
+  return typeof value === 'string' && MEMBER_STATES.has(value);
+}
+
 export interface ClusterMemberStatus {
   readonly address: string;
   readonly role: 'primary' | 'secondary';
+  /** The instance's state: only an ONLINE member serves clients. */
+  readonly state: MemberState;
   /**
    * Present, and true, only when the instance's `_hidden` tag is true: MySQL Shell's
    * Status::feed_metadata_info (modules/adminapi/cluster/status.cc) sets the key only then.
