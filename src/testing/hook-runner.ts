@@ -181,6 +181,18 @@ export class HookRunner {
         events,
         redactor: new ForwardingRedactor(this.options.redactor),
       });
+      // The library saves the unit's state only when the hook changed it: an armed failure
+      // that found no save to strike still fails the hook here, after its last handler and
+      // before anything it wrote is committed (the hook's transaction is dropped by the caller).
+      const unstruck = unit.store.failNextSave;
+      if (result.ok && unstruck !== undefined) {
+        return {
+          ok: false,
+          error: unstruck,
+          handlers: result.runs.map((r) => r.handler),
+          exitError: 'exit status 1',
+        };
+      }
       return {
         ok: result.ok,
         ...optional('error', result.error),
