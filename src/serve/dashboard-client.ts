@@ -245,10 +245,18 @@ function render(detail: Detail): void {
   byId('no-clusters').hidden = clusters.size > 0;
 }
 
+// How many times each cluster name was removed from the page: a read that started before a
+// removal must not draw the cluster again when its answer arrives after the removal.
+const removals = new Map<string, number>();
+
 async function refresh(name: string): Promise<void> {
+  const epoch = removals.get(name) ?? 0;
   const response = await fetch(`/clusters/${encodeURIComponent(name)}`);
+  if ((removals.get(name) ?? 0) !== epoch) return;
   if (response.status === 404) return remove(name);
-  if (response.ok) render((await response.json()) as Detail);
+  if (!response.ok) return;
+  const detail = (await response.json()) as Detail;
+  if ((removals.get(name) ?? 0) === epoch) render(detail);
 }
 
 function schedule(name: string): void {
@@ -265,7 +273,10 @@ function schedule(name: string): void {
 }
 
 function remove(name: string): void {
-  clusters.get(name)?.root.remove();
+  removals.set(name, (removals.get(name) ?? 0) + 1);
+  const entry = clusters.get(name);
+  if (entry?.timer !== undefined) window.clearTimeout(entry.timer);
+  entry?.root.remove();
   clusters.delete(name);
   byId('no-clusters').hidden = clusters.size > 0;
 }
