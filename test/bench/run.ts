@@ -30,16 +30,23 @@ const OUT = join(REPO, 'bench', 'results.json');
 const SEED = 11;
 const quick = process.argv.includes('--quick');
 const IMPORT_RUNS = quick ? 6 : 20;
+/** A `--name=` option's value as whole numbers of at least 1, or a one-line usage error. */
+function unitCounts(name: string): number[] | undefined {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  if (raw === undefined) return undefined;
+  const counts = raw.split(',').map(Number);
+  if (raw === '' || counts.some((n) => !Number.isInteger(n) || n < 1)) {
+    process.stderr.write(
+      `bench: --${name} takes whole numbers of at least 1, comma-separated (got ${JSON.stringify(raw)})\n`,
+    );
+    process.exit(2);
+  }
+  return counts;
+}
 /** `--sim-units=3,12,50,200`: the simulator's model sizes. */
-const SIM_UNITS = process.argv
-  .find((a) => a.startsWith('--sim-units='))
-  ?.slice('--sim-units='.length)
-  .split(',')
-  .map(Number);
-/** `--single-event-units=100`: the model size of the single-event measure. */
-const SINGLE_EVENT_UNITS = process.argv
-  .find((a) => a.startsWith('--single-event-units='))
-  ?.slice('--single-event-units='.length);
+const SIM_UNITS = unitCounts('sim-units');
+/** `--single-event-units=100`: the model size of the single-event measure (one size). */
+const SINGLE_EVENT_UNITS = unitCounts('single-event-units')?.[0];
 const NODE = process.execPath;
 /** Issue 21: hook ÷ node at 2 peers steady, and at most this much more at 32 peers. */
 const TARGET_RATIO = 2.0;
@@ -209,7 +216,7 @@ async function main() {
     deploy: simulatedExample,
     peerEchoDir: PEER_ECHO,
     ...(SIM_UNITS === undefined ? {} : { sizes: SIM_UNITS }),
-    ...(SINGLE_EVENT_UNITS === undefined ? {} : { singleEventUnits: Number(SINGLE_EVENT_UNITS) }),
+    ...(SINGLE_EVENT_UNITS === undefined ? {} : { singleEventUnits: SINGLE_EVENT_UNITS }),
   });
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machineInfo = {
