@@ -99,7 +99,9 @@ describe('removing the leader when it is also the source', () => {
     const other = scene.model.units(scene.app).find((u) => u !== leader) ?? '';
     const status = scene.model.unit(other).status;
     expect(status.status).toBe('active');
-    expect(status.message).toMatch(/^(source \(read-write\)|replica of mariadb\/\d \(read-only\))$/);
+    expect(status.message).toMatch(
+      /^(source \(read-write\)|replica of mariadb\/\d \(read-only\))$/,
+    );
   });
 });
 
