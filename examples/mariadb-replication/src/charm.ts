@@ -14,6 +14,7 @@ import { SimulatedFleet } from './backend/simulated-fleet.js';
 import { simulatedUnitBackends } from './backend/simulated-units.js';
 import type { ReplicationBackend } from './backend/types.js';
 import {
+  failoverConfig,
   ownServer,
   PASSWORD_SECRET_KEY,
   readTopology,
@@ -24,7 +25,6 @@ import {
   writeTopology,
 } from './charm-state.js';
 import { fenceOwnServer, moveDepartingSource } from './departure.js';
-import { parseFailoverConfig } from './failover/config.js';
 import type { FailoverConfig, Step, WorkloadStatus } from './failover/decide.js';
 import { describeStep } from './failover/execute.js';
 import { messageOf } from './failover/observation.js';
@@ -191,7 +191,7 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(async function checkTopology(rt) {
       if (!CHECK_HOOKS.test(rt.hookName)) return;
-      const config = parseFailoverConfig(rt.config());
+      const config = failoverConfig(rt);
       if (!config.ok) {
         assessed.set(rt, { status: 'blocked', message: config.errors.join('; ') });
         return;

@@ -14,7 +14,12 @@ import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-in
 import type { ReplicationBackend } from './backend/types.js';
 import type { TopologyServer } from './charm-state.js';
 import { rankCandidates } from './failover/candidate.js';
-import type { Decision, FailoverConfig, Step } from './failover/decide.js';
+import {
+  type Decision,
+  type FailoverConfig,
+  hiddenSourceAlert,
+  type Step,
+} from './failover/decide.js';
 import { describeStep, type ExecuteOptions, executeSteps } from './failover/execute.js';
 import { messageOf, type Observation, observe } from './failover/observation.js';
 import { afterPromotion, type TopologyRecord } from './failover/record.js';
@@ -54,7 +59,7 @@ export function planDeparture(
   departing: string,
 ): Decision | undefined {
   if (!observation[departing]?.probe.reachable) return undefined;
-  const next = rankCandidates(observation, record, departing, config.maxLagSeconds)[0]?.server;
+  const next = rankCandidates(observation, record, departing, config)[0]?.server;
   if (next === undefined) return undefined;
   const staying = Object.keys(observation)
     .filter((s) => s !== departing)
@@ -74,7 +79,7 @@ export function planDeparture(
       status: 'active',
       message: `source moved from departing ${departing} to ${next}`,
     },
-    alerts: [],
+    alerts: config.avoid?.has(next) === true ? [hiddenSourceAlert(next)] : [],
   };
 }
 
@@ -107,6 +112,7 @@ export async function moveDepartingSource(
   const observation = await observe(backend, record);
   const decision = planDeparture(record, observation, config, departing.unit);
   if (decision === undefined) return undefined;
+  for (const alert of decision.alerts) rt.log.warning(alert);
   const failures = await executeSteps(backend, decision.steps, deps.execute);
   for (const f of failures) rt.log.warning(`${describeStep(f.step)} failed: ${f.error}`);
   return { decision, observation };
