@@ -193,10 +193,14 @@ export class Charm {
         `action ${JSON.stringify(name)} is registered twice; give each action one handler`,
       );
     }
-    return new ActionBuilder<P>(name, (fn) => {
+    const builder: ActionBuilder<P> = new ActionBuilder<P>(name, (fn) => {
+      this.unfinished.finish(builder);
       this.actionList.push({ name, fn: fn as ActionFn });
       return this;
     });
+    // `charm.action('x')` without `.run(fn)` registers nothing: name it like an unfinished when().
+    this.unfinished.start(builder, () => `charm.action(${JSON.stringify(name)})`);
+    return builder;
   }
 
   /**
@@ -217,8 +221,13 @@ export class Charm {
     return this;
   }
 
-  /** The registered action handlers, in registration order. */
+  /**
+   * The registered action handlers, in registration order. Throws
+   * {@link UnfinishedHandlerError} while a `charm.action(name)` or `charm.when(...)` chain lacks
+   * its `.run(fn)`.
+   */
   get actions(): readonly ActionRegistration[] {
+    this.unfinished.check();
     return this.actionList;
   }
   /** The unit and application status assessors, when declared. */

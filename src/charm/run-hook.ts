@@ -98,8 +98,9 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
     });
     let action: ActionOutcome | undefined;
     if (context.action !== undefined) {
-      // An action runs its own handler only: endpoints are bound for reading, no layer,
-      // automatic flag or other handler runs (docs/actions.md).
+      // An action runs its own handler only: endpoints are bound (an action may read and write
+      // relation data; Juju commits its writes like a hook's: worker/uniter/runner/context/
+      // context.go Flush), but no layer, automatic flag or other handler runs (docs/actions.md).
       bindEndpoints(runtime, charm.endpoints, { manageFlags: false });
       action = await runActionHandler(runtime, charm.actions);
     } else {

@@ -9,7 +9,14 @@ import { dashboardPage } from './dashboard-page.js';
 import type { ZkDiscovery } from './discovery.js';
 import { HttpError, NotFound } from './errors.js';
 import type { ServeEvent } from './events.js';
-import { checkClusterName, type FormFields, parseCreateForm, parseDeleteForm } from './forms.js';
+import {
+  checkClusterName,
+  type FormFields,
+  parseActionForm,
+  parseCreateForm,
+  parseDeleteForm,
+} from './forms.js';
+import { redactBag } from './redact.js';
 import type { Registry } from './registry.js';
 import { capabilities, detail, summary } from './view.js';
 
@@ -140,12 +147,29 @@ export function createApp(options: AppOptions): Hono {
   app.delete('/clusters/:name/units/:number', async (c) => {
     guardControl(c);
     const cluster = known(c.req.param('name'));
-    const number = c.req.param('number');
-    if (!/^\d{1,6}$/.test(number))
-      return c.text(`Invalid unit number: ${JSON.stringify(number.slice(0, 20))}`, 400);
-    const unit = `${cluster.app}/${Number(number)}`;
+    const unit = unitName(cluster.app, c.req.param('number'));
     await cluster.removeUnit(unit);
     return c.json({ unit });
+  });
+  // Run an action on a unit, as `juju run <unit> <action>` does: 200 with its outcome (status
+  // `completed` or `failed`, results with secret-looking keys masked, message, log lines).
+  app.post('/clusters/:name/units/:number/actions/:action', async (c) => {
+    guardControl(c);
+    const cluster = known(c.req.param('name'));
+    const unit = unitName(cluster.app, c.req.param('number'));
+    const action = c.req.param('action');
+    if (metadata.actions?.[action] === undefined) {
+      return c.text(
+        `Charm ${metadata.name} has no action ${JSON.stringify(action.slice(0, 60))}`,
+        404,
+      );
+    }
+    const form = await readForm(c);
+    if (!form.ok) return c.text(form.error, 400);
+    const params = parseActionForm(form.value);
+    if (!params.ok) return c.text(params.error, 400);
+    const result = await cluster.runAction(unit, action, params.value);
+    return c.json({ unit, action, ...result, results: redactBag(result.results) });
   });
   app.post('/clusters/:name/clock', async (c) => {
     guardControl(c);
@@ -226,6 +250,14 @@ export function createApp(options: AppOptions): Hono {
   }
 
   return app;
+}
+
+/** `<app>/<number>` from a path's unit number; a 400 for anything but a whole number. */
+function unitName(app: string, number: string): string {
+  if (!/^\d{1,6}$/.test(number)) {
+    throw new HttpError(400, `Invalid unit number: ${JSON.stringify(number.slice(0, 20))}`);
+  }
+  return `${app}/${Number(number)}`;
 }
 
 function guardControl(c: Context): void {

@@ -1,7 +1,7 @@
 // One cluster of the control plane: a simulated model with one application, and the driver
 // that runs its hooks in the background, one at a time, between which HTTP requests change it
 // (add or remove a unit, delete). Never holds a password in plain text.
-import { Model, type TimelineEntry, type TraceEvent } from '../testing/index.js';
+import { type ActionResult, Model, type TimelineEntry, type TraceEvent } from '../testing/index.js';
 import { Conflict, NotFound } from './errors.js';
 import type { ClusterPhase, EventHub } from './events.js';
 import type { CreateRequest } from './forms.js';
@@ -147,13 +147,33 @@ export class Cluster {
   removeUnit(unit: string): Promise<void> {
     return this.change(() => {
       this.assertAlive('remove a unit from');
-      if (!this.unitNames().includes(unit)) {
-        throw new NotFound(`cluster '${this.name}' has no unit ${unit}`);
-      }
-      if (this.model.unit(unit).life !== 'alive') {
-        throw new Conflict(`${unit} is already leaving cluster '${this.name}'`);
-      }
+      this.assertLiveUnit(unit);
       this.model.removeUnit(unit);
+    });
+  }
+
+  private assertLiveUnit(unit: string): void {
+    if (!this.unitNames().includes(unit)) {
+      throw new NotFound(`cluster '${this.name}' has no unit ${unit}`);
+    }
+    if (this.model.unit(unit).life !== 'alive') {
+      throw new Conflict(`${unit} is already leaving cluster '${this.name}'`);
+    }
+  }
+
+  /**
+   * Run an action on a unit between hooks and wait for its outcome, as `juju run` does; what
+   * the action wrote commits with it, and the hooks it causes run after it.
+   */
+  async runAction(
+    unit: string,
+    action: string,
+    params: Readonly<Record<string, unknown>>,
+  ): Promise<ActionResult> {
+    return await this.change(() => {
+      this.assertAlive('run an action in');
+      this.assertLiveUnit(unit);
+      return this.model.runAction(unit, action, params);
     });
   }
 

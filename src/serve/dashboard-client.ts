@@ -141,7 +141,36 @@ async function control(method: string, path: string, what: string, body?: URLSea
   }
 }
 
-function renderUnit(cluster: string, unit: Unit, canRemove: boolean): HTMLElement {
+/**
+ * Hide `unit` from clients, or show it again: the AdminAPI tag `_hidden`, written by the
+ * charm's `set-instance-option` action, which runs on the leader.
+ */
+function tagButtons(cluster: string, unit: Unit, leader: string): HTMLElement[] {
+  const leaderNumber = leader.split('/')[1] ?? '';
+  return [
+    ['true', 'Hide from clients', `Hide ${unit.name} from clients`],
+    ['false', 'Show to clients', `Show ${unit.name} to clients`],
+  ].map(([value, text, label]) => {
+    const button = el('button', { type: 'button', 'aria-label': label ?? '' }, text ?? '');
+    const params = JSON.stringify({ instance: unit.name, option: 'tag:_hidden', value });
+    button.addEventListener('click', () =>
+      control(
+        'POST',
+        `/clusters/${cluster}/units/${leaderNumber}/actions/set-instance-option`,
+        label ?? '',
+        new URLSearchParams({ params }),
+      ),
+    );
+    return button;
+  });
+}
+
+function renderUnit(
+  cluster: string,
+  unit: Unit,
+  canRemove: boolean,
+  tagsVia: string | undefined,
+): HTMLElement {
   const number = unit.name.split('/')[1] ?? '';
   const heading = el('h4', {}, unit.name);
   if (unit.leader) heading.append(el('span', { class: 'role' }, 'leader'));
@@ -196,6 +225,8 @@ function renderUnit(cluster: string, unit: Unit, canRemove: boolean): HTMLElemen
     );
     item.append(remove);
   }
+  if (tagsVia !== undefined && unit.life === 'alive')
+    item.append(...tagButtons(cluster, unit, tagsVia));
   queueMicrotask(() => {
     timeline.scrollTop = timeline.scrollHeight;
   });
@@ -234,7 +265,12 @@ function render(detail: Detail): void {
   const focusedLabel = units.contains(focused) ? focused?.getAttribute('aria-label') : null;
   units.replaceChildren(
     ...detail.units.map((u) =>
-      renderUnit(detail.name, u, detail.capabilities['remove_unit'] === true),
+      renderUnit(
+        detail.name,
+        u,
+        detail.capabilities['remove_unit'] === true,
+        detail.capabilities['hide_instance'] === true ? (detail.leader ?? undefined) : undefined,
+      ),
     ),
   );
   if (focusedLabel) {

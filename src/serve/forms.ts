@@ -1,6 +1,7 @@
 // The create and delete forms of Mysos' cluster API, and cluster names: read untrusted form
 // fields into typed requests, or a 400 message that says which field is wrong and why.
 // Messages never repeat a password.
+import { copyParams } from '../testing/action-run.js';
 import { type InstanceSize, parseSize } from './size.js';
 
 /** A form as a framework parsed it: strings, files (multipart), or lists of either. */
@@ -140,4 +141,23 @@ function checkPassword(value: string, key: string): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(value)) return `'${key}' must not contain control characters`;
   return undefined;
+}
+
+/**
+ * Validate an action form: `params`, when given, is a JSON object of param name to value (what
+ * `juju run <unit> <action> --params file.yaml` would carry), at most 32 levels deep. The
+ * charm checks the params against its actions.yaml schema when the action runs.
+ */
+export function parseActionForm(form: FormFields): Parsed<Record<string, unknown>> {
+  const text = field(form, 'params');
+  if (!text.ok) return text;
+  if (text.value === undefined || text.value.trim() === '') return { ok: true, value: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text.value);
+  } catch {
+    return { ok: false, error: "'params' must be JSON text: an object of param name to value" };
+  }
+  const copied = copyParams(value);
+  return copied.ok ? copied : { ok: false, error: `'params': ${copied.message}` };
 }

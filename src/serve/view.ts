@@ -30,6 +30,9 @@ export interface Capabilities {
   readonly remove_unit: boolean;
   readonly advance_clock: boolean;
   readonly kill_source: boolean;
+  /** The charm has actions: `POST /clusters/<name>/units/<n>/actions/<action>` runs them. */
+  readonly run_action: boolean;
+  /** The charm has `set-instance-option`: hide an instance from clients (tag `_hidden`). */
   readonly hide_instance: boolean;
 }
 
@@ -51,15 +54,18 @@ export function summary(cluster: Cluster): ClusterSummary {
 }
 
 /** What the model can do for this cluster now. */
-export function capabilities(cluster: Cluster): Capabilities {
+export function capabilities(cluster: Cluster, metadata?: CharmMetadata): Capabilities {
   const live = cluster.deployed && cluster.phase !== 'deleting';
+  const actions = metadata?.actions ?? {};
   return {
     add_unit: live,
     remove_unit: live,
     advance_clock: live && cluster.canAdvanceClock,
-    // Failover (kill a source) and cluster-view (hide an instance) land with those features.
+    // The simulated database servers live inside the charm's own entry: the control plane
+    // cannot reach one to kill it (the example's simulate commands do).
     kill_source: false,
-    hide_instance: false,
+    run_action: live && Object.keys(actions).length > 0,
+    hide_instance: live && actions['set-instance-option'] !== undefined,
   };
 }
 
@@ -133,7 +139,7 @@ export function detail(cluster: Cluster, metadata: CharmMetadata) {
     },
     constraints: sizeConstraints(cluster.request.size),
     primary,
-    capabilities: capabilities(cluster),
+    capabilities: capabilities(cluster, metadata),
     units: units.map((u) => ({ ...u, primary: u.name === primary })),
     leader_settings: deployed ? redactBag(model.leaderSettings(cluster.app)) : {},
     relations: relationIds.map(({ id, endpoint }) => ({

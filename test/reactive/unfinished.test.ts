@@ -44,4 +44,28 @@ describe('a handler definition without .run(fn)', () => {
     expect(unit.flags).toEqual([]);
     await model.close();
   });
+
+  it('covers charm.action(name) without .run(fn) too, in action runs and hooks alike', () => {
+    const charm = new Charm();
+    charm.action('backup'); // forgot .run()
+    for (const read of [() => charm.actions, () => charm.handlers]) {
+      let error: unknown;
+      try {
+        void read();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(UnfinishedHandlerError);
+      expect((error as Error).message).toMatch(
+        /charm\.action\("backup"\) \(at .*unfinished\.test\.ts:\d+:\d+\) was never given \.run\(fn\)/,
+      );
+    }
+  });
+
+  it('does not report an action once .run(fn) is called', () => {
+    const charm = new Charm();
+    charm.action('backup').run(function backup() {});
+    expect(charm.actions.map((a) => a.name)).toEqual(['backup']);
+    expect(charm.handlers).toEqual([]);
+  });
 });

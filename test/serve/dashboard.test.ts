@@ -140,6 +140,18 @@ describe.skipIf(!available && !CI)('the dashboard (headless Chromium)', () => {
     await expect.poll(() => article.getAttribute('data-phase'), POLL).toBe('converged');
   }, 120_000);
 
+  it("hides an instance from clients with the unit's button (the charm's set-instance-option on the leader)", async () => {
+    const article = page.getByRole('article', { name: /web/ });
+    await article.getByRole('button', { name: 'Hide mysql-innodb-cluster/1 from clients' }).click();
+    const result = page.locator('#create-result');
+    await expect.poll(() => result.textContent(), POLL).toContain('"status":"completed"');
+    expect(await result.textContent()).toContain('Hide mysql-innodb-cluster/1 from clients');
+    await article.getByRole('button', { name: 'Show mysql-innodb-cluster/1 to clients' }).click();
+    await expect
+      .poll(() => result.textContent(), POLL)
+      .toMatch(/^Show mysql-innodb-cluster\/1 to clients: .*"status":"completed"/);
+  }, 120_000);
+
   it('refuses a wrong password, then deletes the cluster and removes it from the page', async () => {
     expect(password).toMatch(/^[A-Za-z0-9_-]{21}$/);
     const article = page.getByRole('article', { name: /web/ });

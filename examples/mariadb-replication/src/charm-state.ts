@@ -4,7 +4,9 @@
 // created) and the servers of the topology (from the peer relation's data, never from memory).
 import { type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { HIDDEN_TAG, readStoredTags } from '../../shared/adminapi-tags/index.js';
 import type { ReplicationCredentials } from './backend/types.js';
+import { type FailoverConfigResult, parseFailoverConfig } from './failover/config.js';
 import { EMPTY_RECORD, parseTopologyRecord, type TopologyRecord } from './failover/record.js';
 
 /** Leader setting: the topology record, as JSON. */
@@ -88,4 +90,20 @@ export function ownServer(rt: HookRuntime): TopologyServer {
   const published =
     rt.endpoint(MySQLInnoDBClusterPeers).peerRelation?.toPublish[KEYS.clusterAddress];
   return { unit: rt.unitName, address: typeof published === 'string' ? published : undefined };
+}
+
+/**
+ * The failover settings in effect: `failure-threshold` and `max-lag-seconds` from the config,
+ * and the units MySQL Router hides from clients (an instance tag `_hidden` that is JSON `true`,
+ * as Router reads it: examples/shared/adminapi-tags/routing.ts), which are promoted only when
+ * no other server can take over.
+ */
+export function failoverConfig(rt: HookRuntime): FailoverConfigResult {
+  const parsed = parseFailoverConfig(rt.config());
+  if (!parsed.ok) return parsed;
+  const avoid = new Set<string>();
+  for (const [unit, tags] of readStoredTags(leaderGet(rt)).units) {
+    if (tags.get(HIDDEN_TAG) === true) avoid.add(unit);
+  }
+  return { ok: true, config: { ...parsed.config, avoid } };
 }

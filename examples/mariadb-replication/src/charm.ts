@@ -14,6 +14,7 @@ import { SimulatedFleet } from './backend/simulated-fleet.js';
 import { simulatedUnitBackends } from './backend/simulated-units.js';
 import type { ReplicationBackend } from './backend/types.js';
 import {
+  failoverConfig,
   ownServer,
   PASSWORD_SECRET_KEY,
   readTopology,
@@ -23,8 +24,8 @@ import {
   topologyServers,
   writeTopology,
 } from './charm-state.js';
-import { parseFailoverConfig } from './failover/config.js';
-import type { FailoverConfig, WorkloadStatus } from './failover/decide.js';
+import { fenceOwnServer, moveDepartingSource } from './departure.js';
+import type { FailoverConfig, Step, WorkloadStatus } from './failover/decide.js';
 import { describeStep } from './failover/execute.js';
 import { messageOf } from './failover/observation.js';
 import { reconcile } from './failover/reconcile.js';
@@ -190,7 +191,7 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(async function checkTopology(rt) {
       if (!CHECK_HOOKS.test(rt.hookName)) return;
-      const config = parseFailoverConfig(rt.config());
+      const config = failoverConfig(rt);
       if (!config.ok) {
         assessed.set(rt, { status: 'blocked', message: config.errors.join('; ') });
         return;
@@ -205,6 +206,17 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
         return;
       }
       const servers = topologyServers(rt, rt.flags.isSet(F.usersCreated));
+      // The source's unit is being removed: move the source before its server goes.
+      const moved = await moveDepartingSource(rt, record, config.config, servers, {
+        backendFor: options.backendFor,
+        execute: executeOptions(rt),
+      });
+      if (moved !== undefined) {
+        writeTopology(rt, moved.decision.record);
+        await publishReplicationView(rt, view, moved.decision.record);
+        assessed.set(rt, moved.decision.status);
+        return;
+      }
       if (record.source === undefined && servers.length < minimum) {
         const missing = minimum - servers.length;
         assessed.set(rt, {
@@ -217,6 +229,12 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
       assessed.set(rt, status);
     });
 
+  const executeOptions = (rt: HookRuntime) => ({
+    credentials: replicationCredentials(rt),
+    applyTimeoutMs,
+    onStep: (step: Step) => rt.log.info(describeStep(step)),
+  });
+
   const check = async (
     rt: HookRuntime,
     record: TopologyRecord,
@@ -224,11 +242,12 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     servers: readonly TopologyServer[],
   ): Promise<WorkloadStatus> => {
     const backend = options.backendFor(rt, servers);
-    const { decision, failures, observation } = await reconcile(backend, record, config, {
-      credentials: replicationCredentials(rt),
-      applyTimeoutMs,
-      onStep: (step) => rt.log.info(describeStep(step)),
-    });
+    const { decision, failures, observation } = await reconcile(
+      backend,
+      record,
+      config,
+      executeOptions(rt),
+    );
     for (const alert of decision.alerts) rt.log.warning(alert);
     for (const f of failures) rt.log.warning(`${describeStep(f.step)} failed: ${f.error}`);
     writeTopology(rt, decision.record);
@@ -265,6 +284,11 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
   // 9. The cluster view for clients (view.ts); the check above publishes in its hooks.
   registerReplicationView(charm, view);
 
+  // 10. A unit being removed makes its own server read-only (departure.ts).
+  charm.hook('stop').run(async function fenceOnRemoval(rt) {
+    await fenceOwnServer(rt, ownServer(rt), options.backendFor);
+  });
+
   // Registered last: every handler above has seen this hook's peer changes.
   charm.when('endpoint.cluster.changed').run(function forgetPeerChanges(rt) {
     peers(rt).clearChangedFlags();
@@ -293,7 +317,9 @@ function roleStatus(rt: HookRuntime, minimum: number): WorkloadStatus {
       status: 'waiting',
       message: 'Waiting for the leader to share the replication password',
     };
-  if (!f.isSet('cluster.available')) {
+  // A unit that was clustered keeps showing its role below the minimum (after a scale-down):
+  // the minimum gates the initial setup only.
+  if (!f.isSet('cluster.available') && !f.isSet(F.clusteredSignalled)) {
     const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.length;
     const missing = Math.max(0, minimum - 1 - ready);
     return {

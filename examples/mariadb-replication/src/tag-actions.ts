@@ -2,7 +2,8 @@
 // `options`, with the rules, storage (application leader settings) and messages of the shared
 // module examples/shared/adminapi-tags. Tags are metadata an operator keeps with the topology
 // (a location, a maintenance ticket, `_hidden` for the clients that route by it); the
-// failover engine does not read them.
+// failover engine reads `_hidden` only: a hidden server is promoted only when no other server
+// can take over (charm-state.ts failoverConfig).
 import { type Charm, type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
 import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import {

@@ -6,6 +6,7 @@ import {
   parseGtidPosition,
   positionWeight,
 } from '../topology/gtid.js';
+import type { FailoverConfig } from './decide.js';
 import { canTakeOver, isPromoted } from './health.js';
 import type { Observation } from './observation.js';
 import { statusOf } from './observation.js';
@@ -23,6 +24,7 @@ export interface Candidate {
 
 /**
  * Rank the servers that can take over from `source`, best first:
+ * 0. servers not in `config.avoid` (hidden from clients) before those in it;
  * 1. replicas whose last known lag is within `maxLagSeconds` before those beyond it (a replica
  *    lagging beyond the bound is promoted only when no better one exists);
  * 2. the most advanced by GTID (relay log included: it is applied before promotion);
@@ -34,8 +36,9 @@ export function rankCandidates(
   observation: Observation,
   record: TopologyRecord,
   source: string,
-  maxLagSeconds: number,
+  config: Pick<FailoverConfig, 'maxLagSeconds' | 'avoid'>,
 ): Candidate[] {
+  const { maxLagSeconds, avoid } = config;
   const candidates: Candidate[] = [];
   for (const server of Object.keys(observation)) {
     if (server === source || !canTakeOver(observation, server, source)) continue;
@@ -54,7 +57,9 @@ export function rankCandidates(
   }
   const withinBound = (c: Candidate): boolean =>
     c.lagSeconds === undefined || c.lagSeconds <= maxLagSeconds;
+  const avoided = (c: Candidate): boolean => avoid?.has(c.server) === true;
   return candidates.sort((a, b) => {
+    if (avoided(a) !== avoided(b)) return avoided(a) ? 1 : -1;
     if (withinBound(a) !== withinBound(b)) return withinBound(a) ? -1 : 1;
     const wa = positionWeight(a.willHold);
     const wb = positionWeight(b.willHold);

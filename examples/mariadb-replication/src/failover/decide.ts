@@ -24,6 +24,12 @@ export interface FailoverConfig {
   readonly failureThreshold: number;
   /** A replica lagging more than this is not promoted while one within the bound can be. */
   readonly maxLagSeconds: number;
+  /**
+   * Servers not to promote while another one can take over: those MySQL Router hides from
+   * clients (the `_hidden` tag, seed 003: "excluded from the application's possible
+   * destinations"), which as the source would receive no client connection.
+   */
+  readonly avoid?: ReadonlySet<string>;
 }
 
 /** One idempotent operation on one server. `critical` steps fail the hook when they fail. */
@@ -66,13 +72,13 @@ export function decide(
 ): Decision {
   const servers = Object.keys(observation).sort(compareUnitNames);
   if (record.source === undefined || !servers.includes(record.source)) {
-    return bootstrap(record, observation, servers);
+    return bootstrap(record, observation, servers, config.avoid);
   }
   const source = record.source;
   const health = sourceHealth(observation, source);
   // A healthy source stays the source: any other writable server is fenced and rejoined.
   if (health.healthy) return steady(record, observation, servers, source);
-  const ranked = rankCandidates(observation, record, source, config.maxLagSeconds);
+  const ranked = rankCandidates(observation, record, source, config);
   const best = ranked[0];
   const sourceStatus = statusOf(observation, source);
   // A promotion interrupted by a killed hook is finished, not redone elsewhere: the promoted
@@ -122,7 +128,18 @@ export function decide(
       alerts: [],
     };
   }
-  return failover(record, observation, servers, source, best.server, best.promoted, reason);
+  const decision = failover(
+    record,
+    observation,
+    servers,
+    source,
+    best.server,
+    best.promoted,
+    reason,
+  );
+  return config.avoid?.has(best.server) === true
+    ? { ...decision, alerts: [...decision.alerts, hiddenSourceAlert(best.server)] }
+    : decision;
 }
 
 function failover(
@@ -228,10 +245,20 @@ function steady(
 }
 
 /** The initial setup: make one server the source and the rest its replicas. */
+/** The alert when the only server that can take over is one clients are routed away from. */
+export function hiddenSourceAlert(server: string): string {
+  return (
+    `promoting ${server}, which its _hidden tag hides from clients: no other server can take ` +
+    `over. Clear the tag (set-instance-option instance=${server} option=tag:_hidden value=false) ` +
+    'so clients reach the new source'
+  );
+}
+
 function bootstrap(
   record: TopologyRecord,
   observation: Observation,
   servers: readonly string[],
+  avoid: ReadonlySet<string> | undefined,
 ): Decision {
   const reachable = servers.filter((s) => statusOf(observation, s) !== undefined);
   // Resume an interrupted setup (a server already promoted), else take the most advanced
@@ -241,6 +268,8 @@ function bootstrap(
     const sb = statusOf(observation, b);
     if (!sa || !sb) return 0;
     if (isPromoted(sa) !== isPromoted(sb)) return isPromoted(sa) ? -1 : 1;
+    const ha = avoid?.has(a) === true;
+    if (ha !== (avoid?.has(b) === true)) return ha ? 1 : -1;
     const wa = positionWeight(parseGtidPosition(sa.gtidCurrentPos));
     const wb = positionWeight(parseGtidPosition(sb.gtidCurrentPos));
     if (wa !== wb) return wa > wb ? -1 : 1;
@@ -261,6 +290,7 @@ function bootstrap(
   return {
     ...rest,
     steps: [{ kind: 'promote', server: source }, ...rest.steps],
+    alerts: avoid?.has(source) === true ? [...rest.alerts, hiddenSourceAlert(source)] : rest.alerts,
   };
 }
 

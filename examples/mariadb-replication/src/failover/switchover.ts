@@ -34,8 +34,7 @@ export function planSwitchover(
       reason: `source ${source} ${health.reason}: a switchover needs a healthy source (failover handles a failed one)`,
     };
   }
-  const next =
-    target ?? rankCandidates(observation, record, source, config.maxLagSeconds)[0]?.server;
+  const next = target ?? rankCandidates(observation, record, source, config)[0]?.server;
   if (next === undefined) return { ok: false, reason: 'no replica can take over' };
   if (next === source) return { ok: false, reason: `${next} is already the source` };
   if (!(next in observation))
