@@ -15,6 +15,12 @@ export const DEFAULT_FAULT = 'injected failure (model.failNextHook)';
  */
 export function armFault(unit: UnitRecord, match: FailureMatch): string {
   const name = unit.name;
+  if (match.action !== undefined && (match.hook !== undefined || match.handler !== undefined)) {
+    throw new Error(
+      `failNextHook on ${name}: give an action or a hook (and handler), not both: ` +
+        'an action run is not a hook',
+    );
+  }
   if (match.handler !== undefined && unit.app.mode === 'process') {
     throw new Error(
       `failNextHook on ${name}: handler failures need an in-process unit; ` +
@@ -42,10 +48,12 @@ export function armFault(unit: UnitRecord, match: FailureMatch): string {
       ? {}
       : { hook: compileHookPattern(match.hook), hookPattern: match.hook }),
     ...(match.handler === undefined ? {} : { handler: match.handler }),
+    ...(match.action === undefined ? {} : { action: compileHookPattern(match.action) }),
     ...(kill === undefined ? {} : { killAfterToolCalls: kill }),
   };
   unit.faults.push(fault);
   return [
+    match.action && `action ${match.action}`,
     match.hook && `hook ${match.hook}`,
     match.handler && `handler ${match.handler}`,
     kill !== undefined && `kill after ${kill} tool calls`,
@@ -54,10 +62,18 @@ export function armFault(unit: UnitRecord, match: FailureMatch): string {
     .join(', ');
 }
 
-/** Take (use up one shot of) the whole-hook fault armed for this hook, if any. */
+/**
+ * Take (use up one shot of) the whole-hook fault armed for this hook, if any. An action runs as
+ * `actions/<name>`: only faults armed with `action` match it, and those never match a hook.
+ */
 export function takeHookFault(unit: UnitRecord, item: QueuedHook): Fault | undefined {
-  const fault = unit.faults.find(
-    (f) => f.handler === undefined && (f.hook === undefined || f.hook.test(item.hook)),
+  const action = item.hook.startsWith('actions/') ? item.hook.slice('actions/'.length) : undefined;
+  const fault = unit.faults.find((f) =>
+    action === undefined
+      ? f.action === undefined &&
+        f.handler === undefined &&
+        (f.hook === undefined || f.hook.test(item.hook))
+      : f.action?.test(action) === true,
   );
   if (fault === undefined) return undefined;
   fault.remaining--;

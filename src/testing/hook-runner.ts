@@ -106,8 +106,8 @@ export class HookRunner {
       },
     };
     const tx = new HookTransaction();
-    // Injected faults are for hooks (model.failNextHook); an action never takes one.
-    const fault = action === undefined ? takeHookFault(unit, item) : undefined;
+    // Injected faults (model.failNextHook): a hook takes a hook fault, an action an action fault.
+    const fault = takeHookFault(unit, item);
     const tools = new UnitHookTools({
       world,
       unit,
@@ -230,13 +230,15 @@ export class HookRunner {
       return {
         ok: false,
         error: `hook process killed with SIGKILL after ${kill} hook-tool calls (model.failNextHook)`,
+        // What Go's os/exec reports for a process killed by a signal, as Juju fails the action.
+        exitError: 'signal: killed',
       };
     }
     if (failing !== undefined) {
       // The hook ran, but fails: put the unit state back as it was, as a failed hook leaves it.
       if (before === undefined) rmSync(stateFile, { force: true });
       else writeFileSync(stateFile, before);
-      return { ok: false, error: failing.message };
+      return { ok: false, error: failing.message, exitError: 'exit status 1' };
     }
     if (result.exitCode === 0) return { ok: true };
     const why = result.errorLog ?? result.stderrTail ?? '';

@@ -82,8 +82,16 @@ export interface FailureMatch {
    * its own. What it wrote to disk (a file state store) stays written.
    */
   readonly killAfterToolCalls?: number;
-  /** How many matching hooks to fail. Default 1. */
+  /** How many matching hooks (or action runs) to fail. Default 1. */
   readonly times?: number;
+  /**
+   * Fail a run of this action (name or pattern, as `hook`) instead of a hook: it fails as a
+   * crashed action process does, `exit status 1` (or `signal: killed` with
+   * `killAfterToolCalls`), and nothing it wrote through Juju commits
+   * (worker/uniter/runner/context/context.go finalizeAction). The unit does not go into error.
+   * Not with `hook` or `handler`.
+   */
+  readonly action?: string;
 }
 
 /** Options for `model.settle()`. */

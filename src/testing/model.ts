@@ -179,7 +179,8 @@ export class Model {
 
   /**
    * Arm a failure on a unit's next matching hook: the hook fails, commits nothing, the unit is
-   * in error and the hook is retried (up to `maxRetries`).
+   * in error and the hook is retried (up to `maxRetries`). With `action`, the next run of that
+   * action crashes instead: it fails (`exit status 1`), commits nothing, the unit stays out of error.
    * @example model.failNextHook('app/1', { hook: 'cluster-relation-changed', handler: 'listMembers' });
    */
   failNextHook(unitName: string, match: FailureMatch = {}): void {

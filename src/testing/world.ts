@@ -66,6 +66,8 @@ export interface UnitRelationView {
 export interface Fault {
   readonly hook?: RegExp;
   readonly hookPattern?: string;
+  /** An action fault (model.failNextHook with `action`): matches action names, never hooks. */
+  readonly action?: RegExp;
   readonly handler?: string;
   readonly message: string;
   /** Process units: SIGKILL the hook process after this many tool calls (1-based). */

@@ -218,3 +218,48 @@ describe('model.runAction', () => {
     await expect(model.runAction('app/9', 'backup', { target: 'x' })).rejects.toThrow(/app\/9/);
   });
 });
+
+describe('model.failNextHook with { action }: a crashed action (worker/uniter/runner/context/context.go finalizeAction)', () => {
+  it('fails the next run of that action with "exit status 1", commits nothing it wrote, and leaves the unit out of error', async () => {
+    const seen = fresh();
+    const model = await settledModel(seen);
+    model.failNextHook('app/1', { action: 'backup' });
+
+    const crashed = await model.runAction('app/1', 'backup', { target: '/srv' });
+
+    expect(crashed).toMatchObject({ status: 'failed', message: 'exit status 1' });
+    expect(seen.backups).toHaveLength(1); // the handler ran; its writes did not commit
+    expect(model.unit('app/1').flags).not.toContain('backup.done');
+    expect(model.unit('app/1').inError).toBe(false);
+    expect(model.timeline('app/1').at(-1)).toMatchObject({ hook: 'actions/backup', ok: false });
+    // One shot: the next run completes and commits.
+    const again = await model.runAction('app/1', 'backup', { target: '/srv' });
+    expect(again.status).toBe('completed');
+    expect(model.unit('app/1').flags).toContain('backup.done');
+  });
+
+  it('an action fault never strikes a hook, and a hook fault never strikes an action', async () => {
+    const seen = fresh();
+    const model = await settledModel(seen);
+    model.failNextHook('app/0', { action: 'probe-*' });
+    model.failNextHook('app/0', { hook: 'config-changed' });
+
+    expect((await model.runAction('app/0', 'backup', { target: '/a' })).status).toBe('completed');
+    model.setConfig('app', { unrelated: 'x' });
+    const report = await model.settle();
+    expect(report.hooksFailed).toBe(1); // config-changed took the hook fault
+    expect((await model.runAction('app/0', 'probe-tools')).message).toBe('exit status 1');
+  });
+
+  it('refuses an action fault combined with a hook or a handler, naming why', () => {
+    const model = new Model();
+    return model.deploy('app', { charm: testCharm(fresh()), metadata, units: 1 }).then(() => {
+      expect(() => model.failNextHook('app/0', { action: 'backup', hook: 'install' })).toThrow(
+        'give an action or a hook (and handler), not both',
+      );
+      expect(() =>
+        model.failNextHook('app/0', { action: 'backup', handler: 'action:backup' }),
+      ).toThrow('an action run is not a hook');
+    });
+  });
+});

@@ -54,6 +54,22 @@ describe('actions in process mode', { timeout: 240_000 }, () => {
       expect(toolCalls).toContain('action-get');
       expect(toolCalls).toContain('action-set');
       expect(toolCalls).toContain('action-fail');
+
+      // A crashed action process (model.failNextHook with `action`): killed by a signal after
+      // its first hook-tool call, or exiting 1; Juju fails the action with the process error.
+      model.failNextHook(leader, { action: 'cluster-status', killAfterToolCalls: 1 });
+      expect(await model.runAction(leader, 'cluster-status', {})).toMatchObject({
+        status: 'failed',
+        message: 'signal: killed',
+        results: {},
+      });
+      model.failNextHook(leader, { action: 'cluster-status' });
+      expect(await model.runAction(leader, 'cluster-status', {})).toMatchObject({
+        status: 'failed',
+        message: 'exit status 1',
+      });
+      expect((await model.runAction(leader, 'cluster-status', {})).status).toBe('completed');
+      expect(model.unit(leader).inError).toBe(false);
     } finally {
       await model.close();
     }
