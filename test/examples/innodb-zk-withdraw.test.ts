@@ -192,6 +192,31 @@ describe('mysql-innodb-cluster withdraws its ServerSet when discovery-zookeeper 
   });
 });
 
+describe('mysql-innodb-cluster withdraws its ServerSet when the application is removed (goal-state: every unit dying)', () => {
+  it('the stop hooks of the last units withdraw it; a scale-down keeps it', async () => {
+    const fake = fakeZooKeeper();
+    const model = await mirroring(fake.connect, 'zk://10.9.0.1:2181/mysos');
+    model.removeUnit('mysql/2');
+    expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(await readServerSet(fake.zk, OLD)).toHaveLength(2);
+    for (const unit of model.units('mysql')) model.removeUnit(unit);
+    expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(await readServerSet(fake.zk, OLD)).toEqual([]);
+  });
+
+  it('ZooKeeper down at removal: an error naming the nodes to remove by hand, and the removal goes on', async () => {
+    const fake = fakeZooKeeper();
+    const model = await mirroring(fake.connect, 'zk://10.9.0.1:2181/mysos');
+    fake.state.down = true;
+    for (const unit of model.units('mysql')) model.removeUnit(unit);
+    expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(model.units('mysql')).toEqual([]);
+    expect(logs(model, 'ERROR').join('\n')).toContain(
+      'the application is being removed but the cluster view at zk://10.9.0.1:2181/mysos/discover/jujuCluster cannot be withdrawn',
+    );
+  });
+});
+
 describe.skipIf(skipRealZooKeeper)(
   'mysql-innodb-cluster withdraws its ServerSet on a real ZooKeeper (Debian zookeeper, loopback)',
   () => {

@@ -13,6 +13,7 @@ import { readStoredTags } from '../../shared/adminapi-tags/index.js';
 import {
   forgetMirror,
   publishTopology,
+  registerWithdrawOnRemoval,
   replicationMembers,
   viewWanted,
   withdrawStaleMirrors,
@@ -134,4 +135,8 @@ export function registerReplicationView(charm: Charm, deps: ReplicationViewDeps)
   charm.whenNot('leadership.is_leader').run(function forgetReplicationViewMirror(rt) {
     forgetMirror(rt);
   });
+  // The whole application going away: withdraw the ServerSet from ZooKeeper (on-removal.ts).
+  registerWithdrawOnRemoval(charm, () =>
+    deps.connectZooKeeper === undefined ? {} : { connect: deps.connectZooKeeper },
+  );
 }

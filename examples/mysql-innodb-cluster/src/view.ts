@@ -9,6 +9,7 @@ import type { TagMap } from '../../shared/adminapi-tags/index.js';
 import {
   forgetMirror,
   publishTopology,
+  registerWithdrawOnRemoval,
   type TopologyMember,
   viewWanted,
   withdrawStaleMirrors,
@@ -155,4 +156,8 @@ export function registerClusterView(charm: Charm, deps: ClusterViewDeps): void {
   charm.whenNot('leadership.is_leader').run(function forgetZooKeeperMirror(rt) {
     forgetMirror(rt);
   });
+  // The whole application going away: withdraw the ServerSet from ZooKeeper (on-removal.ts).
+  registerWithdrawOnRemoval(charm, () =>
+    deps.connectZooKeeper === undefined ? {} : { connect: deps.connectZooKeeper },
+  );
 }

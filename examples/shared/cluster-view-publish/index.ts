@@ -20,6 +20,11 @@ export {
   type Weights,
 } from './members.js';
 export {
+  applicationDying,
+  registerWithdrawOnRemoval,
+  withdrawOnApplicationRemoval,
+} from './on-removal.js';
+export {
   forgetMirror,
   MIRRORED_STATE_KEY,
   type PublishClusterViewOptions,

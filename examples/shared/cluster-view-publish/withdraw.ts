@@ -42,7 +42,9 @@ export interface MirrorLocation {
 const sameLocation = (a: MirrorLocation, b: Omit<MirrorLocation, 'endpoints'>): boolean =>
   a.path === b.path && a.servers.join(',') === b.servers.join(',');
 
-const describe = (l: MirrorLocation): string => describeZkUrl({ servers: l.servers, path: l.path });
+/** A location as operators read it in logs: `zk://host:port/path` (no credentials). */
+export const describeLocation = (l: MirrorLocation): string =>
+  describeZkUrl({ servers: l.servers, path: l.path });
 
 function parseLocation(value: unknown): MirrorLocation | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -54,15 +56,33 @@ function parseLocation(value: unknown): MirrorLocation | undefined {
   return { servers, path, endpoints, ...(user === undefined ? {} : { user }) };
 }
 
-/** A leader setting holding JSON; unreadable values are treated as absent. */
-function readJson(rt: HookRuntime, key: string): unknown {
-  const text = leaderGet(rt, key);
+/** JSON text from a leader setting; unreadable or oversized values are treated as absent. */
+function parseJson(text: string | undefined): unknown {
   if (text === undefined || text === '' || text.length > 65_536) return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+/** A leader setting holding JSON; unreadable values are treated as absent. */
+function readJson(rt: HookRuntime, key: string): unknown {
+  return parseJson(leaderGet(rt, key));
+}
+
+/**
+ * Every location the leader recorded, from the texts of {@link MIRRORED_AT_KEY} and
+ * {@link WITHDRAW_KEY}: where it mirrors now, then those still pending withdrawal.
+ */
+export function parseLocations(
+  mirroredAt: string | undefined,
+  pending: string | undefined,
+): MirrorLocation[] {
+  const at = parseLocation(parseJson(mirroredAt));
+  const stored = parseJson(pending);
+  const rest = (Array.isArray(stored) ? stored : []).flatMap((l) => parseLocation(l) ?? []);
+  return [...(at === undefined ? [] : [at]), ...rest.slice(0, MAX_PENDING_WITHDRAWALS)];
 }
 
 /** The location a `discovery-zookeeper` URL and cluster name mirror to, without credentials. */
@@ -98,7 +118,10 @@ export function recordMirror(
  * ServiceInstance data (what mirrorServerSet writes) for one of the recorded endpoints. Nodes
  * someone else wrote stay. Idempotent; a race with another writer is retried up to 3 times.
  */
-async function withdrawFrom(session: ZkSession, location: MirrorLocation): Promise<string[]> {
+export async function withdrawFrom(
+  session: ZkSession,
+  location: MirrorLocation,
+): Promise<string[]> {
   const ours = new Set(location.endpoints);
   for (let attempt = 1; ; attempt++) {
     const nodes = await readServerSet(session, location.path);
@@ -130,7 +153,7 @@ async function withdrawFrom(session: ZkSession, location: MirrorLocation): Promi
  * removal (logged on every leader hook until the operator restores the URL or removes the
  * nodes by hand).
  */
-function withdrawalUrl(location: MirrorLocation, current: ZkUrl | undefined): ZkUrl {
+export function withdrawalUrl(location: MirrorLocation, current: ZkUrl | undefined): ZkUrl {
   const credentials =
     current?.credentials !== undefined && current.credentials.user === location.user
       ? current.credentials
@@ -202,13 +225,13 @@ export async function withdrawStaleMirrors(
         withdrawFrom(session, location),
       );
       rt.log.info(
-        `discovery-zookeeper: withdrew the cluster view from ${describe(location)}` +
+        `discovery-zookeeper: withdrew the cluster view from ${describeLocation(location)}` +
           (removed.length > 0 ? `: removed ${removed.join(', ')}` : ' (nothing left there)'),
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       rt.log.error(
-        `discovery-zookeeper: cannot withdraw the cluster view from ${describe(location)}: ` +
+        `discovery-zookeeper: cannot withdraw the cluster view from ${describeLocation(location)}: ` +
           `${reason}; clients reading it still see the old members until a later hook succeeds`,
       );
       unreachable.push(location);
@@ -221,7 +244,7 @@ export async function withdrawStaleMirrors(
     const dropped = left.shift();
     if (dropped !== undefined)
       rt.log.error(
-        `discovery-zookeeper: giving up withdrawing from ${describe(dropped)} (more than ${MAX_PENDING_WITHDRAWALS} old locations); remove its member nodes by hand`,
+        `discovery-zookeeper: giving up withdrawing from ${describeLocation(dropped)} (more than ${MAX_PENDING_WITHDRAWALS} old locations); remove its member nodes by hand`,
       );
   }
   const after = JSON.stringify(left);

@@ -34,4 +34,35 @@ describe('mariadb-replication withdraws its ServerSet when discovery-zookeeper c
     expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
     expect(await readServerSet(zk, `/moved/discover/${APP}`)).toEqual([]);
   });
+
+  it('removing every unit (the application going away: goal-state shows them all dying) withdraws the members; removing one does not', async () => {
+    const zk = new FakeZk();
+    const connect: ZkConnector = async () =>
+      Object.assign(Object.create(zk) as ZkSession, { close: async () => undefined });
+    const scene = await deployScene({
+      units: 3,
+      seed: 12,
+      app: APP,
+      config: { 'discovery-zookeeper': 'zk://10.9.0.1:2181/mysos' },
+      charm: { connectZooKeeper: connect },
+    });
+    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    const path = `/mysos/discover/${APP}`;
+    expect(await readServerSet(zk, path)).toHaveLength(3);
+
+    // One unit removed (a scale-down): the others stay alive, the view stays (now 2 members).
+    scene.model.removeUnit('mariadb/2');
+    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(await readServerSet(zk, path)).toHaveLength(2);
+
+    // Every remaining unit removed at once, as `juju remove-application` makes them all dying.
+    for (const unit of scene.model.units(APP)) scene.model.removeUnit(unit);
+    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(scene.model.units(APP)).toEqual([]);
+    expect(await readServerSet(zk, path)).toEqual([]);
+    const withdrew = scene.model.trace.filter(
+      (e) => e.kind === 'log' && e.message.includes('the application is being removed: withdrew'),
+    );
+    expect(withdrew.length).toBeGreaterThan(0);
+  });
 });
