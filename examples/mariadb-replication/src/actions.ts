@@ -5,6 +5,7 @@
 import type { Charm, HookRuntime } from 'juju-reactive';
 import type { ReplicationBackend } from './backend/types.js';
 import {
+  failoverConfig,
   readTopology,
   replicationCredentials,
   type TopologyServer,
@@ -12,7 +13,6 @@ import {
   writeTopology,
 } from './charm-state.js';
 import { clusterStatus } from './failover/cluster-status.js';
-import { parseFailoverConfig } from './failover/config.js';
 import { decide, type FailoverConfig } from './failover/decide.js';
 import { describeStep, executeSteps } from './failover/execute.js';
 import { sourceHealth } from './failover/health.js';
@@ -69,7 +69,7 @@ export function registerActions(charm: Charm, helpers: ActionHelpers): Charm {
     return { record, backend, observation: await observe(backend, record) };
   };
   const config = (rt: HookRuntime, fail: (m: string) => void): FailoverConfig | undefined => {
-    const parsed = parseFailoverConfig(rt.config());
+    const parsed = failoverConfig(rt);
     if (parsed.ok) return parsed.config;
     fail(parsed.errors.join('; '));
     return undefined;

@@ -4,7 +4,14 @@
 // created) and the servers of the topology (from the peer relation's data, never from memory).
 import { type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { configOption } from '../../shared/kept-config/index.js';
+import { readPasswordSecret } from '../../shared/password-secret/index.js';
 import type { ReplicationCredentials } from './backend/types.js';
+import {
+  FAILOVER_OPTIONS,
+  type FailoverConfigResult,
+  parseFailoverConfig,
+} from './failover/config.js';
 import { EMPTY_RECORD, parseTopologyRecord, type TopologyRecord } from './failover/record.js';
 
 /** Leader setting: the topology record, as JSON. */
@@ -53,18 +60,23 @@ export function replicationCredentials(rt: HookRuntime): ReplicationCredentials 
       `the replication password is not shared yet; guard the handler on leadership.set.${PASSWORD_SECRET_KEY}`,
     );
   }
-  const content = rt.juju.secretGet(id);
-  if (content.isErr()) throw content.error;
-  const password = content.value.password;
-  if (!password) throw new Error(`secret ${id} holds no password`);
-  rt.redactor.add(password);
-  return { user: clusterUser(rt), password };
+  return { user: clusterUser(rt), password: readPasswordSecret(rt, id) };
 }
 
-/** The `cluster-user` option (checked when the account is created). */
+/**
+ * The `cluster-user` option (checked when the account is created). Like every option this
+ * charm reads, kept between hooks (examples/shared/kept-config): none holds a secret.
+ */
 export function clusterUser(rt: HookRuntime): string {
-  const user = rt.config()['cluster-user'];
+  const user = configOption(rt, 'cluster-user');
   return typeof user === 'string' && user !== '' ? user : 'repl';
+}
+
+/** `failure-threshold` and `max-lag-seconds`, checked (failover/config.ts). */
+export function failoverConfig(rt: HookRuntime): FailoverConfigResult {
+  return parseFailoverConfig(
+    Object.fromEntries(FAILOVER_OPTIONS.map((option) => [option, configOption(rt, option)])),
+  );
 }
 
 /**
