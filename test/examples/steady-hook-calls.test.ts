@@ -17,14 +17,11 @@ import { SimulatedInnoDBCluster } from '../../examples/mysql-innodb-cluster/src/
 import type { ClusterBackend } from '../../examples/mysql-innodb-cluster/src/backend/types.js';
 import { createCharm, PASSWORD_SECRET_KEY } from '../../examples/mysql-innodb-cluster/src/charm.js';
 import { CHARM_DIR, deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
-import type { ZkConnector } from '../../examples/shared/cluster-view-publish/index.js';
 import { addPasswordSecret } from '../../examples/shared/password-secret/index.js';
 import { readServerSet } from '../../src/discovery/serverset.js';
-import type { ZkSession } from '../../src/discovery/zk-session.js';
 import { Model as SimModel } from '../../src/testing/index.js';
-import { FakeZk } from '../discovery/fake-zk.js';
 import { clientCharm, clientMetadata } from '../interfaces/cluster-view/fixtures/charms.js';
-import { publishedMembers } from './view-bag.js';
+import { memoryZooKeeper, publishedMembers } from './view-bag.js';
 
 /** The tool calls (`tool args`) of `unit`'s last hook named `hook`. */
 function callsOfLast(model: Model, unit: string, hook: string): string[] {
@@ -102,17 +99,9 @@ describe('mysql-innodb-cluster: the steady leader cluster-relation-changed', () 
   });
 });
 
-/** A connector onto one in-memory ZooKeeper. */
-function fakeZooKeeper() {
-  const zk = new FakeZk();
-  const connect: ZkConnector = async () =>
-    Object.assign(Object.create(zk) as ZkSession, { close: async () => undefined });
-  return { zk, connect };
-}
-
 describe('mysql-innodb-cluster: a config change still takes effect (config-changed reads, relation hooks keep)', () => {
   it('juju config weight / discovery-zookeeper / password-transport after the cluster formed: published, and kept by the next relation hooks', async () => {
-    const fake = fakeZooKeeper();
+    const fake = memoryZooKeeper();
     const { model, app } = await deploySimulated({
       units: 3,
       seed: 5,
