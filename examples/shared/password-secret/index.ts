@@ -36,7 +36,10 @@ export function addPasswordSecret(
  * application-owned secret as its owner does, never as a consumer tracking a revision (juju/juju
  * 3.x apiserver/facades/agent/secretsmanager/secrets.go getSecretContent: "application owned
  * secrets can be accessed by all the units of the application", answered with
- * md.LatestRevision). The charms never write a second revision: a new password is a new secret.
+ * md.LatestRevision; no consumer record is made, so no secret-changed comes to these units).
+ * Juju 4's secretsmanager facade makes every reader a consumer (GetConsumedRevision: the
+ * revision first read, unless --refresh), which would pin an old revision; it does not matter
+ * here: the charms never write a second revision, a new password is a new secret (a new id).
  */
 export function readPasswordSecret(rt: HookRuntime, id: string): string {
   const content = rt.juju.secretGet(id);
