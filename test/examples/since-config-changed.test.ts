@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { localClusterAddress } from '../../examples/mysql-innodb-cluster/src/addresses.js';
 import { configured } from '../../examples/mysql-innodb-cluster/src/config-checks.js';
+import { configOption, keptOptionKey } from '../../examples/shared/kept-config/index.js';
 import { Charm, hookHarness, peerMetadata } from '../helpers/hook.js';
 import { StubHookTools } from '../helpers/stub-tools.js';
 import { peerData, peerWorld, REL } from '../interfaces/mysql-innodb-cluster/builders.js';
@@ -55,5 +56,62 @@ describe('values only config-changed can change (worker/uniter/resolver.go nextO
     await relationChanged();
     expect(callsSince(tools, 0)).toContain('config-get');
     expect(seen.at(-1)?.user).toBe('first');
+  });
+});
+
+describe('configOption (examples/shared/kept-config): one option, kept since config-changed', () => {
+  function optionSetup(config: Record<string, unknown>) {
+    const world = peerWorld({ 'mysql/1': peerData(1) }, { config });
+    const tools = new StubHookTools(world);
+    const seen: unknown[] = [];
+    const charm = new Charm().when().run(function read(rt) {
+      seen.push(configOption(rt, 'weight'));
+      seen.push(configOption(rt, 'discovery-zookeeper'));
+    });
+    const metadata = {
+      ...peerMetadata(),
+      config: {
+        weight: { type: 'string' as const },
+        'discovery-zookeeper': { type: 'string' as const },
+        'admin-password': { type: 'secret' as const },
+      },
+    };
+    const h = hookHarness(charm, { tools, metadata });
+    return { world, tools, seen, h, metadata };
+  }
+  const changed = {
+    hookName: 'cluster-relation-changed',
+    relation: { name: 'cluster', id: REL },
+    remoteUnit: 'mysql/1',
+    remoteApp: 'mysql',
+  };
+
+  it('relation hooks and update-status after config-changed make no config-get and see the value it kept (an unset option is undefined)', async () => {
+    const { world, tools, seen, h } = optionSetup({ weight: '2' });
+    await h.run({ hookName: 'config-changed' });
+    expect(h.store.load().data[keptOptionKey('weight')]).toBe('2');
+    world.config['weight'] = '9'; // not yet seen by a config-changed: Juju runs one first
+    const before = tools.calls.length;
+    await h.run(changed);
+    await h.run({ hookName: 'update-status' });
+    expect(callsSince(tools, before)).not.toContain('config-get');
+    expect(seen.slice(-4)).toEqual(['2', undefined, '2', undefined]);
+    await h.run({ hookName: 'config-changed' });
+    await h.run(changed);
+    expect(seen.slice(-2)).toEqual(['9', undefined]);
+  });
+
+  it('refuses an option config.yaml declares secret: it is never kept in the unit state', async () => {
+    const { tools, metadata } = optionSetup({ 'admin-password': 'secret:abc' });
+    const charm = new Charm().when().run(function readSecret(rt) {
+      configOption(rt, 'admin-password');
+    });
+    const result = await hookHarness(charm, { tools, metadata }).run({
+      hookName: 'config-changed',
+    });
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain(
+      'config option admin-password is declared secret: read it with rt.config(), it is never kept in the unit state',
+    );
   });
 });

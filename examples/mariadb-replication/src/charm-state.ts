@@ -5,8 +5,14 @@
 import { type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { HIDDEN_TAG, readStoredTags } from '../../shared/adminapi-tags/index.js';
+import { configOption } from '../../shared/kept-config/index.js';
+import { readPasswordSecret } from '../../shared/password-secret/index.js';
 import type { ReplicationCredentials } from './backend/types.js';
-import { type FailoverConfigResult, parseFailoverConfig } from './failover/config.js';
+import {
+  FAILOVER_OPTIONS,
+  type FailoverConfigResult,
+  parseFailoverConfig,
+} from './failover/config.js';
 import { EMPTY_RECORD, parseTopologyRecord, type TopologyRecord } from './failover/record.js';
 
 /** Leader setting: the topology record, as JSON. */
@@ -55,17 +61,15 @@ export function replicationCredentials(rt: HookRuntime): ReplicationCredentials 
       `the replication password is not shared yet; guard the handler on leadership.set.${PASSWORD_SECRET_KEY}`,
     );
   }
-  const content = rt.juju.secretGet(id);
-  if (content.isErr()) throw content.error;
-  const password = content.value.password;
-  if (!password) throw new Error(`secret ${id} holds no password`);
-  rt.redactor.add(password);
-  return { user: clusterUser(rt), password };
+  return { user: clusterUser(rt), password: readPasswordSecret(rt, id) };
 }
 
-/** The `cluster-user` option (checked when the account is created). */
+/**
+ * The `cluster-user` option (checked when the account is created). Like every option this
+ * charm reads, kept between hooks (examples/shared/kept-config): none holds a secret.
+ */
 export function clusterUser(rt: HookRuntime): string {
-  const user = rt.config()['cluster-user'];
+  const user = configOption(rt, 'cluster-user');
   return typeof user === 'string' && user !== '' ? user : 'repl';
 }
 
@@ -93,13 +97,16 @@ export function ownServer(rt: HookRuntime): TopologyServer {
 }
 
 /**
- * The failover settings in effect: `failure-threshold` and `max-lag-seconds` from the config,
+ * The failover settings in effect: `failure-threshold` and `max-lag-seconds` from the config
+ * (kept between hooks: examples/shared/kept-config; checked: failover/config.ts),
  * and the units MySQL Router hides from clients (an instance tag `_hidden` that is JSON `true`,
  * as Router reads it: examples/shared/adminapi-tags/routing.ts), which are promoted only when
  * no other server can take over.
  */
 export function failoverConfig(rt: HookRuntime): FailoverConfigResult {
-  const parsed = parseFailoverConfig(rt.config());
+  const parsed = parseFailoverConfig(
+    Object.fromEntries(FAILOVER_OPTIONS.map((option) => [option, configOption(rt, option)])),
+  );
   if (!parsed.ok) return parsed;
   const avoid = new Set<string>();
   for (const [unit, tags] of readStoredTags(leaderGet(rt)).units) {

@@ -4,16 +4,20 @@
 // the replication account for its peers; the leader is the single writer of the topology
 // record (leader settings) and, every hook, checks the databases and runs the failover engine
 // (src/failover). Importing this module has no side effects; src/main.ts runs it under Juju.
-import { randomBytes } from 'node:crypto';
 import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
 import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import type { ZkConnector } from '../../shared/cluster-view-publish/index.js';
+import {
+  addPasswordSecret,
+  replaceLostPasswordSecret,
+} from '../../shared/password-secret/index.js';
 import { registerActions } from './actions.js';
 import { SimulatedReplicationBackend } from './backend/simulated.js';
 import { SimulatedFleet } from './backend/simulated-fleet.js';
 import { simulatedUnitBackends } from './backend/simulated-units.js';
 import type { ReplicationBackend } from './backend/types.js';
 import {
+  clusterUser,
   failoverConfig,
   ownServer,
   PASSWORD_SECRET_KEY,
@@ -94,19 +98,12 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     .use(leadership)
     .endpoint(MySQLInnoDBClusterPeers, { minimumClusterSize: minimum });
 
-  // 1. The leader replaces a password secret that never came to exist: Juju applies
-  //    leader-set at once but commits secret-add only with a successful hook
-  //    (juju docs, hook commands: leader-set; secrets commit with the hook).
-  charm
-    .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
-    .run(function replaceLostPasswordSecret(rt) {
-      const id = leaderGet(rt, PASSWORD_SECRET_KEY);
-      if (id === undefined) return;
-      const content = rt.juju.secretGet(id);
-      if (content.isOk() || content.error.kind !== 'not-found') return;
-      rt.log.warning(`the replication password secret ${id} does not exist: generating a new one`);
-      leaderSet(rt, { [PASSWORD_SECRET_KEY]: null });
-    });
+  // 1. The leader replaces a password secret that never came to exist (a leader hook died
+  //    after leader-set: examples/shared/password-secret).
+  replaceLostPasswordSecret(charm, {
+    leaderKey: PASSWORD_SECRET_KEY,
+    what: 'replication password',
+  });
 
   // 1. The leader generates the replication password once, as an app-owned secret every unit
   //    can read; it never enters leader settings or relation data.
@@ -114,14 +111,7 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
     .when('leadership.is_leader')
     .whenNot(`leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(function generateReplicationPassword(rt) {
-      const password = randomBytes(24).toString('base64url');
-      rt.redactor.add(password);
-      const id = rt.juju.secretAdd(
-        { password },
-        { owner: 'application', label: 'replication-password' },
-      );
-      if (id.isErr()) throw id.error;
-      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value });
+      leaderSet(rt, { [PASSWORD_SECRET_KEY]: addPasswordSecret(rt, 'replication-password') });
     });
 
   // 0. What this unit did, re-derived from what Juju committed: a hook that died after saving
@@ -158,16 +148,14 @@ export function createCharm(given: Partial<ReplicationCharmOptions> = {}): Charm
   //    (scale-out). This unit's server being down is no hook failure: it is logged and retried
   //    by a later hook, so the leader's checks (below) still run while it is down.
   charm.when(F.infoSent, 'cluster.available').run(async function createReplicationUsers(rt) {
-    const credentials = replicationCredentials(rt);
     const addresses = peers(rt)
       .readyPeers.map((p) => p.connectionInfo.address)
       .sort();
-    const wanted = JSON.stringify([
-      leaderGet(rt, PASSWORD_SECRET_KEY),
-      credentials.user,
-      addresses,
-    ]);
+    // The secret's id stands for the password (a new password is a new secret): the password
+    // is read only when the accounts are (re)created.
+    const wanted = JSON.stringify([leaderGet(rt, PASSWORD_SECRET_KEY), clusterUser(rt), addresses]);
     if (rt.flags.isSet(F.usersCreated) && rt.state.get(USERS_FOR) === wanted) return;
+    const credentials = replicationCredentials(rt);
     const backend = options.backendFor(rt, [ownServer(rt)]);
     try {
       for (const address of addresses) {

@@ -1,7 +1,7 @@
 // This unit's own cluster address and the leader-settings keys derived from addresses.
 
 import type { HookRuntime } from 'juju-reactive';
-import { sinceConfigChanged } from './since-config-changed.js';
+import { sinceConfigChanged } from '../../shared/kept-config/index.js';
 
 /**
  * The address peers use to reach this unit: the first bind address of the `cluster` binding

@@ -1,14 +1,25 @@
 // The mysql-innodb-cluster charm: handlers that take a set of MySQL units from install to
 // one InnoDB Cluster, then keep it right as units come and go. Every handler is idempotent.
 // Importing this module has no side effects; src/main.ts runs it under Juju.
-import { randomBytes } from 'node:crypto';
-import { Charm, type HookRuntime, leaderGet, leaderSet, leadership } from 'juju-reactive';
+import {
+  Charm,
+  type HookRuntime,
+  hashValue,
+  leaderGet,
+  leaderSet,
+  leadership,
+} from 'juju-reactive';
 import {
   KEYS,
   MySQLInnoDBClusterPeers,
   type PasswordTransport,
 } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import type { ZkConnector } from '../../shared/cluster-view-publish/index.js';
+import {
+  addPasswordSecret,
+  readPasswordSecret,
+  replaceLostPasswordSecret,
+} from '../../shared/password-secret/index.js';
 import { registerActions } from './actions.js';
 import { instanceKey, localClusterAddress } from './addresses.js';
 import { SimulatedInnoDBCluster } from './backend/simulated.js';
@@ -72,18 +83,19 @@ const F = {
 const RECONCILE_HOOKS =
   /^(cluster-relation-.*|leader-.*|config-changed|upgrade-charm|update-status|start)$/;
 
-/**
- * Unit state: the cluster-password secret this unit read back in a hook after the one that
- * added it (so Juju had committed it). Not set by the hook that adds it: that hook may die
- * after leader-set, which Juju applies at once, while the secret-add is rolled back.
- */
-const PASSWORD_SECRET_SEEN = 'cluster.password-secret-seen';
-
-/** Hooks (their runtimes) that generated the password secret. */
-const generatedIn = new WeakSet<HookRuntime>();
-
 /** Unit state: the password secret the local cluster user was last given the password of. */
 const LOCAL_USER_SECRET = 'cluster.local-user-secret';
+/**
+ * Unit state: a hash of what the peers' accounts on this unit's instance were last all created
+ * for: the password's source (a secret id, never the password), the cluster user and the ready
+ * peers' addresses. Unset when an account was dropped or refused.
+ */
+const PEER_USERS_FOR = 'cluster.peer-users-for';
+/**
+ * Unit state (leader): the password secret whose password the leader setting `cluster-password`
+ * was last seen holding (an id, never the password).
+ */
+const PYTHON_SETTING_FROM = 'cluster.python-setting-from';
 /** Unit state: the password transport and secret its connection info was last published with. */
 const PUBLISHED_TRANSPORT = 'cluster.published-transport';
 /** Where the password comes from while no secret holds it: the Python charm's leader setting. */
@@ -140,27 +152,9 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     password: clusterPassword(rt),
   });
 
-  // 1. The leader replaces a password secret that never came to exist. Juju applies leader-set
-  //    at once but commits secret-add only with a successful hook (docs/reference/hook-commands:
-  //    leader-set; secrets are committed with the hook), so a leader killed after both left
-  //    leader settings naming a secret nobody can read. Nothing can have used it: forget it,
-  //    and generateClusterPassword (next) makes a new one in this same hook.
-  charm
-    .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
-    .run(function replaceLostPasswordSecret(rt) {
-      const id = leaderGet(rt, PASSWORD_SECRET_KEY);
-      if (id === undefined || generatedIn.has(rt)) return;
-      // Once read back in a hook after the one that added it, the secret was committed: a
-      // secret the charm never removes need not be checked again by this unit.
-      if (rt.state.get(PASSWORD_SECRET_SEEN) === id) return;
-      const content = rt.juju.secretGet(id);
-      if (content.isOk()) rt.state.set(PASSWORD_SECRET_SEEN, id);
-      if (content.isOk() || content.error.kind !== 'not-found') return;
-      rt.log.warning(
-        `the cluster password secret ${id} named in leader settings does not exist (a leader hook died after leader-set): generating a new one`,
-      );
-      leaderSet(rt, { [PASSWORD_SECRET_KEY]: null });
-    });
+  // 1. The leader replaces a password secret that never came to exist (a leader hook died
+  //    after leader-set: examples/shared/password-secret).
+  replaceLostPasswordSecret(charm, { leaderKey: PASSWORD_SECRET_KEY, what: 'cluster password' });
 
   // 1. The leader generates the cluster password once and shares it as an app-owned secret;
   //    every unit of the application can read it, and it never enters leader settings.
@@ -175,15 +169,8 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         rt.log.info(
           `keeping the cluster password the Python charm shared (leader setting ${PYTHON_PASSWORD_KEY})`,
         );
-      const password = inherited ?? randomBytes(24).toString('base64url');
-      rt.redactor.add(password);
-      generatedIn.add(rt);
-      const id = rt.juju.secretAdd(
-        { password },
-        { owner: 'application', label: 'cluster-password' },
-      );
-      if (id.isErr()) throw id.error;
-      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id.value, [CLUSTER_USER_KEY]: config(rt).user });
+      const id = addPasswordSecret(rt, 'cluster-password', inherited);
+      leaderSet(rt, { [PASSWORD_SECRET_KEY]: id, [CLUSTER_USER_KEY]: config(rt).user });
     });
 
   // 1. While Python units may run (password-transport plaintext or both), the leader keeps the
@@ -193,9 +180,15 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when('leadership.is_leader', `leadership.set.${PASSWORD_SECRET_KEY}`)
     .run(function sharePasswordWithPythonUnits(rt) {
       if (transport(rt) === 'secret') return;
+      // Once the setting held this secret's password it keeps holding it: only this charm's
+      // leader writes it once it exists (a Python leader writes it only when it is missing),
+      // always with the secret's password, and a new password is a new secret id.
+      const id = leaderGet(rt, PASSWORD_SECRET_KEY);
+      if (id !== undefined && rt.state.get(PYTHON_SETTING_FROM) === id) return;
       const password = clusterPassword(rt);
       if (leaderGet(rt, PYTHON_PASSWORD_KEY) !== password)
         leaderSet(rt, { [PYTHON_PASSWORD_KEY]: password });
+      if (id !== undefined) rt.state.set(PYTHON_SETTING_FROM, id);
     });
 
   // 0. What this unit did, re-derived from what Juju committed: a hook that died after saving
@@ -272,11 +265,20 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
 
   // 3. When enough peers are available, create the cluster user for every peer's address on
   //    the local instance, then tell the peers this unit is ready to be configured. Runs again
-  //    when peer data changes (scale-out), creating only what is missing.
+  //    when peer data changes (scale-out), and works (reads the password, touches MySQL) only
+  //    when the addresses, the user or the password's secret differ from the last time.
   const createPeerUsers = async (rt: HookRuntime) => {
-    for (const peer of peers(rt).readyPeers) await ensureAccount(rt, peer.connectionInfo.address);
+    const addresses = [
+      ...new Set(peers(rt).readyPeers.map((peer) => peer.connectionInfo.address)),
+    ].sort();
+    const wanted = hashValue([passwordSource(rt) ?? null, config(rt).user, addresses]);
+    if (rt.flags.isSet(F.peerUsersCreated) && rt.state.get(PEER_USERS_FOR) === wanted) return;
+    let all = true;
+    for (const address of addresses) if (!(await ensureAccount(rt, address))) all = false;
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
+    if (all) rt.state.set(PEER_USERS_FOR, wanted);
+    else rt.state.unset(PEER_USERS_FOR);
   };
   charm.when(F.userCreated, 'cluster.available').whenNot(F.peerUsersCreated).run(createPeerUsers);
   charm
@@ -463,7 +465,9 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       if (address !== undefined) keep.add(address);
     }
     for (const host of await backend.users.listClusterUsers(user)) {
-      if (!keep.has(host)) await backend.users.dropClusterUser({ user, host });
+      if (keep.has(host)) continue;
+      await backend.users.dropClusterUser({ user, host });
+      rt.state.unset(PEER_USERS_FOR); // a peer that comes back at this address needs it again
     }
     peers(rt).clearDepartedUnits();
     rt.flags.clear('endpoint.cluster.departed');
@@ -544,12 +548,7 @@ function clusterPassword(rt: HookRuntime): string {
       'the cluster password is not shared yet; guard the handler on leadership.set.cluster-password-secret',
     );
   }
-  const content = rt.juju.secretGet(id);
-  if (content.isErr()) throw content.error;
-  const password = content.value.password;
-  if (!password) throw new Error(`secret ${id} holds no password`);
-  rt.redactor.add(password);
-  return password;
+  return readPasswordSecret(rt, id);
 }
 
 type Assessment = ['maintenance' | 'waiting' | 'active' | 'blocked', string];

@@ -4,7 +4,7 @@
 // never a failed hook.
 import { type HookRuntime, leaderGet } from 'juju-reactive';
 import { clusterUserSchema } from 'juju-reactive/interfaces/mysql-innodb-cluster';
-import { sinceConfigChanged } from './since-config-changed.js';
+import { configOption } from '../../shared/kept-config/index.js';
 
 /** Leader setting: the cluster user every unit uses, fixed once the password is shared. */
 export const CLUSTER_USER_KEY = 'cluster-user';
@@ -40,21 +40,15 @@ export function clusterUserProblem(
   return undefined;
 }
 
-/** Unit state: the two options below as the last config-get gave them (neither is secret). */
-const CONFIGURED_KEY = 'cluster.configured';
-
 /**
  * The config as the operator set it: config-get, or in a relation hook or update-status the
  * values the last hook that read them kept (Juju runs config-changed first when they change).
  */
 export function configured(rt: HookRuntime): { clusterName: string; user: string } {
-  return sinceConfigChanged(rt, CONFIGURED_KEY, () => {
-    const c = rt.config();
-    return {
-      clusterName: String(c['cluster-name'] ?? 'jujuCluster'),
-      user: String(c['cluster-user'] ?? 'clusteruser'),
-    };
-  });
+  return {
+    clusterName: String(configOption(rt, 'cluster-name') ?? 'jujuCluster'),
+    user: String(configOption(rt, 'cluster-user') ?? 'clusteruser'),
+  };
 }
 
 /** The config in effect: what the cluster already uses wins over a later change. */

@@ -8,6 +8,7 @@ import {
   PASSWORD_TRANSPORTS,
   type PasswordTransport,
 } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { configOption } from '../../shared/kept-config/index.js';
 
 /** Config option: where the cluster password travels (`plaintext`, `secret` or `both`). */
 export const PASSWORD_TRANSPORT_OPTION = 'password-transport';
@@ -26,7 +27,7 @@ const FALLBACK: PasswordTransport = 'both';
 
 /** The option as set, when it is one of the three values. */
 function configuredTransport(rt: HookRuntime): PasswordTransport | undefined {
-  const value = rt.config()[PASSWORD_TRANSPORT_OPTION];
+  const value = configOption(rt, PASSWORD_TRANSPORT_OPTION);
   return PASSWORD_TRANSPORTS.find((t) => t === value);
 }
 
@@ -41,7 +42,7 @@ export function passwordTransport(rt: HookRuntime): PasswordTransport {
 /** Why `password-transport` cannot be applied, for a blocked status; undefined when it can. */
 export function transportProblem(rt: HookRuntime): string | undefined {
   if (configuredTransport(rt) !== undefined) return undefined;
-  const value = rt.config()[PASSWORD_TRANSPORT_OPTION];
+  const value = configOption(rt, PASSWORD_TRANSPORT_OPTION);
   return (
     `${PASSWORD_TRANSPORT_OPTION} ${JSON.stringify(String(value).slice(0, 40))} is not one of ` +
     `${PASSWORD_TRANSPORTS.join(', ')} (publishing as ${FALLBACK} meanwhile)`

@@ -4,6 +4,7 @@
 // charms' view modules so each only says how it learns its topology.
 import type { HookRuntime } from 'juju-reactive';
 import type { TagMap } from '../adminapi-tags/index.js';
+import { configOption } from '../kept-config/index.js';
 import {
   buildMembers,
   DEFAULT_WEIGHTS,
@@ -21,7 +22,7 @@ import type { ZkConnector } from './zookeeper.js';
  * forgotten and the caller reads no status.
  */
 export function viewWanted(rt: HookRuntime, endpoint: string): string | undefined {
-  const zookeeperUrl = String(rt.config()['discovery-zookeeper'] ?? '');
+  const zookeeperUrl = String(configOption(rt, 'discovery-zookeeper') ?? '');
   const related = (rt.endpointByName(endpoint)?.relations.length ?? 0) > 0;
   if (related || zookeeperUrl !== '') return zookeeperUrl;
   forgetMirror(rt);
@@ -31,7 +32,7 @@ export function viewWanted(rt: HookRuntime, endpoint: string): string | undefine
 /** The `weight` config; a bad one is logged as an error and every member gets weight 1. */
 export function configuredWeights(rt: HookRuntime): Weights {
   try {
-    return parseWeights(String(rt.config()['weight'] ?? ''));
+    return parseWeights(String(configOption(rt, 'weight') ?? ''));
   } catch (error) {
     if (!(error instanceof WeightConfigError)) throw error;
     rt.log.error(`${error.message}; publishing every member with weight 1`);

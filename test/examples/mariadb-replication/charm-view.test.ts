@@ -7,10 +7,8 @@ import type { ClusterMember } from 'juju-reactive/interfaces/cluster-view';
 import { describe, expect, it } from 'vitest';
 import type { ZkConnector } from '../../../examples/shared/cluster-view-publish/index.js';
 import { readServerSet } from '../../../src/discovery/serverset.js';
-import type { ZkSession } from '../../../src/discovery/zk-session.js';
-import { FakeZk } from '../../discovery/fake-zk.js';
 import { clientCharm, clientMetadata } from '../../interfaces/cluster-view/fixtures/charms.js';
-import { publishedMembers } from '../view-bag.js';
+import { memoryZooKeeper, publishedMembers } from '../view-bag.js';
 import { advanceUntilNewSource, type CharmScene, deployScene } from './charm-helpers.js';
 
 const APP = 'mariadb';
@@ -37,14 +35,6 @@ async function deployed(
   scene.model.relate('app:db', `${APP}:view`);
   expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
   return scene;
-}
-
-/** A connector onto one shared in-memory ZooKeeper. */
-function fakeZooKeeper(): { zk: FakeZk; connect: ZkConnector } {
-  const zk = new FakeZk();
-  const connect: ZkConnector = async () =>
-    Object.assign(Object.create(zk) as ZkSession, { close: async () => undefined });
-  return { zk, connect };
 }
 
 describe('mariadb-replication publishes the cluster view', () => {
@@ -173,7 +163,7 @@ describe('mariadb-replication view: late clients and leader changes', () => {
 
 describe('mariadb-replication mirrors the view into ZooKeeper (in-memory)', () => {
   it('the source under master, the replicas under slaves; a failover moves the new source keeping its member id (Mysos promote_member)', async () => {
-    const fake = fakeZooKeeper();
+    const fake = memoryZooKeeper();
     const scene = await deployed(
       { 'discovery-zookeeper': 'zk://10.9.0.1:2181/mysos' },
       fake.connect,

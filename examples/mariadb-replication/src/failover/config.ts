@@ -10,6 +10,9 @@ const BOUNDS = {
   'max-lag-seconds': { min: 0, max: 86_400, key: 'maxLagSeconds' },
 } as const;
 
+/** The options parseFailoverConfig reads. */
+export const FAILOVER_OPTIONS = Object.keys(BOUNDS) as readonly (keyof typeof BOUNDS)[];
+
 /** The result of reading the options: the config, or what is wrong with each bad option. */
 export type FailoverConfigResult =
   | { readonly ok: true; readonly config: FailoverConfig }

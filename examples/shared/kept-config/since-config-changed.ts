@@ -27,3 +27,26 @@ export function sinceConfigChanged<T extends JsonValue>(
   if (JSON.stringify(rt.state.get(key)) !== JSON.stringify(value)) rt.state.set(key, value);
   return value;
 }
+
+/** Unit-state key a config option's value is kept under. */
+export const keptOptionKey = (option: string): string => `config.kept.${option}`;
+
+/**
+ * One config option's value (undefined when unset and without default): config-get, or, in a
+ * relation hook or update-status, the value the last hook that read it kept (Juju runs
+ * config-changed first when the config changed: see {@link sinceConfigChanged}). Only for
+ * options that hold nothing secret: one config.yaml declares `type: secret` is refused (read
+ * those with `rt.config()`, and never keep them).
+ */
+export function configOption(rt: HookRuntime, option: string): JsonValue | undefined {
+  if (rt.metadata.config?.[option]?.type === 'secret') {
+    throw new Error(
+      `config option ${option} is declared secret: read it with rt.config(), it is never kept in the unit state`,
+    );
+  }
+  const value = sinceConfigChanged(rt, keptOptionKey(option), () => {
+    const raw = rt.config()[option];
+    return raw === undefined ? null : (raw as JsonValue);
+  });
+  return value === null ? undefined : value;
+}
