@@ -117,6 +117,12 @@ export function spawnTool(
   return out;
 }
 
+/** A builtin module, loaded now (any absolute path serves createRequire for a builtin). */
+function builtin<T>(id: string): T {
+  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return (get?.(id) ?? createRequire(process.execPath)(id)) as T;
+}
+
 function errorName(errno: number): string {
   try {
     return getSystemErrorName(errno);
@@ -131,9 +137,7 @@ function viaChildProcess(
   options: SpawnToolOptions,
 ): SpawnToolResult {
   // Loaded here only: importing it at the top would load it (and node:net) in every hook.
-  const { spawnSync } = createRequire(import.meta.url)(
-    'node:child_process',
-  ) as typeof import('node:child_process');
+  const { spawnSync } = builtin<typeof import('node:child_process')>('node:child_process');
   const child = spawnSync(file, args, {
     env: options.env,
     input: options.input,

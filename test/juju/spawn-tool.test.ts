@@ -137,5 +137,16 @@ writeSync(1, JSON.stringify({
     });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ stdout: 'args:x\nstdin:\nvar:v\n', loaded: [] });
+
+    // Where process.binding would print a deprecation warning, child_process runs the tool.
+    const pending = spawnSync(process.execPath, [bundle.start], {
+      env: { PATH: [bin, process.env['PATH']].join(delimiter), NODE_PENDING_DEPRECATION: '1' },
+      encoding: 'utf8',
+    });
+    expect(pending.stderr).toBe('');
+    expect(JSON.parse(pending.stdout)).toEqual({
+      stdout: 'args:x\nstdin:\nvar:v\n',
+      loaded: expect.arrayContaining(['NativeModule child_process']),
+    });
   });
 });

@@ -1,6 +1,7 @@
 // Node builtins in a hook bundle: an ES-module import of one (named, default, namespace or
 // dynamic) reaches the builtin itself, whichever shim the bundler gives it (a prototype for the
-// plain ones like fs and crypto, the module as it is for events or process).
+// plain ones like fs and crypto, the module as it is for events or process); import.meta is
+// the bundled main file's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,9 @@ let exited = false;
 process.on('beforeExit', () => { exited = true; });
 out.onWorks = process.listenerCount('beforeExit') === 1 && !exited;
 out.dynamic = typeof (await import('node:os')).platform === 'function';
+// import.meta in the CommonJS hook script: the bundled main file, as a URL and as a path.
+out.metaUrl = import.meta.url === 'file://' + import.meta.filename;
+out.metaFile = import.meta.filename.endsWith('/dist/main.cjs') && import.meta.dirname.endsWith('/dist');
 writeSync(1, JSON.stringify(out));
 `;
 
@@ -66,6 +70,8 @@ describe('a hook bundle importing node builtins', () => {
       event: 'heard',
       onWorks: true,
       dynamic: true,
+      metaUrl: true,
+      metaFile: true,
     });
   });
 });
