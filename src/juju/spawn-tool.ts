@@ -4,8 +4,9 @@
 // lean path calls the same native spawn_sync binding child_process.spawnSync calls
 // (lib/internal/child_process.js in Node 20 and 22), with the same options, through
 // process.binding (on its allow-list: lib/internal/bootstrap/realm.js, processBindingAllowList).
-// Where that binding is not available (another Node, --pending-deprecation, which makes
-// process.binding warn), child_process.spawnSync runs the tool instead, with the same result.
+// Only on the Node majors whose binding this was checked against (20, 22: the one a packed
+// charm carries); elsewhere, or with --pending-deprecation (which makes process.binding warn),
+// child_process.spawnSync runs the tool instead, with the same result.
 import { createRequire } from 'node:module';
 import { getSystemErrorName } from 'node:util';
 
@@ -41,6 +42,9 @@ type NativeSpawn = (options: object) => {
   error?: number;
 };
 
+/** Node majors whose spawn_sync binding takes the options below (checked: 20.20, 22.23). */
+export const LEAN_SPAWN_NODE_MAJORS: ReadonlySet<number> = new Set([20, 22]);
+
 /** SIGKILL's number on Linux, where Juju runs hooks. */
 const SIGKILL = 9;
 
@@ -55,7 +59,8 @@ function nativeSpawn(): NativeSpawn | null {
     /--pending-deprecation/.test(process.env['NODE_OPTIONS'] ?? '') ||
     process.env['NODE_PENDING_DEPRECATION'] === '1';
   const binding = (process as unknown as { binding?: (name: string) => unknown }).binding;
-  if (pending || typeof binding !== 'function') return native;
+  const major = Number(process.versions.node.split('.')[0]);
+  if (pending || typeof binding !== 'function' || !LEAN_SPAWN_NODE_MAJORS.has(major)) return native;
   try {
     const spawn = (binding.call(process, 'spawn_sync') as { spawn?: unknown }).spawn;
     if (typeof spawn === 'function') native = spawn as NativeSpawn;
