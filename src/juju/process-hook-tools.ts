@@ -1,7 +1,6 @@
 // HookTools backed by the real hook-tool processes Juju puts on PATH during a hook.
 // The ONLY module in the project that spawns hook tools. Never puts secret content in argv
 // (it travels by stdin or a 0600 file in memory), and never lets tool output reach a message unredacted.
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +28,7 @@ import type {
 } from './hook-tools.js';
 import { Redactor } from './redact.js';
 import { encodeSettingsFile, hasLoneSurrogate } from './settings-file.js';
+import { spawnTool } from './spawn-tool.js';
 import {
   actionKeyProblem,
   formatPortRange,
@@ -85,7 +85,8 @@ const STATUSES: ReadonlySet<string> = new Set<WorkloadStatus['status']>([
 ]);
 
 /**
- * Calls Juju's hook tools with `spawnSync`, one at a time, parsing their `--format=json` output.
+ * Calls Juju's hook tools one at a time, waiting for each ({@link spawnTool}), parsing their
+ * `--format=json` output.
  *
  * @example
  * const tools = new ProcessHookTools({ redactor, onCall: (c) => trace.push(c) });
@@ -601,16 +602,13 @@ export class ProcessHookTools implements HookTools {
 
   private run(tool: string, args: readonly string[], input = ''): Result<string, HookToolError> {
     const started = performance.now();
-    const child = spawnSync(tool, args, {
+    const child = spawnTool(tool, args, {
       env: this.env,
       input,
-      encoding: 'utf8',
       maxBuffer: this.maxOutput,
-      timeout: this.timeoutMs,
-      killSignal: 'SIGKILL',
-      windowsHide: true,
+      timeoutMs: this.timeoutMs,
     });
-    const errno = (child.error as NodeJS.ErrnoException | undefined)?.code;
+    const errno = child.error?.code;
     if (errno === 'ETIMEDOUT' && child.status !== null) {
       // The tool exited, but something it started kept its output open until the timeout
       // (spawnSync then closes the pipes). What it printed before exiting is complete.

@@ -124,6 +124,45 @@ export interface Chunk {
 }
 
 /**
+ * Builtins whose module is a plain object of functions that do not use `this`: an ES-module
+ * import of one reads it through a prototype (see {@link builtinShim}).
+ */
+const PLAIN_BUILTINS: ReadonlySet<string> = new Set([
+  'child_process',
+  'crypto',
+  'dns',
+  'fs',
+  'fs/promises',
+  'net',
+  'os',
+  'path',
+  'querystring',
+  'string_decoder',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'zlib',
+]);
+
+/**
+ * The module an ES-module import of builtin `name` gets in a hook bundle. esbuild gives each
+ * importing file its own copy of a CommonJS module's namespace, a getter per export (fs has
+ * over 100, crypto over 70): about 1,100 getters made on every hook start for this library
+ * alone. For PLAIN_BUILTINS the shim exports an object with no own properties whose prototype
+ * is the builtin, so nothing is copied and every read reaches the builtin itself (as live as
+ * the getters were). A default import is then that object: its functions work as before, but
+ * Object.keys() of it is empty. Builtins whose module is a function (events, stream, assert,
+ * module) or an object whose methods use `this` (process) are exported as they are.
+ */
+function builtinShim(name: string): string {
+  const load = `require(${JSON.stringify(`node:${name}`)})`;
+  return PLAIN_BUILTINS.has(name)
+    ? `module.exports = Object.create(${load});`
+    : `module.exports = ${load};`;
+}
+
+/**
  * esbuild plugin for hook bundles. Node builtins are loaded with `require` (the bundle becomes a
  * CommonJS script: no ES-module loader, no ES-module facades of builtins). A package imported
  * dynamically (`await import('mysql2/promise')`), and yaml for the library, is bundled into a
@@ -154,7 +193,7 @@ export function hookPlugin(chunks: Map<string, Chunk>): Plugin {
         return { path: chunk.file, namespace: NS_CHUNK };
       });
       build.onLoad({ filter: /.*/, namespace: NS_BUILTIN }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+        contents: builtinShim(args.path),
         loader: 'js',
       }));
       build.onLoad({ filter: /.*/, namespace: NS_CHUNK }, (args) => ({

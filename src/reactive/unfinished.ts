@@ -25,9 +25,13 @@ export class UnfinishedHandlerError extends Error {
   }
 }
 
-/** The first stack frame outside this library's charm/reactive modules: the charm's own line. */
-export function callerSite(): string | undefined {
-  const frames = (new Error().stack ?? '').split('\n').slice(1);
+/**
+ * The first stack frame outside this library's charm/reactive modules: the charm's own line.
+ * `at`: an Error made at the call to describe (default: here); V8 formats its stack only when
+ * it is read, so keeping the Error and reading it later costs a definition almost nothing.
+ */
+export function callerSite(at: Error = new Error()): string | undefined {
+  const frames = (at.stack ?? '').split('\n').slice(1);
   for (const frame of frames) {
     if (/[/\\](charm|reactive)[/\\](charm|unfinished)\.[cm]?[jt]s/.test(frame)) continue;
     const where = /\(?((?:file:\/\/)?[^\s()]+:\d+:\d+)\)?\s*$/.exec(frame.trim());
@@ -38,11 +42,12 @@ export function callerSite(): string | undefined {
 
 /** The open definitions of one charm. */
 export class UnfinishedDefinitions {
-  private readonly open = new Map<object, { describe: () => string; site: string | undefined }>();
+  private readonly open = new Map<object, { describe: () => string; at: Error }>();
 
   /** Record `owner` as started at the caller's site; `describe` renders its chain so far. */
   start(owner: object, describe: () => string): void {
-    this.open.set(owner, { describe, site: callerSite() });
+    // The site is worked out only for a definition left open (check): most never are.
+    this.open.set(owner, { describe, at: new Error() });
   }
 
   /** `owner` was finished (`.run(fn)` was called). */
@@ -54,7 +59,7 @@ export class UnfinishedDefinitions {
   check(): void {
     if (this.open.size === 0) return;
     throw new UnfinishedHandlerError(
-      [...this.open.values()].map((d) => ({ expression: d.describe(), site: d.site })),
+      [...this.open.values()].map((d) => ({ expression: d.describe(), site: callerSite(d.at) })),
     );
   }
 }

@@ -7,6 +7,8 @@
 //      and 32 peers, steady and cold, each next to `node -e ''`; tool calls; peak RSS.
 //   2. What the hook path pays to start: each dependency, bundled as a charm bundles it.
 //   3. The in-process simulator: hooks per second, hooks to settle, cost per added unit.
+// `--hook-only` runs part 1 alone and prints it (no results file); `--peers=2,32` picks the
+// hook's peer counts.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, machine, release, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,6 +49,10 @@ function unitCounts(name: string): number[] | undefined {
 const SIM_UNITS = unitCounts('sim-units');
 /** `--single-event-units=100`: the model size of the single-event measure (one size). */
 const SINGLE_EVENT_UNITS = unitCounts('single-event-units')?.[0];
+/** `--peers=2,32`: the hook's peer counts (default 2, 8 and 32). */
+const PEERS = unitCounts('peers') ?? [2, 8, 32];
+/** `--hook-only`: part 1 alone (the hook process), printed, no results file: a quick check. */
+const HOOK_ONLY = process.argv.includes('--hook-only');
 const NODE = process.execPath;
 /** Issue 21: hook ÷ node at 2 peers steady, and at most this much more at 32 peers. */
 const TARGET_RATIO = 2.0;
@@ -189,6 +195,26 @@ function simTable(rows: readonly SimRow[]): string {
   return table(out);
 }
 
+const peakRssLine = (hook: HookBenchResult) =>
+  `Peak RSS (GNU time, median): node -e '' ${hook.nodeRssMiB?.median ?? 'n/a'} MiB; ` +
+  hook.cases.map((c) => `hook at ${c.peers} peers ${c.rssMiB?.median ?? 'n/a'} MiB`).join('; ');
+const toolTimeLine = (hook: HookBenchResult) =>
+  'Tool time inside the hook (one spawn each, steady): ' +
+  hook.cases.map((c) => `${c.peers} peers ${fmt(c.inHookToolsMs)} ms`).join('; ');
+
+/** `--hook-only`: the hook table, RSS and tool time, with the machine's load. */
+function hookOnlyReport(hook: HookBenchResult, loadBefore: number): string {
+  return [
+    `Hook process only; load average ${round(loadBefore)} -> ${round(loadavg()[0] ?? 0)}; ` +
+      `node -e '' ${fmt(hook.node.median)} ms (p90 ${fmt(hook.node.p90)}); hook-tool client: ${hook.toolClient}`,
+    '',
+    hookTable(hook),
+    '',
+    peakRssLine(hook),
+    toolTimeLine(hook),
+  ].join('\n');
+}
+
 async function main() {
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
@@ -201,7 +227,7 @@ async function main() {
   const hook = await hookBench({
     root,
     packedDir: packed.outDir,
-    peerCounts: [2, 8, 32],
+    peerCounts: PEERS,
     runs: quick ? 8 : 25,
     coldRuns: quick ? 3 : 8,
     rssRuns: quick ? 2 : 5,
@@ -209,6 +235,10 @@ async function main() {
     seed: SEED,
     log,
   });
+  if (HOOK_ONLY) {
+    process.stdout.write(`${hookOnlyReport(hook, loadBefore)}\n`);
+    return;
+  }
   const imports = await importBench(join(packed.outDir, 'dist', 'charm.cjs'));
   const sim = await simBench({
     quick,
@@ -278,10 +308,8 @@ async function main() {
     '',
     hookTable(hook),
     '',
-    `Peak RSS (GNU time, median): node -e '' ${hook.nodeRssMiB?.median ?? 'n/a'} MiB; ` +
-      hook.cases.map((c) => `hook at ${c.peers} peers ${c.rssMiB?.median ?? 'n/a'} MiB`).join('; '),
-    'Tool time inside the hook (spawnSync, steady): ' +
-      hook.cases.map((c) => `${c.peers} peers ${fmt(c.inHookToolsMs)} ms`).join('; '),
+    peakRssLine(hook),
+    toolTimeLine(hook),
     "steady: the leader's last cluster-relation-changed of an in-process settle (it completes " +
       'the cluster: real work), warm code cache; cold: the same on a fresh unit dir (no code ' +
       'cache); idle: the same hook ' +

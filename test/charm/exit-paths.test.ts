@@ -88,6 +88,7 @@ describe('after the commit', () => {
     ['reject-after', /late rejection after the commit/],
     ['throw-after', /late throw after the commit/],
     ['exit-after', /process\.exit\(3\)/],
+    ['before-exit-listener', /rejection from the charm beforeExit work/],
   ])('%s does not change the outcome: exit 0, state saved, a WARNING', async (mode, what) => {
     const run = await runHook(mode);
     expect(run.status).toBe(0);

@@ -1,0 +1,77 @@
+// Node builtins in a hook bundle: an ES-module import of one (named, default, namespace or
+// dynamic) reaches the builtin itself, whichever shim the bundler gives it (a prototype for the
+// plain ones like fs and crypto, the module as it is for events or process); import.meta is
+// the bundled main file's.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
+
+const ENTRY = `import { createHash } from 'node:crypto';
+import fs, { existsSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import { isIPv6 } from 'node:net';
+import EventEmitter from 'node:events';
+import process from 'node:process';
+import { createRequire } from 'node:module';
+
+const out = {};
+out.hash = createHash('sha256').update('abc').digest('hex').slice(0, 8);
+out.join = path.join('a', 'b');
+out.ipv6 = isIPv6('::1');
+out.defaultRead = fs.readFileSync(process.argv[2], 'utf8');
+out.promises = typeof fs.promises.readFile;
+out.exists = existsSync(process.argv[2]);
+// A function replaced on the builtin afterwards is what the import then calls (a live binding).
+createRequire(process.argv[2])('node:fs').existsSync = () => 'replaced';
+out.live = existsSync('/');
+const emitter = new EventEmitter();
+emitter.on('x', (v) => { out.event = v; });
+emitter.emit('x', 'heard');
+let exited = false;
+process.on('beforeExit', () => { exited = true; });
+out.onWorks = process.listenerCount('beforeExit') === 1 && !exited;
+out.dynamic = typeof (await import('node:os')).platform === 'function';
+// import.meta in the CommonJS hook script: the bundled main file, as a URL and as a path.
+out.metaUrl = import.meta.url === 'file://' + import.meta.filename;
+out.metaFile = import.meta.filename.endsWith('/dist/main.cjs') && import.meta.dirname.endsWith('/dist');
+writeSync(1, JSON.stringify(out));
+`;
+
+let dir: string;
+let start: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'builtins-bundle-'));
+  start = (
+    await bundleCharmEntry({
+      entry: { contents: ENTRY, resolveDir: dir },
+      outdir: join(dir, 'dist'),
+      minify: true,
+    })
+  ).start;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a hook bundle importing node builtins', () => {
+  it('reaches each builtin itself through named, default, namespace and dynamic imports', () => {
+    const run = spawnSync(process.execPath, [start, start], { encoding: 'utf8', env: {} });
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(out).toEqual({
+      hash: 'ba7816bf',
+      join: join('a', 'b'),
+      ipv6: true,
+      defaultRead: expect.stringContaining('use strict'),
+      promises: 'function',
+      exists: true,
+      live: 'replaced',
+      event: 'heard',
+      onWorks: true,
+      dynamic: true,
+      metaUrl: true,
+      metaFile: true,
+    });
+  });
+});
