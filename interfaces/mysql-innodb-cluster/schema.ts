@@ -2,7 +2,6 @@
 // a peer may publish, and the parser that turns one peer's decoded bag into typed fields.
 // Uses zod/mini (tree-shakable: ~16 KB bundled instead of ~450 KB) because it runs in every hook.
 // Error texts never contain the value that was rejected: it may be a password.
-import { isIPv6 } from 'node:net';
 import * as z from 'zod/mini';
 
 /** Relation keys, spelled as the original Python interface spells them (wire-compatible). */
@@ -54,6 +53,12 @@ function text(rule: string) {
 const { ipv4: IPV4, hostname: HOSTNAME } = z.regexes;
 
 /**
+ * RFC 4291 text forms (an IPv4 tail included, no zone), as zod checks them: the same answers
+ * as node:net isIPv6 without loading `net` into every hook (about 4 ms of a hook's start).
+ */
+const IPV6 = z.ipv6();
+
+/**
  * The one rule for a peer's cluster address, shared by this interface and the example charm's
  * backend: what an account host (`user@host`) and a Shell connection can both take, and what
  * names one peer's instance. True for
@@ -69,7 +74,7 @@ const { ipv4: IPV4, hostname: HOSTNAME } = z.regexes;
 export function isClusterAddress(value: string): boolean {
   if (value.length === 0 || value.length > MAX_ADDRESS_LENGTH) return false;
   if (IPV4.test(value)) return value !== '0.0.0.0';
-  if (isIPv6(value) && !value.includes('%')) return !/^[0:.]*$/.test(value);
+  if (!value.includes('%') && IPV6.safeParse(value).success) return !/^[0:.]*$/.test(value);
   if (!HOSTNAME.test(value) || value.endsWith('.')) return false;
   const lower = value.toLowerCase();
   if (lower === 'localhost' || lower.endsWith('.localhost')) return false;
