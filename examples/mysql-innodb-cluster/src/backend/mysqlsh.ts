@@ -1,7 +1,6 @@
 // Cluster operations through MySQL Shell. Each operation is a generated JavaScript script
 // written to mysqlsh's stdin; credentials travel inside that script (as JSON literals),
 // never in argv, so they never show in `ps` or in Juju's logs.
-import { spawn } from 'node:child_process';
 import { ShellClusterTags } from './tags-mysqlsh.js';
 import {
   assertSafeAddress,
@@ -19,8 +18,13 @@ export interface MysqlShellOptions {
   readonly port?: number;
 }
 
-/** Run `mysqlsh --no-wizard --js` with `script` on stdin; resolves with stdout. */
-function runShell(command: string, script: string): Promise<string> {
+/**
+ * Run `mysqlsh --no-wizard --js` with `script` on stdin; resolves with stdout. child_process
+ * is loaded on first use: most hooks run no Shell, and loading it (with `net`) costs every hook
+ * a few ms at start.
+ */
+async function runShell(command: string, script: string): Promise<string> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(command, ['--no-wizard', '--js'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
