@@ -7,15 +7,18 @@
  */
 export {
   type ClusterConnectionInfo,
-  type ClusterConnectionInfoOptions,
+  type ClusterPeerSummary,
   ClusterPeerUnit,
+  type PeerClusterData,
+  type ReadyClusterPeerUnit,
+} from './peer-units.js';
+export {
+  type ClusterConnectionInfoOptions,
   DEFAULT_MINIMUM_CLUSTER_SIZE,
   MySQLInnoDBClusterPeers,
   type MySQLInnoDBClusterPeersOptions,
   PASSWORD_TRANSPORTS,
   type PasswordTransport,
-  type PeerClusterData,
-  type ReadyClusterPeerUnit,
 } from './peers.js';
 export {
   type ClusterPeerData,
