@@ -273,8 +273,17 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   // 3. When enough peers are available, create the cluster user for every peer's address on
   //    the local instance, then tell the peers this unit is ready to be configured. Runs again
   //    when peer data changes (scale-out), creating only what is missing.
+  //    unit-configure-ready promises an account for every ready peer, and the leader acts on
+  //    it: until it is published, every peer is read now (the leader's settings may be newer
+  //    than this unit's summary of them: seed 4 of the 5-unit convergence test). Once it is,
+  //    the summaries say which accounts to add: a peer whose summary is older than its
+  //    settings has a -changed hook queued here (worker/uniter/relation/resolver.go), which
+  //    adds its account.
   const createPeerUsers = async (rt: HookRuntime) => {
-    for (const peer of peers(rt).readyPeers) await ensureAccount(rt, peer.connectionInfo.address);
+    const addresses = rt.flags.isSet(F.peerUsersCreated)
+      ? peers(rt).peerSummaries.flatMap((p) => (p.ready && p.address ? [p.address] : []))
+      : peers(rt).readyPeers.map((p) => p.connectionInfo.address);
+    for (const address of addresses) await ensureAccount(rt, address);
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
   };
@@ -367,9 +376,13 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       }
       const isClustered = (address: string) =>
         isTrue(leaderGet(rt, instanceKey('clustered', address)));
-      const waiting = peers(rt).readyPeers.filter(
-        (peer) => peer.configureReady && !isClustered(peer.connectionInfo.address),
-      );
+      // The summaries say whether any peer waits (no hook-tool call when none does); each
+      // one that may is read again, and added only as its current data says.
+      const waiting = peers(rt)
+        .peerSummaries.filter((p) => p.ready && p.configureReady && !isClustered(p.address ?? ''))
+        .flatMap((p) => peers(rt).peer(p.unitName) ?? [])
+        .filter((peer) => peer.isReady())
+        .filter((peer) => peer.configureReady && !isClustered(peer.connectionInfo.address));
       // Not the instances of units Juju is removing: they are going away (and drop their
       // accounts), so adding one would fail until their -departed hook, queued behind this one.
       const staying = stayingUnits(
@@ -419,6 +432,17 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       // leadership moves; other hooks make no hook-tool call here.
       if (!rt.hookName.startsWith('cluster-relation-') && rt.hookName !== 'leader-elected') return;
       const self = localClusterAddress(rt);
+      // Nothing to check by the summaries: done, at no hook-tool call. A summary older than
+      // its peer's settings can only send this on to the check below, which reads every peer:
+      // nothing is removed on a summary.
+      const recheck =
+        rt.flags.isSet('endpoint.cluster.departed') || rt.hookName === 'leader-elected';
+      const summarized = [self, ...peers(rt).peerSummaries.flatMap((p) => p.address ?? [])];
+      const summarizedKeys = new Set(
+        summarized.flatMap((a) => [instanceKey('configured', a), instanceKey('clustered', a)]),
+      );
+      if (!recheck && Object.keys(instanceKeysOf(rt, (k) => !summarizedKeys.has(k))).length === 0)
+        return;
       const joined = peers(rt).allJoinedUnits.filter((u) => u.clusterData.address !== undefined);
       const known = new Set([self, ...joined.map((u) => u.clusterData.address as string)]);
       const knownKeys = new Set(
@@ -457,12 +481,15 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     if (!RECONCILE_HOOKS.test(rt.hookName)) return;
     const backend = options.backendFor(rt);
     const { user } = config(rt);
-    const keep = new Set([localClusterAddress(rt)]);
-    for (const unit of peers(rt).allJoinedUnits) {
-      const address = unit.clusterData.address;
-      if (address !== undefined) keep.add(address);
-    }
-    for (const host of await backend.users.listClusterUsers(user)) {
+    // The summaries say whether any account is not a joined peer's; only then is every peer
+    // read again, and an account dropped on current data, never on a summary.
+    const keepOf = (addresses: readonly string[]) =>
+      new Set([localClusterAddress(rt), ...addresses]);
+    let keep = keepOf(peers(rt).peerSummaries.flatMap((p) => p.address ?? []));
+    const hosts = await backend.users.listClusterUsers(user);
+    if (hosts.some((host) => !keep.has(host)))
+      keep = keepOf(peers(rt).allJoinedUnits.flatMap((u) => u.clusterData.address ?? []));
+    for (const host of hosts) {
       if (!keep.has(host)) await backend.users.dropClusterUser({ user, host });
     }
     peers(rt).clearDepartedUnits();
