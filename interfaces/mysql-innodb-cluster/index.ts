@@ -13,13 +13,15 @@ export {
   type ReadyClusterPeerUnit,
 } from './peer-units.js';
 export {
-  type ClusterConnectionInfoOptions,
   DEFAULT_MINIMUM_CLUSTER_SIZE,
   MySQLInnoDBClusterPeers,
   type MySQLInnoDBClusterPeersOptions,
+} from './peers.js';
+export {
+  type ClusterConnectionInfoOptions,
   PASSWORD_TRANSPORTS,
   type PasswordTransport,
-} from './peers.js';
+} from './publishing.js';
 export {
   type ClusterPeerData,
   clusterAddressSchema,

@@ -4,11 +4,9 @@
 // validated, and a password never reaches a log line, an error or the unit state.
 // Outside its own relation hooks it makes no hook-tool call unless something may have changed.
 import {
-  type DataSchema,
   Endpoint,
   type EndpointBinding,
   type EndpointRole,
-  hashValue,
   type RelatedUnit,
   type Relation,
 } from 'juju-reactive';
@@ -19,15 +17,8 @@ import {
   type PeerClusterData,
   type ReadyClusterPeerUnit,
 } from './peer-units.js';
-import {
-  clusterAddressSchema,
-  clusterPasswordSchema,
-  clusterUserSchema,
-  KEYS,
-  SECRET_PASSWORD_FIELD,
-  secretIdSchema,
-  unbracket,
-} from './schema.js';
+import { type ClusterConnectionInfoOptions, publishConnectionInfo } from './publishing.js';
+import { KEYS } from './schema.js';
 import { isReadySummary, type PeerSummary, SummaryStore } from './summaries.js';
 
 /** MySQL InnoDB Cluster needs three members to tolerate the loss of one. */
@@ -41,57 +32,6 @@ export interface MySQLInnoDBClusterPeersOptions {
    */
   readonly minimumClusterSize?: number;
 }
-
-/** Options of {@link MySQLInnoDBClusterPeers.setClusterConnectionInfo}. */
-export interface ClusterConnectionInfoOptions {
-  /**
-   * The address to present instead of the one detected from the endpoint's binding
-   * (published as `ingress-address`/`private-address`, and the default `cluster-address`).
-   */
-  readonly clusterHost?: string;
-  /**
-   * Publish the password as a Juju secret instead of in relation data: a unit-owned secret,
-   * granted to the peer relation, whose id goes under `cluster-password-secret`.
-   */
-  readonly passwordSecret?: boolean;
-  /**
-   * Publish a reference to an existing secret that holds the password under `password`,
-   * for example an application-owned secret the leader created: every unit of the
-   * application can read such a secret without a grant. Takes precedence over
-   * `passwordSecret`; the password itself is then published nowhere.
-   */
-  readonly passwordSecretId?: string;
-  /**
-   * Where the password travels (default: `secret` when `passwordSecret` or `passwordSecretId`
-   * is given, else `plaintext`). `both` publishes `cluster-password` next to the secret
-   * reference: units of the Python interface (charm-interface-mysql-innodb-cluster, which
-   * reads only `cluster-password`) and units of this one then both find it. `both` needs a
-   * secret: `passwordSecretId`, or this unit's own secret when none is given.
-   */
-  readonly passwordTransport?: PasswordTransport;
-  /**
-   * Which address of the binding to present as `cluster-address` when `address` is not given:
-   * `ingress` (default: `network-get --ingress-address`) or `bind` (the first bind address,
-   * what the Python charm publishes: charmhelpers get_relation_ip → `network-get
-   * --primary-address`, which Juju answers with Info[0].Addresses[0]:
-   * worker/uniter/runner/jujuc/network-get.go). `ingress-address`/`private-address` stay the
-   * ingress address either way.
-   */
-  readonly addressFrom?: 'ingress' | 'bind';
-}
-
-/** How a unit publishes its cluster password: see {@link ClusterConnectionInfoOptions}. */
-export type PasswordTransport = 'plaintext' | 'secret' | 'both';
-
-/** The values `passwordTransport` may take, in the order operators see them documented. */
-export const PASSWORD_TRANSPORTS: readonly PasswordTransport[] = ['plaintext', 'secret', 'both'];
-
-/** What the unit state keeps about this unit's password secret (a hash, never the password). */
-type StoredPasswordSecret = {
-  id: string;
-  hash: string;
-  granted: string[];
-};
 
 /**
  * The `mysql-innodb-cluster` peer endpoint.
@@ -226,38 +166,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     this.runtime.redactor.add(password);
     const relation = this.publishTarget('setClusterConnectionInfo');
     if (relation === undefined) return undefined;
-    const binding = this.bindingAddress(relation.relationId, options.clusterHost);
-    const detected =
-      options.addressFrom === 'bind' && options.clusterHost === undefined
-        ? (this.bindAddress(relation.relationId) ?? binding)
-        : binding;
-    const clusterAddress = unbracket(address ?? detected);
-    this.check('address', clusterAddressSchema, clusterAddress, true);
-    this.check('user', clusterUserSchema, user, true);
-    this.check('password', clusterPasswordSchema, password, false);
-
-    const data = relation.toPublish;
-    data[KEYS.clusterAddress] = clusterAddress;
-    data[KEYS.clusterUser] = user;
-    const transport =
-      options.passwordTransport ??
-      (options.passwordSecretId !== undefined || options.passwordSecret ? 'secret' : 'plaintext');
-    if (transport === 'plaintext') {
-      data[KEYS.clusterPassword] = password;
-      data[KEYS.clusterPasswordSecret] = undefined;
-    } else {
-      if (options.passwordSecretId !== undefined) {
-        this.check('passwordSecretId', secretIdSchema, options.passwordSecretId, true);
-        data[KEYS.clusterPasswordSecret] = options.passwordSecretId;
-      } else {
-        data[KEYS.clusterPasswordSecret] = this.passwordSecret(relation.relationId, password);
-      }
-      data[KEYS.clusterPassword] = transport === 'both' ? password : undefined;
-    }
-    const raw = relation.toPublishRaw;
-    raw[KEYS.ingressAddress] = binding;
-    raw[KEYS.privateAddress] = binding;
-    return clusterAddress;
+    return publishConnectionInfo(this, relation, address, user, password, options);
   }
 
   /** Tell peers this unit is ready to be configured into the cluster (`unit-configure-ready`). */
@@ -444,74 +353,6 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     if (relation === undefined) return false;
     relation.toPublish[key] = true;
     return true;
-  }
-
-  /** The address peers reach this unit at: clusterHost, the binding's ingress address, or unit-get. */
-  private bindingAddress(relationId: string, clusterHost: string | undefined): string {
-    if (clusterHost !== undefined) {
-      const host = unbracket(clusterHost.trim());
-      this.check('clusterHost', clusterAddressSchema, host, true);
-      return host;
-    }
-    const juju = this.runtime.juju;
-    const ingress = juju.ingressAddress(this.endpointName, relationId);
-    if (ingress.isOk() && ingress.value.trim() !== '') return unbracket(ingress.value.trim());
-    const fallback = juju.unitGet('private-address');
-    if (fallback.isOk() && fallback.value.trim() !== '') return unbracket(fallback.value.trim());
-    const why = (r: typeof ingress): string => (r.isErr() ? r.error.message : 'empty output');
-    throw new Error(
-      `cannot find the address of ${this.runtime.unitName} on ${relationId}: network-get ` +
-        `${this.endpointName} failed (${why(ingress)}) and unit-get private-address failed ` +
-        `(${why(fallback)}); pass options.clusterHost to setClusterConnectionInfo()`,
-    );
-  }
-
-  /** The binding's first bind address (`network-get`), or undefined when Juju reports none. */
-  private bindAddress(relationId: string): string | undefined {
-    const info = this.runtime.juju.networkGet(this.endpointName, relationId);
-    if (info.isErr()) return undefined;
-    const value = info.value.bindAddresses[0]?.addresses[0]?.value?.trim();
-    return value === undefined || value === '' ? undefined : unbracket(value);
-  }
-
-  /** Create (once) or update this unit's password secret and grant it to the relation. */
-  private passwordSecret(relationId: string, password: string): string {
-    const juju = this.runtime.juju;
-    const key = this.stateKey('password-secret');
-    const stored = this.runtime.state.get(key) as StoredPasswordSecret | undefined;
-    let id: string;
-    if (stored === undefined) {
-      const added = juju.secretAdd(
-        { [SECRET_PASSWORD_FIELD]: password },
-        { owner: 'unit', description: `MySQL InnoDB Cluster password of ${this.runtime.unitName}` },
-      );
-      if (added.isErr()) throw added.error;
-      id = added.value;
-    } else {
-      id = stored.id;
-      if (stored.hash !== hashValue({ id, password }))
-        juju.secretSet(id, { [SECRET_PASSWORD_FIELD]: password });
-    }
-    const granted = stored?.granted ?? [];
-    if (!granted.includes(relationId)) juju.secretGrant(id, relationId);
-    const record: StoredPasswordSecret = {
-      id,
-      hash: hashValue({ id, password }),
-      granted: [...new Set([...granted, relationId])].sort(),
-    };
-    this.runtime.state.set(key, record);
-    return id;
-  }
-
-  /** Refuse to publish what peers would reject. The password never appears in the message. */
-  private check(what: string, schema: DataSchema<string>, value: string, showValue: boolean): void {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return;
-    const shown = showValue ? ` ${JSON.stringify(value.slice(0, 80))}` : '';
-    throw new TypeError(
-      `setClusterConnectionInfo() on ${this.runtime.unitName}: ${what}${shown} ` +
-        `${parsed.error.issues[0]?.message ?? 'is invalid'}; peers would reject it`,
-    );
   }
 }
 
