@@ -52,15 +52,13 @@ export class SummaryStore {
 
   /** The stored summary, or undefined when there is none (or it is of another version). */
   get(relationId: string, unit: string): PeerSummary | undefined {
-    const stored = this.state.get(this.key(relationId, unit)) as unknown;
-    if (!isRecord(stored) || stored['v'] !== SUMMARY_VERSION) return undefined;
-    return isSummary(stored['s']) ? stored['s'] : undefined;
+    return decode(this.state.get(this.key(relationId, unit)));
   }
 
   /** Store a summary; writes nothing when the state already holds this one. */
   set(relationId: string, unit: string, summary: PeerSummary): void {
     const key = this.key(relationId, unit);
-    const next = { v: SUMMARY_VERSION, s: summary as unknown as JsonValue };
+    const next = encode(summary);
     if (JSON.stringify(this.state.get(key)) === JSON.stringify(next)) return;
     this.state.set(key, next);
   }
@@ -78,26 +76,53 @@ export class SummaryStore {
   }
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
+// Stored compactly, as every unit keeps one per peer (at 1,000 units, a million of them in a
+// model): [version, address | null, user | null, bits, secret | null, ...problems], bits
+// 1 = a valid password, 2 = it comes from the secret, 4 = configure-ready, 8 = clustered,
+// problems as [field, problem] pairs.
+const HAS_PASSWORD = 1;
+const FROM_SECRET = 2;
+const CONFIGURE_READY = 4;
+const CLUSTERED = 8;
 
-/** A stored value is a summary (a hand-edited or corrupt state is re-read, never trusted). */
-function isSummary(x: unknown): x is PeerSummary {
-  if (!isRecord(x)) return false;
-  const optionalString = (k: string) => x[k] === undefined || typeof x[k] === 'string';
-  return (
-    optionalString('address') &&
-    optionalString('user') &&
-    optionalString('secret') &&
-    (x['passwordFrom'] === undefined ||
-      x['passwordFrom'] === 'relation' ||
-      x['passwordFrom'] === 'secret') &&
-    typeof x['hasPassword'] === 'boolean' &&
-    typeof x['configureReady'] === 'boolean' &&
-    typeof x['clustered'] === 'boolean' &&
-    Array.isArray(x['problems']) &&
-    x['problems'].every(
-      (p) => isRecord(p) && typeof p['field'] === 'string' && typeof p['problem'] === 'string',
-    )
+function encode(s: PeerSummary): JsonValue {
+  const bits =
+    (s.hasPassword ? HAS_PASSWORD : 0) |
+    (s.passwordFrom === 'secret' ? FROM_SECRET : 0) |
+    (s.configureReady ? CONFIGURE_READY : 0) |
+    (s.clustered ? CLUSTERED : 0);
+  return [
+    SUMMARY_VERSION,
+    s.address ?? null,
+    s.user ?? null,
+    bits,
+    s.secret ?? null,
+    ...s.problems.map((p) => [p.field, p.problem]),
+  ];
+}
+
+/** A stored value as a summary; anything else (corrupt, hand-edited, older) is undefined. */
+function decode(stored: unknown): PeerSummary | undefined {
+  if (!Array.isArray(stored) || stored[0] !== SUMMARY_VERSION) return undefined;
+  const [, address, user, bits, secret, ...problems] = stored as unknown[];
+  const text = (x: unknown) => x === null || typeof x === 'string';
+  if (!text(address) || !text(user) || !text(secret)) return undefined;
+  if (typeof bits !== 'number' || !Number.isInteger(bits) || bits < 0 || bits > 15)
+    return undefined;
+  const pairs = problems.filter(
+    (p): p is [string, string] =>
+      Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string',
   );
+  if (pairs.length !== problems.length) return undefined;
+  const hasPassword = (bits & HAS_PASSWORD) !== 0;
+  return {
+    ...(typeof address === 'string' ? { address } : {}),
+    ...(typeof user === 'string' ? { user } : {}),
+    hasPassword,
+    ...(hasPassword ? { passwordFrom: bits & FROM_SECRET ? 'secret' : 'relation' } : {}),
+    ...(typeof secret === 'string' ? { secret } : {}),
+    configureReady: (bits & CONFIGURE_READY) !== 0,
+    clustered: (bits & CLUSTERED) !== 0,
+    problems: pairs.map(([field, problem]) => ({ field, problem })),
+  };
 }

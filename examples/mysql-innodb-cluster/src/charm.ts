@@ -274,15 +274,19 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    the local instance, then tell the peers this unit is ready to be configured. Runs again
   //    when peer data changes (scale-out), creating only what is missing.
   //    unit-configure-ready promises an account for every ready peer, and the leader acts on
-  //    it: until it is published, every peer is read now (the leader's settings may be newer
-  //    than this unit's summary of them: seed 4 of the 5-unit convergence test). Once it is,
-  //    the summaries say which accounts to add: a peer whose summary is older than its
-  //    settings has a -changed hook queued here (worker/uniter/relation/resolver.go), which
-  //    adds its account.
+  //    it at any time: so every peer that is ready now gets one. The summaries name the ready
+  //    peers' addresses; a peer whose summary is not ready is read now (relation-get reads
+  //    current settings: worker/uniter/runner/context/relation.go), since it may have become
+  //    ready while its -changed hook waits in this unit's queue (worker/uniter/relation/
+  //    resolver.go): trusting that summary let the leader add this instance before it held
+  //    the leader's account (seed 4 of the 5-unit convergence test). In a settled cluster
+  //    every summary is ready: no read.
   const createPeerUsers = async (rt: HookRuntime) => {
-    const addresses = rt.flags.isSet(F.peerUsersCreated)
-      ? peers(rt).peerSummaries.flatMap((p) => (p.ready && p.address ? [p.address] : []))
-      : peers(rt).readyPeers.map((p) => p.connectionInfo.address);
+    const addresses = peers(rt).peerSummaries.flatMap((p) => {
+      if (p.ready && p.address !== undefined) return [p.address];
+      const peer = peers(rt).peer(p.unitName);
+      return peer?.isReady() ? [peer.connectionInfo.address] : [];
+    });
     for (const address of addresses) await ensureAccount(rt, address);
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
@@ -432,26 +436,26 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       // leadership moves; other hooks make no hook-tool call here.
       if (!rt.hookName.startsWith('cluster-relation-') && rt.hookName !== 'leader-elected') return;
       const self = localClusterAddress(rt);
-      // Nothing to check by the summaries: done, at no hook-tool call. A summary older than
-      // its peer's settings can only send this on to the check below, which reads every peer:
-      // nothing is removed on a summary.
-      const recheck =
-        rt.flags.isSet('endpoint.cluster.departed') || rt.hookName === 'leader-elected';
-      const summarized = [self, ...peers(rt).peerSummaries.flatMap((p) => p.address ?? [])];
-      const summarizedKeys = new Set(
-        summarized.flatMap((a) => [instanceKey('configured', a), instanceKey('clustered', a)]),
-      );
-      if (!recheck && Object.keys(instanceKeysOf(rt, (k) => !summarizedKeys.has(k))).length === 0)
-        return;
-      const joined = peers(rt).allJoinedUnits.filter((u) => u.clusterData.address !== undefined);
-      const known = new Set([self, ...joined.map((u) => u.clusterData.address as string)]);
-      const knownKeys = new Set(
-        [...known].flatMap((a) => [instanceKey('configured', a), instanceKey('clustered', a)]),
-      );
-      const leftovers = instanceKeysOf(rt, (key) => !knownKeys.has(key));
       // A departure, or a new leader, also checks the cluster itself: an instance added in a
       // hook that failed afterwards is a member the leader settings never recorded.
       const check = rt.flags.isSet('endpoint.cluster.departed') || rt.hookName === 'leader-elected';
+      const leftoversOf = (addresses: readonly string[]) => {
+        const keys = new Set(
+          [self, ...addresses].flatMap((a) => [
+            instanceKey('configured', a),
+            instanceKey('clustered', a),
+          ]),
+        );
+        return instanceKeysOf(rt, (key) => !keys.has(key));
+      };
+      // Nothing left over by the summaries: done, at no hook-tool call. A summary older than
+      // its peer's settings can only send this on to what follows, which reads every peer:
+      // nothing is removed on a summary.
+      const summarized = peers(rt).peerSummaries.flatMap((p) => p.address ?? []);
+      if (!check && Object.keys(leftoversOf(summarized)).length === 0) return;
+      const joined = peers(rt).allJoinedUnits.filter((u) => u.clusterData.address !== undefined);
+      const known = new Set([self, ...joined.map((u) => u.clusterData.address as string)]);
+      const leftovers = leftoversOf([...known]);
       if (Object.keys(leftovers).length === 0 && !check) return;
       const goal = rt.juju.goalState();
       if (goal.isErr()) throw goal.error;

@@ -108,7 +108,7 @@ describe('a -changed hook reads its remote unit only (resolver.go queues one per
     const data = Object.fromEntries(
       Object.entries(state.data).filter(([k]) => !k.startsWith('endpoint.cluster.peer.')),
     );
-    data['endpoint.cluster.peer.cluster:0 mysql/1'] = { v: 1, s: { address: 42 } };
+    data['endpoint.cluster.peer.cluster:0 mysql/1'] = [1, 42, 'clusteruser', 9, null];
     h.store.save({ ...state, data });
     before = h.tools.calls.length;
     await h.relationHook('changed', 'mysql/3');
@@ -179,19 +179,15 @@ describe('what the unit state keeps', () => {
     const state = h.store.load();
     const saved = JSON.stringify(state);
     for (let n = 1; n <= 3; n++) expect(saved).not.toContain(peerPassword(n));
-    expect(state.data['endpoint.cluster.peer.cluster:0 mysql/2']).toEqual({
-      v: 1,
-      s: {
-        address: '10.0.0.12',
-        user: 'clusteruser',
-        hasPassword: true,
-        passwordFrom: secret ? 'secret' : 'relation',
-        ...(secret ? { secret: 'secret:peer2' } : {}),
-        configureReady: false,
-        clustered: true,
-        problems: [],
-      },
-    });
+    // [version, address, user, bits (1 password, 2 from its secret, 4 configure-ready,
+    // 8 clustered), secret id]: compact, one per peer.
+    expect(state.data['endpoint.cluster.peer.cluster:0 mysql/2']).toEqual([
+      1,
+      '10.0.0.12',
+      'clusteruser',
+      secret ? 1 + 2 + 8 : 1 + 8,
+      secret ? 'secret:peer2' : null,
+    ]);
   });
 
   it('drops a departed peer’s summary in its -departed hook, and the flags follow', async () => {
