@@ -21,16 +21,19 @@ export class PeerReader {
   private readonly full = new Map<string, PeerClusterData>();
   private readonly secretReads = new Map<string, SecretRead>();
   private readonly warned = new Map<string, string>();
+  private readonly inspections = new Map<
+    string,
+    {
+      data: ReturnType<typeof parseClusterPeerData>['data'];
+      problems: readonly PeerDataProblem[];
+      secretPublished: boolean;
+    }
+  >();
 
   constructor(
     private readonly runtime: HookRuntime,
     private readonly endpointName: string,
   ) {}
-
-  /** Ids of the password secrets read in this hook. */
-  get secretsRead(): readonly string[] {
-    return [...this.secretReads.keys()];
-  }
 
   /**
    * The peer's current data, password included (relation-get, and secret-get for a secret
@@ -139,15 +142,6 @@ export class PeerReader {
       `${this.endpointName}: ignoring invalid data from ${unit.unitName} on ${unit.relationId}: ${what}`,
     );
   }
-
-  private readonly inspections = new Map<
-    string,
-    {
-      data: ReturnType<typeof parseClusterPeerData>['data'];
-      problems: readonly PeerDataProblem[];
-      secretPublished: boolean;
-    }
-  >();
 
   /** relation-get (cached by the session), decode and validate, key by key. */
   private inspect(unit: RelatedUnit) {
