@@ -7,16 +7,21 @@
  */
 export {
   type ClusterConnectionInfo,
-  type ClusterConnectionInfoOptions,
+  type ClusterPeerSummary,
   ClusterPeerUnit,
+  type PeerClusterData,
+  type ReadyClusterPeerUnit,
+} from './peer-units.js';
+export {
   DEFAULT_MINIMUM_CLUSTER_SIZE,
   MySQLInnoDBClusterPeers,
   type MySQLInnoDBClusterPeersOptions,
+} from './peers.js';
+export {
+  type ClusterConnectionInfoOptions,
   PASSWORD_TRANSPORTS,
   type PasswordTransport,
-  type PeerClusterData,
-  type ReadyClusterPeerUnit,
-} from './peers.js';
+} from './publishing.js';
 export {
   type ClusterPeerData,
   clusterAddressSchema,

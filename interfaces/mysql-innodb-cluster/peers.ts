@@ -4,27 +4,22 @@
 // validated, and a password never reaches a log line, an error or the unit state.
 // Outside its own relation hooks it makes no hook-tool call unless something may have changed.
 import {
-  type DataSchema,
-  decodeValue,
   Endpoint,
   type EndpointBinding,
   type EndpointRole,
-  hashValue,
-  RelatedUnit,
+  type RelatedUnit,
   type Relation,
 } from 'juju-reactive';
+import { PeerReader } from './peer-reader.js';
 import {
-  clusterAddressSchema,
-  clusterPasswordSchema,
-  clusterUserSchema,
-  KEYS,
-  type PeerDataProblem,
-  parseClusterPeerData,
-  passwordSecretSchema,
-  SECRET_PASSWORD_FIELD,
-  secretIdSchema,
-  unbracket,
-} from './schema.js';
+  type ClusterPeerSummary,
+  ClusterPeerUnit,
+  type PeerClusterData,
+  type ReadyClusterPeerUnit,
+} from './peer-units.js';
+import { type ClusterConnectionInfoOptions, publishConnectionInfo } from './publishing.js';
+import { KEYS } from './schema.js';
+import { isReadySummary, type PeerSummary, SummaryStore } from './summaries.js';
 
 /** MySQL InnoDB Cluster needs three members to tolerate the loss of one. */
 export const DEFAULT_MINIMUM_CLUSTER_SIZE = 3;
@@ -37,129 +32,6 @@ export interface MySQLInnoDBClusterPeersOptions {
    */
   readonly minimumClusterSize?: number;
 }
-
-/** Options of {@link MySQLInnoDBClusterPeers.setClusterConnectionInfo}. */
-export interface ClusterConnectionInfoOptions {
-  /**
-   * The address to present instead of the one detected from the endpoint's binding
-   * (published as `ingress-address`/`private-address`, and the default `cluster-address`).
-   */
-  readonly clusterHost?: string;
-  /**
-   * Publish the password as a Juju secret instead of in relation data: a unit-owned secret,
-   * granted to the peer relation, whose id goes under `cluster-password-secret`.
-   */
-  readonly passwordSecret?: boolean;
-  /**
-   * Publish a reference to an existing secret that holds the password under `password`,
-   * for example an application-owned secret the leader created: every unit of the
-   * application can read such a secret without a grant. Takes precedence over
-   * `passwordSecret`; the password itself is then published nowhere.
-   */
-  readonly passwordSecretId?: string;
-  /**
-   * Where the password travels (default: `secret` when `passwordSecret` or `passwordSecretId`
-   * is given, else `plaintext`). `both` publishes `cluster-password` next to the secret
-   * reference: units of the Python interface (charm-interface-mysql-innodb-cluster, which
-   * reads only `cluster-password`) and units of this one then both find it. `both` needs a
-   * secret: `passwordSecretId`, or this unit's own secret when none is given.
-   */
-  readonly passwordTransport?: PasswordTransport;
-  /**
-   * Which address of the binding to present as `cluster-address` when `address` is not given:
-   * `ingress` (default: `network-get --ingress-address`) or `bind` (the first bind address,
-   * what the Python charm publishes: charmhelpers get_relation_ip → `network-get
-   * --primary-address`, which Juju answers with Info[0].Addresses[0]:
-   * worker/uniter/runner/jujuc/network-get.go). `ingress-address`/`private-address` stay the
-   * ingress address either way.
-   */
-  readonly addressFrom?: 'ingress' | 'bind';
-}
-
-/** How a unit publishes its cluster password: see {@link ClusterConnectionInfoOptions}. */
-export type PasswordTransport = 'plaintext' | 'secret' | 'both';
-
-/** The values `passwordTransport` may take, in the order operators see them documented. */
-export const PASSWORD_TRANSPORTS: readonly PasswordTransport[] = ['plaintext', 'secret', 'both'];
-
-/** How to reach one peer's cluster user: all three fields present and valid. */
-export interface ClusterConnectionInfo {
-  /** `cluster-address`: where the peer's instance listens. */
-  readonly address: string;
-  /** `cluster-user`: the MySQL account to connect as. */
-  readonly user: string;
-  /** The account's password (from relation data or the peer's password secret). */
-  readonly password: string;
-}
-
-/** What one peer published, validated. A field that is missing or invalid is undefined. */
-export interface PeerClusterData {
-  /** `cluster-address`: an IPv4/IPv6 address (no brackets) or a DNS hostname. */
-  readonly address?: string;
-  /** `cluster-user`: a MySQL account name. */
-  readonly user?: string;
-  /** From `cluster-password`, or resolved from the secret in `cluster-password-secret`. */
-  readonly password?: string;
-  /** Where the password came from. */
-  readonly passwordFrom?: 'relation' | 'secret';
-  /** `unit-configure-ready` is `true`. */
-  readonly configureReady: boolean;
-  /** `unit-clustered` is `true`. */
-  readonly clustered: boolean;
-  /** Keys that were published but rejected, with why (never the value). */
-  readonly problems: readonly PeerDataProblem[];
-}
-
-/** A peer of this unit with its cluster data, typed and validated. */
-export class ClusterPeerUnit extends RelatedUnit {
-  constructor(
-    unit: RelatedUnit,
-    private readonly read: (unit: RelatedUnit) => PeerClusterData,
-  ) {
-    super(unit.relation, unit.unitName);
-  }
-
-  /** Everything the peer published for the cluster (read once per hook). */
-  get clusterData(): PeerClusterData {
-    return this.read(this);
-  }
-
-  /** Address, user and password, when the peer published all three and they are valid. */
-  get connectionInfo(): ClusterConnectionInfo | undefined {
-    const { address, user, password } = this.clusterData;
-    return address !== undefined && user !== undefined && password !== undefined
-      ? { address, user, password }
-      : undefined;
-  }
-
-  /** The peer said it is ready to be configured into the cluster. */
-  get configureReady(): boolean {
-    return this.clusterData.configureReady;
-  }
-
-  /** The peer said it is a member of the cluster. */
-  get clustered(): boolean {
-    return this.clusterData.clustered;
-  }
-
-  /** True when the peer published a valid address, user and password. */
-  isReady(): this is ReadyClusterPeerUnit {
-    return this.connectionInfo !== undefined;
-  }
-}
-
-/** A peer whose connection info is complete and valid. */
-export type ReadyClusterPeerUnit = ClusterPeerUnit & {
-  /** Always present on a ready peer. */
-  readonly connectionInfo: ClusterConnectionInfo;
-};
-
-/** What the unit state keeps about this unit's password secret (a hash, never the password). */
-type StoredPasswordSecret = {
-  id: string;
-  hash: string;
-  granted: string[];
-};
 
 /**
  * The `mysql-innodb-cluster` peer endpoint.
@@ -184,9 +56,10 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   /** Units a cluster needs, this one included. */
   readonly minimumClusterSize: number;
 
-  // Per-hook caches: an endpoint instance lives for one hook.
-  private readonly peerData = new Map<string, PeerClusterData>();
-  private readonly secretReads = new Map<string, { password?: string; problem?: string }>();
+  // Per-hook: an endpoint instance lives for one hook.
+  private reader: PeerReader | undefined;
+  /** Summaries refreshed from the relation in this hook, by `relation id + ' ' + unit`. */
+  private readonly refreshed = new Map<string, PeerSummary>();
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -212,19 +85,48 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     return this.relations[0];
   }
 
-  /** Every joined peer, with its cluster data typed. Departing units are left out. */
+  /**
+   * Every joined peer, with its current cluster data typed: each peer's data is read from
+   * the relation (relation-get, and secret-get for its password secret) the first time it is
+   * asked for in a hook. Departing units are left out.
+   */
   override get allJoinedUnits(): readonly ClusterPeerUnit[] {
     return super.allJoinedUnits.map((unit) => new ClusterPeerUnit(unit, this.readPeer));
   }
 
-  /** Peers that published a valid address, user and password, in unit order. */
+  /** Peers that published a valid address, user and password, in unit order (read now). */
   get readyPeers(): readonly ReadyClusterPeerUnit[] {
     return this.allJoinedUnits.filter((unit) => unit.isReady());
   }
 
-  /** Peers that published `unit-clustered: true`, in unit order. */
+  /** Peers that published `unit-clustered: true`, in unit order (read now). */
   get clusteredPeers(): readonly ClusterPeerUnit[] {
     return this.allJoinedUnits.filter((unit) => unit.clustered);
+  }
+
+  /**
+   * Every joined peer as this unit last read it, in unit order, at no hook-tool call beyond
+   * relation-list: the summaries the flags come from (see {@link ClusterPeerSummary} for how
+   * fresh they are). A peer with no summary yet is read now.
+   */
+  get peerSummaries(): readonly ClusterPeerSummary[] {
+    return super.allJoinedUnits.map((unit) => {
+      const id = SummaryStore.id(unit.relationId, unit.unitName);
+      const fresh = this.refreshed.get(id);
+      if (fresh !== undefined) return summaryView(unit, fresh, true);
+      const kept = this.summaries.get(unit.relationId, unit.unitName);
+      if (kept !== undefined) return summaryView(unit, kept, false);
+      return summaryView(unit, this.refresh(unit, undefined), true);
+    });
+  }
+
+  /**
+   * The joined peer `unitName` with its current data (read when first asked for), or
+   * undefined when it is not a joined peer. For re-reading the one peer a handler is about
+   * to act on.
+   */
+  peer(unitName: string): ClusterPeerUnit | undefined {
+    return this.allJoinedUnits.find((unit) => unit.unitName === unitName);
   }
 
   /** The rule of `{endpoint_name}.available`, evaluated now. */
@@ -264,38 +166,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     this.runtime.redactor.add(password);
     const relation = this.publishTarget('setClusterConnectionInfo');
     if (relation === undefined) return undefined;
-    const binding = this.bindingAddress(relation.relationId, options.clusterHost);
-    const detected =
-      options.addressFrom === 'bind' && options.clusterHost === undefined
-        ? (this.bindAddress(relation.relationId) ?? binding)
-        : binding;
-    const clusterAddress = unbracket(address ?? detected);
-    this.check('address', clusterAddressSchema, clusterAddress, true);
-    this.check('user', clusterUserSchema, user, true);
-    this.check('password', clusterPasswordSchema, password, false);
-
-    const data = relation.toPublish;
-    data[KEYS.clusterAddress] = clusterAddress;
-    data[KEYS.clusterUser] = user;
-    const transport =
-      options.passwordTransport ??
-      (options.passwordSecretId !== undefined || options.passwordSecret ? 'secret' : 'plaintext');
-    if (transport === 'plaintext') {
-      data[KEYS.clusterPassword] = password;
-      data[KEYS.clusterPasswordSecret] = undefined;
-    } else {
-      if (options.passwordSecretId !== undefined) {
-        this.check('passwordSecretId', secretIdSchema, options.passwordSecretId, true);
-        data[KEYS.clusterPasswordSecret] = options.passwordSecretId;
-      } else {
-        data[KEYS.clusterPasswordSecret] = this.passwordSecret(relation.relationId, password);
-      }
-      data[KEYS.clusterPassword] = transport === 'both' ? password : undefined;
-    }
-    const raw = relation.toPublishRaw;
-    raw[KEYS.ingressAddress] = binding;
-    raw[KEYS.privateAddress] = binding;
-    return clusterAddress;
+    return publishConnectionInfo(this, relation, address, user, password, options);
   }
 
   /** Tell peers this unit is ready to be configured into the cluster (`unit-configure-ready`). */
@@ -338,119 +209,131 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    */
   private mayHaveChanged(): boolean {
     const ctx = this.runtime.context;
-    const state = this.runtime.state;
     if (ctx.relation?.name === this.endpointName) return true;
     if (ctx.hookName === 'upgrade-charm') return true;
-    if (state.get(this.stateKey('minimum-cluster-size')) !== this.minimumClusterSize) return true;
+    if (this.sizeChanged()) return true;
     if (ctx.hookName === 'secret-changed' && ctx.secretId !== undefined) {
-      const watched = state.get<string[]>(this.stateKey('peer-secrets')) ?? [];
+      const watched = this.runtime.state.get<string[]>(this.stateKey('peer-secrets')) ?? [];
       if (watched.includes(ctx.secretId)) return true;
     }
     // Not joined: the automatic flags listed the relations this hook, so this costs no call.
     return !this.isFlagSet('joined');
   }
 
+  private sizeChanged(): boolean {
+    return (
+      this.runtime.state.get(this.stateKey('minimum-cluster-size')) !== this.minimumClusterSize
+    );
+  }
+
+  /**
+   * The flags, from the peers' summaries. Read from the relation here: the remote unit of
+   * this endpoint's -joined/-changed hook (what changed: Juju queues a -changed hook for every
+   * change of a peer's settings, one for the latest version when several are pending:
+   * juju/juju worker/uniter/relation/resolver.go nextHookForRelation, and runs it right after
+   * the peer's -joined: ChangedPending there), a peer with no summary, every peer in
+   * upgrade-charm or after `minimumClusterSize` changed, and in secret-changed the peers whose
+   * password secret it is. Every other peer counts as its summary says.
+   */
   private updateFlags(): void {
-    this.toggleFlag('{endpoint_name}.connected', this.isJoined);
-    this.toggleFlag('{endpoint_name}.available', this.available());
-    this.toggleFlag('{endpoint_name}.clustered', this.clustered());
+    const ctx = this.runtime.context;
+    const rebuild = ctx.hookName === 'upgrade-charm' || this.sizeChanged();
+    const units = super.allJoinedUnits;
+    const keep = new Set<string>();
+    const summaries: PeerSummary[] = [];
+    for (const unit of units) {
+      keep.add(SummaryStore.id(unit.relationId, unit.unitName));
+      const kept = this.summaries.get(unit.relationId, unit.unitName);
+      const reread =
+        rebuild ||
+        kept === undefined ||
+        this.isRemoteUnit(unit) ||
+        (kept.secret !== undefined && this.secretMayHaveChanged(kept.secret));
+      const summary = reread ? this.refresh(unit, kept) : kept;
+      this.reading.warn(unit, summary.problems);
+      summaries.push(summary);
+    }
+    // A departed peer's summary goes (its -departed hook leaves it out of the joined units).
+    this.summaries.retain(keep);
+
+    const related = this.peerRelation !== undefined;
+    const needed = this.minimumClusterSize - 1;
+    this.toggleFlag('{endpoint_name}.connected', units.length > 0);
+    this.toggleFlag(
+      '{endpoint_name}.available',
+      related && summaries.filter(isReadySummary).length >= needed,
+    );
+    this.toggleFlag(
+      '{endpoint_name}.clustered',
+      related && units.length >= needed && summaries.every((s) => s.clustered),
+    );
     const state = this.runtime.state;
-    state.set(this.stateKey('minimum-cluster-size'), this.minimumClusterSize);
-    const secrets = [...this.secretReads.keys()].sort();
-    if (secrets.length > 0) state.set(this.stateKey('peer-secrets'), secrets);
-    else state.unset(this.stateKey('peer-secrets'));
+    if (this.sizeChanged())
+      state.set(this.stateKey('minimum-cluster-size'), this.minimumClusterSize);
+    const secrets = [
+      ...new Set(summaries.flatMap((s) => (s.secret === undefined ? [] : [s.secret]))),
+    ].sort();
+    const watched = state.get<string[]>(this.stateKey('peer-secrets'));
+    if (secrets.length === 0) {
+      if (watched !== undefined) state.unset(this.stateKey('peer-secrets'));
+    } else if (JSON.stringify(watched) !== JSON.stringify(secrets)) {
+      state.set(this.stateKey('peer-secrets'), secrets);
+    }
+  }
+
+  /** `unit` is the remote unit of this endpoint's relation hook. */
+  private isRemoteUnit(unit: RelatedUnit): boolean {
+    const ctx = this.runtime.context;
+    return (
+      ctx.relation?.name === this.endpointName &&
+      ctx.relation.id === unit.relationId &&
+      ctx.remoteUnit === unit.unitName
+    );
+  }
+
+  /** A new revision of this secret may be out: this hook is its secret-changed (or an upgrade). */
+  private secretMayHaveChanged(secretId: string): boolean {
+    const ctx = this.runtime.context;
+    if (ctx.hookName === 'upgrade-charm') return true;
+    return ctx.hookName === 'secret-changed' && ctx.secretId === secretId;
   }
 
   // ---- peer data ----
 
-  /** Read and validate one peer's data, once per hook; warn once about what was rejected. */
-  private readonly readPeer = (unit: RelatedUnit): PeerClusterData => {
-    const cacheKey = `${unit.relationId}\u0000${unit.unitName}`;
-    const cached = this.peerData.get(cacheKey);
-    if (cached !== undefined) return cached;
-
-    const raw = unit.rawData();
-    const decoded: Record<string, unknown> = {};
-    for (const key of Object.values(KEYS)) {
-      const value = raw[key];
-      if (value !== undefined) decoded[key] = decodeValue(value);
-    }
-    // Register the password before anything could log it, even one about to be rejected.
-    const plain = decoded[KEYS.clusterPassword];
-    if (typeof plain === 'string' && plain.length <= 4096) this.runtime.redactor.add(plain);
-
-    const { data, problems: fieldProblems } = parseClusterPeerData(decoded);
-    const problems = [...fieldProblems];
-    let password = data[KEYS.clusterPassword];
-    let passwordFrom: PeerClusterData['passwordFrom'] =
-      password === undefined ? undefined : 'relation';
-    const secretRef = decoded[KEYS.clusterPasswordSecret];
-    if (secretRef !== undefined && secretRef !== null && secretRef !== '') {
-      // A published secret reference is authoritative, even a broken one: a plaintext
-      // password next to it may be stale.
-      password = undefined;
-      passwordFrom = undefined;
-      const secretId = data[KEYS.clusterPasswordSecret];
-      const resolved = secretId === undefined ? {} : this.resolvePasswordSecret(secretId);
-      if (resolved.password !== undefined) {
-        password = resolved.password;
-        passwordFrom = 'secret';
-      } else if (secretId !== undefined && data[KEYS.clusterPassword] !== undefined) {
-        // A unit rolled back to the Python charm re-publishes its whole bag, the stale secret
-        // reference its TypeScript run left included, next to a valid `cluster-password`:
-        // a password that can be read beats a reference that cannot (reported below).
-        password = data[KEYS.clusterPassword];
-        passwordFrom = 'relation';
-      }
-      if (resolved.problem !== undefined)
-        problems.push({
-          field: KEYS.clusterPasswordSecret,
-          problem:
-            password === undefined
-              ? resolved.problem
-              : `${resolved.problem}; using its ${KEYS.clusterPassword} instead (a unit rolled back to the Python charm?)`,
-        });
-    }
-
-    const result: PeerClusterData = {
-      ...(data[KEYS.clusterAddress] === undefined ? {} : { address: data[KEYS.clusterAddress] }),
-      ...(data[KEYS.clusterUser] === undefined ? {} : { user: data[KEYS.clusterUser] }),
-      ...(password === undefined ? {} : { password, passwordFrom }),
-      configureReady: data[KEYS.unitConfigureReady] === true,
-      clustered: data[KEYS.unitClustered] === true,
-      problems,
-    };
-    this.peerData.set(cacheKey, result);
-    if (problems.length > 0) {
-      const what = problems.map((p) => `${p.field} ${p.problem}`).join('; ');
-      this.runtime.log.warning(
-        `${this.endpointName}: ignoring invalid data from ${unit.unitName} on ${unit.relationId}: ${what}`,
-      );
-    }
-    return result;
-  };
-
-  /** secret-get a peer's password secret, once per hook per id. */
-  private resolvePasswordSecret(id: string): { password?: string; problem?: string } {
-    const cached = this.secretReads.get(id);
-    if (cached !== undefined) return cached;
-    let result: { password?: string; problem?: string };
-    const got = this.runtime.juju.secretGet(id, { refresh: true });
-    if (got.isErr()) {
-      result = { problem: `cannot be read (${got.error.kind})` };
-    } else {
-      const parsed = passwordSecretSchema.safeParse(got.value);
-      if (parsed.success) {
-        this.runtime.redactor.add(parsed.data[SECRET_PASSWORD_FIELD]);
-        result = { password: parsed.data[SECRET_PASSWORD_FIELD] };
-      } else {
-        const issue = parsed.error.issues[0];
-        result = { problem: `holds no valid ${SECRET_PASSWORD_FIELD}: ${issue?.message ?? ''}` };
-      }
-    }
-    this.secretReads.set(id, result);
-    return result;
+  private get reading(): PeerReader {
+    this.reader ??= new PeerReader(this.runtime, this.endpointName);
+    return this.reader;
   }
+
+  private get summaries(): SummaryStore {
+    return new SummaryStore(this.runtime.state, this.stateKey('peer.'));
+  }
+
+  /** Read a peer's summary from the relation now, and keep it. */
+  private refresh(unit: RelatedUnit, previous: PeerSummary | undefined): PeerSummary {
+    const summary = this.reading.summarize(unit, previous, (id) => this.secretMayHaveChanged(id));
+    this.remember(unit, summary);
+    return summary;
+  }
+
+  private remember(unit: RelatedUnit, summary: PeerSummary): void {
+    this.refreshed.set(SummaryStore.id(unit.relationId, unit.unitName), summary);
+    this.summaries.set(unit.relationId, unit.unitName, summary);
+  }
+
+  /**
+   * A peer's current data, once per hook; warn once about what was rejected. What was read
+   * replaces the peer's summary: it is at least as new.
+   */
+  private readonly readPeer = (unit: RelatedUnit): PeerClusterData => {
+    const data = this.reading.read(unit);
+    this.reading.warn(unit, data.problems);
+    this.remember(
+      unit,
+      this.reading.summarize(unit, undefined, () => true),
+    );
+    return data;
+  };
 
   // ---- publishing helpers ----
 
@@ -471,72 +354,24 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     relation.toPublish[key] = true;
     return true;
   }
+}
 
-  /** The address peers reach this unit at: clusterHost, the binding's ingress address, or unit-get. */
-  private bindingAddress(relationId: string, clusterHost: string | undefined): string {
-    if (clusterHost !== undefined) {
-      const host = unbracket(clusterHost.trim());
-      this.check('clusterHost', clusterAddressSchema, host, true);
-      return host;
-    }
-    const juju = this.runtime.juju;
-    const ingress = juju.ingressAddress(this.endpointName, relationId);
-    if (ingress.isOk() && ingress.value.trim() !== '') return unbracket(ingress.value.trim());
-    const fallback = juju.unitGet('private-address');
-    if (fallback.isOk() && fallback.value.trim() !== '') return unbracket(fallback.value.trim());
-    const why = (r: typeof ingress): string => (r.isErr() ? r.error.message : 'empty output');
-    throw new Error(
-      `cannot find the address of ${this.runtime.unitName} on ${relationId}: network-get ` +
-        `${this.endpointName} failed (${why(ingress)}) and unit-get private-address failed ` +
-        `(${why(fallback)}); pass options.clusterHost to setClusterConnectionInfo()`,
-    );
-  }
-
-  /** The binding's first bind address (`network-get`), or undefined when Juju reports none. */
-  private bindAddress(relationId: string): string | undefined {
-    const info = this.runtime.juju.networkGet(this.endpointName, relationId);
-    if (info.isErr()) return undefined;
-    const value = info.value.bindAddresses[0]?.addresses[0]?.value?.trim();
-    return value === undefined || value === '' ? undefined : unbracket(value);
-  }
-
-  /** Create (once) or update this unit's password secret and grant it to the relation. */
-  private passwordSecret(relationId: string, password: string): string {
-    const juju = this.runtime.juju;
-    const key = this.stateKey('password-secret');
-    const stored = this.runtime.state.get(key) as StoredPasswordSecret | undefined;
-    let id: string;
-    if (stored === undefined) {
-      const added = juju.secretAdd(
-        { [SECRET_PASSWORD_FIELD]: password },
-        { owner: 'unit', description: `MySQL InnoDB Cluster password of ${this.runtime.unitName}` },
-      );
-      if (added.isErr()) throw added.error;
-      id = added.value;
-    } else {
-      id = stored.id;
-      if (stored.hash !== hashValue({ id, password }))
-        juju.secretSet(id, { [SECRET_PASSWORD_FIELD]: password });
-    }
-    const granted = stored?.granted ?? [];
-    if (!granted.includes(relationId)) juju.secretGrant(id, relationId);
-    const record: StoredPasswordSecret = {
-      id,
-      hash: hashValue({ id, password }),
-      granted: [...new Set([...granted, relationId])].sort(),
-    };
-    this.runtime.state.set(key, record);
-    return id;
-  }
-
-  /** Refuse to publish what peers would reject. The password never appears in the message. */
-  private check(what: string, schema: DataSchema<string>, value: string, showValue: boolean): void {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return;
-    const shown = showValue ? ` ${JSON.stringify(value.slice(0, 80))}` : '';
-    throw new TypeError(
-      `setClusterConnectionInfo() on ${this.runtime.unitName}: ${what}${shown} ` +
-        `${parsed.error.issues[0]?.message ?? 'is invalid'}; peers would reject it`,
-    );
-  }
+/** The public view of a kept summary. */
+function summaryView(
+  unit: RelatedUnit,
+  summary: PeerSummary,
+  readThisHook: boolean,
+): ClusterPeerSummary {
+  return {
+    unitName: unit.unitName,
+    relationId: unit.relationId,
+    ...(summary.address === undefined ? {} : { address: summary.address }),
+    ...(summary.user === undefined ? {} : { user: summary.user }),
+    ready: isReadySummary(summary),
+    ...(summary.passwordFrom === undefined ? {} : { passwordFrom: summary.passwordFrom }),
+    configureReady: summary.configureReady,
+    clustered: summary.clustered,
+    problems: summary.problems,
+    readThisHook,
+  };
 }

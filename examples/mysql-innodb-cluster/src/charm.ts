@@ -267,10 +267,21 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    the local instance, then tell the peers this unit is ready to be configured. Runs again
   //    when peer data changes (scale-out), and works (reads the password, touches MySQL) only
   //    when the addresses, the user or the password's secret differ from the last time.
+  //    unit-configure-ready promises an account for every ready peer, and the leader acts on
+  //    it at any time: so every peer that is ready now gets one. The summaries name the ready
+  //    peers' addresses; a peer whose summary is not ready is read now (relation-get reads
+  //    current settings: worker/uniter/runner/context/relation.go), since it may have become
+  //    ready while its -changed hook waits in this unit's queue (worker/uniter/relation/
+  //    resolver.go): trusting that summary let the leader add this instance before it held
+  //    the leader's account (seed 4 of the 5-unit convergence test). In a settled cluster
+  //    every summary is ready: no read.
   const createPeerUsers = async (rt: HookRuntime) => {
-    const addresses = [
-      ...new Set(peers(rt).readyPeers.map((peer) => peer.connectionInfo.address)),
-    ].sort();
+    const ready = peers(rt).peerSummaries.flatMap((p) => {
+      if (p.ready && p.address !== undefined) return [p.address];
+      const peer = peers(rt).peer(p.unitName);
+      return peer?.isReady() ? [peer.connectionInfo.address] : [];
+    });
+    const addresses = [...new Set(ready)].sort();
     const wanted = hashValue([passwordSource(rt) ?? null, config(rt).user, addresses]);
     if (rt.flags.isSet(F.peerUsersCreated) && rt.state.get(PEER_USERS_FOR) === wanted) return;
     let all = true;
@@ -369,9 +380,13 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       }
       const isClustered = (address: string) =>
         isTrue(leaderGet(rt, instanceKey('clustered', address)));
-      const waiting = peers(rt).readyPeers.filter(
-        (peer) => peer.configureReady && !isClustered(peer.connectionInfo.address),
-      );
+      // The summaries say whether any peer waits (no hook-tool call when none does); each
+      // one that may is read again, and added only as its current data says.
+      const waiting = peers(rt)
+        .peerSummaries.filter((p) => p.ready && p.configureReady && !isClustered(p.address ?? ''))
+        .flatMap((p) => peers(rt).peer(p.unitName) ?? [])
+        .filter((peer) => peer.isReady())
+        .filter((peer) => peer.configureReady && !isClustered(peer.connectionInfo.address));
       // Not the instances of units Juju is removing: they are going away (and drop their
       // accounts), so adding one would fail until their -departed hook, queued behind this one.
       const staying = stayingUnits(
@@ -421,15 +436,26 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       // leadership moves; other hooks make no hook-tool call here.
       if (!rt.hookName.startsWith('cluster-relation-') && rt.hookName !== 'leader-elected') return;
       const self = localClusterAddress(rt);
-      const joined = peers(rt).allJoinedUnits.filter((u) => u.clusterData.address !== undefined);
-      const known = new Set([self, ...joined.map((u) => u.clusterData.address as string)]);
-      const knownKeys = new Set(
-        [...known].flatMap((a) => [instanceKey('configured', a), instanceKey('clustered', a)]),
-      );
-      const leftovers = instanceKeysOf(rt, (key) => !knownKeys.has(key));
       // A departure, or a new leader, also checks the cluster itself: an instance added in a
       // hook that failed afterwards is a member the leader settings never recorded.
       const check = rt.flags.isSet('endpoint.cluster.departed') || rt.hookName === 'leader-elected';
+      const leftoversOf = (addresses: readonly string[]) => {
+        const keys = new Set(
+          [self, ...addresses].flatMap((a) => [
+            instanceKey('configured', a),
+            instanceKey('clustered', a),
+          ]),
+        );
+        return instanceKeysOf(rt, (key) => !keys.has(key));
+      };
+      // Nothing left over by the summaries: done, at no hook-tool call. A summary older than
+      // its peer's settings can only send this on to what follows, which reads every peer:
+      // nothing is removed on a summary.
+      const summarized = peers(rt).peerSummaries.flatMap((p) => p.address ?? []);
+      if (!check && Object.keys(leftoversOf(summarized)).length === 0) return;
+      const joined = peers(rt).allJoinedUnits.filter((u) => u.clusterData.address !== undefined);
+      const known = new Set([self, ...joined.map((u) => u.clusterData.address as string)]);
+      const leftovers = leftoversOf([...known]);
       if (Object.keys(leftovers).length === 0 && !check) return;
       const goal = rt.juju.goalState();
       if (goal.isErr()) throw goal.error;
@@ -459,12 +485,15 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     if (!RECONCILE_HOOKS.test(rt.hookName)) return;
     const backend = options.backendFor(rt);
     const { user } = config(rt);
-    const keep = new Set([localClusterAddress(rt)]);
-    for (const unit of peers(rt).allJoinedUnits) {
-      const address = unit.clusterData.address;
-      if (address !== undefined) keep.add(address);
-    }
-    for (const host of await backend.users.listClusterUsers(user)) {
+    // The summaries say whether any account is not a joined peer's; only then is every peer
+    // read again, and an account dropped on current data, never on a summary.
+    const keepOf = (addresses: readonly string[]) =>
+      new Set([localClusterAddress(rt), ...addresses]);
+    let keep = keepOf(peers(rt).peerSummaries.flatMap((p) => p.address ?? []));
+    const hosts = await backend.users.listClusterUsers(user);
+    if (hosts.some((host) => !keep.has(host)))
+      keep = keepOf(peers(rt).allJoinedUnits.flatMap((u) => u.clusterData.address ?? []));
+    for (const host of hosts) {
       if (keep.has(host)) continue;
       await backend.users.dropClusterUser({ user, host });
       rt.state.unset(PEER_USERS_FOR); // a peer that comes back at this address needs it again

@@ -91,6 +91,6 @@ export function plaintextOnlyPeers(rt: HookRuntime, transport: PasswordTransport
   if (transport !== 'secret') return [];
   return rt
     .endpoint(MySQLInnoDBClusterPeers)
-    .allJoinedUnits.filter((unit) => unit.clusterData.passwordFrom === 'relation')
+    .peerSummaries.filter((unit) => unit.passwordFrom === 'relation') // status only: summaries
     .map((unit) => unit.unitName);
 }
