@@ -73,9 +73,17 @@ export function sortedMembers(view: UnitRelationView): readonly string[] {
 
 /** `sorted` (in relation-list's order) with `unit` added in its place: a new list. */
 export function withMember(sorted: readonly string[], unit: string): string[] {
-  let i = 0;
-  while (i < sorted.length && compareUnitNames(sorted[i] as string, unit) < 0) i++;
-  return [...sorted.slice(0, i), unit, ...sorted.slice(i)];
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareUnitNames(sorted[mid] as string, unit) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = sorted.slice(0, lo);
+  out.push(unit);
+  for (let i = lo; i < sorted.length; i++) out.push(sorted[i] as string);
+  return out;
 }
 
 /** Add a member to a relation view (its -joined committed). */
