@@ -2,8 +2,7 @@
 // order), coalesced when the same hook is already owed (Juju compares versions, so N changes
 // give one hook), and dropped when the unit they are about leaves before they ran.
 // Pure operations on unit records; the Model decides when to call them.
-import { optional } from './optional.js';
-import { type HookSpec, owedHook } from './owed-hooks.js';
+import type { HookSpec } from './owed-hooks.js';
 import type { RelationRecord, UnitRecord } from './world.js';
 
 /** A hook to queue (its failure count starts at 0). */
@@ -21,14 +20,14 @@ export function relationHook(
 ): HookSpec {
   const app = unit.app.name;
   const endpoint = relation.sideOf(app)?.endpoint ?? '';
-  const remoteApp = relation.remoteAppOf(app);
+  // Absent fields stay undefined (not left out): one object shape, and owedHook() copies it.
   return {
     hook: `${endpoint}-relation-${event}`,
     relationId: relation.idFor(app),
     endpoint,
-    ...optional('remoteUnit', remoteUnit),
-    ...optional('remoteApp', remoteApp),
-    ...optional('departingUnit', departingUnit),
+    remoteUnit,
+    remoteApp: relation.remoteAppOf(app),
+    departingUnit,
   };
 }
 
@@ -53,8 +52,7 @@ export function enqueueJoin(unit: UnitRecord, relation: RelationRecord, other: U
  */
 export function enqueue(unit: UnitRecord, spec: HookSpec): void {
   if (unit.life === 'removed') return;
-  if (spec.replay !== true && unit.queue.has(spec)) return;
-  unit.queue.add(owedHook(spec));
+  unit.queue.owe(spec);
 }
 
 /**

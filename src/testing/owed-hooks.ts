@@ -80,6 +80,22 @@ export class OwedHooks implements Iterable<QueuedHook> {
     this.counted(item, 1);
   }
 
+  /**
+   * Owe a hook like `spec`, unless the same one is owed already (Juju's hooks are state-based:
+   * owed once however often the state changed). Replayed hooks are never coalesced.
+   */
+  owe(spec: HookSpec): void {
+    if (spec.replay === true) {
+      this.items.push(owedHook(spec));
+      this.replays++;
+      return;
+    }
+    const key = keyOf(spec);
+    if (this.counts.has(key)) return;
+    this.items.push(owedHook(spec));
+    this.counts.set(key, 1);
+  }
+
   /** Drop one owed hook (it ran, or was skipped). */
   remove(item: QueuedHook): void {
     const i = this.items.indexOf(item);
