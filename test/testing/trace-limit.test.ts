@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Model } from '../../src/testing/index.js';
+import { MAX_BOUNDED_MODEL_UNITS, MAX_MODEL_UNITS, Model } from '../../src/testing/index.js';
 import { fixtureCharm } from './helpers.js';
 
 async function settled(options: { traceLimit?: number }) {
@@ -36,5 +36,23 @@ describe('a bounded trace (traceLimit, for big models)', () => {
       'traceLimit must be a whole number above 0, got 0',
     );
     expect(() => new Model({ traceLimit: 2.5 })).toThrow('got 2.5');
+  });
+
+  it('lets a model with a bounded trace hold more units than a full one, up to its own limit', async () => {
+    expect(MAX_BOUNDED_MODEL_UNITS).toBeGreaterThan(MAX_MODEL_UNITS);
+    const charmDir = fixtureCharm('peer-echo');
+    const full = new Model();
+    await expect(full.deploy('echo', { charmDir, units: MAX_MODEL_UNITS + 1 })).rejects.toThrow(
+      `at most ${MAX_MODEL_UNITS} units per model with a full trace (with ModelOptions.traceLimit, up to ${MAX_BOUNDED_MODEL_UNITS})`,
+    );
+    const bounded = new Model({ traceLimit: 100 });
+    await bounded.deploy('echo', { charmDir, units: MAX_MODEL_UNITS + 1 });
+    expect(bounded.units()).toHaveLength(MAX_MODEL_UNITS + 1);
+    const rest = MAX_BOUNDED_MODEL_UNITS - MAX_MODEL_UNITS - 1;
+    await expect(bounded.deploy('more', { charmDir, units: rest + 1 })).rejects.toThrow(
+      `at most ${MAX_BOUNDED_MODEL_UNITS} units per model (this would make ${MAX_BOUNDED_MODEL_UNITS + 1})`,
+    );
+    await full.close();
+    await bounded.close();
   });
 });
