@@ -199,19 +199,24 @@ function simTable(rows: readonly SimRow[]): string {
   return table(out);
 }
 
-/** `--sim-only`: only the in-process simulator rows (bench/results-sim.json). */
-async function simOnly() {
-  const started = performance.now();
-  const loadBefore = loadavg()[0] ?? 0;
-  const sim = await simBench({
+/** The simulator rows at the sizes asked for (peer-echo up to `peerEchoMaxUnits`). */
+function runSimBench(peerEchoMaxUnits?: number) {
+  return simBench({
     quick,
     log,
     deploy: simulatedExample,
     peerEchoDir: PEER_ECHO,
     ...(SIM_UNITS === undefined ? {} : { sizes: SIM_UNITS }),
-    peerEchoMaxUnits: 200,
+    ...(peerEchoMaxUnits === undefined ? {} : { peerEchoMaxUnits }),
     ...(SINGLE_EVENT_UNITS === undefined ? {} : { singleEventUnits: SINGLE_EVENT_UNITS }),
   });
+}
+
+/** `--sim-only`: only the in-process simulator rows (bench/results-sim.json). */
+async function simOnly() {
+  const started = performance.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const sim = await runSimBench(200);
   const loadAverage = [round(loadBefore), round(loadavg()[0] ?? 0)];
   const out = join(REPO, 'bench', 'results-sim.json');
   mkdirSync(resolve(out, '..'), { recursive: true });
@@ -258,14 +263,7 @@ async function main() {
     log,
   });
   const imports = await importBench(join(packed.outDir, 'dist', 'charm.cjs'));
-  const sim = await simBench({
-    quick,
-    log,
-    deploy: simulatedExample,
-    peerEchoDir: PEER_ECHO,
-    ...(SIM_UNITS === undefined ? {} : { sizes: SIM_UNITS }),
-    ...(SINGLE_EVENT_UNITS === undefined ? {} : { singleEventUnits: SINGLE_EVENT_UNITS }),
-  });
+  const sim = await runSimBench();
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machineInfo = {
     cores: availableParallelism(),
