@@ -1,5 +1,7 @@
-// An in-memory unit-state store: for the simulator and tests. Saves a deep copy, so later
-// changes to a working state never leak into the committed one.
+// An in-memory unit-state store: for the simulator and tests. Keeps what was saved as each
+// value's JSON text (state/encoded.ts), so later changes to a working state never leak into the
+// committed one, and a load or save costs nothing per key the hook did not change.
+import { type EncodedData, encodeData, encodedSnapshot } from './encoded.js';
 import { emptySnapshot, type StateSnapshot, type StateStore } from './store.js';
 
 /**
@@ -12,24 +14,28 @@ import { emptySnapshot, type StateSnapshot, type StateStore } from './store.js';
 export class MemoryStateStore implements StateStore {
   /** A label for error messages (default `memory`). */
   readonly location: string;
-  private committed: string;
+  private flags: readonly string[];
+  private data: EncodedData;
   /** How many times save() was called (each one a committed hook). */
   saves = 0;
 
   /** Start from `initial` (default: no flags, no data). */
   constructor(initial: StateSnapshot = emptySnapshot(), location = 'memory') {
-    this.committed = JSON.stringify(initial);
+    this.flags = [...initial.flags];
+    this.data = encodeData(initial);
     this.location = location;
   }
 
-  /** A copy of the last saved snapshot. */
+  /** A copy of the last saved snapshot (its `data` is decoded when first read). */
   load(): StateSnapshot {
-    return JSON.parse(this.committed) as StateSnapshot;
+    return encodedSnapshot(this.flags, this.data);
   }
 
   /** Keep a copy of `snapshot` as the committed state. */
   save(snapshot: StateSnapshot): void {
-    this.committed = JSON.stringify(snapshot);
+    const data = encodeData(snapshot);
+    this.flags = [...snapshot.flags];
+    this.data = data;
     this.saves++;
   }
 }

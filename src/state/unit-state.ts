@@ -2,6 +2,7 @@
 // key/value data. Loaded at hook start, snapshotted for commit only if the hook succeeds.
 import { FlagSet } from '../reactive/flags.js';
 import { hashValue, type JsonValue } from '../util/json.js';
+import { type EncodedData, encodeData, encodedSnapshot } from './encoded.js';
 import type { StateSnapshot } from './store.js';
 
 const DATA_CHANGED_PREFIX = 'reactive.data_changed.';
@@ -10,18 +11,38 @@ const DATA_CHANGED_PREFIX = 'reactive.data_changed.';
 export class UnitState {
   /** The unit's flags (the same object as `rt.flags`). */
   readonly flags: FlagSet;
-  private readonly data: Map<string, string>;
-  /** What was loaded: the flags (sorted, joined) and the encoded data, to tell a change. */
+  /**
+   * The data as loaded, each value as JSON text (every get returns a fresh copy a handler may
+   * mutate freely). Shared with the store that loaded it: never written to.
+   */
+  private readonly loadedData: EncodedData;
+  /** The working copy of the data, made at the first write (until then, `loadedData`). */
+  private written: Map<string, string> | undefined;
+  /** A write added a key (the working copy's keys are no longer sorted). */
+  private keyAdded = false;
+  /** The working copy was handed to a snapshot: the next write copies it first. */
+  private shared = false;
+  /** What was loaded: the flags (sorted, joined), to tell a change. */
   private readonly loadedFlags: string;
-  private readonly loadedData: ReadonlyMap<string, string>;
 
   /** The working copy of a committed snapshot. */
   constructor(snapshot: StateSnapshot) {
     this.flags = new FlagSet(snapshot.flags);
-    // Values are kept encoded: every get returns a fresh copy a handler may mutate freely.
-    this.data = new Map(Object.entries(snapshot.data).map(([k, v]) => [k, JSON.stringify(v)]));
+    // A store in memory hands over the data already encoded (state/encoded.ts): no copy here.
+    this.loadedData = encodeData(snapshot);
     this.loadedFlags = this.flags.list().join('\n');
-    this.loadedData = new Map(this.data);
+  }
+
+  private get data(): EncodedData {
+    return this.written ?? this.loadedData;
+  }
+
+  private writable(): Map<string, string> {
+    if (this.written === undefined || this.shared) {
+      this.written = new Map(this.written ?? this.loadedData);
+      this.shared = false;
+    }
+    return this.written;
   }
 
   /**
@@ -29,8 +50,11 @@ export class UnitState {
    * neither need not save (nothing to write, no state-set call, no file replaced).
    */
   changed(): boolean {
-    if (this.data.size !== this.loadedData.size) return true;
-    for (const [key, value] of this.data) if (this.loadedData.get(key) !== value) return true;
+    const data = this.written;
+    if (data !== undefined) {
+      if (data.size !== this.loadedData.size) return true;
+      for (const [key, value] of data) if (this.loadedData.get(key) !== value) return true;
+    }
     return this.flags.list().join('\n') !== this.loadedFlags;
   }
 
@@ -43,18 +67,21 @@ export class UnitState {
   /** Store a JSON value; `undefined` removes the key. Committed with the hook. */
   set(key: string, value: JsonValue | undefined): void {
     if (value === undefined) {
-      this.data.delete(key);
+      this.unset(key);
       return;
     }
     const encoded = JSON.stringify(value);
     if (encoded === undefined)
       throw new TypeError(`unit state value for ${key} is not JSON-serializable`);
-    this.data.set(key, encoded);
+    if (this.data.get(key) === encoded) return;
+    const data = this.writable();
+    if (!data.has(key)) this.keyAdded = true;
+    data.set(key, encoded);
   }
 
   /** Remove a key (same as `set(key, undefined)`). */
   unset(key: string): void {
-    this.data.delete(key);
+    if (this.data.has(key)) this.writable().delete(key);
   }
 
   /** True when a value is stored under `key`. */
@@ -88,10 +115,14 @@ export class UnitState {
 
   /** The state as it would be committed now. */
   snapshot(): StateSnapshot {
-    // No prototype: a key named `__proto__` is data like any other.
-    const data = Object.create(null) as Record<string, JsonValue>;
-    for (const key of [...this.data.keys()].sort())
-      data[key] = JSON.parse(this.data.get(key) as string) as JsonValue;
-    return { version: 1, flags: this.flags.list(), data };
+    if (this.written !== undefined && this.keyAdded) {
+      this.written = new Map([...this.written].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.keyAdded = false;
+    }
+    // Handed over as it is now: a later write works on a copy of its own.
+    this.shared = this.written !== undefined;
+    const data = this.data;
+    // Decoded only if read (a key named `__proto__` is data like any other).
+    return encodedSnapshot(this.flags.list(), data);
   }
 }

@@ -9,7 +9,14 @@ import { SecretLifecycle } from './secrets.js';
 import { StorageModel } from './storage.js';
 import type { TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
-import type { QueuedHook, RelationRecord, UnitRecord, World } from './world.js';
+import {
+  addMember,
+  type QueuedHook,
+  type RelationRecord,
+  removeMember,
+  type UnitRecord,
+  type World,
+} from './world.js';
 
 /** Applies successful hooks to the model. One per Model. */
 export class Committer {
@@ -165,7 +172,7 @@ export class Committer {
   commitRemoved(unit: UnitRecord): void {
     unit.life = 'removed';
     unit.relations.clear();
-    unit.queue.length = 0;
+    unit.queue.clear();
   }
 
   /**
@@ -181,7 +188,7 @@ export class Committer {
       const remote = item.remoteUnit;
       if (event === 'created') view.created = true;
       else if (event === 'joined' && remote !== undefined) {
-        view.members.add(remote);
+        addMember(view, remote);
         const relation = this.world.relation(item.relationId);
         const other = this.world.units.get(remote);
         const inScope =
@@ -198,7 +205,7 @@ export class Committer {
       } else if (event === 'changed' && remote !== undefined) {
         if (view.changedPending === remote) view.changedPending = undefined;
       } else if (event === 'departed' && remote !== undefined) {
-        view.members.delete(remote);
+        removeMember(view, remote);
         if (view.changedPending === remote) view.changedPending = undefined;
       } else if (event === 'broken') unit.relations.delete(item.relationId);
     }
@@ -264,11 +271,15 @@ export class Committer {
         enqueue(other, relationHook(other, relation, 'changed', undefined));
         continue;
       }
+      // It knows the writer once its -joined about the writer is owed or ran.
       const knows =
         other.relations.get(id)?.members.has(writer.name) ||
-        other.queue.some(
-          (q) => q.relationId === id && q.remoteUnit === writer.name && q.hook.endsWith('-joined'),
-        );
+        other.queue.has(relationHook(other, relation, 'joined', writer.name)) ||
+        (other.queue.anyReplayed &&
+          other.queue.some(
+            (q) =>
+              q.relationId === id && q.remoteUnit === writer.name && q.hook.endsWith('-joined'),
+          ));
       if (knows) enqueue(other, relationHook(other, relation, 'changed', writer.name));
     }
   }

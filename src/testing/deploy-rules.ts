@@ -101,19 +101,40 @@ export const FIREABLE_HOOKS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The largest model the simulator supports, in units (removed ones included). Peers make the
- * work grow with the square of the units (each joins every other), so 200 units already run
- * ~80,000 hooks; beyond this the model refuses instead of exhausting memory.
+ * The largest model with a full trace, in units (removed ones included). Peers make the work
+ * grow with the square of the units (each joins every other), so 200 units already run
+ * ~110,000 hooks, and a record of each; beyond this the model refuses instead of exhausting
+ * memory, unless its trace is bounded (see MAX_BOUNDED_MODEL_UNITS).
  */
 export const MAX_MODEL_UNITS = 200;
 
-export function checkUnitCount(app: string, count: number, existing: number): number {
+/**
+ * The largest model whose trace is bounded (`new Model({ traceLimit })`), in units: what a
+ * peer relation of that size keeps in memory (its owed hooks, each unit's record of every
+ * peer) fits in 2 GiB. Settling it still runs ~2.8 million hooks (~2.8 per pair of units).
+ */
+export const MAX_BOUNDED_MODEL_UNITS = 1000;
+
+/**
+ * Validate a unit count. `traceBounded`: the model keeps only the last events of its trace
+ * (ModelOptions.traceLimit), so it may hold up to MAX_BOUNDED_MODEL_UNITS units.
+ */
+export function checkUnitCount(
+  app: string,
+  count: number,
+  existing: number,
+  traceBounded = false,
+): number {
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
     throw new Error(`deploying ${app}: units must be a whole number of at least 0 (got ${count})`);
   }
-  if (existing + count > MAX_MODEL_UNITS) {
+  const max = traceBounded ? MAX_BOUNDED_MODEL_UNITS : MAX_MODEL_UNITS;
+  if (existing + count > max) {
+    const bounded = traceBounded
+      ? ''
+      : ` with a full trace (with ModelOptions.traceLimit, up to ${MAX_BOUNDED_MODEL_UNITS})`;
     throw new Error(
-      `${app}: the simulator supports at most ${MAX_MODEL_UNITS} units per model ` +
+      `${app}: the simulator supports at most ${max} units per model${bounded} ` +
         `(this would make ${existing + count}); see docs/testing.md, "Model size"`,
     );
   }

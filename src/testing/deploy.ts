@@ -30,7 +30,8 @@ export async function deployApp(
   }
   if (world.apps.has(name)) throw new Error(`application "${name}" is already deployed`);
   const processes = options.processes === true;
-  const count = checkUnitCount(name, options.units ?? 1, world.units.size);
+  const bounded = recorder.limit !== undefined;
+  const count = checkUnitCount(name, options.units ?? 1, world.units.size, bounded);
   const { charm, charmDir, metadata, configOptions } = await loadCharm(
     `deploying ${name}`,
     options,

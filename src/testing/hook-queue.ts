@@ -2,11 +2,11 @@
 // order), coalesced when the same hook is already owed (Juju compares versions, so N changes
 // give one hook), and dropped when the unit they are about leaves before they ran.
 // Pure operations on unit records; the Model decides when to call them.
-import { optional } from './optional.js';
-import type { QueuedHook, RelationRecord, UnitRecord } from './world.js';
+import type { HookSpec } from './owed-hooks.js';
+import type { RelationRecord, UnitRecord } from './world.js';
 
 /** A hook to queue (its failure count starts at 0). */
-export type HookSpec = Omit<QueuedHook, 'failures'>;
+export type { HookSpec };
 
 export type RelationEvent = 'created' | 'joined' | 'changed' | 'departed' | 'broken';
 
@@ -20,14 +20,14 @@ export function relationHook(
 ): HookSpec {
   const app = unit.app.name;
   const endpoint = relation.sideOf(app)?.endpoint ?? '';
-  const remoteApp = relation.remoteAppOf(app);
+  // Absent fields stay undefined (not left out): one object shape, and owedHook() copies it.
   return {
     hook: `${endpoint}-relation-${event}`,
     relationId: relation.idFor(app),
     endpoint,
-    ...optional('remoteUnit', remoteUnit),
-    ...optional('remoteApp', remoteApp),
-    ...optional('departingUnit', departingUnit),
+    remoteUnit,
+    remoteApp: relation.remoteAppOf(app),
+    departingUnit,
   };
 }
 
@@ -52,20 +52,7 @@ export function enqueueJoin(unit: UnitRecord, relation: RelationRecord, other: U
  */
 export function enqueue(unit: UnitRecord, spec: HookSpec): void {
   if (unit.life === 'removed') return;
-  if (spec.replay !== true) {
-    for (const q of unit.queue) {
-      if (
-        q.hook === spec.hook &&
-        q.relationId === spec.relationId &&
-        q.remoteUnit === spec.remoteUnit &&
-        q.remoteApp === spec.remoteApp &&
-        q.replay !== true
-      ) {
-        return;
-      }
-    }
-  }
-  unit.queue.push({ ...spec, failures: 0 });
+  unit.queue.owe(spec);
 }
 
 /**
@@ -79,7 +66,7 @@ export function dropPending(
   remoteUnit: string | undefined,
 ): void {
   const pending = unit.relations.get(relationId)?.changedPending;
-  const keep = unit.queue.filter((q) => {
+  unit.queue.retain((q) => {
     if (q.replay === true || q.relationId !== relationId) return true;
     if (remoteUnit !== undefined && q.remoteUnit !== remoteUnit) return true;
     const event = relationEvent(q.hook);
@@ -87,5 +74,4 @@ export function dropPending(
     if (event === 'changed') return q.remoteUnit !== undefined && q.remoteUnit === pending;
     return true;
   });
-  if (keep.length !== unit.queue.length) unit.queue.splice(0, unit.queue.length, ...keep);
 }

@@ -20,7 +20,7 @@
 export type { ActionResult } from './action-run.js';
 export { bundleCharm, type CharmBundle, charmEntry, importCharm } from './charm-dir.js';
 export type { Duration } from './clock.js';
-export { MAX_MODEL_UNITS, Model } from './model.js';
+export { MAX_BOUNDED_MODEL_UNITS, MAX_MODEL_UNITS, Model } from './model.js';
 export type * from './model-options.js';
 export { mulberry32, type Random } from './random.js';
 export {

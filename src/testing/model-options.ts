@@ -29,6 +29,12 @@ export interface ModelOptions {
   readonly jujuVersion?: string;
   /** `full` (default) records tool calls, logs and statuses; `hooks` only hooks and commits. */
   readonly trace?: TraceLevel;
+  /**
+   * Keep only the last `traceLimit` trace events, and the last `traceLimit` timeline entries of
+   * each unit (default: everything). For big models: a peer relation of 1,000 units runs
+   * millions of hooks, and a full trace of them does not fit in memory.
+   */
+  readonly traceLimit?: number;
   /** Process mode only: which fake hook-tool client to install. Default `auto` (C if `cc` works). */
   readonly toolClient?: 'auto' | 'c' | 'node';
   /** Process mode only: how long one hook process may run. Default 120 s. */

@@ -91,7 +91,7 @@ export function assembleModel(options: ModelOptions): ModelParts {
   const random: Random | undefined = order === 'random' ? mulberry32(options.seed ?? 0) : undefined;
   const world = new World();
   const redactor = new Redactor();
-  const recorder = new TraceRecorder(redactor, options.trace ?? 'full');
+  const recorder = new TraceRecorder(redactor, options.trace ?? 'full', options.traceLimit);
   const committer = new Committer(world, recorder, redactor);
   const runner = new HookRunner({
     world,

@@ -39,7 +39,7 @@ import type { RenderOptions, TimelineEntry, TraceEvent } from './trace.js';
 import { UnitView } from './unit-view.js';
 import type { UnitRecord } from './world.js';
 
-export { MAX_MODEL_UNITS } from './deploy-rules.js';
+export { MAX_BOUNDED_MODEL_UNITS, MAX_MODEL_UNITS } from './deploy-rules.js';
 
 export type { HookOrder } from './model-options.js';
 
@@ -89,7 +89,7 @@ export class Model {
   /** Add a unit: it runs install … start, then joins its peers (and they it). */
   addUnit(app: string): string {
     this.assertIdle('addUnit');
-    checkUnitCount(app, 1, this.parts.world.units.size);
+    checkUnitCount(app, 1, this.parts.world.units.size, this.parts.recorder.limit !== undefined);
     const name = addUnitTo(this.parts, this.parts.world.app(app));
     this.parts.recorder.model('add-unit', name, name);
     return name;

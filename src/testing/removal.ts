@@ -24,17 +24,9 @@ export function removeUnit(parts: ModelParts, unit: UnitRecord): void {
   const app = unit.app;
   // A dying unit runs no install, config, upgrade or update-status any more
   // (worker/uniter/resolver.go nextOp, case Dying): relations are broken, then stop.
-  for (let i = unit.queue.length - 1; i >= 0; i--) {
-    const q = unit.queue[i];
-    if (
-      q !== undefined &&
-      q !== unit.failed &&
-      q.replay !== true &&
-      DROPPED_WHEN_DYING.test(q.hook)
-    ) {
-      unit.queue.splice(i, 1);
-    }
-  }
+  unit.queue.retain(
+    (q) => q === unit.failed || q.replay === true || !DROPPED_WHEN_DYING.test(q.hook),
+  );
   for (const [id, view] of unit.relations) {
     const relation = world.relation(id);
     if (relation === undefined) continue;

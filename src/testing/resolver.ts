@@ -22,7 +22,6 @@
 // coalesced: Juju compares versions, so N changes give one hook. Where Juju is unpredictable
 // (Go map order over relations, which unit runs first, which unit a lease expiry elects) the
 // model's seeded generator chooses, so the same seed replays the same trace.
-import { relationEvent } from './hook-queue.js';
 import { type Random, randomIndex } from './random.js';
 import type { QueuedAction, QueuedHook, UnitRecord, World } from './world.js';
 
@@ -81,15 +80,16 @@ function computeSlot(item: QueuedHook): number {
  * changes; units by name as Go sorts strings (byte order: `app/10` before `app/2`).
  */
 function relationRank(unit: UnitRecord, item: QueuedHook): number {
-  const event = relationEvent(item.hook);
-  if (event === 'changed' && item.remoteUnit !== undefined) {
+  // Only relation hooks get here (their slot is Slot.relations): the name ends with the event.
+  const hook = item.hook;
+  if (hook.endsWith('-changed')) {
+    if (item.remoteUnit === undefined) return 3;
     const view = item.relationId === undefined ? undefined : unit.relations.get(item.relationId);
     if (view?.changedPending === item.remoteUnit) return 0;
     return view?.members.has(item.remoteUnit) === true ? 5 : 6;
   }
-  if (event === 'departed') return 1;
-  if (event === 'broken') return 2;
-  if (event === 'changed') return 3;
+  if (hook.endsWith('-departed')) return 1;
+  if (hook.endsWith('-broken')) return 2;
   return 4; // joined
 }
 
@@ -186,15 +186,17 @@ export class Resolver {
         staleCount++;
         continue;
       }
-      const better = slot < bestSlot || (slot === bestSlot && withinSlot(item, best) < 0);
+      // Relation hooks are ordered by nextRelationHook, not here.
+      const better =
+        slot < bestSlot ||
+        (slot === bestSlot && slot !== Slot.relations && withinSlot(item, best) < 0);
       if (better && !gated(unit, item, slot)) {
         best = item;
         bestSlot = slot;
       }
     }
     if (staleCount > 0) {
-      const keep = queue.filter((item) => slotOf(item) !== Slot.leadership || !stale(unit, item));
-      queue.splice(0, queue.length, ...keep);
+      queue.retain((item) => slotOf(item) !== Slot.leadership || !stale(unit, item));
     }
     if (bestSlot !== Slot.relations) return best;
     return this.nextRelationHook(unit);
@@ -220,29 +222,28 @@ export class Resolver {
    * takes the first relation with a hook to run; within it, nextHookForRelation's order.
    */
   private nextRelationHook(unit: UnitRecord): QueuedHook | undefined {
-    const groups = new Map<string, QueuedHook[]>();
+    const isRelationHook = (item: QueuedHook): boolean =>
+      item.replay !== true && slotOf(item) === Slot.relations;
+    let chosen: string | undefined;
     for (const item of unit.queue) {
-      if (item.replay === true || slotOf(item) !== Slot.relations) continue;
+      if (!isRelationHook(item)) continue;
       const id = item.relationId ?? '';
-      let group = groups.get(id);
-      if (group === undefined) {
-        group = [];
-        groups.set(id, group);
+      if (chosen === undefined) chosen = id;
+      else if (id !== chosen) {
+        chosen = this.chooseRelation(unit);
+        break;
       }
-      group.push(item);
     }
-    const ids = [...groups.keys()].sort(
-      (a, b) => (this.world.relation(a)?.num ?? 0) - (this.world.relation(b)?.num ?? 0),
-    );
-    const chosen =
-      this.random === undefined || ids.length < 2
-        ? ids[0]
-        : ids[randomIndex(this.random, ids.length)];
-    const group = chosen === undefined ? undefined : groups.get(chosen);
-    if (group === undefined) return undefined;
-    let best = group[0];
-    let bestRank = best === undefined ? 0 : relationRank(unit, best);
-    for (const item of group) {
+    if (chosen === undefined) return undefined;
+    let best: QueuedHook | undefined;
+    let bestRank = 0;
+    for (const item of unit.queue) {
+      if (!isRelationHook(item) || (item.relationId ?? '') !== chosen) continue;
+      if (best === undefined) {
+        best = item;
+        bestRank = relationRank(unit, item);
+        continue;
+      }
       const rank = relationRank(unit, item);
       if (
         rank < bestRank ||
@@ -253,6 +254,20 @@ export class Resolver {
       }
     }
     return best;
+  }
+
+  /** Several relations have a hook to run: one of them, as Go's map order would pick it. */
+  private chooseRelation(unit: UnitRecord): string | undefined {
+    const seen = new Set<string>();
+    for (const item of unit.queue) {
+      if (item.replay !== true && slotOf(item) === Slot.relations) seen.add(item.relationId ?? '');
+    }
+    const ids = [...seen].sort(
+      (a, b) => (this.world.relation(a)?.num ?? 0) - (this.world.relation(b)?.num ?? 0),
+    );
+    return this.random === undefined || ids.length < 2
+      ? ids[0]
+      : ids[randomIndex(this.random, ids.length)];
   }
 }
 

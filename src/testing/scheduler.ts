@@ -282,6 +282,5 @@ export class Scheduler {
 }
 
 function removeItem(unit: UnitRecord, item: QueuedHook): void {
-  const i = unit.queue.indexOf(item);
-  if (i >= 0) unit.queue.splice(i, 1);
+  unit.queue.remove(item);
 }

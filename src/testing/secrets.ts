@@ -23,6 +23,7 @@
 import type { HookContext } from '../juju/hook-context.js';
 import type { SecretContent } from '../juju/hook-tools.js';
 import { parseGoDuration, type VirtualClock } from './clock.js';
+import { owedHook } from './owed-hooks.js';
 import type { TraceRecorder } from './trace.js';
 import type { HookTransaction } from './transaction.js';
 import type { QueuedHook, SecretRecord, UnitRecord, World } from './world.js';
@@ -350,8 +351,7 @@ export class SecretLifecycle {
       this.lives.delete(id);
     }
     for (const unit of this.world.units.values()) {
-      const keep = unit.queue.filter((q) => q.secretId !== id || q === unit.failed);
-      if (keep.length !== unit.queue.length) unit.queue.splice(0, unit.queue.length, ...keep);
+      unit.queue.retain((q) => q.secretId !== id || q === unit.failed);
     }
   }
 
@@ -464,7 +464,7 @@ export function owe(unit: UnitRecord, spec: Omit<QueuedHook, 'failures'>): void 
       q.secretRevision === spec.secretRevision &&
       q.storageId === spec.storageId,
   );
-  if (!same) unit.queue.push({ ...spec, failures: 0 });
+  if (!same) unit.queue.add(owedHook(spec));
 }
 
 /** core/secrets RotatePolicy.NextRotateTime, on the model's calendar; undefined for never. */

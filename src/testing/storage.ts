@@ -138,10 +138,9 @@ export class StorageModel {
         owe(unit, { hook: `${instance.name}-storage-detaching`, storageId: instance.id });
       }
     }
-    const keep = unit.queue.filter(
+    unit.queue.retain(
       (q) => q === unit.failed || !(q.storageId !== undefined && q.hook.endsWith('-attached')),
     );
-    if (keep.length !== unit.queue.length) unit.queue.splice(0, unit.queue.length, ...keep);
     this.byUnit.set(
       unit,
       list.filter((i) => i.attached),

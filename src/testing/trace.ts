@@ -215,14 +215,28 @@ type WithoutSeq<E> = E extends TraceEvent ? Omit<E, 'seq'> : never;
 
 /** Records trace events and timelines; redacts every text with the model's redactor. */
 export class TraceRecorder {
-  readonly events: TraceEvent[] = [];
+  private readonly log: TraceEvent[] = [];
   private readonly timelines = new Map<string, Draft[]>();
   private seq = 0;
 
   constructor(
     readonly redactor: Redactor,
     readonly level: TraceLevel,
-  ) {}
+    /**
+     * Keep only the last `limit` events, and the last `limit` timeline entries of each unit
+     * (default: everything). A big model runs millions of hooks: this bounds the memory.
+     */
+    readonly limit?: number,
+  ) {
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) {
+      throw new Error(`traceLimit must be a whole number above 0, got ${String(limit)}`);
+    }
+  }
+
+  /** The events kept, oldest first (see `limit`). */
+  get events(): readonly TraceEvent[] {
+    return trimmed(this.log, this.limit, 0);
+  }
 
   get full(): boolean {
     return this.level === 'full';
@@ -231,7 +245,8 @@ export class TraceRecorder {
   /** Append an event, giving it the next seq. Text fields must already be redacted. */
   push(event: WithoutSeq<TraceEvent>): number {
     const seq = ++this.seq;
-    this.events.push({ seq, ...event } as TraceEvent);
+    this.log.push({ seq, ...event } as TraceEvent);
+    if (this.limit !== undefined) trimmed(this.log, this.limit, this.limit);
     return seq;
   }
 
@@ -269,16 +284,27 @@ export class TraceRecorder {
       this.timelines.set(event.unit, list);
     }
     list.push(draft);
+    if (this.limit !== undefined) trimmed(list, this.limit, this.limit);
     return draft;
   }
 
   timeline(unit: string): readonly TimelineEntry[] {
-    return this.timelines.get(unit) ?? [];
+    const list = this.timelines.get(unit);
+    return list === undefined ? [] : trimmed(list, this.limit, 0);
   }
 
   timelineUnits(): string[] {
     return [...this.timelines.keys()];
   }
+}
+
+/**
+ * Drop the oldest items of `list` beyond `limit`, once it holds `slack` more than that (so the
+ * cost of dropping is spread over the pushes); with no limit, the list as it is.
+ */
+function trimmed<T>(list: T[], limit: number | undefined, slack: number): T[] {
+  if (limit !== undefined && list.length > limit + slack) list.splice(0, list.length - limit);
+  return list;
 }
 
 /** `cluster-relation-joined app/1`, `cluster-relation-changed app` or just `install`. */
@@ -322,7 +348,8 @@ export function renderTimelines(
     24,
     ...[...timelines.values()].flatMap((entries) => entries.map((e) => e.label.length)),
   );
-  const seqWidth = String(trace.length).length;
+  // The last event's number (as many as there are events, unless older ones were dropped).
+  const seqWidth = String(trace.at(-1)?.seq ?? trace.length).length;
   const lines: string[] = [];
   for (const [unit, entries] of timelines) {
     lines.push(options.header ? options.header(unit) : unit);

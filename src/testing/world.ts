@@ -9,6 +9,7 @@ import type { CharmMetadata, ConfigOption, EndpointMetadata } from '../juju/meta
 import { compareUnitNames } from '../juju/ordering.js';
 import { JUJU_STATE_COUNT_KEY, JujuStateStore, type JujuStateTools } from '../state/juju-store.js';
 import type { StateSnapshot, StateStore } from '../state/store.js';
+import { OwedHooks } from './owed-hooks.js';
 
 /** One hook waiting in a unit's queue, with the context Juju would give it. */
 export interface QueuedHook {
@@ -60,6 +61,42 @@ export interface UnitRelationView {
    * hook of this relation (Juju's ChangedPending, worker/uniter/relation/resolver.go).
    */
   changedPending?: string;
+  /** `members` sorted as relation-list lists them; dropped when `members` changes. */
+  sorted?: readonly string[];
+}
+
+/** A relation view's members in relation-list's order (cached until they change). */
+export function sortedMembers(view: UnitRelationView): readonly string[] {
+  view.sorted ??= [...view.members].sort(compareUnitNames);
+  return view.sorted;
+}
+
+/** `sorted` (in relation-list's order) with `unit` added in its place: a new list. */
+export function withMember(sorted: readonly string[], unit: string): string[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareUnitNames(sorted[mid] as string, unit) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = sorted.slice(0, lo);
+  out.push(unit);
+  for (let i = lo; i < sorted.length; i++) out.push(sorted[i] as string);
+  return out;
+}
+
+/** Add a member to a relation view (its -joined committed). */
+export function addMember(view: UnitRelationView, unit: string): void {
+  if (view.members.has(unit)) return;
+  view.members.add(unit);
+  if (view.sorted !== undefined) view.sorted = withMember(view.sorted, unit);
+}
+
+/** Remove a member from a relation view (its -departed committed). */
+export function removeMember(view: UnitRelationView, unit: string): void {
+  if (!view.members.delete(unit)) return;
+  if (view.sorted !== undefined) view.sorted = view.sorted.filter((u) => u !== unit);
 }
 
 /** A one-shot (or n-shot) failure armed by `model.failNextHook`. */
@@ -162,7 +199,7 @@ export class UnitStore implements StateStore {
 
 export class UnitRecord {
   /** Hooks Juju owes this unit; the resolver (resolver.ts) picks which runs next. */
-  readonly queue: QueuedHook[] = [];
+  readonly queue = new OwedHooks();
   /** Actions waiting (the resolver's actions slot; see QueuedAction). */
   readonly actions: QueuedAction[] = [];
   life: UnitLife = 'alive';

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { CHARM_DIR, deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { packCharm } from '../../src/cli/pack.js';
 import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
+import type { ModelOptions } from '../../src/testing/index.js';
 import { type HookBenchResult, hookBench } from './hook-bench.js';
 import {
   droppedVariables,
@@ -180,14 +181,23 @@ function hookTable(hook: HookBenchResult): string {
 
 function simTable(rows: readonly SimRow[]): string {
   const out: string[][] = [
-    ['units', 'hooks to settle', 'settle wall', 'hooks/s', 'ms per added unit', 'process peak RSS'],
+    [
+      'units',
+      'hooks to settle',
+      'settle wall',
+      'hooks/s',
+      'hooks/CPU-s',
+      'ms per added unit',
+      'process peak RSS',
+    ],
   ];
   for (const r of rows) {
     out.push([
       String(r.units),
       String(r.hooksToSettle),
-      `${fmt(r.settleMs)} ms`,
+      `${fmt(r.settleMs)} ms${r.traceLimit === undefined ? '' : ` (trace: last ${r.traceLimit})`}`,
       String(r.hooksPerSecond),
+      String(r.hooksPerCpuSecond),
       r.msPerAddedUnit === undefined ? '' : fmt(r.msPerAddedUnit, 2),
       `${fmt(r.peakRssMiB, 0)} MiB`,
     ]);
@@ -215,7 +225,50 @@ function hookOnlyReport(hook: HookBenchResult, loadBefore: number): string {
   ].join('\n');
 }
 
+/** The simulator rows at the sizes asked for (peer-echo up to `peerEchoMaxUnits`). */
+function runSimBench(peerEchoMaxUnits?: number) {
+  return simBench({
+    quick,
+    log,
+    deploy: simulatedExample,
+    peerEchoDir: PEER_ECHO,
+    ...(SIM_UNITS === undefined ? {} : { sizes: SIM_UNITS }),
+    ...(peerEchoMaxUnits === undefined ? {} : { peerEchoMaxUnits }),
+    ...(SINGLE_EVENT_UNITS === undefined ? {} : { singleEventUnits: SINGLE_EVENT_UNITS }),
+  });
+}
+
+/** `--sim-only`: only the in-process simulator rows (bench/results-sim.json). */
+async function simOnly() {
+  const started = performance.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const sim = await runSimBench(200);
+  const loadAverage = [round(loadBefore), round(loadavg()[0] ?? 0)];
+  const out = join(REPO, 'bench', 'results-sim.json');
+  mkdirSync(resolve(out, '..'), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), loadAverage, sim }, null, 2)}\n`,
+  );
+  const lines = [
+    `${availableParallelism()} cores, Node ${process.version}; load average ${loadAverage.join(' -> ')}`,
+    '',
+    'In-process simulator, example charm (deploy + settle, seeded):',
+    simTable(sim.example),
+    '',
+    'Peer-echo (a trivial peer charm):',
+    simTable(sim.peerEcho),
+    '',
+    `Single event at ${sim.singleEvent.units} units: ${fmt(sim.singleEvent.ms, 3)} ms wall ` +
+      `(median of ${sim.singleEvent.runs}), ${fmt(sim.singleEvent.cpuMs, 3)} ms CPU per event`,
+  ];
+  process.stdout.write(
+    `${lines.join('\n')}\n\nwrote ${out} in ${round((performance.now() - started) / 1000, 1)} s\n`,
+  );
+}
+
 async function main() {
+  if (process.argv.includes('--sim-only')) return simOnly();
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
   log('packing the example (simulated backend entry)');
@@ -240,14 +293,7 @@ async function main() {
     return;
   }
   const imports = await importBench(join(packed.outDir, 'dist', 'charm.cjs'));
-  const sim = await simBench({
-    quick,
-    log,
-    deploy: simulatedExample,
-    peerEchoDir: PEER_ECHO,
-    ...(SIM_UNITS === undefined ? {} : { sizes: SIM_UNITS }),
-    ...(SINGLE_EVENT_UNITS === undefined ? {} : { singleEventUnits: SINGLE_EVENT_UNITS }),
-  });
+  const sim = await runSimBench();
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machineInfo = {
     cores: availableParallelism(),
@@ -334,8 +380,8 @@ async function main() {
 }
 
 const PEER_ECHO = fileURLToPath(new URL('../fixtures/charms/peer-echo', import.meta.url));
-const simulatedExample = async (units: number, seed: number) =>
-  (await deploySimulated({ units, seed })).model;
+const simulatedExample = async (units: number, seed: number, options: ModelOptions = {}) =>
+  (await deploySimulated({ ...options, units, seed })).model;
 
 try {
   await main();

@@ -2,7 +2,7 @@
 // several model sizes (hooks per second, wall, cost per added unit, RSS), one event on a
 // settled model, and a trivial peer charm for scale. Also the Python anchor's published
 // figures (issue 21), which this run does not measure. A measurement, not a test.
-import { Model } from '../../src/testing/index.js';
+import { Model, type ModelOptions } from '../../src/testing/index.js';
 import { round, stats } from './measure.js';
 
 /**
@@ -22,22 +22,39 @@ export interface SimRow {
   readonly hooksToSettle: number;
   readonly settleMs: number;
   readonly hooksPerSecond: number;
+  /** Hooks per second of this process's CPU time (user + system): less swayed by other load. */
+  readonly hooksPerCpuSecond: number;
+  /** Set when the run kept only the last this-many trace events (ModelOptions.traceLimit). */
+  readonly traceLimit?: number;
   /** (settle wall at this size − at the previous size) ÷ units added. */
   readonly msPerAddedUnit?: number;
   /** This process's peak RSS after the run (MiB; process.resourceUsage().maxRSS). */
   readonly peakRssMiB: number;
 }
 
-type Deploy = (units: number, seed: number) => Promise<Model>;
+type Deploy = (units: number, seed: number, options?: ModelOptions) => Promise<Model>;
+
+/**
+ * Above this many units a full trace of every hook does not fit in memory (a peer relation runs
+ * ~2.8 hooks per pair of units): those runs keep the last TRACE_LIMIT events (traceLimit).
+ */
+const FULL_TRACE_UNITS = 200;
+const TRACE_LIMIT = 10_000;
 
 async function simRun(units: number, runs: number, deploy: Deploy): Promise<SimRow> {
   let hooks = 0;
   let ms = 0;
+  let cpuUs = 0;
   let perRun = 0;
+  const bounded = units > FULL_TRACE_UNITS;
+  const options: ModelOptions = bounded ? { traceLimit: TRACE_LIMIT } : {};
   for (let i = 0; i < runs; i++) {
-    const model = await deploy(units, i + 1);
+    const model = await deploy(units, i + 1, options);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const report = await model.settle();
+    const used = process.cpuUsage(cpu);
+    cpuUs += used.user + used.system;
     ms += performance.now() - started;
     if (!report.settled) throw new Error(`${units} units did not settle`);
     hooks += report.hooksRun;
@@ -50,6 +67,8 @@ async function simRun(units: number, runs: number, deploy: Deploy): Promise<SimR
     hooksToSettle: perRun,
     settleMs: round(ms / runs, 1),
     hooksPerSecond: Math.round((hooks / ms) * 1000),
+    hooksPerCpuSecond: Math.round((hooks / cpuUs) * 1e6),
+    ...(bounded ? { traceLimit: TRACE_LIMIT } : {}),
     peakRssMiB: round(process.resourceUsage().maxRSS / 1024, 0),
   };
 }
@@ -61,14 +80,18 @@ async function singleEvent(units: number, runs: number, deploy: Deploy) {
   if (!report.settled) throw new Error(`${units} units did not settle`);
   const unit = model.units()[units >> 1] as string;
   const samples: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     model.fireHook(unit, 'update-status');
     const started = performance.now();
     await model.step(unit);
     samples.push(performance.now() - started);
   }
+  const used = process.cpuUsage(cpu);
   await model.close();
-  return { units, runs, ms: stats(samples).median };
+  // CPU per event includes firing it (fireHook) and what GC the events left behind.
+  const cpuMs = round((used.user + used.system) / 1000 / runs, 3);
+  return { units, runs, ms: stats(samples).median, cpuMs };
 }
 
 export interface SimBenchOptions {
@@ -76,6 +99,8 @@ export interface SimBenchOptions {
   readonly log: (line: string) => void;
   readonly deploy: Deploy;
   readonly peerEchoDir: string;
+  /** The peer-echo rows go up to this size (default 50). */
+  readonly peerEchoMaxUnits?: number;
   /** Model sizes (default 3, 12, 50, 200). */
   readonly sizes?: readonly number[];
   /** The model size of the single-event measure (default 100). */
@@ -85,8 +110,8 @@ export interface SimBenchOptions {
 export async function simBench(opts: SimBenchOptions) {
   const sizes = opts.sizes ?? [3, 12, 50, 200];
   opts.log(`the in-process simulator: ${sizes.join(', ')} units`);
-  const echo: Deploy = async (units, seed) => {
-    const model = new Model({ seed });
+  const echo: Deploy = async (units, seed, options) => {
+    const model = new Model({ ...options, seed });
     await model.deploy('echo', { charmDir: opts.peerEchoDir, units });
     return model;
   };
@@ -111,7 +136,9 @@ export async function simBench(opts: SimBenchOptions) {
             ),
           },
     );
-    if (units <= 50) peerEcho.push(await simRun(units, runsFor(units), echo));
+    if (units <= (opts.peerEchoMaxUnits ?? 50)) {
+      peerEcho.push(await simRun(units, runsFor(units), echo));
+    }
   }
   const singleUnits = opts.singleEventUnits ?? 100;
   opts.log(`  one event at ${singleUnits} units`);

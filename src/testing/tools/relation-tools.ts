@@ -4,10 +4,10 @@
 // writes; relation-set staged in the hook's transaction.
 import { Ok } from 'ts-results-es';
 import type { NetworkInfo, RelationData } from '../../juju/hook-tools.js';
-import { compareRelationIds, compareUnitNames } from '../../juju/ordering.js';
+import { compareRelationIds } from '../../juju/ordering.js';
 import { ownValue } from '../optional.js';
 import { bindingAddress } from '../scope.js';
-import type { UnitRelationView } from '../world.js';
+import { sortedMembers, type UnitRelationView, withMember } from '../world.js';
 import type { R, ToolBase } from './base.js';
 
 const copy = (bag: Readonly<RelationData> | undefined): RelationData => ({ ...(bag ?? {}) });
@@ -19,12 +19,17 @@ export class RelationTools {
   /** Remote units this unit sees in the relation right now (Juju's relation-list). */
   private members(relationId: string, view: UnitRelationView): string[] {
     const hook = this.b.hook;
-    const out = new Set(view.members);
-    if (hook.relationId === relationId && hook.remoteUnit !== undefined) {
-      if (hook.hook.endsWith('-relation-joined')) out.add(hook.remoteUnit);
-      if (hook.hook.endsWith('-relation-departed')) out.delete(hook.remoteUnit);
+    const sorted = sortedMembers(view);
+    const remote = hook.relationId === relationId ? hook.remoteUnit : undefined;
+    if (remote !== undefined) {
+      if (hook.hook.endsWith('-relation-joined') && !view.members.has(remote)) {
+        return withMember(sorted, remote);
+      }
+      if (hook.hook.endsWith('-relation-departed') && view.members.has(remote)) {
+        return sorted.filter((u) => u !== remote);
+      }
     }
-    return [...out].sort(compareUnitNames);
+    return [...sorted];
   }
 
   relationIds(endpoint: string): R<string[]> {
