@@ -17,6 +17,7 @@ import { compareRelationIds, compareUnitNames } from '../juju/ordering.js';
 import type { Redactor } from '../juju/redact.js';
 import type { UnitState } from '../state/unit-state.js';
 import { hashValue, type JsonValue } from '../util/json.js';
+import { decodeValue } from './views.js';
 
 /** The unit-state key the records live under. */
 export const RELATION_MEMORY_KEY = 'juju-reactive.relations';
@@ -89,6 +90,12 @@ function load(value: unknown): Stored {
     if (ok) out.own[k] = keys as StoredKey[];
   }
   return out;
+}
+
+/** A secret URI, as published raw or JSON-encoded (toPublish). */
+function isSecretUri(raw: string): boolean {
+  const value = decodeValue(raw);
+  return typeof value === 'string' && SECRET_URI.test(value);
 }
 
 const hashOf = (raw: string): string => hashValue(`raw:${raw}`);
@@ -180,7 +187,7 @@ export class RelationMemory implements KnownRelations {
   }
 
   relationIds(endpoint: string): readonly string[] | undefined {
-    if (!this.trusted || !atLeast(this.context.jujuVersion, RELATION_CREATED_SINCE))
+    if (!this.membershipTrusted || !atLeast(this.context.jujuVersion, RELATION_CREATED_SINCE))
       return undefined;
     const ids = this.stored.ids[endpoint];
     if (ids === undefined) return undefined;
@@ -270,7 +277,7 @@ export class RelationMemory implements KnownRelations {
       if (JUJU_NETWORK_KEYS.has(key)) continue;
       const value = bag[key] as string;
       const secretLike =
-        (CREDENTIAL_KEY.test(key) && !SECRET_URI.test(value)) ||
+        (CREDENTIAL_KEY.test(key) && !isSecretUri(value)) ||
         this.redactor.redact(value) !== value ||
         value.length > MAX_KEPT_VALUE;
       out.push(secretLike ? { k: key, h: hashOf(value) } : { k: key, v: value });
