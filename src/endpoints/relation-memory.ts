@@ -163,6 +163,7 @@ export class RelationMemory implements KnownRelations {
   private readonly event:
     | { readonly endpoint: string; readonly relationId: string; readonly kind: string }
     | undefined;
+  private readonly bags = new Map<string, RecordedBag>();
 
   constructor(
     private readonly state: UnitState,
@@ -204,8 +205,14 @@ export class RelationMemory implements KnownRelations {
 
   ownBag(relationId: string): KnownBag | undefined {
     if (!this.trusted) return undefined;
-    const keys = this.stored.own[relationId];
-    return keys === undefined ? undefined : new RecordedBag(keys);
+    let bag = this.bags.get(relationId);
+    if (bag === undefined) {
+      const keys = this.stored.own[relationId];
+      if (keys === undefined) return undefined;
+      bag = new RecordedBag(keys);
+      this.bags.set(relationId, bag);
+    }
+    return bag;
   }
 
   /** Members as Juju lists them in this hook, from the members before it. */

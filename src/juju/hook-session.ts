@@ -174,23 +174,40 @@ export class HookSession {
 
   /** Relation ids of an endpoint (`relation-ids`, once per endpoint per hook). */
   relationIds(endpoint: string): Result<string[], HookToolError> {
-    return this.cached(`ids\u0000${endpoint}`, () => {
-      const known = this.known?.relationIds(endpoint);
-      if (known !== undefined) return Ok([...known]);
-      const ids = this.tools.relationIds(endpoint);
-      if (ids.isOk()) this.observedIds.set(endpoint, [...ids.value]);
-      return ids;
-    });
+    return this.knownOrAsked(
+      `ids\u0000${endpoint}`,
+      this.observedIds,
+      endpoint,
+      (e) => this.known?.relationIds(e),
+      () => this.tools.relationIds(endpoint),
+    );
   }
 
   /** Remote units in a relation (`relation-list`, once per relation per hook). */
   relationList(relationId: string): Result<string[], HookToolError> {
-    return this.cached(`list\u0000${relationId}`, () => {
-      const known = this.known?.relationList(relationId);
-      if (known !== undefined) return Ok([...known]);
-      const units = this.tools.relationList(relationId);
-      if (units.isOk()) this.observedLists.set(relationId, [...units.value]);
-      return units;
+    return this.knownOrAsked(
+      `list\u0000${relationId}`,
+      this.observedLists,
+      relationId,
+      (r) => this.known?.relationList(r),
+      () => this.tools.relationList(relationId),
+    );
+  }
+
+  /** A list the unit knows, or Juju's answer (noted in `observed`); cached for the hook. */
+  private knownOrAsked(
+    cacheKey: string,
+    observed: Map<string, readonly string[]>,
+    key: string,
+    known: (key: string) => readonly string[] | undefined,
+    ask: () => Result<string[], HookToolError>,
+  ): Result<string[], HookToolError> {
+    return this.cached(cacheKey, () => {
+      const answer = known(key);
+      if (answer !== undefined) return Ok([...answer]);
+      const asked = ask();
+      if (asked.isOk()) observed.set(key, [...asked.value]);
+      return asked;
     });
   }
 
