@@ -1,24 +1,31 @@
-// The failure mark: a note, kept outside the unit state, that this unit's last hook failed.
-// A failed hook commits nothing, but Juju may then skip it, and `juju resolved --no-retry`
-// still commits the skipped hook's relation membership (juju/juju
+// The failure mark: a note, kept outside the unit state, that a hook which changes relation
+// membership (-created, -joined, -departed, -broken) started and has not succeeded. A failed
+// hook commits nothing of the charm's, but Juju may skip it, and `juju resolved --no-retry`
+// still commits a skipped hook's relation membership (juju/juju
 // worker/uniter/operation/skip.go: skipOperation replaces only Prepare and Execute, so
-// runhook.go Commit runs and calls CommitHook), so relation members or ids can change
-// without a hook of this library having committed them. The hook after a failure therefore asks Juju again (src/endpoints/relation-memory.ts).
+// runhook.go Commit runs and calls CommitHook; relation/state.go UpdateStateForHook). The
+// hook after such a failure therefore asks Juju again (src/endpoints/relation-memory.ts).
+// The mark is written when such a hook starts, so a hook killed or ended by process.exit is
+// covered too; other hooks (a skipped one changes no membership) never touch it.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hookKind } from '../juju/hook-context.js';
 import { FileStateStore } from '../state/file-store.js';
 import { JujuStateStore } from '../state/juju-store.js';
 import type { StateStore } from '../state/store.js';
 
-/** Remembers a failed hook between hooks of one unit. */
+/** Remembers, between hooks of one unit, a membership hook that did not succeed. */
 export interface FailureMark {
-  /** True when the unit's last hook failed (and no hook succeeded since). */
+  /** True when a membership hook started and no hook succeeded since. */
   readonly failedBefore: boolean;
-  /** Note that this hook failed. Never throws. */
-  markFailed(): void;
-  /** Forget a failure, once a hook succeeded. Never throws. */
+  /** Called when a hook starts: marks it if it changes relation membership. Never throws. */
+  begin(hookName: string): void;
+  /** Forget the mark, once a hook succeeded. Never throws. */
   clear(): void;
 }
+
+/** Hook events whose commit changes what relation-list or relation-ids answers. */
+const MEMBERSHIP_EVENTS = new Set(['created', 'joined', 'departed', 'broken']);
 
 /** In-process stores (the simulator, tests) live as long as the process: remember there. */
 const inProcess = new WeakMap<StateStore, true>();
@@ -34,30 +41,38 @@ export function failureMark(store: StateStore, charmDir: string): FailureMark {
       : store instanceof JujuStateStore
         ? join(charmDir, '.juju-reactive.hook-failed')
         : undefined;
-  if (path === undefined) {
-    return {
-      failedBefore: inProcess.has(store),
-      markFailed: () => inProcess.set(store, true),
-      clear: () => inProcess.delete(store),
-    };
-  }
-  const failedBefore = existsSync(path);
-  return {
-    failedBefore,
-    markFailed: () => {
+  const failedBefore = path === undefined ? inProcess.has(store) : existsSync(path);
+  let marked = failedBefore;
+  const mark = (): void => {
+    if (path === undefined) inProcess.set(store, true);
+    else {
       try {
         writeFileSync(path, '');
       } catch {
-        // Best effort: without the mark the next hook trusts its records (see module comment).
+        // Best effort: without the mark the next hook trusts its records (see above).
+        return;
       }
+    }
+    marked = true;
+  };
+  return {
+    failedBefore,
+    begin: (hookName) => {
+      const kind = hookKind(hookName);
+      if (!marked && kind.kind === 'relation' && MEMBERSHIP_EVENTS.has(kind.event)) mark();
     },
     clear: () => {
-      if (!failedBefore) return;
-      try {
-        rmSync(path, { force: true });
-      } catch {
-        // Stays marked: the next hook asks Juju again, which is always safe.
+      if (!marked) return;
+      if (path === undefined) inProcess.delete(store);
+      else {
+        try {
+          rmSync(path, { force: true });
+        } catch {
+          // Stays marked: the next hook asks Juju again, which is always safe.
+          return;
+        }
       }
+      marked = false;
     },
   };
 }

@@ -84,6 +84,7 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
   let runtime: HookRuntime | undefined;
   const failure = failureMark(store, context.charmDir);
   try {
+    if (context.action === undefined) failure.begin(hook);
     // Restricted hooks (collect-metrics, meter-status-changed) may call almost no tool: they
     // read the unit state if they can, never write it, and run only their own hook handlers.
     const restricted = RESTRICTED_HOOKS.has(hook) && context.action === undefined;
@@ -142,7 +143,6 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
     events.emit('hook.end', { unit, hook, ok: true });
     return { ok: true, exitCode: 0, runs, commit: committed.value, ...(action ? { action } : {}) };
   } catch (error) {
-    failure.markFailed();
     const failedHandler = error instanceof HandlerFailedError ? error.handlerId : undefined;
     const cause = error instanceof HandlerFailedError ? error.cause : error;
     const summary = redactor.redact(

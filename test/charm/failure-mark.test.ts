@@ -1,6 +1,7 @@
-// The failure mark (src/charm/failure-mark.ts): a failed hook leaves a note outside the unit
-// state, so the next hook asks Juju for relation members and ids again: Juju may have skipped
-// the failed hook and committed its membership (juju/juju worker/uniter/operation/skip.go).
+// The failure mark (src/charm/failure-mark.ts): a membership hook (-created, -joined,
+// -departed, -broken) that does not succeed leaves a note outside the unit state, so the next
+// hook asks Juju for relation members and ids again: Juju may have skipped the failed hook and
+// committed its membership (juju/juju worker/uniter/operation/skip.go).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +30,16 @@ function unit(
   });
   const tools = peerTools({ 'cluster:0': peerRelation(peerUnits(1)) });
   const s = store(dir, tools);
-  const run = async (failing: boolean) => {
+  const run = async (failing: boolean, hookName = 'update-status') => {
     fail = failing;
     tools.calls.length = 0;
+    const relation =
+      hookName === 'update-status'
+        ? {}
+        : { relation: { name: 'cluster', id: 'cluster:0' }, remoteUnit: 'mysql/1' };
     const result = await runHook({
       charm,
-      context: hookContext({ hookName: 'update-status', charmDir: dir, jujuVersion: '3.6.0' }),
+      context: hookContext({ hookName, charmDir: dir, jujuVersion: '3.6.0', ...relation }),
       metadata: peersMeta,
       tools,
       store: s,
@@ -45,12 +50,16 @@ function unit(
 }
 
 describe('the failure mark', () => {
-  it('beside a file store: set by a failed hook, makes the next hook ask relation-ids and relation-list again, cleared by it', async () => {
+  it('beside a file store: set by a failed -joined hook, makes the next hook ask relation-ids and relation-list again, cleared by it', async () => {
     const { dir, run } = unit((d) => FileStateStore.forCharmDir(d));
     const mark = `${FileStateStore.forCharmDir(dir).location}.hook-failed`;
     await run(false);
     expect((await run(false)).calls).toEqual([]);
+    // A failed hook that changes no membership when skipped leaves no mark.
     expect((await run(true)).ok).toBe(false);
+    expect(existsSync(mark)).toBe(false);
+    expect((await run(false)).calls).toEqual([]);
+    expect((await run(true, 'cluster-relation-joined')).ok).toBe(false);
     expect(existsSync(mark)).toBe(true);
     expect(await run(false)).toEqual({
       ok: true,
@@ -63,7 +72,7 @@ describe('the failure mark', () => {
   it('in the charm directory for a state kept in Juju (state-set is discarded with the failed hook)', async () => {
     const { dir, run } = unit((_d, tools) => new JujuStateStore(tools));
     await run(false);
-    expect((await run(true)).ok).toBe(false);
+    expect((await run(true, 'cluster-relation-departed')).ok).toBe(false);
     expect(existsSync(join(dir, '.juju-reactive.hook-failed'))).toBe(true);
     expect((await run(false)).calls).toEqual(['relation-ids', 'relation-list']);
     expect(existsSync(join(dir, '.juju-reactive.hook-failed'))).toBe(false);
