@@ -2,6 +2,7 @@
 // then commit (relation data, leader settings, secrets, unit state) only if all succeeded.
 // Shared by the process entry point and the simulator, so both follow the same rules.
 import { bindEndpoints } from '../endpoints/binding.js';
+import { RelationMemory } from '../endpoints/relation-memory.js';
 import { type HookContext, RESTRICTED_HOOKS } from '../juju/hook-context.js';
 import { type CommitReport, HookSession } from '../juju/hook-session.js';
 import type { HookTools } from '../juju/hook-tools.js';
@@ -16,6 +17,7 @@ import { UnitState } from '../state/unit-state.js';
 import { type ActionOutcome, runActionHandler } from './actions.js';
 import { stateBookkeeping } from './bookkeeping.js';
 import type { Charm } from './charm.js';
+import { failureMark } from './failure-mark.js';
 import { Logger } from './logger.js';
 import { restrictedHookHandlers } from './restricted.js';
 import { HookRuntime } from './runtime.js';
@@ -80,13 +82,20 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
   events.emit('hook.start', { unit, hook });
   const runs: HandlerRun[] = [];
   let runtime: HookRuntime | undefined;
+  const failure = failureMark(store, context.charmDir);
   try {
+    if (context.action === undefined) failure.begin(hook);
     // Restricted hooks (collect-metrics, meter-status-changed) may call almost no tool: they
     // read the unit state if they can, never write it, and run only their own hook handlers.
     const restricted = RESTRICTED_HOOKS.has(hook) && context.action === undefined;
     const state = new UnitState(restricted ? loadIfPossible(store) : store.load());
     state.flags.onChange((flag, set) => events.emit(set ? 'flag.set' : 'flag.cleared', { flag }));
     attachTriggers(state.flags, charm.triggers);
+    // Relation answers Juju's rules fix (own bag, members, relation ids), kept in the state.
+    const memory = restricted
+      ? undefined
+      : new RelationMemory(state, context, redactor, { afterFailure: failure.failedBefore });
+    if (memory !== undefined) juju.useKnownRelations(memory);
     runtime = new HookRuntime({
       context,
       metadata,
@@ -126,9 +135,11 @@ export async function runHook(options: RunHookOptions): Promise<HookResult> {
     const status = restricted ? {} : assessStatus(runtime, charm);
     const committed = juju.commit();
     if (committed.isErr()) throw committed.error;
+    memory?.afterCommit(juju, committed.value);
     for (const w of committed.value.relationWrites) events.emit('relation.published', w);
     // An unchanged state is not saved again: the store already holds exactly this.
     if (!restricted && state.changed()) store.save(state.snapshot());
+    if (!restricted) failure.clear();
     applyStatus(runtime, status);
     events.emit('hook.end', { unit, hook, ok: true });
     return { ok: true, exitCode: 0, runs, commit: committed.value, ...(action ? { action } : {}) };

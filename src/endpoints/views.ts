@@ -72,6 +72,17 @@ export function publishView(target: PublishTarget, json: boolean): Record<string
     if (bag.isErr()) throw bag.error;
     return bag.value;
   };
+  // One key at a time: the session may answer this unit's own bag from what it published.
+  const readKey = (key: string): string | undefined => {
+    const value = target.session.publishedValue(target.relationId, target.entity, target.app, key);
+    if (value.isErr()) throw value.error;
+    return value.value;
+  };
+  const hasKey = (key: string): boolean => {
+    const has = target.session.publishedHas(target.relationId, target.entity, target.app, key);
+    if (has.isErr()) throw has.error;
+    return has.value;
+  };
   const write = (key: string, value: unknown): void => {
     let encoded: string | null;
     if (value === undefined || value === null) encoded = null;
@@ -87,7 +98,7 @@ export function publishView(target: PublishTarget, json: boolean): Record<string
   return new Proxy({} as Record<string, unknown>, {
     get: (_t, key) => {
       if (typeof key !== 'string') return undefined;
-      const raw = own(read(), key);
+      const raw = readKey(key);
       return raw === undefined ? undefined : json ? decodeValue(raw) : raw;
     },
     set: (_t, key, value) => {
@@ -99,11 +110,11 @@ export function publishView(target: PublishTarget, json: boolean): Record<string
       if (typeof key === 'string') write(key, null);
       return true;
     },
-    has: (_t, key) => typeof key === 'string' && Object.hasOwn(read(), key),
+    has: (_t, key) => typeof key === 'string' && hasKey(key),
     ownKeys: () => Object.keys(read()).sort(),
     getOwnPropertyDescriptor: (_t, key) => {
       if (typeof key !== 'string') return undefined;
-      const raw = own(read(), key);
+      const raw = readKey(key);
       if (raw === undefined) return undefined;
       return {
         configurable: true,

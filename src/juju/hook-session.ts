@@ -71,6 +71,49 @@ export interface HookSessionOptions {
 const bagKey = (relationId: string, entity: string, app: boolean): string =>
   `${relationId}\u0000${entity}\u0000${app ? 'app' : 'unit'}`;
 
+/** What {@link KnownBag.get} answers for a key it cannot vouch for. */
+export const UNKNOWN_VALUE: unique symbol = Symbol('unknown value');
+
+/**
+ * This unit's own bag in one relation as Juju holds it now, for the keys the record vouches
+ * for (see `RelationMemory` in src/endpoints/relation-memory.ts).
+ */
+export interface KnownBag {
+  /**
+   * The committed value (undefined when the bag lacks the key), or UNKNOWN_VALUE when the
+   * record does not keep it (a key Juju itself writes, or a value kept only as a hash).
+   */
+  get(key: string): string | undefined | typeof UNKNOWN_VALUE;
+  /** Whether the bag holds `key`; undefined when the record cannot tell. */
+  has(key: string): boolean | undefined;
+  /** Whether the committed value of `key` is `value`; undefined when the record cannot tell. */
+  holds(key: string, value: string): boolean | undefined;
+}
+
+/**
+ * What the unit knows of its relations without asking Juju, exactly as Juju would answer in
+ * this hook; `undefined` means "ask". The session asks it before calling relation-ids,
+ * relation-list, or relation-get on this unit's own bag.
+ */
+export interface KnownRelations {
+  /** `relation-ids <endpoint>` as Juju would answer it now, or undefined. */
+  relationIds(endpoint: string): readonly string[] | undefined;
+  /** `relation-list -r <id>` as Juju would answer it now, or undefined. */
+  relationList(relationId: string): readonly string[] | undefined;
+  /** This unit's own bag in the relation, or undefined. */
+  ownBag(relationId: string): KnownBag | undefined;
+}
+
+/** The relation answers this hook got from Juju itself (not from {@link KnownRelations}). */
+export interface ObservedRelations {
+  /** `relation-ids` answers, by endpoint. */
+  readonly ids: ReadonlyMap<string, readonly string[]>;
+  /** `relation-list` answers, by relation id. */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
+  /** This unit's own bags as read with relation-get, by relation id. */
+  readonly ownBags: ReadonlyMap<string, RelationData>;
+}
+
 /**
  * The hook tools as one hook sees them: reads cached for the hook, writes (relation data,
  * leader settings, secret changes) buffered until {@link HookSession.commit}. Handlers reach
@@ -92,6 +135,10 @@ export class HookSession {
   private pendingLeader = new Map<string, string | null>();
   private readonly secretOps: SecretOp[] = [];
   private committed = false;
+  private known: KnownRelations | undefined;
+  private readonly observedIds = new Map<string, readonly string[]>();
+  private readonly observedLists = new Map<string, readonly string[]>();
+  private readonly observedOwnBags = new Map<string, RelationData>();
 
   constructor(
     /** The underlying hook tools (writes made here directly bypass the buffering). */
@@ -112,14 +159,56 @@ export class HookSession {
 
   // ---- reads, cached for the hook ----
 
+  /**
+   * Answer relation-ids, relation-list and this unit's own bag from what the unit knows
+   * (committed with its earlier hooks) where that is exact; everything else still asks Juju.
+   */
+  useKnownRelations(known: KnownRelations): void {
+    this.known = known;
+  }
+
+  /** What this hook learnt from Juju itself about its relations (for the unit's records). */
+  observedRelations(): ObservedRelations {
+    return { ids: this.observedIds, lists: this.observedLists, ownBags: this.observedOwnBags };
+  }
+
   /** Relation ids of an endpoint (`relation-ids`, once per endpoint per hook). */
   relationIds(endpoint: string): Result<string[], HookToolError> {
-    return this.cached(`ids\u0000${endpoint}`, () => this.tools.relationIds(endpoint));
+    return this.knownOrAsked(
+      `ids\u0000${endpoint}`,
+      this.observedIds,
+      endpoint,
+      (e) => this.known?.relationIds(e),
+      () => this.tools.relationIds(endpoint),
+    );
   }
 
   /** Remote units in a relation (`relation-list`, once per relation per hook). */
   relationList(relationId: string): Result<string[], HookToolError> {
-    return this.cached(`list\u0000${relationId}`, () => this.tools.relationList(relationId));
+    return this.knownOrAsked(
+      `list\u0000${relationId}`,
+      this.observedLists,
+      relationId,
+      (r) => this.known?.relationList(r),
+      () => this.tools.relationList(relationId),
+    );
+  }
+
+  /** A list the unit knows, or Juju's answer (noted in `observed`); cached for the hook. */
+  private knownOrAsked(
+    cacheKey: string,
+    observed: Map<string, readonly string[]>,
+    key: string,
+    known: (key: string) => readonly string[] | undefined,
+    ask: () => Result<string[], HookToolError>,
+  ): Result<string[], HookToolError> {
+    return this.cached(cacheKey, () => {
+      const answer = known(key);
+      if (answer !== undefined) return Ok([...answer]);
+      const asked = ask();
+      if (asked.isOk()) observed.set(key, [...asked.value]);
+      return asked;
+    });
   }
 
   /** The remote application of a relation ('' if unknown), cached. */
@@ -133,9 +222,56 @@ export class HookSession {
     entity: string,
     app = false,
   ): Result<RelationData, HookToolError> {
-    return this.cached(`get\u0000${bagKey(relationId, entity, app)}`, () =>
-      this.tools.relationGet(relationId, entity, app ? { app: true } : undefined),
-    );
+    return this.cached(`get\u0000${bagKey(relationId, entity, app)}`, () => {
+      const bag = this.tools.relationGet(relationId, entity, app ? { app: true } : undefined);
+      if (bag.isOk() && !app && entity === this.unitName)
+        this.observedOwnBags.set(relationId, dataRecord(bag.value));
+      return bag;
+    });
+  }
+
+  /**
+   * One key of this unit's (or application's) bag, with this hook's pending writes applied.
+   * This unit's own bag is answered from what the unit knows when it can vouch for the key
+   * (see {@link KnownRelations}); otherwise the whole bag is read once.
+   */
+  publishedValue(
+    relationId: string,
+    entity: string,
+    app: boolean,
+    key: string,
+  ): Result<string | undefined, HookToolError> {
+    const pending = this.pendingBags.get(bagKey(relationId, entity, app))?.values;
+    if (pending?.has(key)) return Ok(pending.get(key) ?? undefined);
+    const record = this.knownOwnBag(relationId, entity, app);
+    const known = record === undefined ? UNKNOWN_VALUE : record.get(key);
+    if (known !== UNKNOWN_VALUE) return Ok(known);
+    const bag = this.relationGetCommitted(relationId, entity, app);
+    if (bag.isErr()) return bag;
+    return Ok(Object.hasOwn(bag.value, key) ? bag.value[key] : undefined);
+  }
+
+  /** Whether this unit's (or application's) bag holds `key`, pending writes applied. */
+  publishedHas(
+    relationId: string,
+    entity: string,
+    app: boolean,
+    key: string,
+  ): Result<boolean, HookToolError> {
+    const pending = this.pendingBags.get(bagKey(relationId, entity, app))?.values;
+    if (pending?.has(key)) return Ok(pending.get(key) !== null);
+    const known = this.knownOwnBag(relationId, entity, app)?.has(key);
+    if (known !== undefined) return Ok(known);
+    const bag = this.relationGetCommitted(relationId, entity, app);
+    if (bag.isErr()) return bag;
+    return Ok(Object.hasOwn(bag.value, key));
+  }
+
+  /** The record of this unit's own bag, unless the bag was read this hook (the read wins). */
+  private knownOwnBag(relationId: string, entity: string, app: boolean): KnownBag | undefined {
+    if (app || entity !== this.unitName || this.known === undefined) return undefined;
+    if (this.cache.has(`get\u0000${bagKey(relationId, entity, app)}`)) return undefined;
+    return this.known.ownBag(relationId);
   }
 
   /** A bag; for this unit's (or application's) own bag, with this hook's pending writes applied. */
@@ -461,9 +597,12 @@ export class HookSession {
     );
     for (const bag of bags) {
       const entity = bag.app ? this.applicationName : this.unitName;
-      const before = this.relationGetCommitted(bag.relationId, entity, bag.app);
-      if (before.isErr()) return before;
-      const delta = diff(before.value, bag.values);
+      let delta = knownDiff(this.knownOwnBag(bag.relationId, entity, bag.app), bag.values);
+      if (delta === undefined) {
+        const before = this.relationGetCommitted(bag.relationId, entity, bag.app);
+        if (before.isErr()) return before;
+        delta = diff(before.value, bag.values);
+      }
       if (Object.keys(delta).length === 0) continue;
       const written = this.tools.relationSet(
         bag.relationId,
@@ -518,6 +657,30 @@ export class HookSession {
       );
     }
   }
+}
+
+/**
+ * diff() against a record of the bag instead of the bag itself, or undefined when the record
+ * cannot vouch for every pending key (the bag is then read).
+ */
+function knownDiff(
+  known: KnownBag | undefined,
+  pending: ReadonlyMap<string, string | null>,
+): Record<string, string> | undefined {
+  if (known === undefined) return undefined;
+  const out = dataRecord<string>();
+  for (const [k, v] of [...pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (v === null) {
+      const present = known.has(k);
+      if (present === undefined) return undefined;
+      if (present) out[k] = '';
+    } else {
+      const same = known.holds(k, v);
+      if (same === undefined) return undefined;
+      if (!same) out[k] = v;
+    }
+  }
+  return out;
 }
 
 /** Keys whose pending value differs from the committed bag; deletions become ''. */
