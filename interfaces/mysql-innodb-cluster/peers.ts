@@ -60,6 +60,10 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   private reader: PeerReader | undefined;
   /** Summaries refreshed from the relation in this hook, by `relation id + ' ' + unit`. */
   private readonly refreshed = new Map<string, PeerSummary>();
+  /** Summaries decoded from the unit state in this hook (each decoded once per hook). */
+  private readonly decoded = new Map<string, PeerSummary>();
+  /** `peerSummaries` as last built in this hook; dropped when a summary is refreshed. */
+  private summaryList: readonly ClusterPeerSummary[] | undefined;
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -110,14 +114,25 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * fresh they are). A peer with no summary yet is read now.
    */
   get peerSummaries(): readonly ClusterPeerSummary[] {
-    return super.allJoinedUnits.map((unit) => {
+    this.summaryList ??= super.allJoinedUnits.map((unit) => {
       const id = SummaryStore.id(unit.relationId, unit.unitName);
       const fresh = this.refreshed.get(id);
       if (fresh !== undefined) return summaryView(unit, fresh, true);
-      const kept = this.summaries.get(unit.relationId, unit.unitName);
+      const kept = this.kept(unit);
       if (kept !== undefined) return summaryView(unit, kept, false);
       return summaryView(unit, this.refresh(unit, undefined), true);
     });
+    return this.summaryList;
+  }
+
+  /** A peer's summary as the unit state holds it, decoded once per hook. */
+  private kept(unit: RelatedUnit): PeerSummary | undefined {
+    const id = SummaryStore.id(unit.relationId, unit.unitName);
+    const known = this.decoded.get(id);
+    if (known !== undefined) return known;
+    const stored = this.summaries.get(unit.relationId, unit.unitName);
+    if (stored !== undefined) this.decoded.set(id, stored);
+    return stored;
   }
 
   /**
@@ -243,7 +258,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     const summaries: PeerSummary[] = [];
     for (const unit of units) {
       keep.add(SummaryStore.id(unit.relationId, unit.unitName));
-      const kept = this.summaries.get(unit.relationId, unit.unitName);
+      const kept = this.kept(unit);
       const reread =
         rebuild ||
         kept === undefined ||
@@ -317,7 +332,10 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   }
 
   private remember(unit: RelatedUnit, summary: PeerSummary): void {
-    this.refreshed.set(SummaryStore.id(unit.relationId, unit.unitName), summary);
+    const id = SummaryStore.id(unit.relationId, unit.unitName);
+    this.refreshed.set(id, summary);
+    this.decoded.set(id, summary);
+    this.summaryList = undefined;
     this.summaries.set(unit.relationId, unit.unitName, summary);
   }
 
