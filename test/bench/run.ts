@@ -205,6 +205,63 @@ function simTable(rows: readonly SimRow[]): string {
   return table(out);
 }
 
+/** Issue 21's bars, each with what this run measured and whether it holds. */
+function targetsTable(hook: HookBenchResult, sim: Awaited<ReturnType<typeof runSimBench>>): string {
+  const two = hook.cases.find((c) => c.peers === 2);
+  const most = hook.cases.at(-1);
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const rows: string[][] = [['target (issue 21)', 'this run', '']];
+  if (two !== undefined && most !== undefined) {
+    const bound = two.steadyRatio + TARGET_RATIO_SPREAD;
+    rows.push(
+      [
+        `hook ÷ node -e '' ≤ ${TARGET_RATIO}× at 2 peers, steady`,
+        `${fmt(two.steadyRatio, 2)}×`,
+        met(two.steadyRatio <= TARGET_RATIO),
+      ],
+      [
+        `at ${most.peers} peers within +${TARGET_RATIO_SPREAD}× of that, steady`,
+        `${fmt(most.steadyRatio, 2)}× (bound ${fmt(bound, 2)}×)`,
+        met(most.steadyRatio <= bound),
+      ],
+      [
+        `at ${most.peers} peers, cold (vs cold at 2 peers)`,
+        `${fmt(most.coldRatio, 2)}× (${fmt(two.coldRatio, 2)}× at 2 peers)`,
+        `${met(most.coldRatio <= bound)} vs the steady bound; ${met(most.coldRatio <= two.coldRatio + TARGET_RATIO_SPREAD)} vs cold at 2`,
+      ],
+      [
+        `hook-tool calls ≤ ${TARGET_CALLS[2]} at 2 peers, ≤ ${TARGET_CALLS[32]} at ${most.peers}`,
+        `${two.steadyCalls.length} / ${most.steadyCalls.length} (cold ${most.coldCalls.length})`,
+        met(
+          two.steadyCalls.length <= (TARGET_CALLS[2] ?? 0) &&
+            Math.max(most.steadyCalls.length, most.coldCalls.length) <= (TARGET_CALLS[32] ?? 0),
+        ),
+      ],
+    );
+    const rss = most.rssMiB?.median;
+    const nodeRss = hook.nodeRssMiB?.median;
+    if (rss !== undefined && nodeRss !== undefined)
+      rows.push([
+        "peak RSS ≤ node's own + 10 MiB",
+        `${fmt(rss)} MiB vs ${fmt(nodeRss)} MiB (+${fmt(rss - nodeRss)})`,
+        met(rss - nodeRss <= 10),
+      ]);
+  }
+  const at50 = sim.example.find((r) => r.units === 50);
+  if (at50 !== undefined)
+    rows.push([
+      'simulator ≥ 5,000 hooks/s at 50 units (example charm)',
+      `${at50.hooksPerSecond} hooks/s`,
+      met(at50.hooksPerSecond >= 5000),
+    ]);
+  rows.push([
+    `one event at ${sim.singleEvent.units} units ≤ 0.5 ms`,
+    `${fmt(sim.singleEvent.ms, 2)} ms`,
+    sim.singleEvent.units === 100 ? met(sim.singleEvent.ms <= 0.5) : 'measured at another size',
+  ]);
+  return table(rows);
+}
+
 const peakRssLine = (hook: HookBenchResult) =>
   `Peak RSS (GNU time, median): node -e '' ${hook.nodeRssMiB?.median ?? 'n/a'} MiB; ` +
   hook.cases.map((c) => `hook at ${c.peers} peers ${c.rssMiB?.median ?? 'n/a'} MiB`).join('; ');
@@ -351,6 +408,8 @@ async function main() {
       `hook-tool client: ${hook.toolClient}. Python anchor: charms.reactive + the Python ` +
       'interface + layer-leadership, figures published in issue 21 (node -e there: 20.7 ms), ' +
       'not measured in this run.',
+    '',
+    targetsTable(hook, sim),
     '',
     hookTable(hook),
     '',
