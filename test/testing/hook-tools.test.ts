@@ -104,7 +104,7 @@ describe('secrets in the model', () => {
 });
 
 describe('injected relation data', () => {
-  it('reaches the other units as if the unit had written it, until the unit writes again', async () => {
+  it('reaches the other units as if the unit had written it; the unit restores its own values when upgrade-charm reads its bag again (src/endpoints/relation-memory.ts: only its own hooks write it)', async () => {
     const model = new Model();
     await model.deploy('echo', { charmDir: fixtureCharm('peer-echo'), units: 3 });
     await model.settle();
@@ -121,7 +121,15 @@ describe('injected relation data', () => {
     expect(model.leaderSettings('echo')).toEqual({ members: 'echo/0,echo/1' });
 
     expect((await model.settle()).settled).toBe(true);
-    // echo/2 ran leader-settings-changed and published its own values again.
+    // echo/2's record of its own bag (what its hooks wrote) still says its values are there:
+    // it writes nothing, and the injected values stay until it reads its bag again.
+    expect(model.relationData('cluster:0', 'echo/2')).toEqual({
+      ...scopeAddresses('10.0.0.12'),
+      greeting: '{"not": json',
+    });
+    model.fireHook('echo/2', 'upgrade-charm');
+    expect((await model.settle()).settled).toBe(true);
+    // upgrade-charm trusts no record: echo/2 read its bag and published its own values again.
     expect(model.relationData('cluster:0', 'echo/2')).toEqual({
       ...scopeAddresses('10.0.0.12'),
       address: '10.0.0.12',
