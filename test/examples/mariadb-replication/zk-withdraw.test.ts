@@ -10,19 +10,25 @@ import { deployScene } from './charm-helpers.js';
 
 const APP = 'mariadb';
 
+/** Three settled units mirroring to zk://10.9.0.1:2181/mysos on one in-memory ZooKeeper. */
+async function mirroring(seed: number) {
+  const zk = new FakeZk();
+  const connect: ZkConnector = async () =>
+    Object.assign(Object.create(zk) as ZkSession, { close: async () => undefined });
+  const scene = await deployScene({
+    units: 3,
+    seed,
+    app: APP,
+    config: { 'discovery-zookeeper': 'zk://10.9.0.1:2181/mysos' },
+    charm: { connectZooKeeper: connect },
+  });
+  expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+  return { zk, scene };
+}
+
 describe('mariadb-replication withdraws its ServerSet when discovery-zookeeper changes (in-memory)', () => {
   it('moving the path withdraws the old members and writes the new place; emptying it withdraws those', async () => {
-    const zk = new FakeZk();
-    const connect: ZkConnector = async () =>
-      Object.assign(Object.create(zk) as ZkSession, { close: async () => undefined });
-    const scene = await deployScene({
-      units: 3,
-      seed: 11,
-      app: APP,
-      config: { 'discovery-zookeeper': 'zk://10.9.0.1:2181/mysos' },
-      charm: { connectZooKeeper: connect },
-    });
-    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    const { zk, scene } = await mirroring(11);
     expect(await readServerSet(zk, `/mysos/discover/${APP}`)).toHaveLength(3);
 
     scene.model.setConfig(APP, { 'discovery-zookeeper': 'zk://10.9.0.1:2181/moved' });
@@ -36,17 +42,7 @@ describe('mariadb-replication withdraws its ServerSet when discovery-zookeeper c
   });
 
   it('removing every unit (the application going away: goal-state shows them all dying) withdraws the members; removing one does not', async () => {
-    const zk = new FakeZk();
-    const connect: ZkConnector = async () =>
-      Object.assign(Object.create(zk) as ZkSession, { close: async () => undefined });
-    const scene = await deployScene({
-      units: 3,
-      seed: 12,
-      app: APP,
-      config: { 'discovery-zookeeper': 'zk://10.9.0.1:2181/mysos' },
-      charm: { connectZooKeeper: connect },
-    });
-    expect(await scene.model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+    const { zk, scene } = await mirroring(12);
     const path = `/mysos/discover/${APP}`;
     expect(await readServerSet(zk, path)).toHaveLength(3);
 
