@@ -97,40 +97,113 @@ export class DispatchNotSettledError extends Error {
 
 /** Run one hook's handlers to completion. Throws HandlerFailedError or DispatchNotSettledError. */
 export async function dispatch<C>(options: DispatchOptions<C>): Promise<DispatchReport> {
-  const { handlers, flags, hookName, context, events, bookkeeping } = options;
-  const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  const runs: HandlerRun[] = options.runs ?? [];
+  return await new Dispatch(options).run();
+}
 
-  let changed = new Set<string>();
-  let clearedSinceCheck = false;
-  const unsubscribe = flags.onChange((flag, set) => {
-    changed.add(flag);
-    if (!set) clearedSinceCheck = true;
-  });
+/** The predicate environment of one phase (a class: no closures made per hook). */
+class PhaseEnv implements PredicateEnv {
+  constructor(
+    readonly flags: FlagSet,
+    readonly hookName: string,
+    readonly phase: DispatchPhase,
+    private readonly bookkeeping: DispatchBookkeeping,
+  ) {}
+  onlyOnceDone(handlerId: string): boolean {
+    return this.bookkeeping.onlyOnceDone(handlerId);
+  }
+  filesChanged(handlerId: string, paths: readonly string[]): boolean {
+    return this.bookkeeping.filesChanged(handlerId, paths);
+  }
+}
 
-  const envFor = (phase: DispatchPhase): PredicateEnv => ({
-    flags,
-    hookName,
-    phase,
-    onlyOnceDone: (id) => bookkeeping.onlyOnceDone(id),
-    filesChanged: (id, paths) => bookkeeping.filesChanged(id, paths),
-  });
+/** One dispatch's state: the flags changed since the iteration began, and whether any cleared. */
+class Dispatch<C> {
+  private readonly runs: HandlerRun[];
+  private changed = new Set<string>();
+  private clearedSinceCheck = false;
 
-  // Run a snapshot queue; after any clear, drop queued handlers that no longer hold.
-  // A set never dequeues (parity with charms.reactive).
-  const invoke = async (
-    queue: Handler<C>[],
-    phase: DispatchPhase,
-    iteration: number,
-  ): Promise<void> => {
-    const env = envFor(phase);
-    for (const h of queue) events.emit('handler.queued', { handler: h.id, phase, iteration });
+  constructor(private readonly options: DispatchOptions<C>) {
+    this.runs = options.runs ?? [];
+  }
+
+  async run(): Promise<DispatchReport> {
+    const { handlers, flags, hookName, bookkeeping } = this.options;
+    const maxIterations = this.options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+    const unsubscribe = flags.onChange((flag, set) => {
+      this.changed.add(flag);
+      if (!set) this.clearedSinceCheck = true;
+    });
+    try {
+      const hookHandlers: Handler<C>[] = [];
+      const otherHandlers: Handler<C>[] = [];
+      for (const h of handlers) (h.isHookHandler ? hookHandlers : otherHandlers).push(h);
+      const hooksEnv = new PhaseEnv(flags, hookName, 'hooks', bookkeeping);
+      await this.invoke(
+        hookHandlers.filter((h) => h.test(hooksEnv)),
+        hooksEnv,
+        0,
+      );
+
+      const otherEnv = new PhaseEnv(flags, hookName, 'other', bookkeeping);
+      const recent: { handlers: string[]; flags: string[] }[] = [];
+      let byFlag: Map<string, number[]> | undefined;
+      let previous: Set<string> | undefined;
+      let iteration = 0;
+      for (; ; iteration++) {
+        let queue: Handler<C>[];
+        if (previous === undefined) {
+          queue = otherHandlers.filter((h) => h.test(otherEnv));
+        } else {
+          // Only handlers that test a flag the last iteration changed can have become ready.
+          byFlag ??= indexByFlag(otherHandlers);
+          const candidates = new Set<number>();
+          for (const flag of previous) for (const i of byFlag.get(flag) ?? []) candidates.add(i);
+          queue = [];
+          // In registration order, as charms.reactive considers them.
+          for (const i of [...candidates].sort((a, b) => a - b)) {
+            const h = otherHandlers[i] as Handler<C>;
+            if (h.test(otherEnv)) queue.push(h);
+          }
+        }
+        if (queue.length === 0) break;
+        if (iteration >= maxIterations) {
+          const names = new Set(recent.flatMap((r) => r.handlers));
+          const toggled = new Set(recent.flatMap((r) => r.flags));
+          throw new DispatchNotSettledError(maxIterations, [...names], [...toggled].sort());
+        }
+        this.changed = new Set();
+        await this.invoke(queue, otherEnv, iteration);
+        previous = this.changed;
+        recent.push({ handlers: queue.map((h) => h.id), flags: [...previous] });
+        if (recent.length > 5) recent.shift();
+      }
+      return { runs: this.runs, iterations: iteration };
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  /** An event is built only when someone listens for it (most hooks have no listener). */
+  private listened(event: 'handler.queued' | 'handler.started' | 'handler.dequeued'): boolean {
+    return this.options.events.listenerCount(event) > 0;
+  }
+
+  /**
+   * Run a snapshot queue; after any clear, drop queued handlers that no longer hold.
+   * A set never dequeues (parity with charms.reactive).
+   */
+  private async invoke(queue: Handler<C>[], env: PhaseEnv, iteration: number): Promise<void> {
+    const { context, events, bookkeeping } = this.options;
+    const phase = env.phase;
+    if (this.listened('handler.queued'))
+      for (const h of queue) events.emit('handler.queued', { handler: h.id, phase, iteration });
     let pending = queue;
-    while (pending.length > 0) {
-      const [handler, ...rest] = pending as [Handler<C>, ...Handler<C>[]];
-      pending = rest;
-      clearedSinceCheck = false;
-      events.emit('handler.started', { handler: handler.id, phase, iteration });
+    let next = 0;
+    while (next < pending.length) {
+      const handler = pending[next++] as Handler<C>;
+      this.clearedSinceCheck = false;
+      if (this.listened('handler.started'))
+        events.emit('handler.started', { handler: handler.id, phase, iteration });
       try {
         await handler.run(context);
       } catch (error) {
@@ -140,55 +213,38 @@ export async function dispatch<C>(options: DispatchOptions<C>): Promise<Dispatch
       bookkeeping.handlerSucceeded({
         id: handler.id,
         onlyOnce: handler.spec.onlyOnce === true,
-        files: handler.spec.whenFileChanged ?? [],
+        files: handler.spec.whenFileChanged ?? NO_FILES,
       });
-      runs.push({ handler: handler.id, phase, iteration });
+      this.runs.push({ handler: handler.id, phase, iteration });
       events.emit('handler.finished', { handler: handler.id });
-      if (clearedSinceCheck) {
-        const kept = pending.filter((h) => h.test(env));
-        for (const h of pending) {
-          if (!kept.includes(h)) events.emit('handler.dequeued', { handler: h.id, iteration });
+      if (this.clearedSinceCheck) {
+        const rest = pending.slice(next);
+        const kept = rest.filter((h) => h.test(env));
+        if (kept.length < rest.length && this.listened('handler.dequeued')) {
+          for (const h of rest) {
+            if (!kept.includes(h)) events.emit('handler.dequeued', { handler: h.id, iteration });
+          }
         }
         pending = kept;
+        next = 0;
       }
     }
-  };
-
-  try {
-    const hooksEnv = envFor('hooks');
-    await invoke(
-      handlers.filter((h) => h.isHookHandler && h.test(hooksEnv)),
-      'hooks',
-      0,
-    );
-
-    const otherEnv = envFor('other');
-    const recent: { handlers: string[]; flags: string[] }[] = [];
-    let previous: Set<string> | undefined;
-    let iteration = 0;
-    for (; ; iteration++) {
-      const queue = handlers.filter(
-        (h) =>
-          !h.isHookHandler &&
-          (previous === undefined || h.flags.some((f) => previous?.has(f))) &&
-          h.test(otherEnv),
-      );
-      if (queue.length === 0) break;
-      if (iteration >= maxIterations) {
-        const names = new Set(recent.flatMap((r) => r.handlers));
-        const toggled = new Set(recent.flatMap((r) => r.flags));
-        throw new DispatchNotSettledError(maxIterations, [...names], [...toggled].sort());
-      }
-      changed = new Set();
-      await invoke(queue, 'other', iteration);
-      previous = changed;
-      recent.push({ handlers: queue.map((h) => h.id), flags: [...changed] });
-      if (recent.length > 5) recent.shift();
-    }
-    return { runs, iterations: iteration };
-  } finally {
-    unsubscribe();
   }
+}
+
+const NO_FILES: readonly string[] = [];
+
+/** For each flag, the positions of the handlers that test it, ascending. */
+function indexByFlag<C>(handlers: readonly Handler<C>[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  handlers.forEach((h, i) => {
+    for (const flag of h.flags) {
+      const list = index.get(flag);
+      if (list === undefined) index.set(flag, [i]);
+      else list.push(i);
+    }
+  });
+  return index;
 }
 
 function errorText(error: unknown): string {

@@ -14,6 +14,9 @@ export type FlagListener = (flag: string, set: boolean) => void;
 export class FlagSet {
   private readonly flags: Set<string>;
   private readonly listeners: FlagListener[] = [];
+  /** The flags sorted, kept until the next change (list() is asked for many times a hook). */
+  private sorted: readonly string[] | undefined;
+  private changes = 0;
 
   constructor(initial: Iterable<string> = []) {
     this.flags = new Set(initial);
@@ -33,6 +36,8 @@ export class FlagSet {
     assertFlagName(flag);
     if (this.flags.has(flag)) return false;
     this.flags.add(flag);
+    this.sorted = undefined;
+    this.changes++;
     this.notify(flag, true);
     return true;
   }
@@ -41,6 +46,8 @@ export class FlagSet {
   clear(flag: string): boolean {
     assertFlagName(flag);
     if (!this.flags.delete(flag)) return false;
+    this.sorted = undefined;
+    this.changes++;
     this.notify(flag, false);
     return true;
   }
@@ -68,13 +75,25 @@ export class FlagSet {
 
   /** All set flags, sorted; optionally only those starting with `prefix`. */
   list(prefix?: string): string[] {
-    const all = [...this.flags];
-    return (prefix === undefined ? all : all.filter((f) => f.startsWith(prefix))).sort();
+    this.sorted ??= [...this.flags].sort();
+    return prefix === undefined
+      ? [...this.sorted]
+      : this.sorted.filter((f) => f.startsWith(prefix));
+  }
+
+  /**
+   * How many real sets and clears this set has seen: equal counts, same flags (a count that
+   * moved may still end at the same flags: a set then a clear).
+   */
+  get changeCount(): number {
+    return this.changes;
   }
 
   private notify(flag: string, set: boolean): void {
     // Copy: a listener (a trigger) may subscribe or change flags re-entrantly.
-    for (const listener of [...this.listeners]) listener(flag, set);
+    const listeners = this.listeners;
+    if (listeners.length === 1) (listeners[0] as FlagListener)(flag, set);
+    else if (listeners.length > 1) for (const listener of [...listeners]) listener(flag, set);
   }
 }
 

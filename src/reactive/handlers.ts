@@ -70,6 +70,18 @@ export class Handler<C> {
   }
 
   /** True for handlers that belong to the hooks phase. */
+  /** The hook name last matched against hookPatterns, and whether it matched. */
+  private matchedHook: { readonly name: string; readonly matches: boolean } | undefined;
+
+  /** True when a hook(...) pattern matches `hookName` (remembered for the last name asked). */
+  private matchesHook(hookName: string): boolean {
+    const last = this.matchedHook;
+    if (last !== undefined && last.name === hookName) return last.matches;
+    const matches = this.hookPatterns.some((re) => re.test(hookName));
+    this.matchedHook = { name: hookName, matches };
+    return matches;
+  }
+
   get isHookHandler(): boolean {
     return this.hookPatterns.length > 0;
   }
@@ -78,16 +90,15 @@ export class Handler<C> {
   test(env: PredicateEnv): boolean {
     const spec = this.spec;
     if (this.isHookHandler) {
-      if (env.phase !== 'hooks' || !this.hookPatterns.some((re) => re.test(env.hookName)))
-        return false;
+      if (env.phase !== 'hooks' || !this.matchesHook(env.hookName)) return false;
     } else if (env.phase !== 'other') {
       return false;
     }
     const f = env.flags;
-    if (spec.when && !f.allSet(...spec.when)) return false;
-    if (spec.whenAny && !f.anySet(...spec.whenAny)) return false;
-    if (spec.whenNot && f.anySet(...spec.whenNot)) return false;
-    if (spec.whenNotAll && f.allSet(...spec.whenNotAll)) return false;
+    if (spec.when && !allSet(f, spec.when)) return false;
+    if (spec.whenAny && !anySet(f, spec.whenAny)) return false;
+    if (spec.whenNot && anySet(f, spec.whenNot)) return false;
+    if (spec.whenNotAll && allSet(f, spec.whenNotAll)) return false;
     if (spec.onlyOnce && env.onlyOnceDone(this.id)) return false;
     if (spec.whenFileChanged && !env.filesChanged(this.id, spec.whenFileChanged)) return false;
     return true;
@@ -144,4 +155,16 @@ export function deriveHandlerId(spec: HandlerSpec, fnName: string): string {
 function toArray(value: string | readonly string[] | undefined): readonly string[] {
   if (value === undefined) return [];
   return typeof value === 'string' ? [value] : value;
+}
+
+/** True when every flag in `list` is set (FlagSet.allSet without spreading the list). */
+function allSet(flags: FlagSet, list: readonly string[]): boolean {
+  for (const flag of list) if (!flags.isSet(flag)) return false;
+  return true;
+}
+
+/** True when at least one flag in `list` is set. */
+function anySet(flags: FlagSet, list: readonly string[]): boolean {
+  for (const flag of list) if (flags.isSet(flag)) return true;
+  return false;
 }

@@ -22,15 +22,19 @@ export class UnitState {
   private keyAdded = false;
   /** The working copy was handed to a snapshot: the next write copies it first. */
   private shared = false;
-  /** What was loaded: the flags (sorted, joined), to tell a change. */
-  private readonly loadedFlags: string;
+  /** Values parsed this hook, with the text each was parsed from (never handed out). */
+  private decoded:
+    | Map<string, { readonly raw: string; value: JsonValue | typeof NOT_KEPT }>
+    | undefined;
+  /** The flags as loaded, to tell a change. */
+  private readonly loadedFlags: readonly string[];
 
   /** The working copy of a committed snapshot. */
   constructor(snapshot: StateSnapshot) {
     this.flags = new FlagSet(snapshot.flags);
     // A store in memory hands over the data already encoded (state/encoded.ts): no copy here.
     this.loadedData = encodeData(snapshot);
-    this.loadedFlags = this.flags.list().join('\n');
+    this.loadedFlags = snapshot.flags;
   }
 
   private get data(): EncodedData {
@@ -55,13 +59,34 @@ export class UnitState {
       if (data.size !== this.loadedData.size) return true;
       for (const [key, value] of data) if (this.loadedData.get(key) !== value) return true;
     }
-    return this.flags.list().join('\n') !== this.loadedFlags;
+    if (this.flags.changeCount === 0) return false;
+    // Compared with what was loaded as a set: a snapshot's flags need not come sorted.
+    const now = this.flags.list();
+    const loaded = new Set(this.loadedFlags);
+    return now.length !== loaded.size || now.some((flag) => !loaded.has(flag));
   }
 
   /** The value stored under `key`, or undefined. */
   get<T extends JsonValue = JsonValue>(key: string): T | undefined {
     const raw = this.data.get(key);
-    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    if (raw === undefined) return undefined;
+    // Handlers and layers read the same small keys many times a hook (config kept, addresses,
+    // summaries): each text is parsed once per hook and handed out as a fresh copy.
+    // A value read once is parsed and not kept (most big values are read once a hook).
+    const decoded = (this.decoded ??= new Map());
+    const known = decoded.get(key);
+    if (known === undefined || known.raw !== raw) {
+      const value = JSON.parse(raw) as JsonValue;
+      // A primitive is handed out as it is: nothing to copy.
+      decoded.set(key, {
+        raw,
+        value: value !== null && typeof value === 'object' ? NOT_KEPT : value,
+      });
+      return value as T;
+    }
+    if (known.value === NOT_KEPT) known.value = JSON.parse(raw) as JsonValue;
+    const copy = copyJson(known.value);
+    return (copy === TOO_DEEP ? JSON.parse(raw) : copy) as T;
   }
 
   /** Store a JSON value; `undefined` removes the key. Committed with the hook. */
@@ -125,4 +150,42 @@ export class UnitState {
     // Decoded only if read (a key named `__proto__` is data like any other).
     return encodedSnapshot(this.flags.list(), data);
   }
+}
+
+const TOO_DEEP: unique symbol = Symbol('too deep');
+/** A value read once this hook: parsed and kept only when it is read again. */
+const NOT_KEPT: unique symbol = Symbol('not kept');
+/** Deepest nesting {@link copyJson} copies; a deeper value is parsed from its text instead. */
+const MAX_COPY_DEPTH = 32;
+
+/**
+ * A deep copy of a parsed JSON value (cheaper than parsing its text again), with the same key
+ * order; a key named `__proto__` stays an own data property, as JSON.parse makes it.
+ */
+function copyJson(value: JsonValue, depth = 0): JsonValue | typeof TOO_DEEP {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_COPY_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    const out: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = copyJson(value[i] as JsonValue, depth + 1);
+      if (item === TOO_DEEP) return TOO_DEEP;
+      out[i] = item;
+    }
+    return out;
+  }
+  const out: { [key: string]: JsonValue } = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson(value[key] as JsonValue, depth + 1);
+    if (item === TOO_DEEP) return TOO_DEEP;
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = item;
+  }
+  return out;
 }
