@@ -23,9 +23,10 @@ export class UnitState {
   /** The working copy was handed to a snapshot: the next write copies it first. */
   private shared = false;
   /** Values parsed this hook, with the text each was parsed from (never handed out). */
-  private decoded:
-    | Map<string, { readonly raw: string; value: JsonValue | typeof NOT_KEPT }>
-    | undefined;
+  private readonly decoded = new Map<
+    string,
+    { readonly raw: string; value: JsonValue | typeof NOT_KEPT }
+  >();
   /** The flags as loaded, to tell a change. */
   private readonly loadedFlags: readonly string[];
 
@@ -73,7 +74,7 @@ export class UnitState {
     // Handlers and layers read the same small keys many times a hook (config kept, addresses,
     // summaries): each text is parsed once per hook and handed out as a fresh copy.
     // A value read once is parsed and not kept (most big values are read once a hook).
-    const decoded = (this.decoded ??= new Map());
+    const decoded = this.decoded;
     const known = decoded.get(key);
     if (known === undefined || known.raw !== raw) {
       const value = JSON.parse(raw) as JsonValue;
