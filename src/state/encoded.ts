@@ -8,16 +8,41 @@ import type { StateSnapshot } from './store.js';
 /** Each key's value as JSON text. Never mutated once attached to a snapshot. */
 export type EncodedData = ReadonlyMap<string, string>;
 
-const encodedOf = new WeakMap<StateSnapshot, EncodedData>();
+/** Returns what it is given: lets {@link EncodedStamp} put a private field on a plain object. */
+class ReturnsGiven {
+  constructor(given: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the stamp goes on `given` itself.
+    return given;
+  }
+}
+
+/**
+ * The encoded data a snapshot was made from, kept in a private field of the snapshot object
+ * itself (two snapshots a hook: a WeakMap entry each cost more than the rest of the snapshot).
+ * Only the object stamped has it: a copy (`{ ...snapshot }`) does not, so it is encoded anew.
+ */
+class EncodedStamp extends ReturnsGiven {
+  readonly #data: EncodedData;
+  private constructor(snapshot: StateSnapshot, data: EncodedData) {
+    super(snapshot);
+    this.#data = data;
+  }
+  static stamp(snapshot: StateSnapshot, data: EncodedData): void {
+    new EncodedStamp(snapshot, data);
+  }
+  static of(snapshot: StateSnapshot): EncodedData | undefined {
+    return #data in snapshot ? (snapshot as unknown as EncodedStamp).#data : undefined;
+  }
+}
 
 /** The encoded data a snapshot was made from, when it was made by {@link encodedSnapshot}. */
 export function encodedData(snapshot: StateSnapshot): EncodedData | undefined {
-  return encodedOf.get(snapshot);
+  return EncodedStamp.of(snapshot);
 }
 
 /** Encode a snapshot's data (each value as JSON text, keys sorted): a deep copy of it. */
 export function encodeData(snapshot: StateSnapshot): EncodedData {
-  const known = encodedOf.get(snapshot);
+  const known = EncodedStamp.of(snapshot);
   if (known !== undefined) return known;
   const out = new Map<string, string>();
   for (const key of Object.keys(snapshot.data).sort()) {
@@ -33,17 +58,17 @@ export function encodeData(snapshot: StateSnapshot): EncodedData {
  */
 export function encodedSnapshot(flags: readonly string[], data: EncodedData): StateSnapshot {
   let decoded: Record<string, JsonValue> | undefined;
-  const snapshot = { version: 1, flags: [...flags] } as { version: 1; flags: string[] };
-  Object.defineProperty(snapshot, 'data', {
-    enumerable: true,
-    get: () => {
+  // `data` an own enumerable accessor (a literal's getter), as JSON.stringify and toEqual see it.
+  const snapshot: StateSnapshot = {
+    version: 1,
+    flags: [...flags],
+    get data() {
       decoded ??= decode(data);
       return decoded;
     },
-  });
-  const typed = snapshot as unknown as StateSnapshot;
-  encodedOf.set(typed, data);
-  return typed;
+  };
+  EncodedStamp.stamp(snapshot, data);
+  return snapshot;
 }
 
 /** One JSON.parse over the whole object: a key named `__proto__` stays data, as in a file. */
