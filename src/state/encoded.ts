@@ -77,3 +77,102 @@ function decode(data: EncodedData): Record<string, JsonValue> {
   for (const [key, text] of data) parts.push(`${JSON.stringify(key)}:${text}`);
   return JSON.parse(`{${parts.join(',')}}`) as Record<string, JsonValue>;
 }
+
+/** Changes a layer holds at least before it is folded into a new flat base. */
+const MIN_FOLD_AT = 32;
+
+/**
+ * Encoded data as a flat base (keys sorted) plus the keys written since (`undefined`: removed).
+ * A hook that writes a few keys of a big state copies the changes made since the last fold,
+ * not every key; once the changes have grown they are folded into a new flat base,
+ * so a hook costs about what it writes. Iterates as a flat map would: keys sorted.
+ */
+export class LayeredData implements ReadonlyMap<string, string> {
+  readonly size: number;
+  private flat: ReadonlyMap<string, string> | undefined;
+
+  private constructor(
+    private readonly base: EncodedData,
+    private readonly changes: ReadonlyMap<string, string | undefined>,
+  ) {
+    let size = base.size;
+    for (const [key, value] of changes) {
+      if (value === undefined) {
+        if (base.has(key)) size--;
+      } else if (!base.has(key)) size++;
+    }
+    this.size = size;
+  }
+
+  /**
+   * `data` with `writes` applied (`undefined`: the key removed): layered on data's base, or
+   * folded into a new flat, sorted base when the changes have grown big.
+   */
+  static apply(data: EncodedData, writes: ReadonlyMap<string, string | undefined>): EncodedData {
+    const base = data instanceof LayeredData ? data.base : data;
+    const changes = new Map(data instanceof LayeredData ? data.changes : undefined);
+    for (const [key, value] of writes) {
+      // A write back to the base's value is no change any more.
+      if (base.get(key) === value) changes.delete(key);
+      else changes.set(key, value);
+    }
+    if (changes.size === 0) return base;
+    const layered = new LayeredData(base, changes);
+    // Folded at ~4·√(size) changes: copying the changes each hook and sorting at each fold
+    // then cost about the same, both far below copying the whole state each hook.
+    return changes.size > Math.max(MIN_FOLD_AT, 4 * Math.sqrt(base.size))
+      ? layered.flatten()
+      : layered;
+  }
+
+  get(key: string): string | undefined {
+    return this.changes.has(key) ? this.changes.get(key) : this.base.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.changes.has(key) ? this.changes.get(key) !== undefined : this.base.has(key);
+  }
+
+  /** The keys, in no particular order (no flat copy made). */
+  *unsortedKeys(): IterableIterator<string> {
+    for (const key of this.base.keys()) if (this.has(key)) yield key;
+    for (const [key, value] of this.changes) {
+      if (value !== undefined && !this.base.has(key)) yield key;
+    }
+  }
+
+  /** The same keys and values in one flat map, keys sorted (made once). */
+  flatten(): ReadonlyMap<string, string> {
+    if (this.flat !== undefined) return this.flat;
+    const keys = [...this.base.keys()];
+    for (const [key, value] of this.changes)
+      if (value !== undefined && !this.base.has(key)) keys.push(key);
+    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const flat = new Map<string, string>();
+    for (const key of keys) {
+      const value = this.get(key);
+      if (value !== undefined) flat.set(key, value);
+    }
+    this.flat = flat;
+    return flat;
+  }
+
+  forEach(
+    callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (const [key, value] of this.flatten()) callback.call(thisArg, value, key, this);
+  }
+  entries(): MapIterator<[string, string]> {
+    return this.flatten().entries() as MapIterator<[string, string]>;
+  }
+  keys(): MapIterator<string> {
+    return this.flatten().keys() as MapIterator<string>;
+  }
+  values(): MapIterator<string> {
+    return this.flatten().values() as MapIterator<string>;
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+}

@@ -2,7 +2,7 @@
 // key/value data. Loaded at hook start, snapshotted for commit only if the hook succeeds.
 import { FlagSet } from '../reactive/flags.js';
 import { hashValue, type JsonValue } from '../util/json.js';
-import { type EncodedData, encodeData, encodedSnapshot } from './encoded.js';
+import { type EncodedData, encodeData, encodedSnapshot, LayeredData } from './encoded.js';
 import type { StateSnapshot } from './store.js';
 
 const DATA_CHANGED_PREFIX = 'reactive.data_changed.';
@@ -16,12 +16,13 @@ export class UnitState {
    * mutate freely). Shared with the store that loaded it: never written to.
    */
   private readonly loadedData: EncodedData;
-  /** The working copy of the data, made at the first write (until then, `loadedData`). */
-  private written: Map<string, string> | undefined;
-  /** A write added a key (the working copy's keys are no longer sorted). */
-  private keyAdded = false;
-  /** The working copy was handed to a snapshot: the next write copies it first. */
-  private shared = false;
+  /**
+   * This hook's writes over `loadedData` (`undefined`: removed), made at the first write: a
+   * hook costs what it writes, not the size of the state (the snapshot layers them on).
+   */
+  private writes: Map<string, string | undefined> | undefined;
+  /** The data of the last snapshot, until the next write. */
+  private snapshotData: EncodedData | undefined;
   /** Values parsed this hook, with the text each was parsed from (never handed out). */
   private readonly decoded = new Map<
     string,
@@ -38,16 +39,17 @@ export class UnitState {
     this.loadedFlags = snapshot.flags;
   }
 
-  private get data(): EncodedData {
-    return this.written ?? this.loadedData;
+  /** The text stored under `key` now (this hook's write, else what was loaded). */
+  private raw(key: string): string | undefined {
+    const writes = this.writes;
+    if (writes?.has(key)) return writes.get(key);
+    return this.loadedData.get(key);
   }
 
-  private writable(): Map<string, string> {
-    if (this.written === undefined || this.shared) {
-      this.written = new Map(this.written ?? this.loadedData);
-      this.shared = false;
-    }
-    return this.written;
+  private write(key: string, raw: string | undefined): void {
+    this.snapshotData = undefined;
+    if (this.writes === undefined) this.writes = new Map();
+    this.writes.set(key, raw);
   }
 
   /**
@@ -55,10 +57,9 @@ export class UnitState {
    * neither need not save (nothing to write, no state-set call, no file replaced).
    */
   changed(): boolean {
-    const data = this.written;
-    if (data !== undefined) {
-      if (data.size !== this.loadedData.size) return true;
-      for (const [key, value] of data) if (this.loadedData.get(key) !== value) return true;
+    const writes = this.writes;
+    if (writes !== undefined) {
+      for (const [key, value] of writes) if (this.loadedData.get(key) !== value) return true;
     }
     if (this.flags.changeCount === 0) return false;
     // Compared with what was loaded as a set: a snapshot's flags need not come sorted.
@@ -69,7 +70,7 @@ export class UnitState {
 
   /** The value stored under `key`, or undefined. */
   get<T extends JsonValue = JsonValue>(key: string): T | undefined {
-    const raw = this.data.get(key);
+    const raw = this.raw(key);
     if (raw === undefined) return undefined;
     // Handlers and layers read the same small keys many times a hook (config kept, addresses,
     // summaries): each text is parsed once per hook and handed out as a fresh copy.
@@ -99,25 +100,33 @@ export class UnitState {
     const encoded = JSON.stringify(value);
     if (encoded === undefined)
       throw new TypeError(`unit state value for ${key} is not JSON-serializable`);
-    if (this.data.get(key) === encoded) return;
-    const data = this.writable();
-    if (!data.has(key)) this.keyAdded = true;
-    data.set(key, encoded);
+    if (this.raw(key) === encoded) return;
+    this.write(key, encoded);
   }
 
   /** Remove a key (same as `set(key, undefined)`). */
   unset(key: string): void {
-    if (this.data.has(key)) this.writable().delete(key);
+    if (this.raw(key) !== undefined) this.write(key, undefined);
   }
 
   /** True when a value is stored under `key`. */
   has(key: string): boolean {
-    return this.data.has(key);
+    return this.raw(key) !== undefined;
   }
 
   /** Keys, sorted, optionally only those starting with `prefix`. */
   keys(prefix = ''): string[] {
-    return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
+    const writes = this.writes;
+    const loaded = this.loadedData;
+    const out: string[] = [];
+    for (const key of loaded instanceof LayeredData ? loaded.unsortedKeys() : loaded.keys()) {
+      if (key.startsWith(prefix) && !writes?.has(key)) out.push(key);
+    }
+    if (writes !== undefined) {
+      for (const [key, raw] of writes)
+        if (raw !== undefined && key.startsWith(prefix)) out.push(key);
+    }
+    return out.sort();
   }
 
   /**
@@ -141,15 +150,11 @@ export class UnitState {
 
   /** The state as it would be committed now. */
   snapshot(): StateSnapshot {
-    if (this.written !== undefined && this.keyAdded) {
-      this.written = new Map([...this.written].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      this.keyAdded = false;
-    }
-    // Handed over as it is now: a later write works on a copy of its own.
-    this.shared = this.written !== undefined;
-    const data = this.data;
+    // Handed over as it is now: the writes are copied into it (a later write is not seen).
+    this.snapshotData ??=
+      this.writes === undefined ? this.loadedData : LayeredData.apply(this.loadedData, this.writes);
     // Decoded only if read (a key named `__proto__` is data like any other).
-    return encodedSnapshot(this.flags.list(), data);
+    return encodedSnapshot(this.flags.list(), this.snapshotData);
   }
 }
 
