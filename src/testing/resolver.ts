@@ -99,6 +99,17 @@ function byteCompare(a: string | undefined, b: string | undefined): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** True when `item` (of relation rank `rank`) runs before `best` within one relation. */
+function runsBefore(
+  item: QueuedHook,
+  rank: number,
+  best: QueuedHook | undefined,
+  bestRank: number,
+): boolean {
+  if (best === undefined || rank < bestRank) return true;
+  return rank === bestRank && byteCompare(item.remoteUnit, best.remoteUnit) < 0;
+}
+
 /** Why a hook owed to a unit cannot run now (and is dropped), or undefined when it can. */
 function stale(unit: UnitRecord, item: QueuedHook): boolean {
   if (item.replay === true || !item.hook.startsWith('leader-')) return false;
@@ -222,33 +233,35 @@ export class Resolver {
    * takes the first relation with a hook to run; within it, nextHookForRelation's order.
    */
   private nextRelationHook(unit: UnitRecord): QueuedHook | undefined {
-    const isRelationHook = (item: QueuedHook): boolean =>
-      item.replay !== true && slotOf(item) === Slot.relations;
+    // One pass while every relation hook owed is of one relation (the common case); a second
+    // relation seen sends it to chooseRelation, then to the pass over the chosen one.
     let chosen: string | undefined;
+    let best: QueuedHook | undefined;
+    let bestRank = 0;
     for (const item of unit.queue) {
-      if (!isRelationHook(item)) continue;
+      if (item.replay === true || slotOf(item) !== Slot.relations) continue;
       const id = item.relationId ?? '';
       if (chosen === undefined) chosen = id;
-      else if (id !== chosen) {
-        chosen = this.chooseRelation(unit);
-        break;
+      else if (id !== chosen) return this.nextHookOfRelation(unit, this.chooseRelation(unit));
+      const rank = relationRank(unit, item);
+      if (runsBefore(item, rank, best, bestRank)) {
+        best = item;
+        bestRank = rank;
       }
     }
+    return best;
+  }
+
+  /** The hook of relation `chosen` the unit runs first (nextHookForRelation's order). */
+  private nextHookOfRelation(unit: UnitRecord, chosen: string | undefined): QueuedHook | undefined {
     if (chosen === undefined) return undefined;
     let best: QueuedHook | undefined;
     let bestRank = 0;
     for (const item of unit.queue) {
-      if (!isRelationHook(item) || (item.relationId ?? '') !== chosen) continue;
-      if (best === undefined) {
-        best = item;
-        bestRank = relationRank(unit, item);
-        continue;
-      }
+      if (item.replay === true || slotOf(item) !== Slot.relations) continue;
+      if ((item.relationId ?? '') !== chosen) continue;
       const rank = relationRank(unit, item);
-      if (
-        rank < bestRank ||
-        (rank === bestRank && byteCompare(item.remoteUnit, best?.remoteUnit) < 0)
-      ) {
+      if (runsBefore(item, rank, best, bestRank)) {
         best = item;
         bestRank = rank;
       }
