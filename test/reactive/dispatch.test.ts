@@ -192,6 +192,30 @@ describe('re-running in the same hook', () => {
     expect(result.runs).toEqual([other('watcher', 0), other('addMore', 0), other('watcher', 1)]);
   });
 
+  it('runs the handlers a later iteration wakes in registration order, not in the order their flags changed', async () => {
+    const charm = new Charm();
+    charm.when('b').run(function first() {});
+    charm.when('a').run(function second() {});
+    charm
+      .whenAny('b', 'a')
+      .whenNot('never')
+      .run(function third() {});
+    charm.whenNot('b').run(function setB(rt) {
+      rt.flags.set('b');
+    });
+    charm.whenNot('a').run(function setA(rt) {
+      rt.flags.set('a');
+    });
+    const result = await unitWith(charm).run({ hookName: 'update-status' });
+    expect(result.runs).toEqual([
+      other('setB', 0),
+      other('setA', 0),
+      other('first', 1),
+      other('second', 1),
+      other('third', 1),
+    ]);
+  });
+
   it('re-runs a handler whose flag was cleared and set again within one iteration', async () => {
     const charm = new Charm();
     charm.when('ready').run(function watcher() {});

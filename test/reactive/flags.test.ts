@@ -162,3 +162,36 @@ describe('flag events in a hook', () => {
     expect(h.store.load().flags).toEqual(['already', 'fresh']);
   });
 });
+
+describe('the sorted list of flags', () => {
+  it('is a copy: changing it changes neither the set nor the next list', () => {
+    const flags = new FlagSet(['b', 'a']);
+    const list = flags.list();
+    list.push('z');
+    list.sort().reverse();
+    expect(flags.list()).toEqual(['a', 'b']);
+    expect(flags.isSet('z')).toBe(false);
+  });
+
+  it('follows every set and clear, sorted, prefix or not', () => {
+    const flags = new FlagSet(['m.b']);
+    expect(flags.list()).toEqual(['m.b']);
+    flags.set('m.a');
+    flags.set('c');
+    expect(flags.list()).toEqual(['c', 'm.a', 'm.b']);
+    expect(flags.list('m.')).toEqual(['m.a', 'm.b']);
+    flags.clear('m.a');
+    expect(flags.list()).toEqual(['c', 'm.b']);
+    expect(flags.list('m.')).toEqual(['m.b']);
+  });
+
+  it('counts real changes only: a no-op set or clear is not one', () => {
+    const flags = new FlagSet(['a']);
+    flags.set('a');
+    flags.clear('b');
+    expect(flags.changeCount).toBe(0);
+    flags.set('b');
+    flags.clear('b');
+    expect(flags.changeCount).toBe(2);
+  });
+});
