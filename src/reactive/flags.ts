@@ -20,6 +20,9 @@ export class FlagSet {
 
   constructor(initial: Iterable<string> = []) {
     this.flags = new Set(initial);
+    // A snapshot's flags come sorted: then they are the sorted list already (no sort at the
+    // first list() of the hook).
+    if (Array.isArray(initial) && strictlyAscending(initial)) this.sorted = initial.slice();
   }
 
   /** Subscribe to real transitions. Returns an unsubscribe function. */
@@ -95,6 +98,13 @@ export class FlagSet {
     if (listeners.length === 1) (listeners[0] as FlagListener)(flag, set);
     else if (listeners.length > 1) for (const listener of [...listeners]) listener(flag, set);
   }
+}
+
+/** True when each string sorts after the one before it (so the list is sorted, no repeats). */
+function strictlyAscending(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++)
+    if (!((list[i - 1] as string) < (list[i] as string))) return false;
+  return true;
 }
 
 /**

@@ -185,6 +185,15 @@ describe('the sorted list of flags', () => {
     expect(flags.list('m.')).toEqual(['m.b']);
   });
 
+  it('is sorted and without repeats whatever order the initial flags came in', () => {
+    expect(new FlagSet(['b', 'a', 'b']).list()).toEqual(['a', 'b']);
+    expect(new FlagSet(['a', 'b']).list()).toEqual(['a', 'b']);
+    const initial = ['a', 'c'];
+    const flags = new FlagSet(initial);
+    initial.push('d');
+    expect(flags.list()).toEqual(['a', 'c']);
+  });
+
   it('counts real changes only: a no-op set or clear is not one', () => {
     const flags = new FlagSet(['a']);
     flags.set('a');
