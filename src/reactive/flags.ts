@@ -79,9 +79,19 @@ export class FlagSet {
   /** All set flags, sorted; optionally only those starting with `prefix`. */
   list(prefix?: string): string[] {
     this.sorted ??= [...this.flags].sort();
-    return prefix === undefined
-      ? [...this.sorted]
-      : this.sorted.filter((f) => f.startsWith(prefix));
+    const sorted = this.sorted;
+    if (prefix === undefined) return [...sorted];
+    // The flags with a prefix sit together in the sorted list, from the first one >= prefix.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < sorted.length && (sorted[end] as string).startsWith(prefix)) end++;
+    return sorted.slice(lo, end);
   }
 
   /**

@@ -194,6 +194,24 @@ describe('the sorted list of flags', () => {
     expect(flags.list()).toEqual(['a', 'c']);
   });
 
+  it('lists by prefix exactly the flags that start with it, at either end of the list too', () => {
+    const all = [
+      'a',
+      'a.b',
+      'a.b.c',
+      'a.bz',
+      'a/b',
+      'b',
+      'leadership.set.x',
+      'leadership.setx',
+      'z',
+    ];
+    const flags = new FlagSet([...all].reverse());
+    for (const prefix of ['', 'a', 'a.b', 'a.b.', 'b', 'leadership.set.', 'z', 'zz', '0', 'a.c']) {
+      expect(flags.list(prefix)).toEqual(all.filter((f) => f.startsWith(prefix)));
+    }
+  });
+
   it('counts real changes only: a no-op set or clear is not one', () => {
     const flags = new FlagSet(['a']);
     flags.set('a');
