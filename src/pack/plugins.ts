@@ -146,17 +146,48 @@ const PLAIN_BUILTINS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * PLAIN_BUILTINS that Node has not loaded by the time a hook bundle starts (Node 20 and 22 load
+ * fs, path, url, util and querystring while starting up): loading one costs a hook start from
+ * 0.3 ms (os, vm) to 5 ms (crypto, which loads streams with it), so a hook bundle loads each
+ * only when the hook first reads something from it (see {@link builtinShim}).
+ */
+const LAZY_BUILTINS: ReadonlySet<string> = new Set([
+  'child_process',
+  'crypto',
+  'dns',
+  'fs/promises',
+  'net',
+  'os',
+  'string_decoder',
+  'v8',
+  'vm',
+  'zlib',
+]);
+
+/**
  * The module an ES-module import of builtin `name` gets in a hook bundle. esbuild gives each
  * importing file its own copy of a CommonJS module's namespace, a getter per export (fs has
  * over 100, crypto over 70): about 1,100 getters made on every hook start for this library
  * alone. For PLAIN_BUILTINS the shim exports an object with no own properties whose prototype
  * is the builtin, so nothing is copied and every read reaches the builtin itself (as live as
- * the getters were). A default import is then that object: its functions work as before, but
- * Object.keys() of it is empty. Builtins whose module is a function (events, stream, assert,
- * module) or an object whose methods use `this` (process) are exported as they are.
+ * the getters were). For LAZY_BUILTINS that prototype is a proxy which loads the builtin on the
+ * first read (or `in` test) and then forwards every read to it: importing node:crypto costs
+ * nothing until a hook calls one of its functions (esbuild's own check for `__esModule`, which
+ * no builtin has, is answered without loading it). A default import is then that object: its
+ * functions work as before, but Object.keys() of it is empty. Builtins whose module is a
+ * function (events, stream, assert, module) or an object whose methods use `this` (process)
+ * are exported as they are.
  */
 function builtinShim(name: string): string {
   const load = `require(${JSON.stringify(`node:${name}`)})`;
+  if (LAZY_BUILTINS.has(name)) {
+    return `var loaded;
+var load = () => (loaded ??= ${load});
+module.exports = Object.create(new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => key in load(),
+}));`;
+  }
   return PLAIN_BUILTINS.has(name)
     ? `module.exports = Object.create(${load});`
     : `module.exports = ${load};`;

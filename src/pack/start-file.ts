@@ -74,8 +74,9 @@ const CACHED_RUN_MAIN = `function runMain() {
     });
   }
   var module = { exports: {}, id: file, filename: file };
-  var requireHere = require('node:module').createRequire(file);
-  script.runInThisContext().call(module.exports, module.exports, requireHere, module, file, __dirname);
+  // This file's own require serves ${MAIN_FILE}: both are in this dir (createRequire would load
+  // node:module, and Node's ES-module loader with it, on every hook).
+  script.runInThisContext().call(module.exports, module.exports, require, module, file, __dirname);
 }
 `;
 

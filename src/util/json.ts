@@ -1,7 +1,7 @@
 // JSON helpers shared by state and endpoints: a stable (sorted-key) encoding, so equal
 // values always encode to equal strings, a hash built on it, and the bounds on what is decoded
 // from other units. Never recurses on a value's depth: values may come from other units.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 /** Any value JSON can carry. */
 export type JsonValue =
@@ -162,5 +162,5 @@ function toJsonValue(value: unknown): unknown {
 
 /** sha256 of the stable encoding: equal values, equal hashes. */
 export function hashValue(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('hex');
+  return sha256Hex(stableStringify(value));
 }
