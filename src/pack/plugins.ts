@@ -1,11 +1,12 @@
 // esbuild plugins of the one bundler: `juju-reactive[/…]` resolves to this copy of the library,
 // yaml is loaded on first use, builtins are required, dynamically imported packages go to
 // chunks/ files of their own. Resolution rules only; never writes a file.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { lazyErrStack, TS_RESULTS_RESULT_FILE } from './lazy-err-stack.js';
 import { CHUNKS } from './start-file.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -195,7 +196,8 @@ module.exports = Object.create(new Proxy({}, {
 
 /**
  * esbuild plugin for hook bundles. Node builtins are loaded with `require` (the bundle becomes a
- * CommonJS script: no ES-module loader, no ES-module facades of builtins). A package imported
+ * CommonJS script: no ES-module loader, no ES-module facades of builtins). ts-results-es's Err
+ * formats its stack when read (lazy-err-stack.ts). A package imported
  * dynamically (`await import('mysql2/promise')`), and yaml for the library, is bundled into a
  * file of its own under chunks/, required on first use: its code costs nothing until then.
  */
@@ -231,6 +233,10 @@ export function hookPlugin(chunks: Map<string, Chunk>): Plugin {
         contents: `module.exports = require(${JSON.stringify(`./${CHUNKS}/${args.path}`)});`,
         loader: 'js',
       }));
+      build.onLoad({ filter: TS_RESULTS_RESULT_FILE }, (args) => {
+        const contents = lazyErrStack(readFileSync(args.path, 'utf8'));
+        return contents === undefined ? undefined : { contents, loader: 'js' };
+      });
     },
   };
 }
