@@ -2,7 +2,6 @@
 // The ONLY module in the project that spawns hook tools. Never puts secret content in argv
 // (it travels by stdin or a 0600 file in memory), and never lets tool output reach a message unredacted.
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { removeLeftoversOfGoneProcesses } from '../util/process.js';
@@ -681,13 +680,22 @@ function secretFileBase(): string {
     accessSync('/dev/shm', constants.W_OK);
     return '/dev/shm';
   } catch {
-    return tmpdir();
+    return tempDir();
   }
+}
+
+/**
+ * os.tmpdir() on Linux, where hooks run (Node's lib/os.js: $TMPDIR, $TMP or $TEMP, else /tmp,
+ * without a trailing slash), without loading node:os into every hook (about 0.4 ms).
+ */
+export function tempDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env['TMPDIR'] || env['TMP'] || env['TEMP'] || '/tmp';
+  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
 }
 
 /** Remove secret content dirs of processes that are gone (a hook killed during secret-add). */
 function removeStaleSecretFiles(): void {
-  for (const base of new Set([secretFileBase(), tmpdir()]))
+  for (const base of new Set([secretFileBase(), tempDir()]))
     removeLeftoversOfGoneProcesses(base, SECRET_DIR_PREFIX);
 }
 
