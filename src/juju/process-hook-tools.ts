@@ -688,7 +688,7 @@ function secretFileBase(): string {
  * os.tmpdir() on Linux, where hooks run (Node's lib/os.js: $TMPDIR, $TMP or $TEMP, else /tmp,
  * without a trailing slash), without loading node:os into every hook (about 0.4 ms).
  */
-export function tempDir(env: NodeJS.ProcessEnv = process.env): string {
+export function tempDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const dir = env['TMPDIR'] || env['TMP'] || env['TEMP'] || '/tmp';
   return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
 }
