@@ -6,8 +6,10 @@
 // process.binding (on its allow-list: lib/internal/bootstrap/realm.js, processBindingAllowList).
 // Only on the Node majors whose binding this was checked against (20, 22: the one a packed
 // charm carries); elsewhere, or with --pending-deprecation (which makes process.binding warn),
-// child_process.spawnSync runs the tool instead, with the same result.
-import { createRequire } from 'node:module';
+// child_process.spawnSync runs the tool instead, with the same result. In a hook bundle the
+// import of node:child_process loads nothing until that fallback runs (src/pack/plugins.ts,
+// LAZY_BUILTINS).
+import { spawnSync } from 'node:child_process';
 import { getSystemErrorName } from 'node:util';
 
 /** How to run the tool. */
@@ -122,12 +124,6 @@ export function spawnTool(
   return out;
 }
 
-/** A builtin module, loaded now (any absolute path serves createRequire for a builtin). */
-function builtin<T>(id: string): T {
-  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  return (get?.(id) ?? createRequire(process.execPath)(id)) as T;
-}
-
 function errorName(errno: number): string {
   try {
     return getSystemErrorName(errno);
@@ -141,8 +137,6 @@ function viaChildProcess(
   args: readonly string[],
   options: SpawnToolOptions,
 ): SpawnToolResult {
-  // Loaded here only: importing it at the top would load it (and node:net) in every hook.
-  const { spawnSync } = builtin<typeof import('node:child_process')>('node:child_process');
   const child = spawnSync(file, args, {
     env: options.env,
     input: options.input,

@@ -1,11 +1,12 @@
 // esbuild plugins of the one bundler: `juju-reactive[/…]` resolves to this copy of the library,
 // yaml is loaded on first use, builtins are required, dynamically imported packages go to
 // chunks/ files of their own. Resolution rules only; never writes a file.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { lazyErrStack, TS_RESULTS_RESULT_FILE } from './lazy-err-stack.js';
 import { CHUNKS } from './start-file.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -146,17 +147,48 @@ const PLAIN_BUILTINS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * PLAIN_BUILTINS that Node has not loaded by the time a hook bundle starts (Node 20 and 22 load
+ * fs, path, url, util and querystring while starting up): loading one costs a hook start from
+ * 0.3 ms (os, vm) to 5 ms (crypto, which loads streams with it), so a hook bundle loads each
+ * only when the hook first reads something from it (see {@link builtinShim}).
+ */
+const LAZY_BUILTINS: ReadonlySet<string> = new Set([
+  'child_process',
+  'crypto',
+  'dns',
+  'fs/promises',
+  'net',
+  'os',
+  'string_decoder',
+  'v8',
+  'vm',
+  'zlib',
+]);
+
+/**
  * The module an ES-module import of builtin `name` gets in a hook bundle. esbuild gives each
  * importing file its own copy of a CommonJS module's namespace, a getter per export (fs has
  * over 100, crypto over 70): about 1,100 getters made on every hook start for this library
  * alone. For PLAIN_BUILTINS the shim exports an object with no own properties whose prototype
  * is the builtin, so nothing is copied and every read reaches the builtin itself (as live as
- * the getters were). A default import is then that object: its functions work as before, but
- * Object.keys() of it is empty. Builtins whose module is a function (events, stream, assert,
- * module) or an object whose methods use `this` (process) are exported as they are.
+ * the getters were). For LAZY_BUILTINS that prototype is a proxy which loads the builtin on the
+ * first read (or `in` test) and then forwards every read to it: importing node:crypto costs
+ * nothing until a hook calls one of its functions (esbuild's own check for `__esModule`, which
+ * no builtin has, is answered without loading it). A default import is then that object: its
+ * functions work as before, but Object.keys() of it is empty. Builtins whose module is a
+ * function (events, stream, assert, module) or an object whose methods use `this` (process)
+ * are exported as they are.
  */
 function builtinShim(name: string): string {
   const load = `require(${JSON.stringify(`node:${name}`)})`;
+  if (LAZY_BUILTINS.has(name)) {
+    return `var loaded;
+var load = () => (loaded ??= ${load});
+module.exports = Object.create(new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => key in load(),
+}));`;
+  }
   return PLAIN_BUILTINS.has(name)
     ? `module.exports = Object.create(${load});`
     : `module.exports = ${load};`;
@@ -164,7 +196,8 @@ function builtinShim(name: string): string {
 
 /**
  * esbuild plugin for hook bundles. Node builtins are loaded with `require` (the bundle becomes a
- * CommonJS script: no ES-module loader, no ES-module facades of builtins). A package imported
+ * CommonJS script: no ES-module loader, no ES-module facades of builtins). ts-results-es's Err
+ * formats its stack when read (lazy-err-stack.ts). A package imported
  * dynamically (`await import('mysql2/promise')`), and yaml for the library, is bundled into a
  * file of its own under chunks/, required on first use: its code costs nothing until then.
  */
@@ -200,6 +233,10 @@ export function hookPlugin(chunks: Map<string, Chunk>): Plugin {
         contents: `module.exports = require(${JSON.stringify(`./${CHUNKS}/${args.path}`)});`,
         loader: 'js',
       }));
+      build.onLoad({ filter: TS_RESULTS_RESULT_FILE }, (args) => {
+        const contents = lazyErrStack(readFileSync(args.path, 'utf8'));
+        return contents === undefined ? undefined : { contents, loader: 'js' };
+      });
     },
   };
 }

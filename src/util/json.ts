@@ -1,7 +1,7 @@
 // JSON helpers shared by state and endpoints: a stable (sorted-key) encoding, so equal
 // values always encode to equal strings, a hash built on it, and the bounds on what is decoded
 // from other units. Never recurses on a value's depth: values may come from other units.
-import * as nodeCrypto from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 /** Any value JSON can carry. */
 export type JsonValue =
@@ -159,16 +159,6 @@ function toJsonValue(value: unknown): unknown {
     return value.valueOf();
   return value;
 }
-
-/**
- * One-shot sha256 (node:crypto `hash`, Node >= 20.12): a third of createHash's cost for the
- * short texts hashed here. Older Node falls back to createHash; the digest is the same.
- */
-const cryptoHash = (nodeCrypto as Partial<Pick<typeof nodeCrypto, 'hash'>>).hash;
-const sha256Hex: (text: string) => string =
-  cryptoHash === undefined
-    ? (text) => nodeCrypto.createHash('sha256').update(text).digest('hex')
-    : (text) => cryptoHash('sha256', text, 'hex');
 
 /** sha256 of the stable encoding: equal values, equal hashes. */
 export function hashValue(value: unknown): string {

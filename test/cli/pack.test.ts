@@ -21,7 +21,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedClusterSnapshot } from '../../examples/mysql-innodb-cluster/src/backend/simulated.js';
 import { CHARM_DIR, deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
 import { packCharm } from '../../src/cli/pack.js';
-import { dispatchScript } from '../../src/pack/dispatch.js';
+import { dispatchScript, HOOK_NODE_OPTIONS } from '../../src/pack/dispatch.js';
+import { CODE_CACHE_HEADER } from '../../src/pack/start-file.js';
 import { Model } from '../../src/testing/index.js';
 import { runCliCaptured } from '../helpers/hook.js';
 
@@ -162,6 +163,47 @@ describe('juju-reactive pack', () => {
     expect(run.stderr).toMatch(/JUJU_UNIT_NAME is not set/);
     expect(readFileSync(cache, 'utf8')).not.toBe('not a code cache');
     expect(readFileSync(cache).length).toBeGreaterThan(1000);
+  });
+
+  it("adds to V8's code cache what the first hook of each kind compiles: a cache made by install serves relation hooks too", () => {
+    const unit = join(root, 'cache-kinds-unit');
+    cpSync(example, unit, { recursive: true });
+    const cache = join(unit, '.juju-reactive-cache', 'main.cjs.v8');
+    const header = () => readFileSync(cache, 'latin1').split('\n')[0];
+    const hook = (path: string) =>
+      runDispatch(unit, { PATH: process.env.PATH ?? '', JUJU_DISPATCH_PATH: path });
+    hook('hooks/install');
+    const first = statSync(cache).ino;
+    expect(header()).toBe(`${CODE_CACHE_HEADER}hooks/install`);
+    hook('hooks/install');
+    expect(statSync(cache).ino).toBe(first);
+    // A kind it has not seen: rewritten at exit, that kind added.
+    hook('hooks/cluster-relation-changed');
+    const second = statSync(cache).ino;
+    expect(second).not.toBe(first);
+    expect(header()).toBe(`${CODE_CACHE_HEADER}hooks/install hooks/cluster-relation-changed`);
+    hook('hooks/cluster-relation-changed');
+    hook('hooks/install');
+    expect(statSync(cache).ino).toBe(second);
+    // Anything but a plain hook path is not learned from (and the cache is kept).
+    hook('hooks/x y');
+    expect(statSync(cache).ino).toBe(second);
+  });
+
+  it('starts hooks with a young generation their start-up fits in: loading the bundle runs no scavenge (V8 --trace-gc)', () => {
+    // Outside a hook main() stops at once, after the whole bundle has loaded.
+    const start = join(example, 'dist', 'charm.cjs');
+    const gcRuns = (options: string[]) =>
+      spawnSync(process.execPath, [...options, '--trace-gc', start], {
+        env: { PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+      }).stdout.match(/Scavenge/g)?.length ?? 0;
+    expect(readFileSync(join(example, 'dispatch'), 'utf8')).toContain(
+      `exec node ${HOOK_NODE_OPTIONS} "$JUJU_CHARM_DIR/dist/charm.cjs"`,
+    );
+    expect(gcRuns(HOOK_NODE_OPTIONS.split(' '))).toBe(0);
+    // V8's default young generation (1 MiB) is full before the bundle has loaded.
+    expect(gcRuns([])).toBeGreaterThan(0);
   });
 
   it('writes a dispatch when the charm has none, which names the charm when node is missing', async () => {

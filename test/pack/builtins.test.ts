@@ -75,3 +75,43 @@ describe('a hook bundle importing node builtins', () => {
     });
   });
 });
+
+describe('a hook bundle importing a builtin Node has not loaded at start', () => {
+  const LAZY_ENTRY = `import { createHash } from 'node:crypto';
+import * as os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeSync } from 'node:fs';
+const loaded = () =>
+  process.moduleLoadList.filter((m) => /^NativeModule (crypto|os|child_process)$/.test(m)).sort();
+const out = { atStart: loaded() };
+out.hasPlatform = 'platform' in os;
+out.afterIn = loaded();
+out.hash = createHash('sha256').update('abc').digest('hex').slice(0, 8);
+out.afterHash = loaded();
+out.spawn = typeof spawnSync;
+writeSync(1, JSON.stringify(out));
+`;
+
+  it('loads it when the hook first reads from it (crypto costs a hook about 5 ms to load)', async () => {
+    const lazyDir = mkdtempSync(join(tmpdir(), 'builtins-lazy-'));
+    try {
+      const bundle = await bundleCharmEntry({
+        entry: { contents: LAZY_ENTRY, resolveDir: lazyDir },
+        outdir: join(lazyDir, 'dist'),
+        minify: true,
+      });
+      const run = spawnSync(process.execPath, [bundle.start], { encoding: 'utf8', env: {} });
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual({
+        atStart: [],
+        hasPlatform: true,
+        afterIn: ['NativeModule os'],
+        hash: 'ba7816bf',
+        afterHash: ['NativeModule crypto', 'NativeModule os'],
+        spawn: 'function',
+      });
+    } finally {
+      rmSync(lazyDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -15,6 +15,7 @@ import {
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { HOOK_NODE_OPTIONS } from '../../pack/dispatch.js';
 import { STATE_FILE_NAME } from '../../state/file-store.js';
 import { bundleCharm, charmEntry, START_FILE } from '../charm-dir.js';
 import type { UnitHookTools } from '../unit-hook-tools.js';
@@ -149,7 +150,7 @@ export class ProcessHost {
     } else {
       writeFileSync(
         join(dir, 'dispatch'),
-        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$JUJU_CHARM_DIR/dist/${START_FILE}"\n`,
+        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${HOOK_NODE_OPTIONS} "$JUJU_CHARM_DIR/dist/${START_FILE}"\n`,
         { mode: 0o755 },
       );
     }
