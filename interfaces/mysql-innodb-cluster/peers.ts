@@ -10,6 +10,13 @@ import {
   type RelatedUnit,
   type Relation,
 } from 'juju-reactive';
+import {
+  aggregateOf,
+  count,
+  loadAggregate,
+  type PeerAggregate,
+  saveAggregate,
+} from './aggregate.js';
 import { PeerReader } from './peer-reader.js';
 import {
   type ClusterPeerSummary,
@@ -64,6 +71,8 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   private readonly decoded = new Map<string, PeerSummary>();
   /** `peerSummaries` as last built in this hook; dropped when a summary is refreshed. */
   private summaryList: readonly ClusterPeerSummary[] | undefined;
+  /** The counts over the kept summaries: null until loaded, undefined when there are none. */
+  private counts: PeerAggregate | undefined | null = null;
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -242,58 +251,94 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   }
 
   /**
-   * The flags, from the peers' summaries. Read from the relation here: the remote unit of
-   * this endpoint's -joined/-changed hook (what changed: Juju queues a -changed hook for every
-   * change of a peer's settings, one for the latest version when several are pending:
-   * juju/juju worker/uniter/relation/resolver.go nextHookForRelation, and runs it right after
-   * the peer's -joined: ChangedPending there), a peer with no summary, every peer in
-   * upgrade-charm or after `minimumClusterSize` changed, and in secret-changed the peers whose
-   * password secret it is. Every other peer counts as its summary says.
+   * The flags, from the counts over the peers' summaries (aggregate.ts). Read from the
+   * relation here: the remote unit of this endpoint's -joined/-changed hook (what changed:
+   * Juju queues a -changed hook for every change of a peer's settings, one for the latest
+   * version when several are pending: juju/juju worker/uniter/relation/resolver.go
+   * nextHookForRelation, and runs it right after the peer's -joined: ChangedPending there), a
+   * peer with no summary, every peer in upgrade-charm or after `minimumClusterSize` changed,
+   * and in secret-changed the peers whose password secret it is. Every other peer counts as its
+   * summary says, and is neither read nor decoded: the counts change by the summaries that
+   * changed. A -departed hook's unit leaves the counts (Juju lists it no more from that hook:
+   * worker/uniter/runner/context/contextfactory.go RemoveMember).
    */
   private updateFlags(): void {
     const ctx = this.runtime.context;
     const rebuild = ctx.hookName === 'upgrade-charm' || this.sizeChanged();
     const units = super.allJoinedUnits;
-    const keep = new Set<string>();
-    const summaries: PeerSummary[] = [];
-    for (const unit of units) {
-      keep.add(SummaryStore.id(unit.relationId, unit.unitName));
-      const kept = this.kept(unit);
-      const reread =
-        rebuild ||
-        kept === undefined ||
-        this.isRemoteUnit(unit) ||
-        (kept.secret !== undefined && this.secretMayHaveChanged(kept.secret));
-      const summary = reread ? this.refresh(unit, kept) : kept;
-      this.reading.warn(unit, summary.problems);
-      summaries.push(summary);
+    const own = ctx.relation?.name === this.endpointName ? ctx.relation : undefined;
+    if (!rebuild) {
+      if (own !== undefined && ctx.remoteUnit !== undefined) {
+        const remote = units.find((u) => this.isRemoteUnit(u));
+        if (remote !== undefined) this.refresh(remote, this.kept(remote));
+        else if (ctx.hookName.endsWith('-relation-departed')) this.forget(own.id, ctx.remoteUnit);
+      }
+      if (ctx.hookName === 'secret-changed' && ctx.secretId !== undefined) {
+        const watched = this.runtime.state.get<string[]>(this.stateKey('peer-secrets')) ?? [];
+        if (watched.includes(ctx.secretId)) {
+          for (const unit of units) {
+            const kept = this.kept(unit);
+            if (kept?.secret !== undefined && this.secretMayHaveChanged(kept.secret))
+              this.refresh(unit, kept);
+          }
+        }
+      }
     }
-    // A departed peer's summary goes (its -departed hook leaves it out of the joined units).
-    this.summaries.retain(keep);
+    const agg = rebuild ? undefined : this.aggregate();
+    const counted =
+      agg !== undefined &&
+      agg.n === units.length &&
+      units.every((u) => this.summaries.has(u.relationId, u.unitName));
+    const counts = counted ? agg : this.rebuildSummaries(units, rebuild);
+    if (counts.problems > 0) {
+      for (const unit of units) {
+        const summary = this.kept(unit);
+        if (summary !== undefined) this.reading.warn(unit, summary.problems);
+      }
+    }
 
     const related = this.peerRelation !== undefined;
     const needed = this.minimumClusterSize - 1;
     this.toggleFlag('{endpoint_name}.connected', units.length > 0);
-    this.toggleFlag(
-      '{endpoint_name}.available',
-      related && summaries.filter(isReadySummary).length >= needed,
-    );
+    this.toggleFlag('{endpoint_name}.available', related && counts.ready >= needed);
     this.toggleFlag(
       '{endpoint_name}.clustered',
-      related && units.length >= needed && summaries.every((s) => s.clustered),
+      related && units.length >= needed && counts.clustered === units.length,
     );
     const state = this.runtime.state;
     if (this.sizeChanged())
       state.set(this.stateKey('minimum-cluster-size'), this.minimumClusterSize);
-    const secrets = [
-      ...new Set(summaries.flatMap((s) => (s.secret === undefined ? [] : [s.secret]))),
-    ].sort();
+    const secrets = [...counts.secrets.keys()].sort();
     const watched = state.get<string[]>(this.stateKey('peer-secrets'));
     if (secrets.length === 0) {
       if (watched !== undefined) state.unset(this.stateKey('peer-secrets'));
     } else if (JSON.stringify(watched) !== JSON.stringify(secrets)) {
       state.set(this.stateKey('peer-secrets'), secrets);
     }
+  }
+
+  /**
+   * Every joined peer's summary made right, and the counts made again from scratch: a peer
+   * with no (readable) summary is read, every peer when `rereadAll`; the summaries of units
+   * that are not joined peers go. For when the counts cannot be vouched for.
+   */
+  private rebuildSummaries(units: readonly RelatedUnit[], rereadAll: boolean): PeerAggregate {
+    this.counts = undefined; // the summaries change below: counted from scratch after
+    const keep = new Set<string>();
+    const summaries: PeerSummary[] = [];
+    for (const unit of units) {
+      const id = SummaryStore.id(unit.relationId, unit.unitName);
+      keep.add(id);
+      const kept = this.kept(unit);
+      const fresh = this.refreshed.get(id);
+      const summary = fresh ?? (rereadAll || kept === undefined ? this.refresh(unit, kept) : kept);
+      summaries.push(summary);
+    }
+    this.summaries.retain(keep);
+    const agg = aggregateOf(summaries);
+    this.counts = agg;
+    saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
+    return agg;
   }
 
   /** `unit` is the remote unit of this endpoint's relation hook. */
@@ -331,12 +376,59 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     return summary;
   }
 
+  /**
+   * Keep a peer's new summary, and move the counts from its old one (decoded only for that).
+   * A stored summary that cannot be decoded cannot be counted out: the counts are dropped,
+   * and the next hook that updates the flags counts from scratch.
+   */
   private remember(unit: RelatedUnit, summary: PeerSummary): void {
     const id = SummaryStore.id(unit.relationId, unit.unitName);
+    const agg = this.aggregate();
+    if (agg !== undefined) {
+      const old = this.summaries.has(unit.relationId, unit.unitName) ? this.kept(unit) : null;
+      if (old === undefined) this.dropCounts();
+      else {
+        if (old !== null) count(agg, old, -1);
+        count(agg, summary, 1);
+        saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
+      }
+    }
     this.refreshed.set(id, summary);
     this.decoded.set(id, summary);
     this.summaryList = undefined;
     this.summaries.set(unit.relationId, unit.unitName, summary);
+  }
+
+  /** Drop a peer's summary (it departed), and count it out. */
+  private forget(relationId: string, unitName: string): void {
+    if (!this.summaries.has(relationId, unitName)) return;
+    const agg = this.aggregate();
+    if (agg !== undefined) {
+      const old = this.summaries.get(relationId, unitName);
+      if (old === undefined) this.dropCounts();
+      else {
+        count(agg, old, -1);
+        saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
+      }
+    }
+    const id = SummaryStore.id(relationId, unitName);
+    this.refreshed.delete(id);
+    this.decoded.delete(id);
+    this.summaryList = undefined;
+    this.summaries.unset(relationId, unitName);
+  }
+
+  /** The counts over the kept summaries, as stored (loaded once per hook). */
+  private aggregate(): PeerAggregate | undefined {
+    if (this.counts === null) {
+      this.counts = loadAggregate(this.runtime.state, this.stateKey('peer-counts'));
+    }
+    return this.counts;
+  }
+
+  private dropCounts(): void {
+    this.counts = undefined;
+    this.runtime.state.unset(this.stateKey('peer-counts'));
   }
 
   /**
