@@ -22,7 +22,10 @@ export const leadership: Layer = {
     rt.flags.toggle('leadership.is_leader', rt.isLeader());
     const current = rt.juju.leaderGetCommitted();
     if (current.isErr()) throw current.error;
-    const all = hashValue(current.value);
+    // One hash of the bag as leader-get answered it, keys in the order given (no sorted copy):
+    // the same settings in the same order hash the same; the same settings answered in another
+    // order only take the key-by-key path, which is exact either way.
+    const all = hashValue(JSON.stringify(current.value));
     const unchanged = rt.state.get(SEEN_ALL_KEY) === all;
     const changed = unchanged ? new Set<string>() : changedKeys(rt, current.value);
     // Walk the flags as well as the keys: a key deleted in an earlier hook is in neither
@@ -30,14 +33,15 @@ export const leadership: Layer = {
     for (const flag of rt.flags.list('leadership.changed.')) {
       if (!changed.has(flag.slice('leadership.changed.'.length))) rt.flags.clear(flag);
     }
+    const keys = Object.keys(current.value);
+    let kept = 0;
     for (const flag of rt.flags.list('leadership.set.')) {
       if (!Object.hasOwn(current.value, flag.slice('leadership.set.'.length))) rt.flags.clear(flag);
+      else kept++;
     }
     for (const key of [...changed].sort()) rt.flags.set(`leadership.changed.${key}`);
-    for (const key of Object.keys(current.value).sort()) {
-      const flag = `leadership.set.${key}`;
-      if (!rt.flags.isSet(flag)) rt.flags.set(flag);
-    }
+    // Every key has its flag already when as many flags are left as there are keys.
+    if (kept !== keys.length) for (const key of keys.sort()) rt.flags.set(`leadership.set.${key}`);
     const anyChanged = changed.size > 0;
     rt.flags.toggle('leadership.changed', anyChanged);
     rt.state.set(SEEN_ALL_KEY, all);
