@@ -4,8 +4,14 @@
 // changed (old → new), so a hook about one peer neither decodes nor counts the others. Always
 // equal to `aggregateOf` over every kept summary; rebuilt from scratch when it cannot be vouched
 // for (none stored, another version, summaries missing).
+import { createHash } from 'node:crypto';
 import type { JsonValue, UnitState } from 'juju-reactive';
-import { isReadySummary, type PeerSummary, SUMMARY_VERSION } from './summaries.js';
+import {
+  encode as encodeSummary,
+  isReadySummary,
+  type PeerSummary,
+  SUMMARY_VERSION,
+} from './summaries.js';
 
 /** Counts over a set of peer summaries. */
 export interface PeerAggregate {
@@ -17,18 +23,48 @@ export interface PeerAggregate {
   clustered: number;
   /** Of them, with a rejected key (to warn about each relation hook). */
   problems: number;
+  /** Of them, with a valid password published in relation data (not in a secret). */
+  plaintext: number;
+  /**
+   * A digest of every summary with its peer's name: the sum, lane by lane modulo 2^48, of two
+   * 48-bit lanes of each one's SHA-256. A sum does not depend on the order, and moves by one
+   * summary's hash when one summary changes. Equal digests mean equal summaries (but for a
+   * collision of 96 bits): for handlers that skip work done for the same summaries.
+   */
+  digest: [number, number];
   /** Password secret id → how many summaries reference it. */
   secrets: Map<string, number>;
 }
 
 /** No summary counted. */
 export function emptyAggregate(): PeerAggregate {
-  return { n: 0, ready: 0, clustered: 0, problems: 0, secrets: new Map() };
+  return {
+    n: 0,
+    ready: 0,
+    clustered: 0,
+    problems: 0,
+    plaintext: 0,
+    digest: [0, 0],
+    secrets: new Map(),
+  };
 }
 
-/** Count `s` in (`sign` 1) or out (`sign` -1) of `agg`. */
-export function count(agg: PeerAggregate, s: PeerSummary, sign: 1 | -1): void {
+const LANE = 2 ** 48;
+
+/** The two digest lanes of one peer's summary (`id`: relation id + ' ' + unit). */
+function lanes(id: string, s: PeerSummary): [number, number] {
+  const hex = createHash('sha256')
+    .update(`${id}\n${JSON.stringify(encodeSummary(s))}`)
+    .digest('hex');
+  return [Number.parseInt(hex.slice(0, 12), 16), Number.parseInt(hex.slice(12, 24), 16)];
+}
+
+/** Count the summary `s` of peer `id` in (`sign` 1) or out (`sign` -1) of `agg`. */
+export function count(agg: PeerAggregate, id: string, s: PeerSummary, sign: 1 | -1): void {
   agg.n += sign;
+  if (s.hasPassword && s.passwordFrom === 'relation') agg.plaintext += sign;
+  const [a, b] = lanes(id, s);
+  agg.digest = [(agg.digest[0] + sign * a + LANE) % LANE, (agg.digest[1] + sign * b + LANE) % LANE];
   if (isReadySummary(s)) agg.ready += sign;
   if (s.clustered) agg.clustered += sign;
   if (s.problems.length > 0) agg.problems += sign;
@@ -39,11 +75,16 @@ export function count(agg: PeerAggregate, s: PeerSummary, sign: 1 | -1): void {
   }
 }
 
-/** The counts over `summaries`, from scratch. */
-export function aggregateOf(summaries: Iterable<PeerSummary>): PeerAggregate {
+/** The counts over `summaries` (by peer id), from scratch. */
+export function aggregateOf(summaries: Iterable<readonly [string, PeerSummary]>): PeerAggregate {
   const agg = emptyAggregate();
-  for (const s of summaries) count(agg, s, 1);
+  for (const [id, s] of summaries) count(agg, id, s, 1);
   return agg;
+}
+
+/** The digest as text. */
+export function digestText(agg: PeerAggregate): string {
+  return agg.digest.map((x) => x.toString(16).padStart(12, '0')).join('');
 }
 
 /** Two aggregates count the same. */
@@ -61,19 +102,31 @@ export function saveAggregate(state: UnitState, key: string, agg: PeerAggregate)
   state.set(key, encode(agg));
 }
 
-// Stored as [summary version, n, ready, clustered, problems, [secret id, count]...], secrets
-// sorted by id: the same counts always store the same text.
+// Stored as [summary version, n, ready, clustered, problems, plaintext, digest lane 1, lane 2,
+// [secret id, count]...], secrets sorted by id: the same counts always store the same text.
 function encode(agg: PeerAggregate): JsonValue {
   const secrets = [...agg.secrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return [SUMMARY_VERSION, agg.n, agg.ready, agg.clustered, agg.problems, ...secrets];
+  return [
+    SUMMARY_VERSION,
+    agg.n,
+    agg.ready,
+    agg.clustered,
+    agg.problems,
+    agg.plaintext,
+    agg.digest[0],
+    agg.digest[1],
+    ...secrets,
+  ];
 }
 
 function decode(stored: unknown): PeerAggregate | undefined {
   if (!Array.isArray(stored) || stored[0] !== SUMMARY_VERSION) return undefined;
-  const [, n, ready, clustered, problems, ...secrets] = stored as unknown[];
+  const [, n, ready, clustered, problems, plaintext, d0, d1, ...secrets] = stored as unknown[];
   const whole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-  if (!whole(n) || !whole(ready) || !whole(clustered) || !whole(problems)) return undefined;
-  if (ready > n || clustered > n || problems > n) return undefined;
+  if (!whole(n) || !whole(ready) || !whole(clustered) || !whole(problems) || !whole(plaintext))
+    return undefined;
+  if (ready > n || clustered > n || problems > n || plaintext > n) return undefined;
+  if (!whole(d0) || !whole(d1) || d0 >= LANE || d1 >= LANE) return undefined;
   const map = new Map<string, number>();
   for (const pair of secrets) {
     if (!Array.isArray(pair) || pair.length !== 2) return undefined;
@@ -81,5 +134,5 @@ function decode(stored: unknown): PeerAggregate | undefined {
     if (typeof id !== 'string' || !whole(times) || times === 0 || times > n) return undefined;
     map.set(id, times);
   }
-  return { n, ready, clustered, problems, secrets: map };
+  return { n, ready, clustered, problems, plaintext, digest: [d0, d1], secrets: map };
 }

@@ -13,12 +13,14 @@ import {
 import {
   aggregateOf,
   count,
+  digestText,
   loadAggregate,
   type PeerAggregate,
   saveAggregate,
 } from './aggregate.js';
 import { PeerReader } from './peer-reader.js';
 import {
+  type ClusterPeerCounts,
   type ClusterPeerSummary,
   ClusterPeerUnit,
   type PeerClusterData,
@@ -132,6 +134,30 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       return summaryView(unit, this.refresh(unit, undefined), true);
     });
     return this.summaryList;
+  }
+
+  /**
+   * Counts over the same summaries as {@link peerSummaries} (as fresh as they are), kept
+   * between hooks and moved by the summaries that change: no summary is decoded to answer.
+   * `digest` changes whenever any summary does, so a handler can skip work it did for the
+   * same summaries.
+   */
+  get peerCounts(): ClusterPeerCounts {
+    const units = super.allJoinedUnits;
+    let agg = this.aggregate();
+    if (
+      agg === undefined ||
+      agg.n !== units.length ||
+      !units.every((u) => this.summaries.has(u.relationId, u.unitName))
+    )
+      agg = this.rebuildSummaries(units, false);
+    return {
+      peers: agg.n,
+      ready: agg.ready,
+      clustered: agg.clustered,
+      plaintextPasswords: agg.plaintext,
+      digest: digestText(agg),
+    };
   }
 
   /** A peer's summary as the unit state holds it, decoded once per hook. */
@@ -325,14 +351,14 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   private rebuildSummaries(units: readonly RelatedUnit[], rereadAll: boolean): PeerAggregate {
     this.counts = undefined; // the summaries change below: counted from scratch after
     const keep = new Set<string>();
-    const summaries: PeerSummary[] = [];
+    const summaries: [string, PeerSummary][] = [];
     for (const unit of units) {
       const id = SummaryStore.id(unit.relationId, unit.unitName);
       keep.add(id);
       const kept = this.kept(unit);
       const fresh = this.refreshed.get(id);
       const summary = fresh ?? (rereadAll || kept === undefined ? this.refresh(unit, kept) : kept);
-      summaries.push(summary);
+      summaries.push([id, summary]);
     }
     this.summaries.retain(keep);
     const agg = aggregateOf(summaries);
@@ -388,8 +414,8 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       const old = this.summaries.has(unit.relationId, unit.unitName) ? this.kept(unit) : null;
       if (old === undefined) this.dropCounts();
       else {
-        if (old !== null) count(agg, old, -1);
-        count(agg, summary, 1);
+        if (old !== null) count(agg, id, old, -1);
+        count(agg, id, summary, 1);
         saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
       }
     }
@@ -407,7 +433,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       const old = this.summaries.get(relationId, unitName);
       if (old === undefined) this.dropCounts();
       else {
-        count(agg, old, -1);
+        count(agg, SummaryStore.id(relationId, unitName), old, -1);
         saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
       }
     }

@@ -95,7 +95,8 @@ const FROM_SECRET = 2;
 const CONFIGURE_READY = 4;
 const CLUSTERED = 8;
 
-function encode(s: PeerSummary): JsonValue {
+/** A summary as stored (compact, see above). */
+export function encode(s: PeerSummary): JsonValue {
   const bits =
     (s.hasPassword ? HAS_PASSWORD : 0) |
     (s.passwordFrom === 'secret' ? FROM_SECRET : 0) |

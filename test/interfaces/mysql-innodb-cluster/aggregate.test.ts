@@ -6,10 +6,14 @@
 // -departed hook: worker/uniter/runner/context/contextfactory.go RemoveMember), upgrade-charm,
 // secret-changed, a new minimumClusterSize, handlers that read a peer outside relation hooks,
 // and a state whose counts were lost.
-import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import {
+  type ClusterPeerCounts,
+  MySQLInnoDBClusterPeers,
+} from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { describe, expect, it } from 'vitest';
 import {
   aggregateOf,
+  digestText,
   loadAggregate,
   type PeerAggregate,
 } from '../../../interfaces/mysql-innodb-cluster/aggregate.js';
@@ -59,11 +63,12 @@ function randomFields(n: number, r: () => number): PeerFields {
 }
 
 /** A charm whose update-status handler reads one peer now (as the example's handlers do). */
-function charmFor(size: number, readOnUpdate: { unit?: string }) {
+function charmFor(size: number, readOnUpdate: { unit?: string; counts?: ClusterPeerCounts }) {
   return peerCharm({ minimumClusterSize: size }, (c) =>
     c.hook('update-status').run(function readOne(rt) {
-      if (readOnUpdate.unit !== undefined)
-        void rt.endpoint(MySQLInnoDBClusterPeers).peer(readOnUpdate.unit)?.clusterData;
+      const cluster = rt.endpoint(MySQLInnoDBClusterPeers);
+      if (readOnUpdate.unit !== undefined) void cluster.peer(readOnUpdate.unit)?.clusterData;
+      readOnUpdate.counts = cluster.peerCounts;
     }),
   );
 }
@@ -75,7 +80,7 @@ function kept(h: PeerHarness) {
   const summaries = new Map<string, PeerSummary | undefined>();
   for (const key of state.keys(PREFIX)) {
     const [relationId, unit] = key.slice(PREFIX.length).split(' ') as [string, string];
-    summaries.set(unit, store.get(relationId, unit));
+    summaries.set(SummaryStore.id(relationId, unit), store.get(relationId, unit));
   }
   return { summaries, counts: loadAggregate(state, COUNTS_KEY) };
 }
@@ -89,7 +94,7 @@ async function runSequence(seed: number, steps: number): Promise<number> {
   const rel = world.relations[REL];
   if (rel === undefined) throw new Error('no relation');
   let size = 1 + Math.floor(r() * 3);
-  const readOnUpdate: { unit?: string } = {};
+  const readOnUpdate: { unit?: string; counts?: ClusterPeerCounts } = {};
   let h = peerHarness(charmFor(size, readOnUpdate), world);
   let next = 1;
   let checked = 0;
@@ -146,14 +151,36 @@ async function runSequence(seed: number, steps: number): Promise<number> {
     }
 
     const { summaries, counts } = kept(h);
+    if (!flagsUpdated && readOnUpdate.counts !== undefined) {
+      // What a handler reads (peerCounts) is the recount too.
+      const all = [...summaries.values()] as PeerSummary[];
+      const recount = aggregateOf([...summaries] as [string, PeerSummary][]);
+      expect(readOnUpdate.counts).toEqual({
+        peers: all.length,
+        ready: all.filter(isReadySummary).length,
+        clustered: all.filter((x) => x.clustered).length,
+        plaintextPasswords: all.filter((x) => x.hasPassword && x.passwordFrom === 'relation')
+          .length,
+        digest: digestText(recount),
+      });
+      readOnUpdate.counts = undefined;
+    }
     // The incremental counts equal the counts from scratch, at every step.
     expect(plain(counts)).toEqual(
-      plain(aggregateOf([...summaries.values()].filter((s) => s !== undefined))),
+      plain(
+        aggregateOf(
+          [...summaries].flatMap(([id, s]) => (s === undefined ? [] : ([[id, s]] as const))),
+        ),
+      ),
     );
     expect([...summaries.values()].every((s) => s !== undefined)).toBe(true);
     if (flagsUpdated) {
       // One summary per joined peer, no other; and the flags as a recount says.
-      expect([...summaries.keys()].sort()).toEqual(joined().sort());
+      expect([...summaries.keys()].sort()).toEqual(
+        joined()
+          .map((u) => `${REL} ${u}`)
+          .sort(),
+      );
       const all = [...summaries.values()] as PeerSummary[];
       const needed = size - 1;
       const flags = h.flags();
