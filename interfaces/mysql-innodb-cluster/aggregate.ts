@@ -32,6 +32,10 @@ export interface PeerAggregate {
    * collision of 96 bits): for handlers that skip work done for the same summaries.
    */
   digest: [number, number];
+  /** The same kind of digest over the summaries' valid addresses (a multiset of them). */
+  addresses: [number, number];
+  /** The same kind of digest over the ready summaries' addresses only (a multiset of them). */
+  readyAddresses: [number, number];
   /** Password secret id → how many summaries reference it. */
   secrets: Map<string, number>;
 }
@@ -45,26 +49,35 @@ export function emptyAggregate(): PeerAggregate {
     problems: 0,
     plaintext: 0,
     digest: [0, 0],
+    addresses: [0, 0],
+    readyAddresses: [0, 0],
     secrets: new Map(),
   };
 }
 
 const LANE = 2 ** 48;
 
-/** The two digest lanes of one peer's summary (`id`: relation id + ' ' + unit). */
-function lanes(id: string, s: PeerSummary): [number, number] {
-  const hex = createHash('sha256')
-    .update(`${id}\n${JSON.stringify(encodeSummary(s))}`)
-    .digest('hex');
+/** Two 48-bit lanes of the SHA-256 of `text`. */
+function lanes(text: string): [number, number] {
+  const hex = createHash('sha256').update(text).digest('hex');
   return [Number.parseInt(hex.slice(0, 12), 16), Number.parseInt(hex.slice(12, 24), 16)];
+}
+
+/** `digest` moved by `sign` times `by`, lane by lane, modulo 2^48. */
+function moved(digest: [number, number], by: [number, number], sign: 1 | -1): [number, number] {
+  return [(digest[0] + sign * by[0] + LANE) % LANE, (digest[1] + sign * by[1] + LANE) % LANE];
 }
 
 /** Count the summary `s` of peer `id` in (`sign` 1) or out (`sign` -1) of `agg`. */
 export function count(agg: PeerAggregate, id: string, s: PeerSummary, sign: 1 | -1): void {
   agg.n += sign;
   if (s.hasPassword && s.passwordFrom === 'relation') agg.plaintext += sign;
-  const [a, b] = lanes(id, s);
-  agg.digest = [(agg.digest[0] + sign * a + LANE) % LANE, (agg.digest[1] + sign * b + LANE) % LANE];
+  agg.digest = moved(agg.digest, lanes(`${id}\n${JSON.stringify(encodeSummary(s))}`), sign);
+  if (s.address !== undefined) {
+    const address = lanes(`address\n${s.address}`);
+    agg.addresses = moved(agg.addresses, address, sign);
+    if (isReadySummary(s)) agg.readyAddresses = moved(agg.readyAddresses, address, sign);
+  }
   if (isReadySummary(s)) agg.ready += sign;
   if (s.clustered) agg.clustered += sign;
   if (s.problems.length > 0) agg.problems += sign;
@@ -82,9 +95,9 @@ export function aggregateOf(summaries: Iterable<readonly [string, PeerSummary]>)
   return agg;
 }
 
-/** The digest as text. */
-export function digestText(agg: PeerAggregate): string {
-  return agg.digest.map((x) => x.toString(16).padStart(12, '0')).join('');
+/** A digest as text. */
+export function digestText(digest: readonly [number, number]): string {
+  return digest.map((x) => x.toString(16).padStart(12, '0')).join('');
 }
 
 /** Two aggregates count the same. */
@@ -103,7 +116,7 @@ export function saveAggregate(state: UnitState, key: string, agg: PeerAggregate)
 }
 
 // Stored as [summary version, n, ready, clustered, problems, plaintext, digest lane 1, lane 2,
-// [secret id, count]...], secrets sorted by id: the same counts always store the same text.
+// addresses lane 1, lane 2, ready addresses lane 1, lane 2, [secret id, count]...], secrets sorted by id: the same counts always store the same text.
 function encode(agg: PeerAggregate): JsonValue {
   const secrets = [...agg.secrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return [
@@ -115,18 +128,24 @@ function encode(agg: PeerAggregate): JsonValue {
     agg.plaintext,
     agg.digest[0],
     agg.digest[1],
+    agg.addresses[0],
+    agg.addresses[1],
+    agg.readyAddresses[0],
+    agg.readyAddresses[1],
     ...secrets,
   ];
 }
 
 function decode(stored: unknown): PeerAggregate | undefined {
   if (!Array.isArray(stored) || stored[0] !== SUMMARY_VERSION) return undefined;
-  const [, n, ready, clustered, problems, plaintext, d0, d1, ...secrets] = stored as unknown[];
+  const [, n, ready, clustered, problems, plaintext, d0, d1, b0, b1, a0, a1, ...secrets] =
+    stored as unknown[];
   const whole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
   if (!whole(n) || !whole(ready) || !whole(clustered) || !whole(problems) || !whole(plaintext))
     return undefined;
   if (ready > n || clustered > n || problems > n || plaintext > n) return undefined;
-  if (!whole(d0) || !whole(d1) || d0 >= LANE || d1 >= LANE) return undefined;
+  const lane = (x: unknown): x is number => whole(x) && x < LANE;
+  if (![d0, d1, b0, b1, a0, a1].every(lane)) return undefined;
   const map = new Map<string, number>();
   for (const pair of secrets) {
     if (!Array.isArray(pair) || pair.length !== 2) return undefined;
@@ -134,5 +153,15 @@ function decode(stored: unknown): PeerAggregate | undefined {
     if (typeof id !== 'string' || !whole(times) || times === 0 || times > n) return undefined;
     map.set(id, times);
   }
-  return { n, ready, clustered, problems, plaintext, digest: [d0, d1], secrets: map };
+  return {
+    n,
+    ready,
+    clustered,
+    problems,
+    plaintext,
+    digest: [d0 as number, d1 as number],
+    addresses: [b0 as number, b1 as number],
+    readyAddresses: [a0 as number, a1 as number],
+    secrets: map,
+  };
 }

@@ -127,4 +127,14 @@ export interface ClusterPeerCounts {
    * equal digests mean the same summaries, for a handler that skips work it did for them.
    */
   readonly digest: string;
+  /**
+   * Changes whenever the peers' valid addresses change (a digest of them, each counted as
+   * often as it is published): for a handler that works per peer's address.
+   */
+  readonly addresses: string;
+  /**
+   * Changes whenever the addresses of the ready peers change (a digest of them, each counted
+   * as often as it is published): for a handler that works per ready peer's address.
+   */
+  readonly readyAddresses: string;
 }

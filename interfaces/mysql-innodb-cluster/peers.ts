@@ -156,7 +156,9 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       ready: agg.ready,
       clustered: agg.clustered,
       plaintextPasswords: agg.plaintext,
-      digest: digestText(agg),
+      digest: digestText(agg.digest),
+      addresses: digestText(agg.addresses),
+      readyAddresses: digestText(agg.readyAddresses),
     };
   }
 

@@ -93,11 +93,12 @@ const LOCAL_USER_SECRET = 'cluster.local-user-secret';
 const PEER_USERS_FOR = 'cluster.peer-users-for';
 /**
  * Unit state: what the peers' accounts were last all created for (PEER_USERS_FOR) together with
- * the peer summaries' digest then. While both stand, createPeerUsers would find nothing to do.
+ * the digest of the ready summaries' addresses then. While both stand and every summary is
+ * ready, createPeerUsers would find nothing to do.
  */
 const PEER_USERS_DIGEST = 'cluster.peer-users-digest';
 /**
- * Unit state: the cluster user, this unit's address, the summaries' digest and the accounts on
+ * Unit state: the cluster user, this unit's address, the summaries' addresses and the accounts on
  * this unit's instance when dropDepartedUsers last found nothing to drop. The same again: skip.
  */
 const USERS_RECONCILED = 'cluster.users-reconciled';
@@ -107,7 +108,7 @@ const USERS_RECONCILED = 'cluster.users-reconciled';
  */
 const NONE_WAITING = 'cluster.none-waiting';
 /**
- * Unit state (leader): this instance's address, the summaries' digest and the leader settings
+ * Unit state (leader): this instance's address, the summaries' addresses and the leader settings
  * when removeDepartedInstances last found no leftover by the summaries.
  */
 const NO_LEFTOVERS = 'cluster.no-leftovers';
@@ -295,18 +296,19 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    resolver.go): trusting that summary let the leader add this instance before it held
   //    the leader's account (seed 4 of the 5-unit convergence test). In a settled cluster
   //    every summary is ready: no read.
-  //    Once the accounts are made for a set of summaries in which every peer is ready, the same
-  //    summaries (their digest), password source and user need nothing more: no summary decoded.
+  //    Once the accounts are made for the ready peers' addresses, while every summary is ready
+  //    and their addresses (a digest the interface keeps) are the same, nothing is to do: no
+  //    summary is decoded.
   const createPeerUsers = async (rt: HookRuntime) => {
     const made = rt.state.get(PEER_USERS_FOR);
     const counts = peers(rt).peerCounts;
-    const madeFor = (digest: string) =>
-      hashValue([made ?? null, passwordSource(rt) ?? null, config(rt).user, digest]);
+    const madeFor = (addresses: string) =>
+      hashValue([made ?? null, passwordSource(rt) ?? null, config(rt).user, addresses]);
     if (
       rt.flags.isSet(F.peerUsersCreated) &&
       made !== undefined &&
       counts.ready === counts.peers &&
-      rt.state.get(PEER_USERS_DIGEST) === madeFor(counts.digest)
+      rt.state.get(PEER_USERS_DIGEST) === madeFor(counts.readyAddresses)
     )
       return;
     const ready = peers(rt).peerSummaries.flatMap((p) => {
@@ -316,14 +318,17 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     });
     const addresses = [...new Set(ready)].sort();
     const wanted = hashValue([passwordSource(rt) ?? null, config(rt).user, addresses]);
-    // The summaries as this pass left them (the peers read above replaced theirs).
-    const recordDigest = () => {
-      const after = peers(rt).peerCounts.digest;
+    // The ready addresses as this pass left the summaries (the peers read above replaced theirs).
+    const recordDigest = () =>
       rt.state.set(
         PEER_USERS_DIGEST,
-        hashValue([wanted, passwordSource(rt) ?? null, config(rt).user, after]),
+        hashValue([
+          wanted,
+          passwordSource(rt) ?? null,
+          config(rt).user,
+          peers(rt).peerCounts.readyAddresses,
+        ]),
       );
-    };
     if (rt.flags.isSet(F.peerUsersCreated) && made === wanted) {
       recordDigest();
       return;
@@ -512,7 +517,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       // its peer's settings can only send this on to what follows, which reads every peer:
       // nothing is removed on a summary.
       // The same summaries and leader settings as when none was left over: none is.
-      const noLeftovers = () => hashValue([self, peers(rt).peerCounts.digest, leaderGet(rt)]);
+      const noLeftovers = () => hashValue([self, peers(rt).peerCounts.addresses, leaderGet(rt)]);
       if (!check && rt.state.get(NO_LEFTOVERS) === noLeftovers()) return;
       const summarized = peers(rt).peerSummaries.flatMap((p) => p.address ?? []);
       if (!check && Object.keys(leftoversOf(summarized)).length === 0) {
@@ -559,7 +564,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     // The same accounts and summaries as when every account was kept: every one is kept now
     // (what follows is a function of them), and no summary is decoded.
     const reconciled = (left: readonly string[]) =>
-      hashValue([user, self, peers(rt).peerCounts.digest, [...left].sort()]);
+      hashValue([user, self, peers(rt).peerCounts.addresses, [...left].sort()]);
     if (rt.state.get(USERS_RECONCILED) !== reconciled(hosts)) {
       let keep = keepOf(peers(rt).peerSummaries.flatMap((p) => p.address ?? []));
       if (hosts.some((host) => !keep.has(host)))
@@ -674,7 +679,8 @@ function assess(
     return ['waiting', 'Waiting for the leader to share the cluster password'];
   if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];
   if (!f.isSet('cluster.available')) {
-    const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.length;
+    // Status only: the summaries' count (their -changed hooks, queued, assess again).
+    const ready = rt.endpoint(MySQLInnoDBClusterPeers).peerCounts.ready;
     const missing = Math.max(0, minimumClusterSize - 1 - ready);
     return [
       'waiting',
@@ -697,11 +703,12 @@ function assess(
  * `@when_not('leadership.is_leader')`).
  */
 function everyPeerRecordedClustered(rt: HookRuntime): boolean {
-  const joined = rt.endpoint(MySQLInnoDBClusterPeers).allJoinedUnits;
-  return joined.every((unit) => {
-    const address = unit.clusterData.address;
-    return address !== undefined && isTrue(leaderGet(rt, instanceKey('clustered', address)));
-  });
+  // Status only: the addresses the summaries hold, not read again (a peer's -changed hook,
+  // queued while its summary is older than its data, assesses again).
+  const peers = rt.endpoint(MySQLInnoDBClusterPeers).peerSummaries;
+  return peers.every(
+    (p) => p.address !== undefined && isTrue(leaderGet(rt, instanceKey('clustered', p.address))),
+  );
 }
 
 /** Backends for units that share one simulated cluster, each on its own instance. */

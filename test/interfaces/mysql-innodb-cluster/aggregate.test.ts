@@ -161,7 +161,9 @@ async function runSequence(seed: number, steps: number): Promise<number> {
         clustered: all.filter((x) => x.clustered).length,
         plaintextPasswords: all.filter((x) => x.hasPassword && x.passwordFrom === 'relation')
           .length,
-        digest: digestText(recount),
+        digest: digestText(recount.digest),
+        addresses: digestText(recount.addresses),
+        readyAddresses: digestText(recount.readyAddresses),
       });
       readOnUpdate.counts = undefined;
     }
