@@ -75,6 +75,8 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   private summaryList: readonly ClusterPeerSummary[] | undefined;
   /** The counts over the kept summaries: null until loaded, undefined when there are none. */
   private counts: PeerAggregate | undefined | null = null;
+  /** The counts were found to be those of the joined peers in this hook. */
+  private countsChecked = false;
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -143,14 +145,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * same summaries.
    */
   get peerCounts(): ClusterPeerCounts {
-    const units = super.allJoinedUnits;
-    let agg = this.aggregate();
-    if (
-      agg === undefined ||
-      agg.n !== units.length ||
-      !units.every((u) => this.summaries.has(u.relationId, u.unitName))
-    )
-      agg = this.rebuildSummaries(units, false);
+    const agg = this.countsOfJoined(false) ?? this.rebuildSummaries(super.allJoinedUnits, false);
     return {
       peers: agg.n,
       ready: agg.ready,
@@ -312,12 +307,8 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
         }
       }
     }
-    const agg = rebuild ? undefined : this.aggregate();
-    const counted =
-      agg !== undefined &&
-      agg.n === units.length &&
-      units.every((u) => this.summaries.has(u.relationId, u.unitName));
-    const counts = counted ? agg : this.rebuildSummaries(units, rebuild);
+    const counts =
+      (rebuild ? undefined : this.countsOfJoined(true)) ?? this.rebuildSummaries(units, rebuild);
     if (counts.problems > 0) {
       for (const unit of units) {
         const summary = this.kept(unit);
@@ -365,6 +356,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     this.summaries.retain(keep);
     const agg = aggregateOf(summaries);
     this.counts = agg;
+    this.countsChecked = true;
     saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
     return agg;
   }
@@ -446,6 +438,27 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     this.summaries.unset(relationId, unitName);
   }
 
+  /**
+   * The counts, when they are those of the joined peers: as many summaries as joined peers,
+   * and a summary for each (looked up, not decoded). Checked once per hook (`again` checks
+   * anew): from then on every change of a summary moves them.
+   */
+  private countsOfJoined(again: boolean): PeerAggregate | undefined {
+    const agg = this.aggregate();
+    if (agg === undefined) return undefined;
+    if (this.countsChecked && !again) return agg;
+    let joined = 0;
+    for (const relation of this.relations) {
+      for (const unit of relation.joinedUnitNames) {
+        joined++;
+        if (!this.summaries.has(relation.relationId, unit)) return undefined;
+      }
+    }
+    if (joined !== agg.n) return undefined;
+    this.countsChecked = true;
+    return agg;
+  }
+
   /** The counts over the kept summaries, as stored (loaded once per hook). */
   private aggregate(): PeerAggregate | undefined {
     if (this.counts === null) {
@@ -456,6 +469,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
 
   private dropCounts(): void {
     this.counts = undefined;
+    this.countsChecked = false;
     this.runtime.state.unset(this.stateKey('peer-counts'));
   }
 
