@@ -36,6 +36,8 @@ export interface PeerAggregate {
   addresses: [number, number];
   /** The same kind of digest over the ready summaries' addresses only (a multiset of them). */
   readyAddresses: [number, number];
+  /** The same over the addresses of the ready summaries that say `unit-configure-ready`. */
+  configureReadyAddresses: [number, number];
   /** Password secret id → how many summaries reference it. */
   secrets: Map<string, number>;
 }
@@ -51,6 +53,7 @@ export function emptyAggregate(): PeerAggregate {
     digest: [0, 0],
     addresses: [0, 0],
     readyAddresses: [0, 0],
+    configureReadyAddresses: [0, 0],
     secrets: new Map(),
   };
 }
@@ -77,6 +80,8 @@ export function count(agg: PeerAggregate, id: string, s: PeerSummary, sign: 1 | 
     const address = lanes(`address\n${s.address}`);
     agg.addresses = moved(agg.addresses, address, sign);
     if (isReadySummary(s)) agg.readyAddresses = moved(agg.readyAddresses, address, sign);
+    if (isReadySummary(s) && s.configureReady)
+      agg.configureReadyAddresses = moved(agg.configureReadyAddresses, address, sign);
   }
   if (isReadySummary(s)) agg.ready += sign;
   if (s.clustered) agg.clustered += sign;
@@ -116,7 +121,8 @@ export function saveAggregate(state: UnitState, key: string, agg: PeerAggregate)
 }
 
 // Stored as [summary version, n, ready, clustered, problems, plaintext, digest lane 1, lane 2,
-// addresses lane 1, lane 2, ready addresses lane 1, lane 2, [secret id, count]...], secrets sorted by id: the same counts always store the same text.
+// addresses, ready addresses and configure-ready addresses (two lanes each), [secret id,
+// count]...], secrets sorted by id: the same counts always store the same text.
 function encode(agg: PeerAggregate): JsonValue {
   const secrets = [...agg.secrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return [
@@ -132,20 +138,22 @@ function encode(agg: PeerAggregate): JsonValue {
     agg.addresses[1],
     agg.readyAddresses[0],
     agg.readyAddresses[1],
+    agg.configureReadyAddresses[0],
+    agg.configureReadyAddresses[1],
     ...secrets,
   ];
 }
 
 function decode(stored: unknown): PeerAggregate | undefined {
   if (!Array.isArray(stored) || stored[0] !== SUMMARY_VERSION) return undefined;
-  const [, n, ready, clustered, problems, plaintext, d0, d1, b0, b1, a0, a1, ...secrets] =
+  const [, n, ready, clustered, problems, plaintext, d0, d1, b0, b1, a0, a1, c0, c1, ...secrets] =
     stored as unknown[];
   const whole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
   if (!whole(n) || !whole(ready) || !whole(clustered) || !whole(problems) || !whole(plaintext))
     return undefined;
   if (ready > n || clustered > n || problems > n || plaintext > n) return undefined;
   const lane = (x: unknown): x is number => whole(x) && x < LANE;
-  if (![d0, d1, b0, b1, a0, a1].every(lane)) return undefined;
+  if (![d0, d1, b0, b1, a0, a1, c0, c1].every(lane)) return undefined;
   const map = new Map<string, number>();
   for (const pair of secrets) {
     if (!Array.isArray(pair) || pair.length !== 2) return undefined;
@@ -162,6 +170,7 @@ function decode(stored: unknown): PeerAggregate | undefined {
     digest: [d0 as number, d1 as number],
     addresses: [b0 as number, b1 as number],
     readyAddresses: [a0 as number, a1 as number],
+    configureReadyAddresses: [c0 as number, c1 as number],
     secrets: map,
   };
 }

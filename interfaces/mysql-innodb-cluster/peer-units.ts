@@ -137,4 +137,6 @@ export interface ClusterPeerCounts {
    * as often as it is published): for a handler that works per ready peer's address.
    */
   readonly readyAddresses: string;
+  /** The same over the ready peers that published `unit-configure-ready: true`. */
+  readonly configureReadyAddresses: string;
 }

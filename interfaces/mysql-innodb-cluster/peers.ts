@@ -154,6 +154,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       digest: digestText(agg.digest),
       addresses: digestText(agg.addresses),
       readyAddresses: digestText(agg.readyAddresses),
+      configureReadyAddresses: digestText(agg.configureReadyAddresses),
     };
   }
 

@@ -103,8 +103,9 @@ const PEER_USERS_DIGEST = 'cluster.peer-users-digest';
  */
 const USERS_RECONCILED = 'cluster.users-reconciled';
 /**
- * Unit state (leader): this instance's address, the summaries' digest, the leader settings and
- * whether this unit's accounts are made, when addConfigureReadyPeers last found no peer waiting.
+ * Unit state (leader): this instance's address, the configure-ready peers' addresses, the leader
+ * settings and whether this unit's accounts are made, when addConfigureReadyPeers last found no
+ * peer waiting.
  */
 const NONE_WAITING = 'cluster.none-waiting';
 /**
@@ -427,12 +428,13 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       const self = localClusterAddress(rt);
       const isClustered = (address: string) =>
         isTrue(leaderGet(rt, instanceKey('clustered', address)));
-      // This instance is a member, and the summaries and leader settings are those with which
-      // no peer waited last time: none waits now (what follows is a function of them).
+      // This instance is a member, and the configure-ready peers' addresses and the leader
+      // settings are those with which no peer waited last time: none waits now (what follows
+      // is a function of them).
       const noneWaiting = () =>
         hashValue([
           self,
-          peers(rt).peerCounts.digest,
+          peers(rt).peerCounts.configureReadyAddresses,
           leaderGet(rt),
           rt.flags.isSet(F.peerUsersCreated),
         ]);

@@ -164,6 +164,7 @@ async function runSequence(seed: number, steps: number): Promise<number> {
         digest: digestText(recount.digest),
         addresses: digestText(recount.addresses),
         readyAddresses: digestText(recount.readyAddresses),
+        configureReadyAddresses: digestText(recount.configureReadyAddresses),
       });
       readOnUpdate.counts = undefined;
     }
