@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
 import { leaderGet, leaderSet, leadership } from '../../src/layers/leadership.js';
+import { mulberry32 } from '../../src/testing/random.js';
 import { hookHarness } from '../helpers/hook.js';
 import { StubHookTools, stubWorld } from '../helpers/stub-tools.js';
 
@@ -127,20 +128,9 @@ describe('leadership flags after a deletion', () => {
 });
 
 describe('leadership flags over random sequences (an unchanged bag is told by one hash of it)', () => {
-  /** mulberry32: seeded, so a failing seed can be replayed. */
-  const rng = (seed: number) => {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  };
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`seed ${seed}: set.<key> and changed.<key> as a key-by-key comparison with the last hook says`, async () => {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const keys = ['a', 'b', 'c', 'instance-10-0-0-1', 'instance-10-0-0-2'];
       const pick = () => keys[Math.floor(r() * keys.length)] as string;
       const own: { set?: Record<string, string | null> } = {};

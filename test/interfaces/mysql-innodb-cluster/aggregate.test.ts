@@ -23,6 +23,7 @@ import {
   SummaryStore,
 } from '../../../interfaces/mysql-innodb-cluster/summaries.js';
 import { UnitState } from '../../../src/state/unit-state.js';
+import { mulberry32 } from '../../../src/testing/random.js';
 import {
   type PeerFields,
   type PeerHarness,
@@ -36,18 +37,6 @@ import {
 
 const COUNTS_KEY = 'endpoint.cluster.peer-counts';
 const PREFIX = 'endpoint.cluster.peer.';
-
-/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A peer's fields at random: valid, incomplete, invalid, with its password in a secret. */
 function randomFields(n: number, r: () => number): PeerFields {
@@ -89,7 +78,7 @@ const plain = (a: PeerAggregate | undefined) =>
   a === undefined ? undefined : { ...a, secrets: [...a.secrets].sort() };
 
 async function runSequence(seed: number, steps: number): Promise<number> {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const world = peerWorld({}, { secrets: { 'secret:shared': { password: 'shared-pw-Zq8' } } });
   const rel = world.relations[REL];
   if (rel === undefined) throw new Error('no relation');
