@@ -10,14 +10,8 @@ import {
   type RelatedUnit,
   type Relation,
 } from 'juju-reactive';
-import {
-  aggregateOf,
-  count,
-  digestText,
-  loadAggregate,
-  type PeerAggregate,
-  saveAggregate,
-} from './aggregate.js';
+import { digestText, type PeerAggregate } from './aggregate.js';
+import { KeptSummaries } from './kept-summaries.js';
 import { PeerReader } from './peer-reader.js';
 import {
   type ClusterPeerCounts,
@@ -69,14 +63,10 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   private reader: PeerReader | undefined;
   /** Summaries refreshed from the relation in this hook, by `relation id + ' ' + unit`. */
   private readonly refreshed = new Map<string, PeerSummary>();
-  /** Summaries decoded from the unit state in this hook (each decoded once per hook). */
-  private readonly decoded = new Map<string, PeerSummary>();
   /** `peerSummaries` as last built in this hook; dropped when a summary is refreshed. */
   private summaryList: readonly ClusterPeerSummary[] | undefined;
-  /** The counts over the kept summaries: null until loaded, undefined when there are none. */
-  private counts: PeerAggregate | undefined | null = null;
-  /** The counts were found to be those of the joined peers in this hook. */
-  private countsChecked = false;
+  /** The summaries kept in the unit state, and the counts over them. */
+  private keptSummaries: KeptSummaries | undefined;
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -145,7 +135,9 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * same summaries.
    */
   get peerCounts(): ClusterPeerCounts {
-    const agg = this.countsOfJoined(false) ?? this.rebuildSummaries(super.allJoinedUnits, false);
+    const agg =
+      this.book.countsOf(this.relations, false) ??
+      this.rebuildSummaries(super.allJoinedUnits, false);
     return {
       peers: agg.n,
       ready: agg.ready,
@@ -160,12 +152,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
 
   /** A peer's summary as the unit state holds it, decoded once per hook. */
   private kept(unit: RelatedUnit): PeerSummary | undefined {
-    const id = SummaryStore.id(unit.relationId, unit.unitName);
-    const known = this.decoded.get(id);
-    if (known !== undefined) return known;
-    const stored = this.summaries.get(unit.relationId, unit.unitName);
-    if (stored !== undefined) this.decoded.set(id, stored);
-    return stored;
+    return this.book.get(unit.relationId, unit.unitName);
   }
 
   /**
@@ -309,7 +296,8 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       }
     }
     const counts =
-      (rebuild ? undefined : this.countsOfJoined(true)) ?? this.rebuildSummaries(units, rebuild);
+      (rebuild ? undefined : this.book.countsOf(this.relations, true)) ??
+      this.rebuildSummaries(units, rebuild);
     if (counts.problems > 0) {
       for (const unit of units) {
         const summary = this.kept(unit);
@@ -343,23 +331,19 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * that are not joined peers go. For when the counts cannot be vouched for.
    */
   private rebuildSummaries(units: readonly RelatedUnit[], rereadAll: boolean): PeerAggregate {
-    this.counts = undefined; // the summaries change below: counted from scratch after
-    const keep = new Set<string>();
-    const summaries: [string, PeerSummary][] = [];
-    for (const unit of units) {
-      const id = SummaryStore.id(unit.relationId, unit.unitName);
-      keep.add(id);
-      const kept = this.kept(unit);
-      const fresh = this.refreshed.get(id);
-      const summary = fresh ?? (rereadAll || kept === undefined ? this.refresh(unit, kept) : kept);
-      summaries.push([id, summary]);
-    }
-    this.summaries.retain(keep);
-    const agg = aggregateOf(summaries);
-    this.counts = agg;
-    this.countsChecked = true;
-    saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
-    return agg;
+    return this.book.recount(() => {
+      const summaries = new Map<string, PeerSummary>();
+      for (const unit of units) {
+        const id = SummaryStore.id(unit.relationId, unit.unitName);
+        const kept = this.kept(unit);
+        const fresh = this.refreshed.get(id);
+        summaries.set(
+          id,
+          fresh ?? (rereadAll || kept === undefined ? this.refresh(unit, kept) : kept),
+        );
+      }
+      return summaries;
+    });
   }
 
   /** `unit` is the remote unit of this endpoint's relation hook. */
@@ -386,8 +370,13 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     return this.reader;
   }
 
-  private get summaries(): SummaryStore {
-    return new SummaryStore(this.runtime.state, this.stateKey('peer.'));
+  private get book(): KeptSummaries {
+    this.keptSummaries ??= new KeptSummaries(
+      this.runtime.state,
+      this.stateKey('peer.'),
+      this.stateKey('peer-counts'),
+    );
+    return this.keptSummaries;
   }
 
   /** Read a peer's summary from the relation now, and keep it. */
@@ -397,81 +386,18 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     return summary;
   }
 
-  /**
-   * Keep a peer's new summary, and move the counts from its old one (decoded only for that).
-   * A stored summary that cannot be decoded cannot be counted out: the counts are dropped,
-   * and the next hook that updates the flags counts from scratch.
-   */
+  /** Keep a peer's new summary (the counts move with it). */
   private remember(unit: RelatedUnit, summary: PeerSummary): void {
-    const id = SummaryStore.id(unit.relationId, unit.unitName);
-    const agg = this.aggregate();
-    if (agg !== undefined) {
-      const old = this.summaries.has(unit.relationId, unit.unitName) ? this.kept(unit) : null;
-      if (old === undefined) this.dropCounts();
-      else {
-        if (old !== null) count(agg, id, old, -1);
-        count(agg, id, summary, 1);
-        saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
-      }
-    }
-    this.refreshed.set(id, summary);
-    this.decoded.set(id, summary);
+    this.refreshed.set(SummaryStore.id(unit.relationId, unit.unitName), summary);
     this.summaryList = undefined;
-    this.summaries.set(unit.relationId, unit.unitName, summary);
+    this.book.set(unit.relationId, unit.unitName, summary);
   }
 
-  /** Drop a peer's summary (it departed), and count it out. */
+  /** Drop a peer's summary (it departed); the counts move with it. */
   private forget(relationId: string, unitName: string): void {
-    if (!this.summaries.has(relationId, unitName)) return;
-    const agg = this.aggregate();
-    if (agg !== undefined) {
-      const old = this.summaries.get(relationId, unitName);
-      if (old === undefined) this.dropCounts();
-      else {
-        count(agg, SummaryStore.id(relationId, unitName), old, -1);
-        saveAggregate(this.runtime.state, this.stateKey('peer-counts'), agg);
-      }
-    }
-    const id = SummaryStore.id(relationId, unitName);
-    this.refreshed.delete(id);
-    this.decoded.delete(id);
+    this.refreshed.delete(SummaryStore.id(relationId, unitName));
     this.summaryList = undefined;
-    this.summaries.unset(relationId, unitName);
-  }
-
-  /**
-   * The counts, when they are those of the joined peers: as many summaries as joined peers,
-   * and a summary for each (looked up, not decoded). Checked once per hook (`again` checks
-   * anew): from then on every change of a summary moves them.
-   */
-  private countsOfJoined(again: boolean): PeerAggregate | undefined {
-    const agg = this.aggregate();
-    if (agg === undefined) return undefined;
-    if (this.countsChecked && !again) return agg;
-    let joined = 0;
-    for (const relation of this.relations) {
-      for (const unit of relation.joinedUnitNames) {
-        joined++;
-        if (!this.summaries.has(relation.relationId, unit)) return undefined;
-      }
-    }
-    if (joined !== agg.n) return undefined;
-    this.countsChecked = true;
-    return agg;
-  }
-
-  /** The counts over the kept summaries, as stored (loaded once per hook). */
-  private aggregate(): PeerAggregate | undefined {
-    if (this.counts === null) {
-      this.counts = loadAggregate(this.runtime.state, this.stateKey('peer-counts'));
-    }
-    return this.counts;
-  }
-
-  private dropCounts(): void {
-    this.counts = undefined;
-    this.countsChecked = false;
-    this.runtime.state.unset(this.stateKey('peer-counts'));
+    this.book.delete(relationId, unitName);
   }
 
   /**
