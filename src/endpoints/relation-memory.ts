@@ -254,8 +254,7 @@ export class RelationMemory implements KnownRelations {
         answered ?? (stored === undefined ? undefined : this.membersDuringHook(relationId, stored));
       if (members === undefined) continue;
       // A record carried over unchanged is already sorted (it was stored sorted).
-      next.members[relationId] =
-        members === stored ? stored : [...members].sort(compareUnitNames);
+      next.members[relationId] = members === stored ? stored : [...members].sort(compareUnitNames);
     }
     // Own bags: a bag this hook wrote is read again by the next hook that needs it.
     const written = new Set(report.relationWrites.filter((w) => !w.app).map((w) => w.relationId));
