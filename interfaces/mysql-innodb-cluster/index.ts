@@ -7,6 +7,7 @@
  */
 export {
   type ClusterConnectionInfo,
+  type ClusterPeerCounts,
   type ClusterPeerSummary,
   ClusterPeerUnit,
   type PeerClusterData,

@@ -108,3 +108,35 @@ export interface ClusterPeerSummary {
   /** Read from the relation in this hook (as current as `ClusterPeerUnit`), not only kept. */
   readonly readThisHook: boolean;
 }
+
+/**
+ * Counts over the joined peers' summaries (see {@link ClusterPeerSummary} for how fresh they
+ * are), kept between hooks: reading them decodes no summary and calls no hook tool.
+ */
+export interface ClusterPeerCounts {
+  /** Joined peers (each has a summary). */
+  readonly peers: number;
+  /** Of them, ready: a valid address, user and password. */
+  readonly ready: number;
+  /** Of them, `unit-clustered: true`. */
+  readonly clustered: number;
+  /** Of them, with a valid password published in relation data rather than in a secret. */
+  readonly plaintextPasswords: number;
+  /**
+   * Changes whenever any summary changes (a digest of all of them, with the peers' names):
+   * equal digests mean the same summaries, for a handler that skips work it did for them.
+   */
+  readonly digest: string;
+  /**
+   * Changes whenever the peers' valid addresses change (a digest of them, each counted as
+   * often as it is published): for a handler that works per peer's address.
+   */
+  readonly addresses: string;
+  /**
+   * Changes whenever the addresses of the ready peers change (a digest of them, each counted
+   * as often as it is published): for a handler that works per ready peer's address.
+   */
+  readonly readyAddresses: string;
+  /** The same over the ready peers that published `unit-configure-ready: true`. */
+  readonly configureReadyAddresses: string;
+}

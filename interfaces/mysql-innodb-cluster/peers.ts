@@ -10,8 +10,11 @@ import {
   type RelatedUnit,
   type Relation,
 } from 'juju-reactive';
+import { digestText, type PeerAggregate } from './aggregate.js';
+import { KeptSummaries } from './kept-summaries.js';
 import { PeerReader } from './peer-reader.js';
 import {
+  type ClusterPeerCounts,
   type ClusterPeerSummary,
   ClusterPeerUnit,
   type PeerClusterData,
@@ -60,10 +63,10 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   private reader: PeerReader | undefined;
   /** Summaries refreshed from the relation in this hook, by `relation id + ' ' + unit`. */
   private readonly refreshed = new Map<string, PeerSummary>();
-  /** Summaries decoded from the unit state in this hook (each decoded once per hook). */
-  private readonly decoded = new Map<string, PeerSummary>();
   /** `peerSummaries` as last built in this hook; dropped when a summary is refreshed. */
   private summaryList: readonly ClusterPeerSummary[] | undefined;
+  /** The summaries kept in the unit state, and the counts over them. */
+  private keptSummaries: KeptSummaries | undefined;
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -125,14 +128,31 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     return this.summaryList;
   }
 
+  /**
+   * Counts over the same summaries as {@link peerSummaries} (as fresh as they are), kept
+   * between hooks and moved by the summaries that change: no summary is decoded to answer.
+   * `digest` changes whenever any summary does, so a handler can skip work it did for the
+   * same summaries.
+   */
+  get peerCounts(): ClusterPeerCounts {
+    const agg =
+      this.book.countsOf(this.relations, false) ??
+      this.rebuildSummaries(super.allJoinedUnits, false);
+    return {
+      peers: agg.n,
+      ready: agg.ready,
+      clustered: agg.clustered,
+      plaintextPasswords: agg.plaintext,
+      digest: digestText(agg.digest),
+      addresses: digestText(agg.addresses),
+      readyAddresses: digestText(agg.readyAddresses),
+      configureReadyAddresses: digestText(agg.configureReadyAddresses),
+    };
+  }
+
   /** A peer's summary as the unit state holds it, decoded once per hook. */
   private kept(unit: RelatedUnit): PeerSummary | undefined {
-    const id = SummaryStore.id(unit.relationId, unit.unitName);
-    const known = this.decoded.get(id);
-    if (known !== undefined) return known;
-    const stored = this.summaries.get(unit.relationId, unit.unitName);
-    if (stored !== undefined) this.decoded.set(id, stored);
-    return stored;
+    return this.book.get(unit.relationId, unit.unitName);
   }
 
   /**
@@ -242,58 +262,88 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   }
 
   /**
-   * The flags, from the peers' summaries. Read from the relation here: the remote unit of
-   * this endpoint's -joined/-changed hook (what changed: Juju queues a -changed hook for every
-   * change of a peer's settings, one for the latest version when several are pending:
-   * juju/juju worker/uniter/relation/resolver.go nextHookForRelation, and runs it right after
-   * the peer's -joined: ChangedPending there), a peer with no summary, every peer in
-   * upgrade-charm or after `minimumClusterSize` changed, and in secret-changed the peers whose
-   * password secret it is. Every other peer counts as its summary says.
+   * The flags, from the counts over the peers' summaries (aggregate.ts). Read from the
+   * relation here: the remote unit of this endpoint's -joined/-changed hook (what changed:
+   * Juju queues a -changed hook for every change of a peer's settings, one for the latest
+   * version when several are pending: juju/juju worker/uniter/relation/resolver.go
+   * nextHookForRelation, and runs it right after the peer's -joined: ChangedPending there), a
+   * peer with no summary, every peer in upgrade-charm or after `minimumClusterSize` changed,
+   * and in secret-changed the peers whose password secret it is. Every other peer counts as its
+   * summary says, and is neither read nor decoded: the counts change by the summaries that
+   * changed. A -departed hook's unit leaves the counts (Juju lists it no more from that hook:
+   * worker/uniter/runner/context/contextfactory.go RemoveMember).
    */
   private updateFlags(): void {
     const ctx = this.runtime.context;
     const rebuild = ctx.hookName === 'upgrade-charm' || this.sizeChanged();
     const units = super.allJoinedUnits;
-    const keep = new Set<string>();
-    const summaries: PeerSummary[] = [];
-    for (const unit of units) {
-      keep.add(SummaryStore.id(unit.relationId, unit.unitName));
-      const kept = this.kept(unit);
-      const reread =
-        rebuild ||
-        kept === undefined ||
-        this.isRemoteUnit(unit) ||
-        (kept.secret !== undefined && this.secretMayHaveChanged(kept.secret));
-      const summary = reread ? this.refresh(unit, kept) : kept;
-      this.reading.warn(unit, summary.problems);
-      summaries.push(summary);
+    const own = ctx.relation?.name === this.endpointName ? ctx.relation : undefined;
+    if (!rebuild) {
+      if (own !== undefined && ctx.remoteUnit !== undefined) {
+        const remote = units.find((u) => this.isRemoteUnit(u));
+        if (remote !== undefined) this.refresh(remote, this.kept(remote));
+        else if (ctx.hookName.endsWith('-relation-departed')) this.forget(own.id, ctx.remoteUnit);
+      }
+      if (ctx.hookName === 'secret-changed' && ctx.secretId !== undefined) {
+        const watched = this.runtime.state.get<string[]>(this.stateKey('peer-secrets')) ?? [];
+        if (watched.includes(ctx.secretId)) {
+          for (const unit of units) {
+            const kept = this.kept(unit);
+            if (kept?.secret !== undefined && this.secretMayHaveChanged(kept.secret))
+              this.refresh(unit, kept);
+          }
+        }
+      }
     }
-    // A departed peer's summary goes (its -departed hook leaves it out of the joined units).
-    this.summaries.retain(keep);
+    const counts =
+      (rebuild ? undefined : this.book.countsOf(this.relations, true)) ??
+      this.rebuildSummaries(units, rebuild);
+    if (counts.problems > 0) {
+      for (const unit of units) {
+        const summary = this.kept(unit);
+        if (summary !== undefined) this.reading.warn(unit, summary.problems);
+      }
+    }
 
     const related = this.peerRelation !== undefined;
     const needed = this.minimumClusterSize - 1;
     this.toggleFlag('{endpoint_name}.connected', units.length > 0);
-    this.toggleFlag(
-      '{endpoint_name}.available',
-      related && summaries.filter(isReadySummary).length >= needed,
-    );
+    this.toggleFlag('{endpoint_name}.available', related && counts.ready >= needed);
     this.toggleFlag(
       '{endpoint_name}.clustered',
-      related && units.length >= needed && summaries.every((s) => s.clustered),
+      related && units.length >= needed && counts.clustered === units.length,
     );
     const state = this.runtime.state;
     if (this.sizeChanged())
       state.set(this.stateKey('minimum-cluster-size'), this.minimumClusterSize);
-    const secrets = [
-      ...new Set(summaries.flatMap((s) => (s.secret === undefined ? [] : [s.secret]))),
-    ].sort();
+    const secrets = [...counts.secrets.keys()].sort();
     const watched = state.get<string[]>(this.stateKey('peer-secrets'));
     if (secrets.length === 0) {
       if (watched !== undefined) state.unset(this.stateKey('peer-secrets'));
     } else if (JSON.stringify(watched) !== JSON.stringify(secrets)) {
       state.set(this.stateKey('peer-secrets'), secrets);
     }
+  }
+
+  /**
+   * Every joined peer's summary made right, and the counts made again from scratch: a peer
+   * with no (readable) summary is read, every peer when `rereadAll`; the summaries of units
+   * that are not joined peers go. For when the counts cannot be vouched for.
+   */
+  private rebuildSummaries(units: readonly RelatedUnit[], rereadAll: boolean): PeerAggregate {
+    return this.book.recount(() => {
+      const summaries = new Map<string, PeerSummary>();
+      for (const unit of units) {
+        const id = SummaryStore.id(unit.relationId, unit.unitName);
+        const kept = this.kept(unit);
+        const fresh = this.refreshed.get(id);
+        summaries.set(
+          id,
+          fresh ?? (rereadAll || kept === undefined ? this.refresh(unit, kept) : kept),
+        );
+      }
+      return summaries;
+    });
   }
 
   /** `unit` is the remote unit of this endpoint's relation hook. */
@@ -320,8 +370,13 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     return this.reader;
   }
 
-  private get summaries(): SummaryStore {
-    return new SummaryStore(this.runtime.state, this.stateKey('peer.'));
+  private get book(): KeptSummaries {
+    this.keptSummaries ??= new KeptSummaries(
+      this.runtime.state,
+      this.stateKey('peer.'),
+      this.stateKey('peer-counts'),
+    );
+    return this.keptSummaries;
   }
 
   /** Read a peer's summary from the relation now, and keep it. */
@@ -331,12 +386,18 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     return summary;
   }
 
+  /** Keep a peer's new summary (the counts move with it). */
   private remember(unit: RelatedUnit, summary: PeerSummary): void {
-    const id = SummaryStore.id(unit.relationId, unit.unitName);
-    this.refreshed.set(id, summary);
-    this.decoded.set(id, summary);
+    this.refreshed.set(SummaryStore.id(unit.relationId, unit.unitName), summary);
     this.summaryList = undefined;
-    this.summaries.set(unit.relationId, unit.unitName, summary);
+    this.book.set(unit.relationId, unit.unitName, summary);
+  }
+
+  /** Drop a peer's summary (it departed); the counts move with it. */
+  private forget(relationId: string, unitName: string): void {
+    this.refreshed.delete(SummaryStore.id(relationId, unitName));
+    this.summaryList = undefined;
+    this.book.delete(relationId, unitName);
   }
 
   /**

@@ -55,6 +55,16 @@ export class SummaryStore {
     return decode(this.state.get(this.key(relationId, unit)));
   }
 
+  /** Whether a summary (of any version) is stored for this peer, without decoding it. */
+  has(relationId: string, unit: string): boolean {
+    return this.state.has(this.key(relationId, unit));
+  }
+
+  /** Drop this peer's summary. */
+  unset(relationId: string, unit: string): void {
+    this.state.unset(this.key(relationId, unit));
+  }
+
   /** Store a summary; writes nothing when the state already holds this one. */
   set(relationId: string, unit: string, summary: PeerSummary): void {
     const key = this.key(relationId, unit);
@@ -85,7 +95,8 @@ const FROM_SECRET = 2;
 const CONFIGURE_READY = 4;
 const CLUSTERED = 8;
 
-function encode(s: PeerSummary): JsonValue {
+/** A summary as stored (compact, see above). */
+export function encode(s: PeerSummary): JsonValue {
   const bits =
     (s.hasPassword ? HAS_PASSWORD : 0) |
     (s.passwordFrom === 'secret' ? FROM_SECRET : 0) |

@@ -1,6 +1,8 @@
 // Automatic endpoint flags, managed at hook start: joined, changed, changed.<key>, departed,
 // broken. Outside its own relation hooks an already-joined endpoint reads no relation data.
-// Values seen last are kept as hashes (never raw values: they may be passwords).
+// Values seen last are kept as hashes (never raw values: they may be passwords), one unit-state
+// key per remote unit (or application), so that a relation hook reads and writes its remote
+// unit's record only, whatever the number of units in the relation.
 import { hookKind } from '../juju/hook-context.js';
 import type { RelationData } from '../juju/hook-tools.js';
 import { type FlagSet, isFlagName } from '../reactive/flags.js';
@@ -8,8 +10,38 @@ import { hashValue } from '../util/json.js';
 import type { Endpoint } from './endpoint.js';
 import { decodeProblem, decodeValue } from './views.js';
 
-/** seen[relationId][unit or 'app:<name>'][key] = hash of the decoded value. */
+/** seen[relationId][unit or 'app:<name>'][key] = hash of the decoded value (an older layout). */
 type Seen = Record<string, Record<string, Record<string, string>>>;
+/** One remote unit's (or application's) record: key → hash of the decoded value. */
+type SeenBag = Record<string, string>;
+
+/** The unit-state key of what `who` (a unit, or `app:<name>`) last had in `relationId`. */
+function seenKey(endpoint: Endpoint, relationId: string, who: string): string {
+  return endpoint.stateKey(`seen.${relationId} ${who}`);
+}
+
+/** What `who` had when last seen (empty when never seen). */
+function loadSeen(endpoint: Endpoint, relationId: string, who: string): SeenBag {
+  const stored = endpoint.runtime.state.get(seenKey(endpoint, relationId, who));
+  return stored !== null && typeof stored === 'object' && !Array.isArray(stored)
+    ? (stored as SeenBag)
+    : {};
+}
+
+/**
+ * Move records kept in the older layout (one key for every unit of the endpoint) to one key
+ * per unit. Runs once, in the first hook that needs them after an upgrade.
+ */
+function migrateSeen(endpoint: Endpoint): void {
+  const state = endpoint.runtime.state;
+  const legacy = endpoint.stateKey('seen');
+  if (!state.has(legacy)) return;
+  const seen = (state.get(legacy) as Seen | null) ?? {};
+  for (const [relationId, byWho] of Object.entries(seen))
+    for (const [who, bag] of Object.entries(byWho ?? {}))
+      state.set(seenKey(endpoint, relationId, who), bag);
+  state.unset(legacy);
+}
 
 /**
  * Set and clear `endpoint.<name>.joined`, `.changed`, `.changed.<key>`, `.departed` and
@@ -41,8 +73,7 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
     return;
   }
 
-  const seenKey = endpoint.stateKey('seen');
-  const seen = (rt.state.get(seenKey) as Seen | undefined) ?? {};
+  migrateSeen(endpoint);
   const relationId = ownRelation.id;
   const changedKeys = new Set<string>();
 
@@ -53,11 +84,11 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
       if (ctx.remoteUnit) {
         const bag = rt.juju.relationGetCommitted(relationId, ctx.remoteUnit);
         if (bag.isErr()) throw bag.error;
-        compare(endpoint, seen, relationId, ctx.remoteUnit, bag.value, changedKeys);
+        compare(endpoint, relationId, ctx.remoteUnit, bag.value, changedKeys);
       } else if (ctx.remoteApp && event === 'changed') {
         const bag = rt.juju.relationGetCommitted(relationId, ctx.remoteApp, true);
         if (bag.isErr()) throw bag.error;
-        compare(endpoint, seen, relationId, `app:${ctx.remoteApp}`, bag.value, changedKeys);
+        compare(endpoint, relationId, `app:${ctx.remoteApp}`, bag.value, changedKeys);
       }
       break;
     }
@@ -67,9 +98,9 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
         // Juju keeps a departing unit's data readable during -departed.
         const bag = rt.juju.relationGetCommitted(relationId, unit);
         const data = bag.isOk() ? bag.value : {};
-        for (const key of Object.keys(seen[relationId]?.[unit] ?? {})) changedKeys.add(key);
+        for (const key of Object.keys(loadSeen(endpoint, relationId, unit))) changedKeys.add(key);
         for (const key of Object.keys(data)) changedKeys.add(key);
-        delete seen[relationId]?.[unit];
+        rt.state.unset(seenKey(endpoint, relationId, unit));
         endpoint.recordDeparted({ unitName: unit, relationId, data });
       }
       rt.flags.set(flag('departed'));
@@ -77,15 +108,17 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
       break;
     }
     case 'broken': {
-      for (const unitSeen of Object.values(seen[relationId] ?? {}))
-        for (const key of Object.keys(unitSeen)) changedKeys.add(key);
-      delete seen[relationId];
+      // The relation is gone: every record of it goes (the one hook that lists the keys).
+      for (const key of rt.state.keys(endpoint.stateKey(`seen.${relationId} `))) {
+        const unitSeen = rt.state.get(key);
+        if (unitSeen !== null && typeof unitSeen === 'object' && !Array.isArray(unitSeen))
+          for (const k of Object.keys(unitSeen)) changedKeys.add(k);
+        rt.state.unset(key);
+      }
       rt.flags.set(flag('broken'));
       break;
     }
   }
-  if (seen[relationId] && Object.keys(seen[relationId]).length === 0) delete seen[relationId];
-  rt.state.set(seenKey, seen);
   setChangedFlags(rt.flags, name, changedKeys);
 
   const joined = endpoint.isJoined;
@@ -99,12 +132,10 @@ function scanAll(endpoint: Endpoint): void {
   const rt = endpoint.runtime;
   const units = endpoint.allJoinedUnits;
   if (units.length === 0) return;
-  const seenKey = endpoint.stateKey('seen');
-  const seen = (rt.state.get(seenKey) as Seen | undefined) ?? {};
+  migrateSeen(endpoint);
   const changedKeys = new Set<string>();
   for (const unit of units)
-    compare(endpoint, seen, unit.relationId, unit.unitName, unit.rawData(), changedKeys);
-  rt.state.set(seenKey, seen);
+    compare(endpoint, unit.relationId, unit.unitName, unit.rawData(), changedKeys);
   setChangedFlags(rt.flags, endpoint.endpointName, changedKeys);
 }
 
@@ -122,14 +153,13 @@ function setChangedFlags(flags: FlagSet, name: string, changedKeys: ReadonlySet<
 
 function compare(
   endpoint: Endpoint,
-  seen: Seen,
   relationId: string,
   who: string,
   bag: RelationData,
   changed: Set<string>,
 ): void {
   // Keys are remote data (`__proto__`, `constructor`): kept in Maps and null-prototype records.
-  const before = new Map(Object.entries(seen[relationId]?.[who] ?? {}));
+  const before = new Map(Object.entries(loadSeen(endpoint, relationId, who)));
   const now = new Map<string, string>();
   for (const [key, raw] of Object.entries(bag)) {
     // decodeValue is bounded (depth, size): a value beyond the bounds is hashed as its string.
@@ -143,9 +173,10 @@ function compare(
       endpoint.runtime.log.warning(`${who} on ${relationId}: ${key} ${problem}; read as a string`);
   }
   for (const key of before.keys()) if (!now.has(key)) changed.add(key);
-  const byUnit = seen[relationId] ?? dataRecord<Record<string, string>>();
-  byUnit[who] = Object.assign(dataRecord<string>(), Object.fromEntries(now));
-  seen[relationId] = byUnit;
+  endpoint.runtime.state.set(
+    seenKey(endpoint, relationId, who),
+    Object.assign(dataRecord<string>(), Object.fromEntries(now)),
+  );
 }
 
 /** A record whose keys are plain data: no prototype, so `__proto__` is an ordinary key. */

@@ -153,10 +153,7 @@ export abstract class Endpoint {
               departing?.id === id ? new Set([departing.unit]) : new Set(),
             ),
         )
-        .filter(
-          (r) =>
-            r.relationId !== departing?.id || this.role === 'peers' || r.joinedUnits.length > 0,
-        );
+        .filter((r) => r.relationId !== departing?.id || this.role === 'peers' || r.hasJoinedUnits);
     }
     return this.relationCache;
   }
@@ -187,7 +184,7 @@ export abstract class Endpoint {
 
   /** True when any relation of this endpoint has a remote unit. */
   get isJoined(): boolean {
-    return this.relations.some((r) => r.joinedUnits.length > 0);
+    return this.relations.some((r) => r.hasJoinedUnits);
   }
 
   /** Units that departed (persisted across hooks) with the data they last had. */

@@ -252,7 +252,9 @@ export class RelationMemory implements KnownRelations {
       const stored = before.members[relationId];
       const members =
         answered ?? (stored === undefined ? undefined : this.membersDuringHook(relationId, stored));
-      if (members !== undefined) next.members[relationId] = [...members].sort(compareUnitNames);
+      if (members === undefined) continue;
+      // A record carried over unchanged is already sorted (it was stored sorted).
+      next.members[relationId] = members === stored ? stored : [...members].sort(compareUnitNames);
     }
     // Own bags: a bag this hook wrote is read again by the next hook that needs it.
     const written = new Set(report.relationWrites.filter((w) => !w.app).map((w) => w.relationId));

@@ -113,6 +113,20 @@ export class Relation {
       .map((u) => new RelatedUnit(this, u));
   }
 
+  /** The remote units' names as Juju lists them (not sorted), without building unit views. */
+  get joinedUnitNames(): readonly string[] {
+    const list = this.session.relationList(this.relationId);
+    if (list.isErr()) throw list.error;
+    return this.exclude.size === 0 ? list.value : list.value.filter((u) => !this.exclude.has(u));
+  }
+
+  /** True when the relation has a remote unit (as `joinedUnits.length > 0`, without listing them). */
+  get hasJoinedUnits(): boolean {
+    const list = this.session.relationList(this.relationId);
+    if (list.isErr()) throw list.error;
+    return list.value.some((u) => !this.exclude.has(u));
+  }
+
   /** A view of any unit in the relation, joined or departing. */
   unit(unitName: string): RelatedUnit {
     return new RelatedUnit(this, unitName);

@@ -7,6 +7,13 @@ import type { PendingValue } from '../juju/hook-session.js';
 import { hashValue } from '../util/json.js';
 
 const SEEN_KEY = 'leadership.seen';
+/**
+ * The hash of all the leader settings `leadership.seen` was made from. When this hook's
+ * settings hash the same, no key changed: the per-key hashes (one per key, and a charm may
+ * keep a key per unit) are neither computed nor read. leaderSet() drops it (its keys' hashes
+ * change), so the next hook compares key by key.
+ */
+const SEEN_ALL_KEY = 'leadership.seen-all';
 
 /** Register with `charm.use(leadership)`. */
 export const leadership: Layer = {
@@ -15,28 +22,44 @@ export const leadership: Layer = {
     rt.flags.toggle('leadership.is_leader', rt.isLeader());
     const current = rt.juju.leaderGetCommitted();
     if (current.isErr()) throw current.error;
-    const seen = (rt.state.get(SEEN_KEY) as Record<string, string> | undefined) ?? {};
-    const now: Record<string, string> = {};
-    for (const [k, v] of Object.entries(current.value)) now[k] = hashValue(v);
-    const changed = new Set<string>();
-    for (const key of new Set([...Object.keys(seen), ...Object.keys(now)])) {
-      if (seen[key] !== now[key]) changed.add(key);
-    }
+    // One hash of the bag as leader-get answered it, keys in the order given (no sorted copy):
+    // the same settings in the same order hash the same; the same settings answered in another
+    // order only take the key-by-key path, which is exact either way.
+    const all = hashValue(JSON.stringify(current.value));
+    const unchanged = rt.state.get(SEEN_ALL_KEY) === all;
+    const changed = unchanged ? new Set<string>() : changedKeys(rt, current.value);
     // Walk the flags as well as the keys: a key deleted in an earlier hook is in neither
     // `seen` nor `now`, but its changed flag must still be cleared.
     for (const flag of rt.flags.list('leadership.changed.')) {
       if (!changed.has(flag.slice('leadership.changed.'.length))) rt.flags.clear(flag);
     }
+    const keys = Object.keys(current.value);
+    let kept = 0;
     for (const flag of rt.flags.list('leadership.set.')) {
-      if (!(flag.slice('leadership.set.'.length) in now)) rt.flags.clear(flag);
+      if (!Object.hasOwn(current.value, flag.slice('leadership.set.'.length))) rt.flags.clear(flag);
+      else kept++;
     }
     for (const key of [...changed].sort()) rt.flags.set(`leadership.changed.${key}`);
-    for (const key of Object.keys(now).sort()) rt.flags.set(`leadership.set.${key}`);
+    // Every key has its flag already when as many flags are left as there are keys.
+    if (kept !== keys.length) for (const key of keys.sort()) rt.flags.set(`leadership.set.${key}`);
     const anyChanged = changed.size > 0;
     rt.flags.toggle('leadership.changed', anyChanged);
-    rt.state.set(SEEN_KEY, now);
+    rt.state.set(SEEN_ALL_KEY, all);
   },
 };
+
+/** Keys whose value differs from the hash seen last (and records this hook's hashes). */
+function changedKeys(rt: HookRuntime, settings: Readonly<Record<string, string>>): Set<string> {
+  const seen = (rt.state.get(SEEN_KEY) as Record<string, string> | undefined) ?? {};
+  const now: Record<string, string> = {};
+  for (const [k, v] of Object.entries(settings)) now[k] = hashValue(v);
+  const changed = new Set<string>();
+  for (const key of new Set([...Object.keys(seen), ...Object.keys(now)])) {
+    if (seen[key] !== now[key]) changed.add(key);
+  }
+  rt.state.set(SEEN_KEY, now);
+  return changed;
+}
 
 /**
  * Write leader settings (leader only). Flags update at once so handlers react in this hook;
@@ -67,6 +90,7 @@ export function leaderSet(rt: HookRuntime, settings: Readonly<Record<string, Pen
     else seen[key] = hash;
   }
   rt.state.set(SEEN_KEY, seen);
+  rt.state.unset(SEEN_ALL_KEY);
 }
 
 /** Leader settings as this hook sees them (including its own pending leaderSet). */

@@ -317,3 +317,76 @@ describe('hook-tool economy', () => {
     expect(tools.callsOf('relation-list')).toHaveLength(1);
   });
 });
+
+describe('what the unit state keeps of the values seen (one record per remote unit)', () => {
+  const changed = (id: string, unit: string) => ({
+    hookName: 'cluster-relation-changed',
+    relation: { name: 'cluster', id },
+    remoteUnit: unit,
+  });
+  const seenKeys = (h: ReturnType<typeof setup>['h']) =>
+    Object.keys(h.store.load().data)
+      .filter((k) => k.startsWith('endpoint.cluster.seen'))
+      .sort();
+
+  it('a -changed hook writes its remote unit’s record only: the other units’ records are left as they are', async () => {
+    const { h } = setup();
+    await h.run(changed('cluster:0', 'mysql/1'));
+    await h.run(changed('cluster:0', 'mysql/2'));
+    expect(seenKeys(h)).toEqual([
+      'endpoint.cluster.seen.cluster:0 mysql/1',
+      'endpoint.cluster.seen.cluster:0 mysql/2',
+    ]);
+    // A record that is not this hook's unit's is not rewritten (here: hand-marked).
+    const saved = h.store.load();
+    h.store.save({
+      ...saved,
+      data: { ...saved.data, 'endpoint.cluster.seen.cluster:0 mysql/2': { marked: 'x' } },
+    });
+    await h.run(changed('cluster:0', 'mysql/1'));
+    expect(h.store.load().data['endpoint.cluster.seen.cluster:0 mysql/2']).toEqual({
+      marked: 'x',
+    });
+  });
+
+  it('moves records kept in the older layout (one key for all units) to one key per unit, with no change seen', async () => {
+    const { h, flags } = setup();
+    await h.run(changed('cluster:0', 'mysql/1'));
+    await h.run(changed('cluster:0', 'mysql/2'));
+    await h.run({ hookName: 'update-status' }); // nothing new: the changed flags stay as handlers left them
+    const saved = h.store.load();
+    const data = { ...saved.data };
+    const legacy: Record<string, Record<string, unknown>> = { 'cluster:0': {} };
+    for (const unit of ['mysql/1', 'mysql/2']) {
+      const key = `endpoint.cluster.seen.cluster:0 ${unit}`;
+      (legacy['cluster:0'] as Record<string, unknown>)[unit] = data[key];
+      delete data[key];
+    }
+    data['endpoint.cluster.seen'] = legacy as never;
+    h.store.save({
+      ...saved,
+      flags: saved.flags.filter((f) => !f.startsWith('endpoint.cluster.changed')),
+      data,
+    });
+    await h.run(changed('cluster:0', 'mysql/2'));
+    expect(flags().filter((f) => f.startsWith('endpoint.cluster.changed'))).toEqual([]);
+    expect(seenKeys(h)).toEqual([
+      'endpoint.cluster.seen.cluster:0 mysql/1',
+      'endpoint.cluster.seen.cluster:0 mysql/2',
+    ]);
+  });
+
+  it('drops a departed unit’s record in its -departed hook, and every record of a relation in its -broken hook', async () => {
+    const { h, world } = setup();
+    await h.run(changed('cluster:0', 'mysql/1'));
+    await h.run(changed('cluster:0', 'mysql/2'));
+    const r = world.relations['cluster:0'];
+    if (r === undefined) throw new Error('no relation');
+    r.departed = { 'mysql/2': r.units['mysql/2'] ?? {} };
+    delete r.units['mysql/2'];
+    await h.run({ ...changed('cluster:0', 'mysql/2'), hookName: 'cluster-relation-departed' });
+    expect(seenKeys(h)).toEqual(['endpoint.cluster.seen.cluster:0 mysql/1']);
+    await h.run({ hookName: 'cluster-relation-broken', relation: rel });
+    expect(seenKeys(h)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
 import { leaderGet, leaderSet, leadership } from '../../src/layers/leadership.js';
+import { mulberry32 } from '../../src/testing/random.js';
 import { hookHarness } from '../helpers/hook.js';
 import { StubHookTools, stubWorld } from '../helpers/stub-tools.js';
 
@@ -124,4 +125,57 @@ describe('leadership flags after a deletion', () => {
     await h.run({ hookName: 'update-status' });
     expect(flags()).toEqual(['leadership.set.a']);
   });
+});
+
+describe('leadership flags over random sequences (an unchanged bag is told by one hash of it)', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`seed ${seed}: set.<key> and changed.<key> as a key-by-key comparison with the last hook says`, async () => {
+      const r = mulberry32(seed);
+      const keys = ['a', 'b', 'c', 'instance-10-0-0-1', 'instance-10-0-0-2'];
+      const pick = () => keys[Math.floor(r() * keys.length)] as string;
+      const own: { set?: Record<string, string | null> } = {};
+      const charm = new Charm().use(leadership);
+      charm.hook('config-changed').run(function write(rt) {
+        if (own.set !== undefined) leaderSet(rt, own.set);
+      });
+      const tools = new StubHookTools(stubWorld({ leader: true, leaderSettings: {} }));
+      const h = hookHarness(charm, { tools });
+      const settings = tools.world.leaderSettings;
+      let last: Record<string, string> = {};
+      for (let step = 0; step < 40; step++) {
+        const roll = r();
+        if (roll < 0.4) {
+          // Settings changed outside this unit's hooks (another leader, before this one).
+          const key = pick();
+          if (r() < 0.3) delete settings[key];
+          else settings[key] = String(Math.floor(r() * 3));
+          await h.run({ hookName: 'leader-settings-changed' });
+        } else if (roll < 0.6) {
+          // This unit's own leaderSet, in a hook: its flags change at once.
+          own.set = { [pick()]: r() < 0.2 ? null : String(Math.floor(r() * 3)) };
+          await h.run({ hookName: 'config-changed' });
+          own.set = undefined;
+          last = { ...settings };
+          continue;
+        } else {
+          await h.run({ hookName: 'update-status' });
+        }
+        const flags = h.store.load().flags.filter((f) => f.startsWith('leadership.'));
+        const changed = [...new Set([...Object.keys(last), ...Object.keys(settings)])]
+          .filter((k) => last[k] !== settings[k])
+          .sort();
+        expect(flags).toEqual(
+          [
+            ...(changed.length > 0 ? ['leadership.changed'] : []),
+            ...changed.map((k) => `leadership.changed.${k}`),
+            'leadership.is_leader',
+            ...Object.keys(settings)
+              .sort()
+              .map((k) => `leadership.set.${k}`),
+          ].sort(),
+        );
+        last = { ...settings };
+      }
+    });
+  }
 });

@@ -92,6 +92,28 @@ const LOCAL_USER_SECRET = 'cluster.local-user-secret';
  */
 const PEER_USERS_FOR = 'cluster.peer-users-for';
 /**
+ * Unit state: what the peers' accounts were last all created for (PEER_USERS_FOR) together with
+ * the digest of the ready summaries' addresses then. While both stand and every summary is
+ * ready, createPeerUsers would find nothing to do.
+ */
+const PEER_USERS_DIGEST = 'cluster.peer-users-digest';
+/**
+ * Unit state: the cluster user, this unit's address, the summaries' addresses and the accounts on
+ * this unit's instance when dropDepartedUsers last found nothing to drop. The same again: skip.
+ */
+const USERS_RECONCILED = 'cluster.users-reconciled';
+/**
+ * Unit state (leader): this instance's address, the configure-ready peers' addresses, the leader
+ * settings and whether this unit's accounts are made, when addConfigureReadyPeers last found no
+ * peer waiting.
+ */
+const NONE_WAITING = 'cluster.none-waiting';
+/**
+ * Unit state (leader): this instance's address, the summaries' addresses and the leader settings
+ * when removeDepartedInstances last found no leftover by the summaries.
+ */
+const NO_LEFTOVERS = 'cluster.no-leftovers';
+/**
  * Unit state (leader): the password secret whose password the leader setting `cluster-password`
  * was last seen holding (an id, never the password).
  */
@@ -275,7 +297,21 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
   //    resolver.go): trusting that summary let the leader add this instance before it held
   //    the leader's account (seed 4 of the 5-unit convergence test). In a settled cluster
   //    every summary is ready: no read.
+  //    Once the accounts are made for the ready peers' addresses, while every summary is ready
+  //    and their addresses (a digest the interface keeps) are the same, nothing is to do: no
+  //    summary is decoded.
   const createPeerUsers = async (rt: HookRuntime) => {
+    const made = rt.state.get(PEER_USERS_FOR);
+    const counts = peers(rt).peerCounts;
+    const madeFor = (addresses: string) =>
+      hashValue([made ?? null, passwordSource(rt) ?? null, config(rt).user, addresses]);
+    if (
+      rt.flags.isSet(F.peerUsersCreated) &&
+      made !== undefined &&
+      counts.ready === counts.peers &&
+      rt.state.get(PEER_USERS_DIGEST) === madeFor(counts.readyAddresses)
+    )
+      return;
     const ready = peers(rt).peerSummaries.flatMap((p) => {
       if (p.ready && p.address !== undefined) return [p.address];
       const peer = peers(rt).peer(p.unitName);
@@ -283,13 +319,32 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     });
     const addresses = [...new Set(ready)].sort();
     const wanted = hashValue([passwordSource(rt) ?? null, config(rt).user, addresses]);
-    if (rt.flags.isSet(F.peerUsersCreated) && rt.state.get(PEER_USERS_FOR) === wanted) return;
+    // The ready addresses as this pass left the summaries (the peers read above replaced theirs).
+    const recordDigest = () =>
+      rt.state.set(
+        PEER_USERS_DIGEST,
+        hashValue([
+          wanted,
+          passwordSource(rt) ?? null,
+          config(rt).user,
+          peers(rt).peerCounts.readyAddresses,
+        ]),
+      );
+    if (rt.flags.isSet(F.peerUsersCreated) && made === wanted) {
+      recordDigest();
+      return;
+    }
     let all = true;
     for (const address of addresses) if (!(await ensureAccount(rt, address))) all = false;
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
-    if (all) rt.state.set(PEER_USERS_FOR, wanted);
-    else rt.state.unset(PEER_USERS_FOR);
+    if (all) {
+      rt.state.set(PEER_USERS_FOR, wanted);
+      recordDigest();
+    } else {
+      rt.state.unset(PEER_USERS_FOR);
+      rt.state.unset(PEER_USERS_DIGEST);
+    }
   };
   charm.when(F.userCreated, 'cluster.available').whenNot(F.peerUsersCreated).run(createPeerUsers);
   charm
@@ -371,6 +426,19 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     .when('leadership.is_leader', 'leadership.set.cluster-created', 'cluster.available')
     .run(async function addConfigureReadyPeers(rt) {
       const self = localClusterAddress(rt);
+      const isClustered = (address: string) =>
+        isTrue(leaderGet(rt, instanceKey('clustered', address)));
+      // This instance is a member, and the configure-ready peers' addresses and the leader
+      // settings are those with which no peer waited last time: none waits now (what follows
+      // is a function of them).
+      const noneWaiting = () =>
+        hashValue([
+          self,
+          peers(rt).peerCounts.configureReadyAddresses,
+          leaderGet(rt),
+          rt.flags.isSet(F.peerUsersCreated),
+        ]);
+      if (isClustered(self) && rt.state.get(NONE_WAITING) === noneWaiting()) return;
       const backend = options.backendFor(rt);
       const { clusterName } = config(rt);
       const via = clusterMember(rt, self) ?? (await adoptMembers(rt, self));
@@ -378,8 +446,6 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         forgetLostCluster(rt); // no member met yet: a later hook will have one, or none is left
         return;
       }
-      const isClustered = (address: string) =>
-        isTrue(leaderGet(rt, instanceKey('clustered', address)));
       // The summaries say whether any peer waits (no hook-tool call when none does); each
       // one that may is read again, and added only as its current data says.
       const waiting = peers(rt)
@@ -387,6 +453,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         .flatMap((p) => peers(rt).peer(p.unitName) ?? [])
         .filter((peer) => peer.isReady())
         .filter((peer) => peer.configureReady && !isClustered(peer.connectionInfo.address));
+      if (waiting.length === 0 && isClustered(self)) rt.state.set(NONE_WAITING, noneWaiting());
       // Not the instances of units Juju is removing: they are going away (and drop their
       // accounts), so adding one would fail until their -departed hook, queued behind this one.
       const staying = stayingUnits(
@@ -451,8 +518,14 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       // Nothing left over by the summaries: done, at no hook-tool call. A summary older than
       // its peer's settings can only send this on to what follows, which reads every peer:
       // nothing is removed on a summary.
+      // The same summaries and leader settings as when none was left over: none is.
+      const noLeftovers = () => hashValue([self, peers(rt).peerCounts.addresses, leaderGet(rt)]);
+      if (!check && rt.state.get(NO_LEFTOVERS) === noLeftovers()) return;
       const summarized = peers(rt).peerSummaries.flatMap((p) => p.address ?? []);
-      if (!check && Object.keys(leftoversOf(summarized)).length === 0) return;
+      if (!check && Object.keys(leftoversOf(summarized)).length === 0) {
+        rt.state.set(NO_LEFTOVERS, noLeftovers());
+        return;
+      }
       const joined = peers(rt).allJoinedUnits.filter((u) => u.clusterData.address !== undefined);
       const known = new Set([self, ...joined.map((u) => u.clusterData.address as string)]);
       const leftovers = leftoversOf([...known]);
@@ -487,16 +560,23 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
     const { user } = config(rt);
     // The summaries say whether any account is not a joined peer's; only then is every peer
     // read again, and an account dropped on current data, never on a summary.
-    const keepOf = (addresses: readonly string[]) =>
-      new Set([localClusterAddress(rt), ...addresses]);
-    let keep = keepOf(peers(rt).peerSummaries.flatMap((p) => p.address ?? []));
+    const self = localClusterAddress(rt);
+    const keepOf = (addresses: readonly string[]) => new Set([self, ...addresses]);
     const hosts = await backend.users.listClusterUsers(user);
-    if (hosts.some((host) => !keep.has(host)))
-      keep = keepOf(peers(rt).allJoinedUnits.flatMap((u) => u.clusterData.address ?? []));
-    for (const host of hosts) {
-      if (keep.has(host)) continue;
-      await backend.users.dropClusterUser({ user, host });
-      rt.state.unset(PEER_USERS_FOR); // a peer that comes back at this address needs it again
+    // The same accounts and summaries as when every account was kept: every one is kept now
+    // (what follows is a function of them), and no summary is decoded.
+    const reconciled = (left: readonly string[]) =>
+      hashValue([user, self, peers(rt).peerCounts.addresses, [...left].sort()]);
+    if (rt.state.get(USERS_RECONCILED) !== reconciled(hosts)) {
+      let keep = keepOf(peers(rt).peerSummaries.flatMap((p) => p.address ?? []));
+      if (hosts.some((host) => !keep.has(host)))
+        keep = keepOf(peers(rt).allJoinedUnits.flatMap((u) => u.clusterData.address ?? []));
+      for (const host of hosts) {
+        if (keep.has(host)) continue;
+        await backend.users.dropClusterUser({ user, host });
+        rt.state.unset(PEER_USERS_FOR); // a peer that comes back at this address needs it again
+      }
+      rt.state.set(USERS_RECONCILED, reconciled(hosts.filter((host) => keep.has(host))));
     }
     peers(rt).clearDepartedUnits();
     rt.flags.clear('endpoint.cluster.departed');
@@ -601,7 +681,8 @@ function assess(
     return ['waiting', 'Waiting for the leader to share the cluster password'];
   if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];
   if (!f.isSet('cluster.available')) {
-    const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.length;
+    // Status only: the summaries' count (their -changed hooks, queued, assess again).
+    const ready = rt.endpoint(MySQLInnoDBClusterPeers).peerCounts.ready;
     const missing = Math.max(0, minimumClusterSize - 1 - ready);
     return [
       'waiting',
@@ -624,11 +705,12 @@ function assess(
  * `@when_not('leadership.is_leader')`).
  */
 function everyPeerRecordedClustered(rt: HookRuntime): boolean {
-  const joined = rt.endpoint(MySQLInnoDBClusterPeers).allJoinedUnits;
-  return joined.every((unit) => {
-    const address = unit.clusterData.address;
-    return address !== undefined && isTrue(leaderGet(rt, instanceKey('clustered', address)));
-  });
+  // Status only: the addresses the summaries hold, not read again (a peer's -changed hook,
+  // queued while its summary is older than its data, assesses again).
+  const peers = rt.endpoint(MySQLInnoDBClusterPeers).peerSummaries;
+  return peers.every(
+    (p) => p.address !== undefined && isTrue(leaderGet(rt, instanceKey('clustered', p.address))),
+  );
 }
 
 /** Backends for units that share one simulated cluster, each on its own instance. */

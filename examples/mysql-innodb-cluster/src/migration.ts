@@ -89,8 +89,10 @@ export function adoptsPythonAccounts(rt: HookRuntime, user: string, clusterUser:
  */
 export function plaintextOnlyPeers(rt: HookRuntime, transport: PasswordTransport): string[] {
   if (transport !== 'secret') return [];
-  return rt
-    .endpoint(MySQLInnoDBClusterPeers)
-    .peerSummaries.filter((unit) => unit.passwordFrom === 'relation') // status only: summaries
+  const peers = rt.endpoint(MySQLInnoDBClusterPeers);
+  // Status only: summaries. Their counts say whether any is plaintext, decoding none.
+  if (peers.peerCounts.plaintextPasswords === 0) return [];
+  return peers.peerSummaries
+    .filter((unit) => unit.passwordFrom === 'relation')
     .map((unit) => unit.unitName);
 }

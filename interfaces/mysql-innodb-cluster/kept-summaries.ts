@@ -1,0 +1,134 @@
+// The peer summaries one endpoint keeps in the unit state, with the counts over them
+// (aggregate.ts), for one hook: each summary decoded at most once, and only when needed (to
+// hand it out, or to count it out when it is replaced); every write moves the counts by the
+// one summary it changes, so they always equal a count from scratch.
+import type { UnitState } from 'juju-reactive';
+import {
+  aggregateOf,
+  count,
+  loadAggregate,
+  type PeerAggregate,
+  saveAggregate,
+} from './aggregate.js';
+import { type PeerSummary, SummaryStore } from './summaries.js';
+
+/** A relation as far as the counts need it: its id and the units Juju lists in it. */
+export interface ListedRelation {
+  readonly relationId: string;
+  readonly joinedUnitNames: readonly string[];
+}
+
+/** One hook's view of the kept summaries and their counts. */
+export class KeptSummaries {
+  private readonly store: SummaryStore;
+  private readonly decoded = new Map<string, PeerSummary>();
+  /** null until loaded; undefined when none are stored (or they were dropped). */
+  private counts: PeerAggregate | undefined | null = null;
+  /** The counts were found to be those of the joined peers in this hook. */
+  private checked = false;
+
+  constructor(
+    private readonly state: UnitState,
+    /** e.g. `endpoint.cluster.peer.` */
+    prefix: string,
+    /** e.g. `endpoint.cluster.peer-counts` */
+    private readonly countsKey: string,
+  ) {
+    this.store = new SummaryStore(state, prefix);
+  }
+
+  /** A peer's summary as kept (decoded once per hook), or undefined when none is readable. */
+  get(relationId: string, unit: string): PeerSummary | undefined {
+    const id = SummaryStore.id(relationId, unit);
+    const known = this.decoded.get(id);
+    if (known !== undefined) return known;
+    const stored = this.store.get(relationId, unit);
+    if (stored !== undefined) this.decoded.set(id, stored);
+    return stored;
+  }
+
+  /**
+   * Keep a peer's new summary, and move the counts from its old one (decoded only for that).
+   * A stored summary that cannot be decoded cannot be counted out: the counts are dropped,
+   * and the next hook that needs them counts from scratch.
+   */
+  set(relationId: string, unit: string, summary: PeerSummary): void {
+    const id = SummaryStore.id(relationId, unit);
+    const agg = this.loaded();
+    if (agg !== undefined) {
+      const old = this.store.has(relationId, unit) ? this.get(relationId, unit) : null;
+      if (old === undefined) this.drop();
+      else {
+        if (old !== null) count(agg, id, old, -1);
+        count(agg, id, summary, 1);
+        saveAggregate(this.state, this.countsKey, agg);
+      }
+    }
+    this.decoded.set(id, summary);
+    this.store.set(relationId, unit, summary);
+  }
+
+  /** Drop a peer's summary (it departed), and count it out. */
+  delete(relationId: string, unit: string): void {
+    if (!this.store.has(relationId, unit)) return;
+    const agg = this.loaded();
+    if (agg !== undefined) {
+      const old = this.get(relationId, unit);
+      if (old === undefined) this.drop();
+      else {
+        count(agg, SummaryStore.id(relationId, unit), old, -1);
+        saveAggregate(this.state, this.countsKey, agg);
+      }
+    }
+    this.decoded.delete(SummaryStore.id(relationId, unit));
+    this.store.unset(relationId, unit);
+  }
+
+  /**
+   * The counts, when they are those of the joined peers: as many summaries as joined peers,
+   * and a summary for each (looked up, not decoded). Checked once per hook (`again` checks
+   * anew): from then on every change of a summary moves them.
+   */
+  countsOf(relations: readonly ListedRelation[], again: boolean): PeerAggregate | undefined {
+    const agg = this.loaded();
+    if (agg === undefined) return undefined;
+    if (this.checked && !again) return agg;
+    let joined = 0;
+    for (const relation of relations) {
+      for (const unit of relation.joinedUnitNames) {
+        joined++;
+        if (!this.store.has(relation.relationId, unit)) return undefined;
+      }
+    }
+    if (joined !== agg.n) return undefined;
+    this.checked = true;
+    return agg;
+  }
+
+  /**
+   * Count from scratch: `fill` makes every joined peer's summary right (writes through
+   * {@link set} move no counts meanwhile) and returns them by peer id; every other summary goes.
+   */
+  recount(fill: () => ReadonlyMap<string, PeerSummary>): PeerAggregate {
+    this.counts = undefined;
+    const summaries = fill();
+    this.store.retain(new Set(summaries.keys()));
+    const agg = aggregateOf(summaries);
+    this.counts = agg;
+    this.checked = true;
+    saveAggregate(this.state, this.countsKey, agg);
+    return agg;
+  }
+
+  /** The counts as stored (loaded once per hook). */
+  private loaded(): PeerAggregate | undefined {
+    if (this.counts === null) this.counts = loadAggregate(this.state, this.countsKey);
+    return this.counts;
+  }
+
+  private drop(): void {
+    this.counts = undefined;
+    this.checked = false;
+    this.state.unset(this.countsKey);
+  }
+}
