@@ -108,7 +108,7 @@ export {
   RESERVED_ACTION_KEYS,
 } from './juju/tool-args.js';
 export { configFlags } from './layers/config.js';
-export { leaderGet, leaderSet, leadership } from './layers/leadership.js';
+export { leaderGet, leaderSet, leaderSettingsDigest, leadership } from './layers/leadership.js';
 export {
   DEFAULT_MAX_ITERATIONS,
   DispatchNotSettledError,

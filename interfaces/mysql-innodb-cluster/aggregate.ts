@@ -4,8 +4,7 @@
 // changed (old → new), so a hook about one peer neither decodes nor counts the others. Always
 // equal to `aggregateOf` over every kept summary; rebuilt from scratch when it cannot be vouched
 // for (none stored, another version, summaries missing).
-import { createHash } from 'node:crypto';
-import type { JsonValue, UnitState } from 'juju-reactive';
+import { hashValue, type JsonValue, type UnitState } from 'juju-reactive';
 import {
   encode as encodeSummary,
   isReadySummary,
@@ -60,9 +59,12 @@ export function emptyAggregate(): PeerAggregate {
 
 const LANE = 2 ** 48;
 
-/** Two 48-bit lanes of the SHA-256 of `text`. */
+/**
+ * Two 48-bit lanes of the SHA-256 of `text` (as the library hashes a value: a hook's first few
+ * kilobytes of hashing never load node:crypto).
+ */
 function lanes(text: string): [number, number] {
-  const hex = createHash('sha256').update(text).digest('hex');
+  const hex = hashValue(text);
   return [Number.parseInt(hex.slice(0, 12), 16), Number.parseInt(hex.slice(12, 24), 16)];
 }
 

@@ -25,7 +25,7 @@ export const leadership: Layer = {
     // One hash of the bag as leader-get answered it, keys in the order given (no sorted copy):
     // the same settings in the same order hash the same; the same settings answered in another
     // order only take the key-by-key path, which is exact either way.
-    const all = hashValue(JSON.stringify(current.value));
+    const all = digestOf(current.value);
     const unchanged = rt.state.get(SEEN_ALL_KEY) === all;
     const changed = unchanged ? new Set<string>() : changedKeys(rt, current.value);
     // Walk the flags as well as the keys: a key deleted in an earlier hook is in neither
@@ -91,6 +91,36 @@ export function leaderSet(rt: HookRuntime, settings: Readonly<Record<string, Pen
   }
   rt.state.set(SEEN_KEY, seen);
   rt.state.unset(SEEN_ALL_KEY);
+}
+
+/**
+ * Digests already made of a leader-settings bag, by the bag's object: the hook session answers
+ * leader-get with the same object until this hook writes leader settings, so the layer's digest
+ * of the bag at hook start serves every later ask (hashing a large bag in a hook costs ms).
+ */
+const bagDigests = new WeakMap<Readonly<Record<string, string>>, string>();
+
+function digestOf(bag: Readonly<Record<string, string>>): string {
+  let digest = bagDigests.get(bag);
+  if (digest === undefined) {
+    // Keys in the order leader-get gave them (no sorted copy): an equal bag answered in another
+    // order digests differently, which can only cost a handler a pass, never skip one.
+    digest = hashValue(JSON.stringify(bag));
+    bagDigests.set(bag, digest);
+  }
+  return digest;
+}
+
+/**
+ * A digest of the leader settings as this hook sees them (with its own pending leaderSet):
+ * equal settings, equal digests. For a handler that skips work already done for the same
+ * settings: it keeps the digest in unit state, not the settings (which may hold credentials).
+ * @example if (rt.state.get('my.done') === leaderSettingsDigest(rt)) return;
+ */
+export function leaderSettingsDigest(rt: HookRuntime): string {
+  const settings = rt.juju.leaderGet();
+  if (settings.isErr()) throw settings.error;
+  return digestOf(settings.value);
 }
 
 /** Leader settings as this hook sees them (including its own pending leaderSet). */

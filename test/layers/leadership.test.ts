@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
-import { leaderGet, leaderSet, leadership } from '../../src/layers/leadership.js';
+import {
+  leaderGet,
+  leaderSet,
+  leaderSettingsDigest,
+  leadership,
+} from '../../src/layers/leadership.js';
 import { mulberry32 } from '../../src/testing/random.js';
 import { hookHarness } from '../helpers/hook.js';
 import { StubHookTools, stubWorld } from '../helpers/stub-tools.js';
@@ -178,4 +183,31 @@ describe('leadership flags over random sequences (an unchanged bag is told by on
       }
     });
   }
+});
+
+describe('leaderSettingsDigest', () => {
+  it('is equal for equal settings, moves with a pending leaderSet and with a change Juju reports, and holds no value', async () => {
+    const { charm, h, tools } = setup(true, { pw: 'hunter2-very-secret', a: '1' });
+    const digests: string[] = [];
+    charm.when('leadership.is_leader').run(function record(rt) {
+      digests.push(leaderSettingsDigest(rt), leaderSettingsDigest(rt));
+      if (rt.hookName === 'config-changed') {
+        leaderSet(rt, { a: '2' });
+        digests.push(leaderSettingsDigest(rt));
+      }
+    });
+    await h.run({ hookName: 'leader-elected' });
+    await h.run({ hookName: 'update-status' });
+    expect(digests[0]).toBe(digests[1]);
+    expect(digests[2]).toBe(digests[0]);
+    await h.run({ hookName: 'config-changed' });
+    expect(digests[4]).toBe(digests[0]);
+    expect(digests[6]).not.toBe(digests[0]); // after its own leaderSet({ a: '2' })
+    tools.world.leaderSettings.a = '3';
+    await h.run({ hookName: 'update-status' });
+    expect(digests[7]).toBe(digests[8]);
+    expect(digests[7]).not.toBe(digests[6]);
+    expect(digests[7]).not.toBe(digests[0]);
+    for (const d of digests) expect(d).not.toContain('hunter2');
+  });
 });

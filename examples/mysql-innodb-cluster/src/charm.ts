@@ -7,6 +7,7 @@ import {
   hashValue,
   leaderGet,
   leaderSet,
+  leaderSettingsDigest,
   leadership,
 } from 'juju-reactive';
 import {
@@ -435,7 +436,7 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         hashValue([
           self,
           peers(rt).peerCounts.configureReadyAddresses,
-          leaderGet(rt),
+          leaderSettingsDigest(rt),
           rt.flags.isSet(F.peerUsersCreated),
         ]);
       if (isClustered(self) && rt.state.get(NONE_WAITING) === noneWaiting()) return;
@@ -519,7 +520,8 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       // its peer's settings can only send this on to what follows, which reads every peer:
       // nothing is removed on a summary.
       // The same summaries and leader settings as when none was left over: none is.
-      const noLeftovers = () => hashValue([self, peers(rt).peerCounts.addresses, leaderGet(rt)]);
+      const noLeftovers = () =>
+        hashValue([self, peers(rt).peerCounts.addresses, leaderSettingsDigest(rt)]);
       if (!check && rt.state.get(NO_LEFTOVERS) === noLeftovers()) return;
       const summarized = peers(rt).peerSummaries.flatMap((p) => p.address ?? []);
       if (!check && Object.keys(leftoversOf(summarized)).length === 0) {
