@@ -5,6 +5,7 @@ import type { Layer } from '../charm/charm.js';
 import type { HookRuntime } from '../charm/runtime.js';
 import type { PendingValue } from '../juju/hook-session.js';
 import { hashValue } from '../util/json.js';
+import { sha256Hex } from '../util/sha256.js';
 
 const SEEN_KEY = 'leadership.seen';
 /**
@@ -104,8 +105,10 @@ function digestOf(bag: Readonly<Record<string, string>>): string {
   let digest = bagDigests.get(bag);
   if (digest === undefined) {
     // Keys in the order leader-get gave them (no sorted copy): an equal bag answered in another
-    // order digests differently, which can only cost a handler a pass, never skip one.
-    digest = hashValue(JSON.stringify(bag));
+    // order digests differently, which can only cost a handler a pass, never skip one. The
+    // text is hashed as it is (hashValue would encode it again as a JSON string: a second
+    // copy, escaped, of a bag of kilobytes).
+    digest = sha256Hex(JSON.stringify(bag));
     bagDigests.set(bag, digest);
   }
   return digest;
