@@ -10,7 +10,7 @@ import {
   type PeerAggregate,
   saveAggregate,
 } from './aggregate.js';
-import { type PeerSummary, SummaryStore } from './summaries.js';
+import { encode, type PeerSummary, SummaryStore } from './summaries.js';
 
 /** A relation as far as the counts need it: its id and the units Juju lists in it. */
 export interface ListedRelation {
@@ -58,6 +58,7 @@ export class KeptSummaries {
     if (agg !== undefined) {
       const old = this.store.has(relationId, unit) ? this.get(relationId, unit) : null;
       if (old === undefined) this.drop();
+      else if (old !== null && sameSummary(old, summary)) return;
       else {
         if (old !== null) count(agg, id, old, -1);
         count(agg, id, summary, 1);
@@ -85,16 +86,32 @@ export class KeptSummaries {
   }
 
   /**
-   * The counts, when they are those of the joined peers: as many summaries as joined peers,
-   * and a summary for each (looked up, not decoded). Checked once per hook (`again` checks
-   * anew): from then on every change of a summary moves them.
+   * The counts, when they are those of the joined peers. With `verifyMembers` every listed peer
+   * must have a summary (looked up, not decoded) and the number must match; without it, the
+   * number only. Once checked in a hook, every change of a summary moves them.
+   *
+   * The number is enough while the relations are the same: Juju changes the members a hook
+   * sees only when a -joined or -departed hook of the relation completes (worker/uniter/
+   * relation/state.go UpdateStateForHook, after the hook succeeded; the hook context lists
+   * those members: worker/uniter/runner/context/contextfactory.go getContextRelations), and
+   * each such hook moves the counts by its remote unit and commits them with itself. So the
+   * members a hook sees are those of the last committed counts, give or take that one unit.
+   * Callers verify the members where a relation may have appeared or gone (-created,
+   * -broken).
    */
-  countsOf(relations: readonly ListedRelation[], again: boolean): PeerAggregate | undefined {
+  countsOf(
+    relations: readonly ListedRelation[],
+    verifyMembers: boolean,
+  ): PeerAggregate | undefined {
     const agg = this.loaded();
     if (agg === undefined) return undefined;
-    if (this.checked && !again) return agg;
+    if (this.checked && !verifyMembers) return agg;
     let joined = 0;
     for (const relation of relations) {
+      if (!verifyMembers) {
+        joined += relation.joinedUnitNames.length;
+        continue;
+      }
       for (const unit of relation.joinedUnitNames) {
         joined++;
         if (!this.store.has(relation.relationId, unit)) return undefined;
@@ -131,4 +148,9 @@ export class KeptSummaries {
     this.checked = false;
     this.state.unset(this.countsKey);
   }
+}
+
+/** Two summaries store the same (a refresh that changed nothing moves no count). */
+function sameSummary(a: PeerSummary, b: PeerSummary): boolean {
+  return JSON.stringify(encode(a)) === JSON.stringify(encode(b));
 }

@@ -161,7 +161,8 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * to act on.
    */
   peer(unitName: string): ClusterPeerUnit | undefined {
-    return this.allJoinedUnits.find((unit) => unit.unitName === unitName);
+    const unit = super.allJoinedUnits.find((u) => u.unitName === unitName);
+    return unit === undefined ? undefined : new ClusterPeerUnit(unit, this.readPeer);
   }
 
   /** The rule of `{endpoint_name}.available`, evaluated now. */
@@ -295,8 +296,12 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
         }
       }
     }
+    // A relation appears or goes (its id) only around -created and -broken: there every
+    // listed peer must have a summary; in other hooks the number of peers is enough (see
+    // KeptSummaries.countsOf for the Juju rule).
+    const verifyMembers = /-relation-(created|broken)$/.test(ctx.hookName);
     const counts =
-      (rebuild ? undefined : this.book.countsOf(this.relations, true)) ??
+      (rebuild ? undefined : this.book.countsOf(this.relations, verifyMembers)) ??
       this.rebuildSummaries(units, rebuild);
     if (counts.problems > 0) {
       for (const unit of units) {

@@ -10,11 +10,7 @@ import {
   leaderSettingsDigest,
   leadership,
 } from 'juju-reactive';
-import {
-  KEYS,
-  MySQLInnoDBClusterPeers,
-  type PasswordTransport,
-} from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { KEYS, MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import type { ZkConnector } from '../../shared/cluster-view-publish/index.js';
 import {
   addPasswordSecret,
@@ -45,15 +41,15 @@ import {
   effective,
   FOREIGN_ACCOUNT_KEY,
 } from './config-checks.js';
+import { F, PASSWORD_SECRET_KEY, PASSWORD_SHARED } from './flags.js';
 import {
   adoptsPythonAccounts,
   isTrue,
   PYTHON_PASSWORD_KEY,
   passwordTransport,
-  plaintextOnlyPeers,
   pythonPassword,
-  transportProblem,
 } from './migration.js';
+import { assess } from './status.js';
 import { publishView, registerClusterView } from './view.js';
 
 export interface MySQLCharmOptions {
@@ -70,15 +66,7 @@ export interface MySQLCharmOptions {
   readonly connectZooKeeper?: ZkConnector;
 }
 
-/** Leader setting holding the id of the app-owned secret with the cluster password. */
-export const PASSWORD_SECRET_KEY = 'cluster-password-secret';
-
-const F = {
-  userCreated: 'local.cluster.user-created',
-  infoSent: 'local.cluster.info-sent',
-  peerUsersCreated: 'local.cluster.all-users-created',
-  clusteredSignalled: 'local.cluster.unit-clustered',
-} as const;
+export { PASSWORD_SECRET_KEY } from './flags.js';
 
 /** Hooks after which the accounts on this unit's instance are reconciled with peer data. */
 const RECONCILE_HOOKS =
@@ -123,12 +111,6 @@ const PYTHON_SETTING_FROM = 'cluster.python-setting-from';
 const PUBLISHED_TRANSPORT = 'cluster.published-transport';
 /** Where the password comes from while no secret holds it: the Python charm's leader setting. */
 const PYTHON_SOURCE = `leader-settings:${PYTHON_PASSWORD_KEY}`;
-/** Either flag means the leader shared the password (ours, or the Python charm's). */
-const PASSWORD_SHARED = [
-  `leadership.set.${PASSWORD_SECRET_KEY}`,
-  `leadership.set.${PYTHON_PASSWORD_KEY}`,
-] as const;
-
 /**
  * Build the charm. Without a backend (as `juju-reactive simulate` builds it) every unit of
  * this charm definition shares one simulated InnoDB cluster; src/main.ts passes the real one.
@@ -660,59 +642,6 @@ function clusterPassword(rt: HookRuntime): string {
     );
   }
   return readPasswordSecret(rt, id);
-}
-
-type Assessment = ['maintenance' | 'waiting' | 'active' | 'blocked', string];
-
-function assess(
-  rt: HookRuntime,
-  minimumClusterSize: number,
-  adminUser: string | undefined,
-  mode: PasswordTransport,
-): Assessment {
-  const f = rt.flags;
-  const blocked = blockedBy(rt, adminUser) ?? transportProblem(rt);
-  if (blocked !== undefined) return ['blocked', blocked];
-  const plaintextOnly = plaintextOnlyPeers(rt, mode);
-  if (plaintextOnly.length > 0)
-    return [
-      'blocked',
-      `password-transport is secret, but ${plaintextOnly.join(', ')} cannot read secrets (the Python charm?): set password-transport=both until every unit runs this charm`,
-    ];
-  if (!PASSWORD_SHARED.some((flag) => f.isSet(flag)))
-    return ['waiting', 'Waiting for the leader to share the cluster password'];
-  if (!f.isSet(F.userCreated)) return ['maintenance', 'Creating the local cluster user'];
-  if (!f.isSet('cluster.available')) {
-    // Status only: the summaries' count (their -changed hooks, queued, assess again).
-    const ready = rt.endpoint(MySQLInnoDBClusterPeers).peerCounts.ready;
-    const missing = Math.max(0, minimumClusterSize - 1 - ready);
-    return [
-      'waiting',
-      `Waiting for ${missing} more peer${missing === 1 ? '' : 's'} to share cluster connection info`,
-    ];
-  }
-  if (!f.isSet('leadership.set.cluster-created'))
-    return ['waiting', 'Waiting for the leader to create the cluster'];
-  if (!f.isSet(F.clusteredSignalled))
-    return ['waiting', 'Waiting for the leader to add this instance to the cluster'];
-  if (!f.isSet('cluster.clustered') && !everyPeerRecordedClustered(rt))
-    return ['waiting', 'Waiting for every peer to join the cluster'];
-  return ['active', 'Unit is ready and clustered'];
-}
-
-/**
- * Every joined peer's instance is marked clustered in leader settings. The leader's record
- * stands in for `unit-clustered` from a Python leader, which never publishes it
- * (charm-mysql-innodb-cluster reactive handlers: signal_clustered is
- * `@when_not('leadership.is_leader')`).
- */
-function everyPeerRecordedClustered(rt: HookRuntime): boolean {
-  // Status only: the addresses the summaries hold, not read again (a peer's -changed hook,
-  // queued while its summary is older than its data, assesses again).
-  const peers = rt.endpoint(MySQLInnoDBClusterPeers).peerSummaries;
-  return peers.every(
-    (p) => p.address !== undefined && isTrue(leaderGet(rt, instanceKey('clustered', p.address))),
-  );
 }
 
 /** Backends for units that share one simulated cluster, each on its own instance. */

@@ -217,4 +217,36 @@ describe('the flags’ counts, kept from the summaries that changed, equal a rec
     await h.relationHook('changed', 'mysql/1');
     expect(h.flags()).toContain('cluster.clustered');
   });
+
+  it('-changed and update-status check the counts by the number of peers only (members change only in -joined/-departed: worker/uniter/relation/state.go UpdateStateForHook); -created checks every member', async () => {
+    const world = peerWorld({});
+    const rel = world.relations[REL];
+    if (rel === undefined) throw new Error('no relation');
+    const seen: { counts?: ClusterPeerCounts } = {};
+    const h = peerHarness(charmFor(3, seen), world);
+    for (let n = 1; n <= 4; n++) {
+      rel.units[`mysql/${n}`] = peerData(n, { clustered: true });
+      await h.relationHook('joined', `mysql/${n}`);
+      await h.relationHook('changed', `mysql/${n}`);
+    }
+    // mysql/4's summary goes behind the counts' back (no hook of this charm does that): a hook
+    // that looked up every listed peer would count from scratch and read mysql/4 again.
+    const drop = () => {
+      const saved = h.store.load();
+      const data = { ...saved.data };
+      delete data[`${PREFIX}${REL} mysql/4`];
+      h.store.save({ ...saved, data });
+    };
+    drop();
+    expect((await h.relationHook('changed', 'mysql/1')).ok).toBe(true);
+    expect((await h.run({ hookName: 'update-status' })).ok).toBe(true);
+    expect(seen.counts?.peers).toBe(4);
+    expect([...kept(h).summaries.keys()]).not.toContain(`${REL} mysql/4`);
+    // Where a relation may appear or go, every listed peer is looked up: mysql/4 is read again.
+    expect((await h.relationHook('created')).ok).toBe(true);
+    expect([...kept(h).summaries.keys()]).toContain(`${REL} mysql/4`);
+    expect(plain(kept(h).counts)).toEqual(
+      plain(aggregateOf([...kept(h).summaries] as [string, PeerSummary][])),
+    );
+  });
 });
