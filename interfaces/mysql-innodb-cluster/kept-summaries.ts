@@ -26,6 +26,8 @@ export class KeptSummaries {
   private counts: PeerAggregate | undefined | null = null;
   /** The counts were found to be those of the joined peers in this hook. */
   private checked = false;
+  /** Moves with every change of the counts in this hook (for views made from them). */
+  version = 0;
 
   constructor(
     private readonly state: UnitState,
@@ -62,6 +64,7 @@ export class KeptSummaries {
       else {
         if (old !== null) count(agg, id, old, -1);
         count(agg, id, summary, 1);
+        this.version++;
         saveAggregate(this.state, this.countsKey, agg);
       }
     }
@@ -78,6 +81,7 @@ export class KeptSummaries {
       if (old === undefined) this.drop();
       else {
         count(agg, SummaryStore.id(relationId, unit), old, -1);
+        this.version++;
         saveAggregate(this.state, this.countsKey, agg);
       }
     }
@@ -131,6 +135,7 @@ export class KeptSummaries {
     const summaries = fill();
     this.store.retain(new Set(summaries.keys()));
     const agg = aggregateOf(summaries);
+    this.version++;
     this.counts = agg;
     this.checked = true;
     saveAggregate(this.state, this.countsKey, agg);
@@ -144,6 +149,7 @@ export class KeptSummaries {
   }
 
   private drop(): void {
+    this.version++;
     this.counts = undefined;
     this.checked = false;
     this.state.unset(this.countsKey);

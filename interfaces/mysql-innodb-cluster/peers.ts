@@ -10,19 +10,15 @@ import {
   type RelatedUnit,
   type Relation,
 } from 'juju-reactive';
-import { digestText, type PeerAggregate } from './aggregate.js';
-import { KeptSummaries } from './kept-summaries.js';
-import { PeerReader } from './peer-reader.js';
+import { PeerBook } from './peer-book.js';
 import {
   type ClusterPeerCounts,
   type ClusterPeerSummary,
   ClusterPeerUnit,
-  type PeerClusterData,
   type ReadyClusterPeerUnit,
 } from './peer-units.js';
 import { type ClusterConnectionInfoOptions, publishConnectionInfo } from './publishing.js';
 import { KEYS } from './schema.js';
-import { isReadySummary, type PeerSummary, SummaryStore } from './summaries.js';
 
 /** MySQL InnoDB Cluster needs three members to tolerate the loss of one. */
 export const DEFAULT_MINIMUM_CLUSTER_SIZE = 3;
@@ -60,13 +56,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   readonly minimumClusterSize: number;
 
   // Per-hook: an endpoint instance lives for one hook.
-  private reader: PeerReader | undefined;
-  /** Summaries refreshed from the relation in this hook, by `relation id + ' ' + unit`. */
-  private readonly refreshed = new Map<string, PeerSummary>();
-  /** `peerSummaries` as last built in this hook; dropped when a summary is refreshed. */
-  private summaryList: readonly ClusterPeerSummary[] | undefined;
-  /** The summaries kept in the unit state, and the counts over them. */
-  private keptSummaries: KeptSummaries | undefined;
+  private peerBook: PeerBook | undefined;
 
   constructor(binding: EndpointBinding, options: MySQLInnoDBClusterPeersOptions = {}) {
     super(binding);
@@ -98,7 +88,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * asked for in a hook. Departing units are left out.
    */
   override get allJoinedUnits(): readonly ClusterPeerUnit[] {
-    return super.allJoinedUnits.map((unit) => new ClusterPeerUnit(unit, this.readPeer));
+    return super.allJoinedUnits.map((unit) => new ClusterPeerUnit(unit, this.book.readPeer));
   }
 
   /** Peers that published a valid address, user and password, in unit order (read now). */
@@ -117,15 +107,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * fresh they are). A peer with no summary yet is read now.
    */
   get peerSummaries(): readonly ClusterPeerSummary[] {
-    this.summaryList ??= super.allJoinedUnits.map((unit) => {
-      const id = SummaryStore.id(unit.relationId, unit.unitName);
-      const fresh = this.refreshed.get(id);
-      if (fresh !== undefined) return summaryView(unit, fresh, true);
-      const kept = this.kept(unit);
-      if (kept !== undefined) return summaryView(unit, kept, false);
-      return summaryView(unit, this.refresh(unit, undefined), true);
-    });
-    return this.summaryList;
+    return this.book.summaries();
   }
 
   /**
@@ -135,24 +117,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * same summaries.
    */
   get peerCounts(): ClusterPeerCounts {
-    const agg =
-      this.book.countsOf(this.relations, false) ??
-      this.rebuildSummaries(super.allJoinedUnits, false);
-    return {
-      peers: agg.n,
-      ready: agg.ready,
-      clustered: agg.clustered,
-      plaintextPasswords: agg.plaintext,
-      digest: digestText(agg.digest),
-      addresses: digestText(agg.addresses),
-      readyAddresses: digestText(agg.readyAddresses),
-      configureReadyAddresses: digestText(agg.configureReadyAddresses),
-    };
-  }
-
-  /** A peer's summary as the unit state holds it, decoded once per hook. */
-  private kept(unit: RelatedUnit): PeerSummary | undefined {
-    return this.book.get(unit.relationId, unit.unitName);
+    return this.book.counts();
   }
 
   /**
@@ -161,8 +126,8 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    * to act on.
    */
   peer(unitName: string): ClusterPeerUnit | undefined {
-    const unit = super.allJoinedUnits.find((u) => u.unitName === unitName);
-    return unit === undefined ? undefined : new ClusterPeerUnit(unit, this.readPeer);
+    const unit = this.book.joinedUnit(unitName);
+    return unit === undefined ? undefined : new ClusterPeerUnit(unit, this.book.readPeer);
   }
 
   /** The rule of `{endpoint_name}.available`, evaluated now. */
@@ -282,16 +247,17 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     if (!rebuild) {
       if (own !== undefined && ctx.remoteUnit !== undefined) {
         const remote = units.find((u) => this.isRemoteUnit(u));
-        if (remote !== undefined) this.refresh(remote, this.kept(remote));
-        else if (ctx.hookName.endsWith('-relation-departed')) this.forget(own.id, ctx.remoteUnit);
+        if (remote !== undefined) this.book.refresh(remote, this.book.kept(remote));
+        else if (ctx.hookName.endsWith('-relation-departed'))
+          this.book.forget(own.id, ctx.remoteUnit);
       }
       if (ctx.hookName === 'secret-changed' && ctx.secretId !== undefined) {
         const watched = this.runtime.state.get<string[]>(this.stateKey('peer-secrets')) ?? [];
         if (watched.includes(ctx.secretId)) {
           for (const unit of units) {
-            const kept = this.kept(unit);
+            const kept = this.book.kept(unit);
             if (kept?.secret !== undefined && this.secretMayHaveChanged(kept.secret))
-              this.refresh(unit, kept);
+              this.book.refresh(unit, kept);
           }
         }
       }
@@ -301,14 +267,9 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     // KeptSummaries.countsOf for the Juju rule).
     const verifyMembers = /-relation-(created|broken)$/.test(ctx.hookName);
     const counts =
-      (rebuild ? undefined : this.book.countsOf(this.relations, verifyMembers)) ??
-      this.rebuildSummaries(units, rebuild);
-    if (counts.problems > 0) {
-      for (const unit of units) {
-        const summary = this.kept(unit);
-        if (summary !== undefined) this.reading.warn(unit, summary.problems);
-      }
-    }
+      (rebuild ? undefined : this.book.countsOf(verifyMembers)) ??
+      this.book.rebuild(units, rebuild);
+    if (counts.problems > 0) this.book.warnProblems(units);
 
     const related = this.peerRelation !== undefined;
     const needed = this.minimumClusterSize - 1;
@@ -330,27 +291,6 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     }
   }
 
-  /**
-   * Every joined peer's summary made right, and the counts made again from scratch: a peer
-   * with no (readable) summary is read, every peer when `rereadAll`; the summaries of units
-   * that are not joined peers go. For when the counts cannot be vouched for.
-   */
-  private rebuildSummaries(units: readonly RelatedUnit[], rereadAll: boolean): PeerAggregate {
-    return this.book.recount(() => {
-      const summaries = new Map<string, PeerSummary>();
-      for (const unit of units) {
-        const id = SummaryStore.id(unit.relationId, unit.unitName);
-        const kept = this.kept(unit);
-        const fresh = this.refreshed.get(id);
-        summaries.set(
-          id,
-          fresh ?? (rereadAll || kept === undefined ? this.refresh(unit, kept) : kept),
-        );
-      }
-      return summaries;
-    });
-  }
-
   /** `unit` is the remote unit of this endpoint's relation hook. */
   private isRemoteUnit(unit: RelatedUnit): boolean {
     const ctx = this.runtime.context;
@@ -370,54 +310,17 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
 
   // ---- peer data ----
 
-  private get reading(): PeerReader {
-    this.reader ??= new PeerReader(this.runtime, this.endpointName);
-    return this.reader;
+  private get book(): PeerBook {
+    this.peerBook ??= new PeerBook({
+      runtime: this.runtime,
+      endpointName: this.endpointName,
+      stateKey: (name) => this.stateKey(name),
+      joinedUnits: () => super.allJoinedUnits,
+      relations: () => this.relations,
+      secretMayHaveChanged: (id) => this.secretMayHaveChanged(id),
+    });
+    return this.peerBook;
   }
-
-  private get book(): KeptSummaries {
-    this.keptSummaries ??= new KeptSummaries(
-      this.runtime.state,
-      this.stateKey('peer.'),
-      this.stateKey('peer-counts'),
-    );
-    return this.keptSummaries;
-  }
-
-  /** Read a peer's summary from the relation now, and keep it. */
-  private refresh(unit: RelatedUnit, previous: PeerSummary | undefined): PeerSummary {
-    const summary = this.reading.summarize(unit, previous, (id) => this.secretMayHaveChanged(id));
-    this.remember(unit, summary);
-    return summary;
-  }
-
-  /** Keep a peer's new summary (the counts move with it). */
-  private remember(unit: RelatedUnit, summary: PeerSummary): void {
-    this.refreshed.set(SummaryStore.id(unit.relationId, unit.unitName), summary);
-    this.summaryList = undefined;
-    this.book.set(unit.relationId, unit.unitName, summary);
-  }
-
-  /** Drop a peer's summary (it departed); the counts move with it. */
-  private forget(relationId: string, unitName: string): void {
-    this.refreshed.delete(SummaryStore.id(relationId, unitName));
-    this.summaryList = undefined;
-    this.book.delete(relationId, unitName);
-  }
-
-  /**
-   * A peer's current data, once per hook; warn once about what was rejected. What was read
-   * replaces the peer's summary: it is at least as new.
-   */
-  private readonly readPeer = (unit: RelatedUnit): PeerClusterData => {
-    const data = this.reading.read(unit);
-    this.reading.warn(unit, data.problems);
-    this.remember(
-      unit,
-      this.reading.summarize(unit, undefined, () => true),
-    );
-    return data;
-  };
 
   // ---- publishing helpers ----
 
@@ -438,24 +341,4 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     relation.toPublish[key] = true;
     return true;
   }
-}
-
-/** The public view of a kept summary. */
-function summaryView(
-  unit: RelatedUnit,
-  summary: PeerSummary,
-  readThisHook: boolean,
-): ClusterPeerSummary {
-  return {
-    unitName: unit.unitName,
-    relationId: unit.relationId,
-    ...(summary.address === undefined ? {} : { address: summary.address }),
-    ...(summary.user === undefined ? {} : { user: summary.user }),
-    ready: isReadySummary(summary),
-    ...(summary.passwordFrom === undefined ? {} : { passwordFrom: summary.passwordFrom }),
-    configureReady: summary.configureReady,
-    clustered: summary.clustered,
-    problems: summary.problems,
-    readThisHook,
-  };
 }

@@ -114,26 +114,37 @@ export function encode(s: PeerSummary): JsonValue {
 
 /** A stored value as a summary; anything else (corrupt, hand-edited, older) is undefined. */
 function decode(stored: unknown): PeerSummary | undefined {
-  if (!Array.isArray(stored) || stored[0] !== SUMMARY_VERSION) return undefined;
-  const [, address, user, bits, secret, ...problems] = stored as unknown[];
-  const text = (x: unknown) => x === null || typeof x === 'string';
-  if (!text(address) || !text(user) || !text(secret)) return undefined;
+  if (!Array.isArray(stored) || stored[0] !== SUMMARY_VERSION || stored.length < 5)
+    return undefined;
+  const address: unknown = stored[1];
+  const user: unknown = stored[2];
+  const bits: unknown = stored[3];
+  const secret: unknown = stored[4];
+  if (!isText(address) || !isText(user) || !isText(secret)) return undefined;
   if (typeof bits !== 'number' || !Number.isInteger(bits) || bits < 0 || bits > 15)
     return undefined;
-  const pairs = problems.filter(
-    (p): p is [string, string] =>
-      Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string',
-  );
-  if (pairs.length !== problems.length) return undefined;
+  const problems: PeerDataProblem[] = [];
+  for (let i = 5; i < stored.length; i++) {
+    const p: unknown = stored[i];
+    if (!Array.isArray(p) || p.length !== 2) return undefined;
+    const [field, problem] = p as unknown[];
+    if (typeof field !== 'string' || typeof problem !== 'string') return undefined;
+    problems.push({ field, problem } as PeerDataProblem);
+  }
   const hasPassword = (bits & HAS_PASSWORD) !== 0;
-  return {
-    ...(typeof address === 'string' ? { address } : {}),
-    ...(typeof user === 'string' ? { user } : {}),
-    hasPassword,
-    ...(hasPassword ? { passwordFrom: bits & FROM_SECRET ? 'secret' : 'relation' } : {}),
-    ...(typeof secret === 'string' ? { secret } : {}),
-    configureReady: (bits & CONFIGURE_READY) !== 0,
-    clustered: (bits & CLUSTERED) !== 0,
-    problems: pairs.map(([field, problem]) => ({ field, problem })),
-  };
+  // Built key by key in the order a summary is written elsewhere (the same shape every time).
+  const summary: Mutable<PeerSummary> = {} as Mutable<PeerSummary>;
+  if (address !== null) summary.address = address;
+  if (user !== null) summary.user = user;
+  summary.hasPassword = hasPassword;
+  if (hasPassword) summary.passwordFrom = bits & FROM_SECRET ? 'secret' : 'relation';
+  if (secret !== null) summary.secret = secret;
+  summary.configureReady = (bits & CONFIGURE_READY) !== 0;
+  summary.clustered = (bits & CLUSTERED) !== 0;
+  summary.problems = problems;
+  return summary;
 }
+
+const isText = (x: unknown): x is string | null => x === null || typeof x === 'string';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

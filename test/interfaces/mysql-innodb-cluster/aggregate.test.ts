@@ -56,6 +56,8 @@ function charmFor(size: number, readOnUpdate: { unit?: string; counts?: ClusterP
   return peerCharm({ minimumClusterSize: size }, (c) =>
     c.hook('update-status').run(function readOne(rt) {
       const cluster = rt.endpoint(MySQLInnoDBClusterPeers);
+      // Asked before and after a read that may change a summary: the second answer is moved.
+      void cluster.peerCounts;
       if (readOnUpdate.unit !== undefined) void cluster.peer(readOnUpdate.unit)?.clusterData;
       readOnUpdate.counts = cluster.peerCounts;
     }),
