@@ -52,7 +52,6 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
   const rt = endpoint.runtime;
   const ctx = rt.context;
   const name = endpoint.endpointName;
-  const flag = (s: string): string => `endpoint.${name}.${s}`;
   const ownRelation = ctx.relation?.name === name ? ctx.relation : undefined;
   const kind = hookKind(ctx.hookName);
   const event =
@@ -64,12 +63,12 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
     // having run its -broken hook with the flag (a failed hook, state restored, an upgrade).
     // Relation data is read only when the endpoint was not joined before (the first hook
     // after an upgrade); otherwise only its own relation hooks read it.
-    const wasJoined = rt.flags.isSet(flag('joined'));
+    const wasJoined = rt.flags.isSet(`endpoint.${name}.joined`);
     const joined = endpoint.isJoined;
     if (joined && !wasJoined) scanAll(endpoint);
-    rt.flags.toggle(flag('joined'), joined);
+    rt.flags.toggle(`endpoint.${name}.joined`, joined);
     // charms.reactive PR #209: `departed` is cleared by any other hook that finds it joined.
-    if (joined) rt.flags.clear(flag('departed'));
+    if (joined) rt.flags.clear(`endpoint.${name}.departed`);
     return;
   }
 
@@ -103,8 +102,8 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
         rt.state.unset(seenKey(endpoint, relationId, unit));
         endpoint.recordDeparted({ unitName: unit, relationId, data });
       }
-      rt.flags.set(flag('departed'));
-      rt.flags.set(flag('changed'));
+      rt.flags.set(`endpoint.${name}.departed`);
+      rt.flags.set(`endpoint.${name}.changed`);
       break;
     }
     case 'broken': {
@@ -115,16 +114,16 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
           for (const k of Object.keys(unitSeen)) changedKeys.add(k);
         rt.state.unset(key);
       }
-      rt.flags.set(flag('broken'));
+      rt.flags.set(`endpoint.${name}.broken`);
       break;
     }
   }
   setChangedFlags(rt.flags, name, changedKeys);
 
   const joined = endpoint.isJoined;
-  rt.flags.toggle(flag('joined'), joined);
-  if (joined && event !== 'departed') rt.flags.clear(flag('departed'));
-  if (joined && event !== 'broken') rt.flags.clear(flag('broken'));
+  rt.flags.toggle(`endpoint.${name}.joined`, joined);
+  if (joined && event !== 'departed') rt.flags.clear(`endpoint.${name}.departed`);
+  if (joined && event !== 'broken') rt.flags.clear(`endpoint.${name}.broken`);
 }
 
 /** Read every unit of every relation and record what changed (used when not yet joined). */
