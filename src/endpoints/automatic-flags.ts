@@ -157,25 +157,27 @@ function compare(
   bag: RelationData,
   changed: Set<string>,
 ): void {
-  // Keys are remote data (`__proto__`, `constructor`): kept in Maps and null-prototype records.
+  const state = endpoint.runtime.state;
+  const key = seenKey(endpoint, relationId, who);
+  // Keys are remote data (`__proto__`, `constructor`): kept in null-prototype records.
+  const now = dataRecord<string>();
+  const keys = Object.keys(bag);
+  // decodeValue is bounded (depth, size): a value beyond the bounds is hashed as its string.
+  for (const k of keys) now[k] = hashValue(decodeValue(bag[k] as string));
+  const text = JSON.stringify(now);
+  // The same record as the one kept (same keys, same order, same hashes): nothing changed.
+  if (text === state.text(key)) return;
   const before = new Map(Object.entries(loadSeen(endpoint, relationId, who)));
-  const now = new Map<string, string>();
-  for (const [key, raw] of Object.entries(bag)) {
-    // decodeValue is bounded (depth, size): a value beyond the bounds is hashed as its string.
-    const hash = hashValue(decodeValue(raw));
-    now.set(key, hash);
-    if (before.get(key) === hash) continue;
-    changed.add(key);
+  for (const k of keys) {
+    if (before.get(k) === now[k]) continue;
+    changed.add(k);
     // Reported when first seen (a new value), not on every hook that sees it again.
-    const problem = decodeProblem(raw);
+    const problem = decodeProblem(bag[k] as string);
     if (problem !== undefined)
-      endpoint.runtime.log.warning(`${who} on ${relationId}: ${key} ${problem}; read as a string`);
+      endpoint.runtime.log.warning(`${who} on ${relationId}: ${k} ${problem}; read as a string`);
   }
-  for (const key of before.keys()) if (!now.has(key)) changed.add(key);
-  endpoint.runtime.state.set(
-    seenKey(endpoint, relationId, who),
-    Object.assign(dataRecord<string>(), Object.fromEntries(now)),
-  );
+  for (const k of before.keys()) if (!Object.hasOwn(now, k)) changed.add(k);
+  state.setText(key, text);
 }
 
 /** A record whose keys are plain data: no prototype, so `__proto__` is an ordinary key. */
