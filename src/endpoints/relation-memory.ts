@@ -157,6 +157,12 @@ export function forgetRecordedRelations(): void {
   recorded.clear();
 }
 
+function isSorted(list: readonly string[], compare: (a: string, b: string) => number): boolean {
+  for (let i = 1; i < list.length; i++)
+    if (compare(list[i - 1] as string, list[i] as string) > 0) return false;
+  return true;
+}
+
 const sameList = (a: readonly string[], b: readonly string[] | undefined): boolean =>
   b !== undefined && (a === b || (a.length === b.length && a.every((x, i) => x === b[i])));
 
@@ -230,6 +236,8 @@ export class RelationMemory implements KnownRelations {
   private readonly trusted: boolean;
   /** Member and relation-id records may be used (no failed hook since they were made). */
   private readonly membershipTrusted: boolean;
+  /** Relation-id records may be used (membership trusted, and Juju runs relation-created). */
+  private readonly idsTrusted: boolean;
   private readonly event:
     | { readonly endpoint: string; readonly relationId: string; readonly kind: string }
     | undefined;
@@ -261,6 +269,8 @@ export class RelationMemory implements KnownRelations {
     this.trusted = context.hookName !== 'upgrade-charm';
     // A skipped hook commits nothing of the charm's, relation-set included: own bags stay.
     this.membershipTrusted = this.trusted && options.afterFailure !== true;
+    this.idsTrusted =
+      this.membershipTrusted && atLeast(context.jujuVersion, RELATION_CREATED_SINCE);
     const kind = hookKind(context.hookName);
     this.event =
       kind.kind === 'relation' && context.relation !== undefined
@@ -269,8 +279,7 @@ export class RelationMemory implements KnownRelations {
   }
 
   relationIds(endpoint: string): readonly string[] | undefined {
-    if (!this.membershipTrusted || !atLeast(this.context.jujuVersion, RELATION_CREATED_SINCE))
-      return undefined;
+    if (!this.idsTrusted) return undefined;
     const ids = this.stored.ids[endpoint];
     if (ids === undefined) return undefined;
     const own = this.event?.endpoint === endpoint ? this.event.relationId : undefined;
@@ -329,7 +338,13 @@ export class RelationMemory implements KnownRelations {
       const answered = seen.ids.get(endpoint);
       const ids = answered ?? this.relationIds(endpoint) ?? before.ids[endpoint];
       if (ids === undefined) continue;
-      next.ids[endpoint] = ids.filter((id) => id !== broken).sort(compareRelationIds);
+      // A record carried over (or answered from one) is sorted already, as it was stored.
+      const left =
+        broken !== undefined && ids.includes(broken) ? ids.filter((id) => id !== broken) : ids;
+      // Shared, never changed: a stored list is frozen once written (see `remember`).
+      next.ids[endpoint] = (
+        isSorted(left, compareRelationIds) ? left : [...left].sort(compareRelationIds)
+      ) as string[];
       if (answered !== undefined) this.forgetGone(before, endpoint, answered);
     }
     // relation-list: what this hook saw is what Juju holds once it commits the hook.
