@@ -150,7 +150,7 @@ export abstract class Endpoint {
               this.runtime.juju,
               this.endpointName,
               id,
-              departing?.id === id ? new Set([departing.unit]) : new Set(),
+              departing?.id === id ? new Set([departing.unit]) : undefined,
             ),
         )
         .filter((r) => r.relationId !== departing?.id || this.role === 'peers' || r.hasJoinedUnits);
