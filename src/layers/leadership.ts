@@ -62,7 +62,7 @@ export const leadership: Layer = {
  */
 const setFlagLists = new Map<string, readonly string[]>();
 /** Digests whose flag lists are kept at most (a process with many applications makes more). */
-const MAX_SET_FLAG_LISTS = 256;
+const MAX_SET_FLAG_LISTS = 16;
 
 function setFlagsOf(digest: string, settings: Readonly<Record<string, string>>): readonly string[] {
   let flags = setFlagLists.get(digest);
