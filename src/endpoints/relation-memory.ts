@@ -152,11 +152,6 @@ function remember(unit: string, text: string, stored: Stored): void {
   recorded.set(unit, { text, stored: Object.freeze(stored) });
 }
 
-/** @internal Forget every remembered record (tests: the next hooks parse their records). */
-export function forgetRecordedRelations(): void {
-  recorded.clear();
-}
-
 function isSorted(list: readonly string[], compare: (a: string, b: string) => number): boolean {
   for (let i = 1; i < list.length; i++)
     if (compare(list[i - 1] as string, list[i] as string) > 0) return false;
