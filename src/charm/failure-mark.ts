@@ -41,38 +41,52 @@ export function failureMark(store: StateStore, charmDir: string): FailureMark {
       : store instanceof JujuStateStore
         ? join(charmDir, '.juju-reactive.hook-failed')
         : undefined;
-  const failedBefore = path === undefined ? inProcess.has(store) : existsSync(path);
-  let marked = failedBefore;
-  const mark = (): void => {
-    if (path === undefined) inProcess.set(store, true);
+  return new Mark(store, path);
+}
+
+// A class, not an object of closures: one is made per hook (closures would each be made, and
+// under tsx named, every hook).
+class Mark implements FailureMark {
+  readonly failedBefore: boolean;
+  private marked: boolean;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly path: string | undefined,
+  ) {
+    this.failedBefore = path === undefined ? inProcess.has(store) : existsSync(path);
+    this.marked = this.failedBefore;
+  }
+
+  private mark(): void {
+    if (this.path === undefined) inProcess.set(this.store, true);
     else {
       try {
-        writeFileSync(path, '');
+        writeFileSync(this.path, '');
       } catch {
         // Best effort: without the mark the next hook trusts its records (see above).
         return;
       }
     }
-    marked = true;
-  };
-  return {
-    failedBefore,
-    begin: (hookName) => {
-      const kind = hookKind(hookName);
-      if (!marked && kind.kind === 'relation' && MEMBERSHIP_EVENTS.has(kind.event)) mark();
-    },
-    clear: () => {
-      if (!marked) return;
-      if (path === undefined) inProcess.delete(store);
-      else {
-        try {
-          rmSync(path, { force: true });
-        } catch {
-          // Stays marked: the next hook asks Juju again, which is always safe.
-          return;
-        }
+    this.marked = true;
+  }
+
+  begin(hookName: string): void {
+    const kind = hookKind(hookName);
+    if (!this.marked && kind.kind === 'relation' && MEMBERSHIP_EVENTS.has(kind.event)) this.mark();
+  }
+
+  clear(): void {
+    if (!this.marked) return;
+    if (this.path === undefined) inProcess.delete(this.store);
+    else {
+      try {
+        rmSync(this.path, { force: true });
+      } catch {
+        // Stays marked: the next hook asks Juju again, which is always safe.
+        return;
       }
-      marked = false;
-    },
-  };
+    }
+    this.marked = false;
+  }
 }

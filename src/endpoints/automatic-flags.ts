@@ -52,7 +52,6 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
   const rt = endpoint.runtime;
   const ctx = rt.context;
   const name = endpoint.endpointName;
-  const flag = (s: string): string => `endpoint.${name}.${s}`;
   const ownRelation = ctx.relation?.name === name ? ctx.relation : undefined;
   const kind = hookKind(ctx.hookName);
   const event =
@@ -64,12 +63,12 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
     // having run its -broken hook with the flag (a failed hook, state restored, an upgrade).
     // Relation data is read only when the endpoint was not joined before (the first hook
     // after an upgrade); otherwise only its own relation hooks read it.
-    const wasJoined = rt.flags.isSet(flag('joined'));
+    const wasJoined = rt.flags.isSet(`endpoint.${name}.joined`);
     const joined = endpoint.isJoined;
     if (joined && !wasJoined) scanAll(endpoint);
-    rt.flags.toggle(flag('joined'), joined);
+    rt.flags.toggle(`endpoint.${name}.joined`, joined);
     // charms.reactive PR #209: `departed` is cleared by any other hook that finds it joined.
-    if (joined) rt.flags.clear(flag('departed'));
+    if (joined) rt.flags.clear(`endpoint.${name}.departed`);
     return;
   }
 
@@ -103,8 +102,8 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
         rt.state.unset(seenKey(endpoint, relationId, unit));
         endpoint.recordDeparted({ unitName: unit, relationId, data });
       }
-      rt.flags.set(flag('departed'));
-      rt.flags.set(flag('changed'));
+      rt.flags.set(`endpoint.${name}.departed`);
+      rt.flags.set(`endpoint.${name}.changed`);
       break;
     }
     case 'broken': {
@@ -115,16 +114,16 @@ export function manageAutomaticFlags(endpoint: Endpoint): void {
           for (const k of Object.keys(unitSeen)) changedKeys.add(k);
         rt.state.unset(key);
       }
-      rt.flags.set(flag('broken'));
+      rt.flags.set(`endpoint.${name}.broken`);
       break;
     }
   }
   setChangedFlags(rt.flags, name, changedKeys);
 
   const joined = endpoint.isJoined;
-  rt.flags.toggle(flag('joined'), joined);
-  if (joined && event !== 'departed') rt.flags.clear(flag('departed'));
-  if (joined && event !== 'broken') rt.flags.clear(flag('broken'));
+  rt.flags.toggle(`endpoint.${name}.joined`, joined);
+  if (joined && event !== 'departed') rt.flags.clear(`endpoint.${name}.departed`);
+  if (joined && event !== 'broken') rt.flags.clear(`endpoint.${name}.broken`);
 }
 
 /** Read every unit of every relation and record what changed (used when not yet joined). */
@@ -158,25 +157,27 @@ function compare(
   bag: RelationData,
   changed: Set<string>,
 ): void {
-  // Keys are remote data (`__proto__`, `constructor`): kept in Maps and null-prototype records.
+  const state = endpoint.runtime.state;
+  const key = seenKey(endpoint, relationId, who);
+  // Keys are remote data (`__proto__`, `constructor`): kept in null-prototype records.
+  const now = dataRecord<string>();
+  const keys = Object.keys(bag);
+  // decodeValue is bounded (depth, size): a value beyond the bounds is hashed as its string.
+  for (const k of keys) now[k] = hashValue(decodeValue(bag[k] as string));
+  const text = JSON.stringify(now);
+  // The same record as the one kept (same keys, same order, same hashes): nothing changed.
+  if (text === state.text(key)) return;
   const before = new Map(Object.entries(loadSeen(endpoint, relationId, who)));
-  const now = new Map<string, string>();
-  for (const [key, raw] of Object.entries(bag)) {
-    // decodeValue is bounded (depth, size): a value beyond the bounds is hashed as its string.
-    const hash = hashValue(decodeValue(raw));
-    now.set(key, hash);
-    if (before.get(key) === hash) continue;
-    changed.add(key);
+  for (const k of keys) {
+    if (before.get(k) === now[k]) continue;
+    changed.add(k);
     // Reported when first seen (a new value), not on every hook that sees it again.
-    const problem = decodeProblem(raw);
+    const problem = decodeProblem(bag[k] as string);
     if (problem !== undefined)
-      endpoint.runtime.log.warning(`${who} on ${relationId}: ${key} ${problem}; read as a string`);
+      endpoint.runtime.log.warning(`${who} on ${relationId}: ${k} ${problem}; read as a string`);
   }
-  for (const key of before.keys()) if (!now.has(key)) changed.add(key);
-  endpoint.runtime.state.set(
-    seenKey(endpoint, relationId, who),
-    Object.assign(dataRecord<string>(), Object.fromEntries(now)),
-  );
+  for (const k of before.keys()) if (!Object.hasOwn(now, k)) changed.add(k);
+  state.setText(key, text);
 }
 
 /** A record whose keys are plain data: no prototype, so `__proto__` is an ordinary key. */

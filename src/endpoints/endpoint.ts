@@ -150,7 +150,7 @@ export abstract class Endpoint {
               this.runtime.juju,
               this.endpointName,
               id,
-              departing?.id === id ? new Set([departing.unit]) : new Set(),
+              departing?.id === id ? new Set([departing.unit]) : undefined,
             ),
         )
         .filter((r) => r.relationId !== departing?.id || this.role === 'peers' || r.hasJoinedUnits);
@@ -261,8 +261,7 @@ export abstract class Endpoint {
 
   /** @internal The handlers with `{endpoint_name}` expanded and ids made unique per endpoint. */
   collectHandlers(): Handler<HookRuntime>[] {
-    const expand = (list: readonly string[] | undefined): readonly string[] | undefined =>
-      list?.map((f) => f.replaceAll('{endpoint_name}', this.endpointName));
+    const name = this.endpointName;
     return this.handlers().map(({ spec, run }) => {
       const id = `${this.endpointName}:${spec.id}`;
       const hook =
@@ -274,10 +273,10 @@ export abstract class Endpoint {
       const expanded: HandlerSpec = {
         ...spec,
         id,
-        ...(spec.when ? { when: expand(spec.when) } : {}),
-        ...(spec.whenAny ? { whenAny: expand(spec.whenAny) } : {}),
-        ...(spec.whenNot ? { whenNot: expand(spec.whenNot) } : {}),
-        ...(spec.whenNotAll ? { whenNotAll: expand(spec.whenNotAll) } : {}),
+        ...(spec.when ? { when: expandAll(spec.when, name) } : {}),
+        ...(spec.whenAny ? { whenAny: expandAll(spec.whenAny, name) } : {}),
+        ...(spec.whenNot ? { whenNot: expandAll(spec.whenNot, name) } : {}),
+        ...(spec.whenNotAll ? { whenNotAll: expandAll(spec.whenNotAll, name) } : {}),
         ...(hook ? { hook } : {}),
       };
       validateHandlerSpec(expanded, id);
@@ -308,4 +307,9 @@ export abstract class Endpoint {
       unit,
     ] as unknown as JsonValue);
   }
+}
+
+/** Flag names with `{endpoint_name}` replaced by `name`. */
+function expandAll(list: readonly string[], name: string): readonly string[] {
+  return list.map((f) => f.replaceAll('{endpoint_name}', name));
 }

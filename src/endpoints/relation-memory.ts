@@ -68,14 +68,17 @@ function empty(): Stored {
 const isStringList = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((x) => typeof x === 'string');
 
+/** A record's entries (none when it is not a record). */
+function table(x: unknown): [string, unknown][] {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.entries(x) : [];
+}
+
 /** The stored records, or empty ones when the stored value is not of this shape. */
 function load(value: unknown): Stored {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return empty();
   const v = value as Record<string, unknown>;
   if (v.v !== 1) return empty();
   const out = empty();
-  const table = (x: unknown): [string, unknown][] =>
-    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.entries(x) : [];
   for (const [k, list] of table(v.ids)) if (isStringList(list)) out.ids[k] = list;
   for (const [k, list] of table(v.members)) if (isStringList(list)) out.members[k] = list;
   for (const [k, keys] of table(v.own)) {
@@ -124,6 +127,74 @@ class RecordedBag implements KnownBag {
   }
 }
 
+/**
+ * The records each unit's last hook wrote, with their text (`JSON.stringify` of them), by unit
+ * name: a unit's next hook in this process finds the text it loads here, and takes the records
+ * instead of parsing the text again. Exact: used only when the loaded text is this very text
+ * (a failed hook's state is not saved, so its next hook loads the older text and parses it;
+ * a unit of the same name in another model holds another text). The records are frozen.
+ */
+const recorded = new Map<string, { readonly text: string; readonly stored: Stored }>();
+/** Units remembered at most (a process running many models forgets and parses again). */
+const MAX_RECORDED_UNITS = 4096;
+
+function remember(unit: string, text: string, stored: Stored): void {
+  if (recorded.size >= MAX_RECORDED_UNITS && !recorded.has(unit)) recorded.clear();
+  for (const table of [stored.ids, stored.members]) {
+    for (const list of Object.values(table)) Object.freeze(list);
+    Object.freeze(table);
+  }
+  for (const keys of Object.values(stored.own)) {
+    for (const key of keys) Object.freeze(key);
+    Object.freeze(keys);
+  }
+  Object.freeze(stored.own);
+  recorded.set(unit, { text, stored: Object.freeze(stored) });
+}
+
+function isSorted(list: readonly string[], compare: (a: string, b: string) => number): boolean {
+  for (let i = 1; i < list.length; i++)
+    if (compare(list[i - 1] as string, list[i] as string) > 0) return false;
+  return true;
+}
+
+const sameList = (a: readonly string[], b: readonly string[] | undefined): boolean =>
+  b !== undefined && (a === b || (a.length === b.length && a.every((x, i) => x === b[i])));
+
+/** Same keys in the same order, each with an equal list (so both encode to the same text). */
+function sameTable<T>(
+  a: Readonly<Record<string, readonly T[]>>,
+  b: Readonly<Record<string, readonly T[]>>,
+  same: (x: readonly T[], y: readonly T[] | undefined) => boolean,
+): boolean {
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== others[i] || !same(a[key] as readonly T[], b[key])) return false;
+  }
+  return true;
+}
+
+const sameKeys = (a: readonly StoredKey[], b: readonly StoredKey[] | undefined): boolean =>
+  b !== undefined &&
+  (a === b ||
+    (a.length === b.length &&
+      a.every((x, i) => {
+        const y = b[i] as StoredKey;
+        return x.k === y.k && x.v === y.v && x.h === y.h && 'v' in x === 'v' in y;
+      })));
+
+/** Records that encode to the same JSON text. */
+function sameStored(a: Stored, b: Stored): boolean {
+  return (
+    sameTable(a.ids, b.ids, sameList) &&
+    sameTable(a.members, b.members, sameList) &&
+    sameTable(a.own, b.own, sameKeys)
+  );
+}
+
 /** Whether `version` (e.g. `3.6.0`) is at least major.minor. */
 function atLeast(version: string | undefined, [major, minor]: readonly [number, number]): boolean {
   const m = /^(\d+)\.(\d+)/.exec(version ?? '');
@@ -160,10 +231,14 @@ export class RelationMemory implements KnownRelations {
   private readonly trusted: boolean;
   /** Member and relation-id records may be used (no failed hook since they were made). */
   private readonly membershipTrusted: boolean;
+  /** Relation-id records may be used (membership trusted, and Juju runs relation-created). */
+  private readonly idsTrusted: boolean;
   private readonly event:
     | { readonly endpoint: string; readonly relationId: string; readonly kind: string }
     | undefined;
   private readonly bags = new Map<string, RecordedBag>();
+  /** The text `stored` was read from, when it is exactly `JSON.stringify(stored)`. */
+  private readonly storedText: string | undefined;
 
   constructor(
     private readonly state: UnitState,
@@ -174,12 +249,23 @@ export class RelationMemory implements KnownRelations {
       readonly afterFailure?: boolean;
     } = {},
   ) {
-    this.stored = load(state.get(RELATION_MEMORY_KEY));
+    // The records this unit's last hook wrote, when the state holds exactly their text: they
+    // are what parsing that text gives (see `recorded`), without parsing it again.
+    const text = state.text(RELATION_MEMORY_KEY);
+    const kept = text === undefined ? undefined : recorded.get(context.unitName);
+    if (kept !== undefined && kept.text === text) {
+      this.stored = kept.stored;
+      this.storedText = text;
+    } else {
+      this.stored = load(text === undefined ? undefined : JSON.parse(text));
+    }
     // upgrade-charm re-reads everything: the unit may come from another charm or library
     // version whose records (if any) this version cannot vouch for.
     this.trusted = context.hookName !== 'upgrade-charm';
     // A skipped hook commits nothing of the charm's, relation-set included: own bags stay.
     this.membershipTrusted = this.trusted && options.afterFailure !== true;
+    this.idsTrusted =
+      this.membershipTrusted && atLeast(context.jujuVersion, RELATION_CREATED_SINCE);
     const kind = hookKind(context.hookName);
     this.event =
       kind.kind === 'relation' && context.relation !== undefined
@@ -188,8 +274,7 @@ export class RelationMemory implements KnownRelations {
   }
 
   relationIds(endpoint: string): readonly string[] | undefined {
-    if (!this.membershipTrusted || !atLeast(this.context.jujuVersion, RELATION_CREATED_SINCE))
-      return undefined;
+    if (!this.idsTrusted) return undefined;
     const ids = this.stored.ids[endpoint];
     if (ids === undefined) return undefined;
     const own = this.event?.endpoint === endpoint ? this.event.relationId : undefined;
@@ -231,9 +316,15 @@ export class RelationMemory implements KnownRelations {
    */
   afterCommit(session: HookSession, report: CommitReport): void {
     const seen = session.observedRelations();
+    // Tables copied (forgetGone drops entries): the stored records are never changed.
     const before: Stored = this.membershipTrusted
-      ? this.stored
-      : { ...empty(), own: this.trusted ? this.stored.own : {} };
+      ? {
+          v: 1,
+          ids: this.stored.ids,
+          members: { ...this.stored.members },
+          own: { ...this.stored.own },
+        }
+      : { ...empty(), own: this.trusted ? { ...this.stored.own } : {} };
     const next = empty();
     const broken = this.event?.kind === 'broken' ? this.event.relationId : undefined;
 
@@ -242,7 +333,13 @@ export class RelationMemory implements KnownRelations {
       const answered = seen.ids.get(endpoint);
       const ids = answered ?? this.relationIds(endpoint) ?? before.ids[endpoint];
       if (ids === undefined) continue;
-      next.ids[endpoint] = ids.filter((id) => id !== broken).sort(compareRelationIds);
+      // A record carried over (or answered from one) is sorted already, as it was stored.
+      const left =
+        broken !== undefined && ids.includes(broken) ? ids.filter((id) => id !== broken) : ids;
+      // Shared, never changed: a stored list is frozen once written (see `remember`).
+      next.ids[endpoint] = (
+        isSorted(left, compareRelationIds) ? left : [...left].sort(compareRelationIds)
+      ) as string[];
       if (answered !== undefined) this.forgetGone(before, endpoint, answered);
     }
     // relation-list: what this hook saw is what Juju holds once it commits the hook.
@@ -268,7 +365,24 @@ export class RelationMemory implements KnownRelations {
       Object.keys(next.ids).length +
       Object.keys(next.members).length +
       Object.keys(next.own).length;
-    this.state.set(RELATION_MEMORY_KEY, empties === 0 ? undefined : (next as unknown as JsonValue));
+    const unit = this.context.unitName;
+    if (empties === 0) {
+      this.state.unset(RELATION_MEMORY_KEY);
+      recorded.delete(unit);
+      return;
+    }
+    // Records equal to those read, from the text still in the state: that text is already
+    // what they encode to (nothing to encode or write).
+    const storedText = this.storedText;
+    if (
+      storedText !== undefined &&
+      this.state.text(RELATION_MEMORY_KEY) === storedText &&
+      sameStored(next, this.stored)
+    )
+      return;
+    const text = JSON.stringify(next as unknown as JsonValue);
+    this.state.setText(RELATION_MEMORY_KEY, text);
+    remember(unit, text, next);
   }
 
   /** Relations of `endpoint` Juju no longer lists: drop their member and bag records. */

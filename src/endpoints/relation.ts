@@ -67,6 +67,9 @@ export function parseBag<T>(
   return Err(new ReceivedDataError(unit, relationId, key, issue?.message ?? 'invalid data'));
 }
 
+/** No units (shared: never changed). */
+const NO_UNITS: ReadonlySet<string> = new Set();
+
 function decodeBag(bag: RelationData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(bag).sort()) out[key] = decodeValue(bag[key] as string);
@@ -92,8 +95,12 @@ export class Relation {
     /** The relation id, e.g. `cluster:0`. */
     readonly relationId: string,
     /** Units to leave out of joinedUnits (the departing unit during -departed). */
-    private readonly exclude: ReadonlySet<string> = new Set(),
+    private readonly exclude: ReadonlySet<string> = NO_UNITS,
   ) {}
+
+  /** This unit's bag views, made on first use: they hold no state (every access asks the session). */
+  private readonly unitViews: { json?: Record<string, unknown>; raw?: Record<string, unknown> } =
+    {};
 
   /** The remote application's name (peers: this application), or undefined if unknown. */
   get application(): string | undefined {
@@ -134,11 +141,13 @@ export class Relation {
 
   /** This unit's bag: values JSON-encoded with sorted keys. Assign undefined/null to delete. */
   get toPublish(): Record<string, unknown> {
-    return this.publish(false, true);
+    this.unitViews.json ??= this.publish(false, true);
+    return this.unitViews.json;
   }
   /** This unit's bag, strings as they are. */
   get toPublishRaw(): Record<string, unknown> {
-    return this.publish(false, false);
+    this.unitViews.raw ??= this.publish(false, false);
+    return this.unitViews.raw;
   }
   /** The application's bag (leader only): values JSON-encoded. */
   get toPublishApp(): Record<string, unknown> {

@@ -67,26 +67,39 @@ export interface PublishTarget {
  * with sorted keys; without, values must be strings.
  */
 export function publishView(target: PublishTarget, json: boolean): Record<string, unknown> {
-  const read = (): RelationData => {
-    const bag = target.session.relationGet(target.relationId, target.entity, target.app);
+  return new Proxy({} as Record<string, unknown>, new PublishHandler(target, json));
+}
+
+// The views' traps are methods of one handler object per view, not closures made per view:
+// a hook makes a view each time a handler reads `toPublish` or `received`.
+
+/** The traps of a publish view. */
+class PublishHandler implements ProxyHandler<Record<string, unknown>> {
+  constructor(
+    private readonly target: PublishTarget,
+    private readonly json: boolean,
+  ) {}
+
+  private read(): RelationData {
+    const { session, relationId, entity, app } = this.target;
+    const bag = session.relationGet(relationId, entity, app);
     if (bag.isErr()) throw bag.error;
     return bag.value;
-  };
-  // One key at a time: the session may answer this unit's own bag from what it published.
-  const readKey = (key: string): string | undefined => {
-    const value = target.session.publishedValue(target.relationId, target.entity, target.app, key);
+  }
+
+  /** One key at a time: the session may answer this unit's own bag from what it published. */
+  private readKey(key: string): string | undefined {
+    const { session, relationId, entity, app } = this.target;
+    const value = session.publishedValue(relationId, entity, app, key);
     if (value.isErr()) throw value.error;
     return value.value;
-  };
-  const hasKey = (key: string): boolean => {
-    const has = target.session.publishedHas(target.relationId, target.entity, target.app, key);
-    if (has.isErr()) throw has.error;
-    return has.value;
-  };
-  const write = (key: string, value: unknown): void => {
+  }
+
+  private write(key: string, value: unknown): void {
+    const target = this.target;
     let encoded: string | null;
     if (value === undefined || value === null) encoded = null;
-    else if (json) encoded = encodeValue(value);
+    else if (this.json) encoded = encodeValue(value);
     else if (typeof value === 'string') encoded = value;
     else
       throw new TypeError(
@@ -94,36 +107,51 @@ export function publishView(target: PublishTarget, json: boolean): Record<string
       );
     const staged = target.session.relationSet(target.relationId, { [key]: encoded }, target.app);
     if (staged.isErr()) throw staged.error;
-  };
-  return new Proxy({} as Record<string, unknown>, {
-    get: (_t, key) => {
-      if (typeof key !== 'string') return undefined;
-      const raw = readKey(key);
-      return raw === undefined ? undefined : json ? decodeValue(raw) : raw;
-    },
-    set: (_t, key, value) => {
-      if (typeof key !== 'string') return false;
-      write(key, value);
-      return true;
-    },
-    deleteProperty: (_t, key) => {
-      if (typeof key === 'string') write(key, null);
-      return true;
-    },
-    has: (_t, key) => typeof key === 'string' && hasKey(key),
-    ownKeys: () => Object.keys(read()).sort(),
-    getOwnPropertyDescriptor: (_t, key) => {
-      if (typeof key !== 'string') return undefined;
-      const raw = readKey(key);
-      if (raw === undefined) return undefined;
-      return {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value: json ? decodeValue(raw) : raw,
-      };
-    },
-  });
+  }
+
+  get(_t: Record<string, unknown>, key: string | symbol): unknown {
+    if (typeof key !== 'string') return undefined;
+    const raw = this.readKey(key);
+    return raw === undefined ? undefined : this.json ? decodeValue(raw) : raw;
+  }
+
+  set(_t: Record<string, unknown>, key: string | symbol, value: unknown): boolean {
+    if (typeof key !== 'string') return false;
+    this.write(key, value);
+    return true;
+  }
+
+  deleteProperty(_t: Record<string, unknown>, key: string | symbol): boolean {
+    if (typeof key === 'string') this.write(key, null);
+    return true;
+  }
+
+  has(_t: Record<string, unknown>, key: string | symbol): boolean {
+    if (typeof key !== 'string') return false;
+    const { session, relationId, entity, app } = this.target;
+    const has = session.publishedHas(relationId, entity, app, key);
+    if (has.isErr()) throw has.error;
+    return has.value;
+  }
+
+  ownKeys(): string[] {
+    return Object.keys(this.read()).sort();
+  }
+
+  getOwnPropertyDescriptor(
+    _t: Record<string, unknown>,
+    key: string | symbol,
+  ): PropertyDescriptor | undefined {
+    if (typeof key !== 'string') return undefined;
+    const raw = this.readKey(key);
+    if (raw === undefined) return undefined;
+    return {
+      configurable: true,
+      enumerable: true,
+      writable: true,
+      value: this.json ? decodeValue(raw) : raw,
+    };
+  }
 }
 
 /** A read-only view of a remote bag. Writing to it throws with what to do instead. */
@@ -132,25 +160,52 @@ export function receivedView(
   json: boolean,
   what: string,
 ): Readonly<Record<string, unknown>> {
-  const refuse = (): never => {
+  return new Proxy({} as Record<string, unknown>, new ReceivedHandler(load, json, what));
+}
+
+/** The traps of a received view. */
+class ReceivedHandler implements ProxyHandler<Record<string, unknown>> {
+  constructor(
+    private readonly load: () => RelationData,
+    private readonly json: boolean,
+    private readonly what: string,
+  ) {}
+
+  private refuse(): never {
     throw new TypeError(
-      `${what} is read-only: it is data another unit published. Publish this unit's own data with relation.toPublish.`,
+      `${this.what} is read-only: it is data another unit published. Publish this unit's own data with relation.toPublish.`,
     );
-  };
-  const value = (raw: string | undefined): unknown =>
-    raw === undefined ? undefined : json ? decodeValue(raw) : raw;
-  return new Proxy({} as Record<string, unknown>, {
-    get: (_t, key) => (typeof key === 'string' ? value(own(load(), key)) : undefined),
-    set: refuse,
-    deleteProperty: refuse,
-    defineProperty: refuse,
-    has: (_t, key) => typeof key === 'string' && Object.hasOwn(load(), key),
-    ownKeys: () => Object.keys(load()).sort(),
-    getOwnPropertyDescriptor: (_t, key) => {
-      if (typeof key !== 'string') return undefined;
-      const raw = own(load(), key);
-      if (raw === undefined) return undefined;
-      return { configurable: true, enumerable: true, writable: false, value: value(raw) };
-    },
-  });
+  }
+
+  private value(raw: string | undefined): unknown {
+    return raw === undefined ? undefined : this.json ? decodeValue(raw) : raw;
+  }
+
+  get(_t: Record<string, unknown>, key: string | symbol): unknown {
+    return typeof key === 'string' ? this.value(own(this.load(), key)) : undefined;
+  }
+  set(): boolean {
+    return this.refuse();
+  }
+  deleteProperty(): boolean {
+    return this.refuse();
+  }
+  defineProperty(): boolean {
+    return this.refuse();
+  }
+  has(_t: Record<string, unknown>, key: string | symbol): boolean {
+    return typeof key === 'string' && Object.hasOwn(this.load(), key);
+  }
+  ownKeys(): string[] {
+    return Object.keys(this.load()).sort();
+  }
+  getOwnPropertyDescriptor(
+    _t: Record<string, unknown>,
+    key: string | symbol,
+  ): PropertyDescriptor | undefined {
+    if (typeof key !== 'string') return undefined;
+    const raw = own(this.load(), key);
+    if (raw === undefined) return undefined;
+    return { configurable: true, enumerable: true, writable: false, value: this.value(raw) };
+  }
 }

@@ -149,6 +149,11 @@ export class HookSession {
     this.applicationName = options.applicationName;
   }
 
+  /** A cached answer, if any (checked before making a reader: most reads are hits). */
+  private hit<T>(key: string): Result<T, HookToolError> | undefined {
+    return this.cache.get(key) as Result<T, HookToolError> | undefined;
+  }
+
   private cached<T>(key: string, read: () => Result<T, HookToolError>): Result<T, HookToolError> {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit as Result<T, HookToolError>;
@@ -202,6 +207,8 @@ export class HookSession {
     known: (key: string) => readonly string[] | undefined,
     ask: () => Result<string[], HookToolError>,
   ): Result<string[], HookToolError> {
+    const hit = this.hit<string[]>(cacheKey);
+    if (hit !== undefined) return hit;
     return this.cached(cacheKey, () => {
       const answer = known(key);
       if (answer !== undefined) return Ok([...answer]);
@@ -222,7 +229,10 @@ export class HookSession {
     entity: string,
     app = false,
   ): Result<RelationData, HookToolError> {
-    return this.cached(`get\u0000${bagKey(relationId, entity, app)}`, () => {
+    const key = `get\u0000${bagKey(relationId, entity, app)}`;
+    const hit = this.hit<RelationData>(key);
+    if (hit !== undefined) return hit;
+    return this.cached(key, () => {
       const bag = this.tools.relationGet(relationId, entity, app ? { app: true } : undefined);
       if (bag.isOk() && !app && entity === this.unitName)
         this.observedOwnBags.set(relationId, dataRecord(bag.value));
@@ -300,11 +310,15 @@ export class HookSession {
 
   /** The binding's ingress address (`network-get --ingress-address`), cached. */
   ingressAddress(binding: string, relationId?: string): Result<string, HookToolError> {
-    return this.cached(`ingress\u0000${binding}\u0000${relationId ?? ''}`, () =>
-      this.tools.networkGetIngressAddress(
-        binding,
-        relationId === undefined ? undefined : { relationId },
-      ),
+    const key = `ingress\u0000${binding}\u0000${relationId ?? ''}`;
+    return (
+      this.hit<string>(key) ??
+      this.cached(key, () =>
+        this.tools.networkGetIngressAddress(
+          binding,
+          relationId === undefined ? undefined : { relationId },
+        ),
+      )
     );
   }
 
@@ -315,12 +329,12 @@ export class HookSession {
 
   /** The application's config (`config-get --all`), cached. */
   config(): Result<Record<string, unknown>, HookToolError> {
-    return this.cached('config', () => this.tools.configGet());
+    return this.hit('config') ?? this.cached('config', () => this.tools.configGet());
   }
 
   /** Whether this unit is the leader (`is-leader`, once per hook). */
   isLeader(): Result<boolean, HookToolError> {
-    return this.cached('is-leader', () => this.tools.isLeader());
+    return this.hit('is-leader') ?? this.cached('is-leader', () => this.tools.isLeader());
   }
 
   /** `goal-state`, cached. */
@@ -330,7 +344,7 @@ export class HookSession {
 
   /** Leader settings as committed before this hook. */
   leaderGetCommitted(): Result<Record<string, string>, HookToolError> {
-    return this.cached('leader-get', () => this.tools.leaderGet());
+    return this.hit('leader-get') ?? this.cached('leader-get', () => this.tools.leaderGet());
   }
 
   /** Leader settings with this hook's pending leaderSet() applied. */

@@ -4,8 +4,8 @@
 import type { Layer } from '../charm/charm.js';
 import type { HookRuntime } from '../charm/runtime.js';
 import type { PendingValue } from '../juju/hook-session.js';
+import { bagDigest } from '../util/bag-digest.js';
 import { hashValue } from '../util/json.js';
-import { sha256Hex } from '../util/sha256.js';
 
 const SEEN_KEY = 'leadership.seen';
 /**
@@ -34,11 +34,18 @@ export const leadership: Layer = {
     for (const flag of rt.flags.list('leadership.changed.')) {
       if (!changed.has(flag.slice('leadership.changed.'.length))) rt.flags.clear(flag);
     }
-    const keys = Object.keys(current.value);
+    // The set flags are right when they are exactly one per key (the usual hook): compared
+    // with the list made once per settings digest, not key by key.
+    const setFlags = rt.flags.list('leadership.set.');
+    const setFlagsRight = sameStrings(setFlags, setFlagsOf(all, current.value));
+    const keys = setFlagsRight ? [] : Object.keys(current.value);
     let kept = 0;
-    for (const flag of rt.flags.list('leadership.set.')) {
-      if (!Object.hasOwn(current.value, flag.slice('leadership.set.'.length))) rt.flags.clear(flag);
-      else kept++;
+    if (!setFlagsRight) {
+      for (const flag of setFlags) {
+        if (!Object.hasOwn(current.value, flag.slice('leadership.set.'.length)))
+          rt.flags.clear(flag);
+        else kept++;
+      }
     }
     for (const key of [...changed].sort()) rt.flags.set(`leadership.changed.${key}`);
     // Every key has its flag already when as many flags are left as there are keys.
@@ -48,6 +55,32 @@ export const leadership: Layer = {
     rt.state.set(SEEN_ALL_KEY, all);
   },
 };
+
+/**
+ * `leadership.set.<key>` for every key of the settings with this digest, sorted as FlagSet.list
+ * sorts: made once per digest (the same digest, the same JSON text, so the same keys).
+ */
+const setFlagLists = new Map<string, readonly string[]>();
+/** Digests whose flag lists are kept at most (a process with many applications makes more). */
+const MAX_SET_FLAG_LISTS = 16;
+
+function setFlagsOf(digest: string, settings: Readonly<Record<string, string>>): readonly string[] {
+  let flags = setFlagLists.get(digest);
+  if (flags === undefined) {
+    flags = Object.keys(settings)
+      .map((key) => `leadership.set.${key}`)
+      .sort();
+    if (setFlagLists.size >= MAX_SET_FLAG_LISTS) setFlagLists.clear();
+    setFlagLists.set(digest, flags);
+  }
+  return flags;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Keys whose value differs from the hash seen last (and records this hook's hashes). */
 function changedKeys(rt: HookRuntime, settings: Readonly<Record<string, string>>): Set<string> {
@@ -95,24 +128,13 @@ export function leaderSet(rt: HookRuntime, settings: Readonly<Record<string, Pen
 }
 
 /**
- * Digests already made of a leader-settings bag, by the bag's object: the hook session answers
+ * The digest of a leader-settings bag, made once per bag object: the hook session answers
  * leader-get with the same object until this hook writes leader settings, so the layer's digest
  * of the bag at hook start serves every later ask (hashing a large bag in a hook costs ms).
+ * Keys in the order leader-get gave them (no sorted copy): an equal bag answered in another
+ * order digests differently, which can only cost a handler a pass, never skip one.
  */
-const bagDigests = new WeakMap<Readonly<Record<string, string>>, string>();
-
-function digestOf(bag: Readonly<Record<string, string>>): string {
-  let digest = bagDigests.get(bag);
-  if (digest === undefined) {
-    // Keys in the order leader-get gave them (no sorted copy): an equal bag answered in another
-    // order digests differently, which can only cost a handler a pass, never skip one. The
-    // text is hashed as it is (hashValue would encode it again as a JSON string: a second
-    // copy, escaped, of a bag of kilobytes).
-    digest = sha256Hex(JSON.stringify(bag));
-    bagDigests.set(bag, digest);
-  }
-  return digest;
-}
+const digestOf = bagDigest;
 
 /**
  * A digest of the leader settings as this hook sees them (with its own pending leaderSet):

@@ -89,9 +89,16 @@ export class FlagSet {
       if ((sorted[mid] as string) < prefix) lo = mid + 1;
       else hi = mid;
     }
-    let end = lo;
-    while (end < sorted.length && (sorted[end] as string).startsWith(prefix)) end++;
-    return sorted.slice(lo, end);
+    const first = lo;
+    // ... and end at the first one after them: found the same way (starting with the prefix
+    // holds for a run from `lo`, then never again).
+    let end = sorted.length;
+    while (lo < end) {
+      const mid = (lo + end) >>> 1;
+      if ((sorted[mid] as string).startsWith(prefix)) lo = mid + 1;
+      else end = mid;
+    }
+    return sorted.slice(first, end);
   }
 
   /**

@@ -91,6 +91,23 @@ export class UnitState {
     return (copy === TOO_DEEP ? JSON.parse(raw) : copy) as T;
   }
 
+  /**
+   * @internal The JSON text stored under `key` now (undefined when absent): for a reader that
+   * keeps what it decoded from a text and must tell whether a text is the one it decoded.
+   */
+  text(key: string): string | undefined {
+    return this.raw(key);
+  }
+
+  /**
+   * @internal Store the JSON text `encoded` of a value under `key`, as set(key, value) would
+   * (the caller encoded it with JSON.stringify): for a writer that needs the text itself.
+   */
+  setText(key: string, encoded: string): void {
+    if (this.raw(key) === encoded) return;
+    this.write(key, encoded);
+  }
+
   /** Store a JSON value; `undefined` removes the key. Committed with the hook. */
   set(key: string, value: JsonValue | undefined): void {
     if (value === undefined) {

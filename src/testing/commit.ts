@@ -34,7 +34,7 @@ export class Committer {
     before: readonly string[],
     after: readonly string[],
   ): void {
-    if (before === after) return;
+    if (before === after || sameFlags(before, after)) return;
     const was = new Set(before);
     const now = new Set(after);
     const set = after.filter((f) => !was.has(f));
@@ -349,4 +349,11 @@ export class Committer {
     }
     return out;
   }
+}
+
+/** The same flags in the same order (a saved state whose flags did not change: the usual hook). */
+function sameFlags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

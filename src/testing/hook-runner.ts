@@ -17,7 +17,7 @@ import { firstLine, optional } from './optional.js';
 import type { ProcessHost } from './process/host.js';
 import { secretHookContext, secretHookEnv } from './secrets.js';
 import { storageHookContext, storageHookEnv } from './storage.js';
-import type { TimelineEntry, TraceRecorder } from './trace.js';
+import type { Draft, TimelineEntry, TraceRecorder } from './trace.js';
 import { HookTransaction } from './transaction.js';
 import { type ToolTraceSink, UnitHookTools } from './unit-hook-tools.js';
 import type { Fault, QueuedHook, UnitRecord, World } from './world.js';
@@ -51,6 +51,37 @@ export interface HookRunnerOptions {
   readonly hookTimeoutMs: number;
   /** The process host (process-mode units only). */
   readonly host: () => ProcessHost;
+}
+
+/** The trace sink of one hook: counts its tool calls on its timeline entry. */
+class DraftSink implements ToolTraceSink {
+  readonly hookSeq: number;
+  constructor(
+    readonly trace: TraceRecorder,
+    private readonly draft: Draft,
+  ) {
+    this.hookSeq = draft.seq;
+  }
+  count(): void {
+    this.draft.toolCalls++;
+  }
+}
+
+/** How one hook's leader-set applies at once (commit.ts applyLeaderSettings). */
+function leaderSetter(
+  committer: Committer,
+  unit: UnitRecord,
+  item: QueuedHook,
+  draft: Draft,
+  fault: Fault | undefined,
+): (values: ReadonlyMap<string, string | null>) => string | undefined {
+  return (values) => {
+    // An injected whole-hook failure strikes before anything the hook wrote takes effect:
+    // leader-set is the one write Juju applies at once, so it fails there if it comes first.
+    if (fault !== undefined && fault.killAfterToolCalls === undefined) return fault.message;
+    committer.applyLeaderSettings(unit, item, values, draft);
+    return undefined;
+  };
 }
 
 /** Runs hooks and commits the successful ones. One per Model. */
@@ -98,13 +129,7 @@ export class HookRunner {
       ...optional('remoteApp', item.remoteApp),
       ...optional('departingUnit', item.departingUnit),
     });
-    const sink: ToolTraceSink = {
-      trace: recorder,
-      hookSeq: draft.seq,
-      count: () => {
-        draft.toolCalls++;
-      },
-    };
+    const sink = new DraftSink(recorder, draft);
     const tx = new HookTransaction();
     // Injected faults (model.failNextHook): a hook takes a hook fault, an action an action fault.
     const fault = takeHookFault(unit, item);
@@ -115,13 +140,7 @@ export class HookRunner {
       transaction: tx,
       redactor,
       sink,
-      leaderSet: (values) => {
-        // An injected whole-hook failure strikes before anything the hook wrote takes effect:
-        // leader-set is the one write Juju applies at once, so it fails there if it comes first.
-        if (fault !== undefined && fault.killAfterToolCalls === undefined) return fault.message;
-        committer.applyLeaderSettings(unit, item, values, draft);
-        return undefined;
-      },
+      leaderSet: leaderSetter(committer, unit, item, draft, fault),
       ...(action === undefined ? {} : { action }),
     });
     const flagsBefore = unit.store.flags;

@@ -204,7 +204,7 @@ export interface TimelineEntry {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Draft = Mutable<TimelineEntry> & {
+export type Draft = Mutable<TimelineEntry> & {
   published: { relationId: string; app: boolean; keys: string[] }[];
 };
 

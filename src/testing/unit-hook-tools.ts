@@ -27,6 +27,7 @@ import type {
   WorkloadStatusName,
 } from '../juju/hook-tools.js';
 import type { Redactor } from '../juju/redact.js';
+import { copyOfBag } from '../util/bag-digest.js';
 import type { ActionRun } from './action-run.js';
 import { setOwn } from './optional.js';
 import { ActionTools } from './tools/action-tools.js';
@@ -212,7 +213,9 @@ export class UnitHookTools implements HookTools, ToolBase {
   }
 
   leaderGet(): R<Record<string, string>> {
-    return this.call('leader-get', [], () => Ok({ ...this.unit.app.leaderSettings }));
+    // A copy (a handler may change it) carrying the digest of the committed settings, which
+    // are replaced, never changed, by each leader-set (commit.ts applyLeaderSettings).
+    return this.call('leader-get', [], () => Ok(copyOfBag(this.unit.app.leaderSettings)));
   }
 
   leaderSet(data: Record<string, string>): R<void> {

@@ -23,14 +23,50 @@ let jsBytesLeft = JS_SHA256_BUDGET_BYTES;
  * sha256Hex('abc'); // 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
  */
 export function sha256Hex(text: string): string {
+  const known = digests.get(text);
+  if (known !== undefined) return known;
+  let hex: string;
   // text.length is at most its UTF-8 length: a long text goes to node:crypto unencoded.
   if (text.length <= jsBytesLeft) {
     const length = encode(text);
     jsBytesLeft -= length;
-    return digest(length);
+    hex = digest(length);
+  } else {
+    jsBytesLeft = 0;
+    hex = nativeSha256(text);
   }
-  jsBytesLeft = 0;
-  return nativeSha256(text);
+  keep(text, hex);
+  return hex;
+}
+
+/**
+ * Digests made in this process, by text: the same text always has the same digest, so a text
+ * hashed again (a long-lived process, the simulator, hashes the same relation values, leader
+ * settings and state keys hook after hook) is answered from here. Bounded: at most
+ * DIGESTS_MAX_CHARS characters of texts of at most DIGEST_MAX_TEXT characters each; when full
+ * it is emptied and fills again.
+ */
+const digests = new Map<string, string>();
+/** Longest text whose digest is kept. */
+export const DIGEST_MAX_TEXT = 16 * 1024;
+/** Characters of texts kept at most (about 2 bytes each, plus 64 for each digest). */
+export const DIGESTS_MAX_CHARS = 4 * 1024 * 1024;
+let digestsChars = 0;
+
+function keep(text: string, hex: string): void {
+  if (text.length > DIGEST_MAX_TEXT) return;
+  const chars = text.length + hex.length;
+  if (digestsChars + chars > DIGESTS_MAX_CHARS) {
+    digests.clear();
+    digestsChars = 0;
+  }
+  digests.set(text, hex);
+  digestsChars += chars;
+}
+
+/** @internal How many digests are kept now, and their texts' characters (tests). */
+export function keptDigests(): { readonly count: number; readonly chars: number } {
+  return { count: digests.size, chars: digestsChars };
 }
 
 /**

@@ -121,6 +121,22 @@ describe('leaderSet', () => {
   });
 });
 
+describe('leadership.set flags when the settings are unchanged (compared with one list per settings digest)', () => {
+  it('puts back a set flag a handler cleared, and clears one a handler set for no key', async () => {
+    const { charm, h, flags } = setup(false, { a: '1', b: '2' });
+    charm.handler({ id: 'meddle' }, function meddle(rt) {
+      if (rt.hookName !== 'config-changed') return;
+      rt.flags.clear('leadership.set.a');
+      rt.flags.set('leadership.set.zz');
+    });
+    await h.run({ hookName: 'leader-settings-changed' });
+    await h.run({ hookName: 'config-changed' });
+    expect(flags()).toEqual(['leadership.set.b', 'leadership.set.zz']);
+    await h.run({ hookName: 'update-status' });
+    expect(flags()).toEqual(['leadership.set.a', 'leadership.set.b']);
+  });
+});
+
 describe('leadership flags after a deletion', () => {
   it('clears changed.<key> in the hook after the one that saw the key deleted', async () => {
     const { h, flags, tools } = setup(false, { a: '1', b: '2' });

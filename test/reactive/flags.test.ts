@@ -112,6 +112,25 @@ describe('flag queries', () => {
     expect(flags.list('nothing.')).toEqual([]);
   });
 
+  it('lists by prefix exactly the flags a filter on startsWith finds, whatever the flags and prefix', () => {
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = ['a', 'b', '.', 'z', '\uffff', 'é'];
+    const word = (max: number) =>
+      Array.from({ length: 1 + next(max) }, () => alphabet[next(alphabet.length)]).join('');
+    for (let round = 0; round < 200; round++) {
+      const all = Array.from({ length: next(40) }, () => word(5));
+      const flags = new FlagSet(all);
+      const sorted = [...new Set(all)].sort();
+      for (const prefix of [word(3), word(2), sorted[next(sorted.length + 1)] ?? 'q']) {
+        expect(flags.list(prefix)).toEqual(sorted.filter((f) => f.startsWith(prefix)));
+      }
+    }
+  });
+
   it('returns a copy from list(): changing it does not change the flags', () => {
     const flags = new FlagSet(['a']);
     flags.list().push('b');

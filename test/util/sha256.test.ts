@@ -3,7 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { JS_SHA256_BUDGET_BYTES, sha256Hex, sha256HexInJs } from '../../src/util/sha256.js';
+import {
+  DIGEST_MAX_TEXT,
+  DIGESTS_MAX_CHARS,
+  JS_SHA256_BUDGET_BYTES,
+  keptDigests,
+  sha256Hex,
+  sha256HexInJs,
+} from '../../src/util/sha256.js';
 
 const native = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -71,5 +78,29 @@ describe('sha256Hex', () => {
       );
       expect(sha256HexInJs(text)).toBe(native(text));
     }
+  });
+});
+
+describe('digests kept for texts hashed again', () => {
+  it('answer a text hashed again with its own digest, and keep no text longer than DIGEST_MAX_TEXT', () => {
+    const texts = ['a', 'b', '{"k":"v"}', 'é', ''];
+    for (const text of texts) expect(sha256Hex(text)).toBe(native(text));
+    const kept = keptDigests().count;
+    for (const text of texts) expect(sha256Hex(text)).toBe(native(text));
+    expect(keptDigests().count).toBe(kept);
+    const long = 'L'.repeat(DIGEST_MAX_TEXT + 1);
+    expect(sha256Hex(long)).toBe(native(long));
+    expect(keptDigests().count).toBe(kept);
+  });
+
+  it('hold at most DIGESTS_MAX_CHARS characters, and stay right once emptied and refilled', () => {
+    const text = (i: number) => `${i}:${'x'.repeat(DIGEST_MAX_TEXT - 16)}`;
+    const n = Math.ceil(DIGESTS_MAX_CHARS / DIGEST_MAX_TEXT) + 8;
+    for (let i = 0; i < n; i++) {
+      sha256Hex(text(i));
+      expect(keptDigests().chars).toBeLessThanOrEqual(DIGESTS_MAX_CHARS);
+    }
+    expect(keptDigests().count).toBeLessThan(n);
+    for (const i of [0, n - 1]) expect(sha256Hex(text(i))).toBe(native(text(i)));
   });
 });
