@@ -99,6 +99,36 @@ describe('mysql-innodb-cluster: the steady leader cluster-relation-changed', () 
   });
 });
 
+describe('mysql-innodb-cluster: a new peer gets its accounts, and no other account is made again', () => {
+  it.each([3, 5])(
+    '%i units + 1: the units that were there make accounts for the new address only (each ready pass makes what the last one did not); the new unit makes one for every unit',
+    async (units) => {
+      const counting = countingBackends();
+      const { model, app, cluster } = await deploySimulated({
+        units,
+        seed: 9,
+        backendFor: counting.backendFor,
+      });
+      expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+      const before = counting.created.length;
+      const added = model.addUnit(app);
+      expect(await model.settle()).toMatchObject({ settled: true, hooksFailed: 0 });
+      const address = model.unit(added).address;
+      const made = counting.created.slice(before).map((line) => line.split(' '));
+      for (const unit of model.units(app)) {
+        const hosts = made.filter(([u]) => u === unit).map(([, , host]) => host);
+        // (The leader also makes sure of the new instance's account as it adds it.)
+        if (unit === added) expect(new Set(hosts).size, unit).toBe(units + 1);
+        else expect([...new Set(hosts)], unit).toEqual([address]);
+        for (const peer of model.units(app))
+          expect(cluster.usersOn(model.unit(unit).address), `${unit} for ${peer}`).toContain(
+            `clusteruser@${model.unit(peer).address}`,
+          );
+      }
+    },
+  );
+});
+
 describe('mysql-innodb-cluster: a config change still takes effect (config-changed reads, relation hooks keep)', () => {
   it('juju config weight / discovery-zookeeper / password-transport after the cluster formed: published, and kept by the next relation hooks', async () => {
     const fake = memoryZooKeeper();

@@ -87,6 +87,11 @@ const PEER_USERS_FOR = 'cluster.peer-users-for';
  */
 const PEER_USERS_DIGEST = 'cluster.peer-users-digest';
 /**
+ * Unit state: the ready peers' addresses PEER_USERS_FOR was made for (its hash says so): a later
+ * pass with the same password source and user makes accounts only for addresses not in it.
+ */
+const PEER_USERS_ADDRESSES = 'cluster.peer-users-addresses';
+/**
  * Unit state: the cluster user, this unit's address, the summaries' addresses and the accounts on
  * this unit's instance when dropDepartedUsers last found nothing to drop. The same again: skip.
  */
@@ -317,15 +322,29 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
       recordDigest();
       return;
     }
+    // The accounts the last pass made, when `made` vouches for them (same password source,
+    // user and list): only the new addresses need one.
+    const before = rt.state.get(PEER_USERS_ADDRESSES);
+    const done = new Set(
+      made !== undefined &&
+        Array.isArray(before) &&
+        hashValue([passwordSource(rt) ?? null, config(rt).user, before]) === made
+        ? before.filter((a): a is string => typeof a === 'string')
+        : [],
+    );
     let all = true;
-    for (const address of addresses) if (!(await ensureAccount(rt, address))) all = false;
+    for (const address of addresses) {
+      if (!done.has(address) && !(await ensureAccount(rt, address))) all = false;
+    }
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
     if (all) {
       rt.state.set(PEER_USERS_FOR, wanted);
+      rt.state.set(PEER_USERS_ADDRESSES, addresses);
       recordDigest();
     } else {
       rt.state.unset(PEER_USERS_FOR);
+      rt.state.unset(PEER_USERS_ADDRESSES);
       rt.state.unset(PEER_USERS_DIGEST);
     }
   };
