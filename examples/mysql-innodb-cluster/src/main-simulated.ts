@@ -1,9 +1,9 @@
 // Entry point for running the example as real hook processes WITHOUT MySQL: the charm with the
 // simulated InnoDB cluster, which every unit's process shares through the JSON file named by
-// SIM_CLUSTER_STATE (loaded at hook start, saved at hook end; hooks of a simulated model run
-// one at a time). For tests and benchmarks only:
+// SIM_CLUSTER_STATE (loaded at hook start, saved after every backend call and at hook end;
+// hooks of a simulated model run one at a time). For tests and benchmarks only:
 //   juju-reactive pack examples/mysql-innodb-cluster --entry src/main-simulated.ts --out <dir>
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { main } from 'juju-reactive';
 import { localClusterAddress } from './addresses.js';
 import { type SimulatedClusterSnapshot, SimulatedInnoDBCluster } from './backend/simulated.js';
@@ -29,8 +29,49 @@ function load(path: string): SimulatedInnoDBCluster {
 }
 
 const cluster = load(statePath);
-await main(createCharm({ backendFor: (rt) => cluster.backendFor(localClusterAddress(rt)) }));
-// Like a real database, the cluster keeps what was done even when the hook failed afterwards.
-const temp = `${statePath}.${process.pid}.tmp`;
-writeFileSync(temp, JSON.stringify(cluster.snapshot()), { mode: 0o600 });
-renameSync(temp, statePath);
+
+/** What the shared file holds, as this process last read or wrote it (none: no file yet). */
+let savedText: string | undefined = existsSync(statePath)
+  ? JSON.stringify(cluster.snapshot())
+  : undefined;
+
+/** Save the cluster as it is now, when it changed (a temp file renamed over the shared one). */
+function save(path: string): void {
+  const text = JSON.stringify(cluster.snapshot());
+  if (text === savedText) return;
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600 });
+  renameSync(temp, path);
+  savedText = text;
+}
+
+/**
+ * `target` with every method saving the cluster once its call is done: like a real database,
+ * the cluster keeps each change as it is made, even when the hook process is killed after it
+ * (a kill right after the unit state was saved must not lose an account the state says exists).
+ */
+function writeThrough<T extends object>(target: T, path: string): T {
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      const value: unknown = Reflect.get(object, key, receiver);
+      if (typeof value === 'function') {
+        return (...args: unknown[]) => {
+          const result: unknown = Reflect.apply(value, object, args);
+          if (result instanceof Promise) return result.finally(() => save(path));
+          save(path);
+          return result;
+        };
+      }
+      if (value !== null && typeof value === 'object') return writeThrough(value, path);
+      return value;
+    },
+  });
+}
+
+await main(
+  createCharm({
+    backendFor: (rt) => writeThrough(cluster.backendFor(localClusterAddress(rt)), statePath),
+  }),
+);
+// And once more at the end, for what changed outside a backend call.
+save(statePath);
