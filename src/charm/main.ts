@@ -48,7 +48,7 @@ export async function main(
   const events = new RuntimeEvents();
   guardProcessExit(context.value.hookName, events, (message, level) => {
     const text = redactor.redact(message);
-    if (tools.jujuLog(text, level).isErr()) process.stderr.write(`juju-reactive: ${text}\n`);
+    if (tools.jujuLog(text, level).isErr()) writeStderr(`juju-reactive: ${text}\n`);
   });
   const result = await runHook({
     charm,
@@ -90,11 +90,16 @@ function guardProcessExit(
     outcome = 1;
     log(message, 'ERROR');
   };
+  // Late errors are reported a few times, then no more: when the unit agent is gone (its end
+  // of stderr closed, the tools refusing), reporting one fails, and that failure must not be
+  // reported again and again by a process that would then never end.
+  let lateReports = 0;
   const stray = (what: string) => (reason: unknown) => {
     if (outcome === undefined) {
       fail(`hook ${hook} failed: ${what}: ${describeError(reason)}`);
       process.exit(1);
     }
+    if (++lateReports > MAX_LATE_REPORTS) return;
     log(`hook ${hook}: ${what} after the hook ended, ignored: ${describeError(reason)}`, 'WARNING');
   };
   process.on('unhandledRejection', stray('an unhandled promise rejection'));
@@ -119,6 +124,19 @@ function guardProcessExit(
     }
     process.exitCode = outcome;
   });
+}
+
+/** Late errors (after the hook ended) reported per process at most. */
+const MAX_LATE_REPORTS = 5;
+
+/**
+ * Write to stderr, where a write that fails (EPIPE: the unit agent's end is closed) is dropped
+ * instead of coming back as an uncaught exception: there is nowhere left to say it.
+ */
+function writeStderr(text: string): void {
+  const stderr = process.stderr;
+  if (stderr.listenerCount('error') === 0) stderr.on('error', () => {});
+  stderr.write(text);
 }
 
 function describeError(error: unknown): string {

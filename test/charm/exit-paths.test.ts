@@ -4,7 +4,8 @@
 // after the commit (a late rejection, throw or process.exit) changes the outcome. Real child
 // processes: a bundled charm run with the simulator's hook tools on PATH (ToolHost), as a unit
 // agent runs it.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,4 +102,36 @@ describe('after the commit', () => {
     const run = await runHook('none');
     expect(run).toEqual({ status: 0, logs: [], committed: true });
   });
+});
+
+describe('after the commit, with the unit agent gone', () => {
+  it('a late throw ends the process with the hook’s outcome when stderr is closed and the tools refuse (its report failing is not reported again and again)', async () => {
+    const host = await ToolHost.standalone('exit-charm', readMetadata(charmDir));
+    const unitDir = mkdtempSync(join(tmpdir(), 'exit-unit-'));
+    copyFileSync(join(charmDir, 'metadata.yaml'), join(unitDir, 'metadata.yaml'));
+    const open = host.openHook('exit-charm/0', { hook: 'update-status' }, { charmDir: unitDir });
+    const child = spawn(process.execPath, [start], {
+      cwd: open.charmDir,
+      env: { ...open.env, EXIT_MODE: 'throw-when-agent-gone' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      while (!existsSync(join(unitDir, STATE_FILE_NAME)))
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      child.stdout.destroy();
+      child.stderr.destroy();
+      host.endHook(open.contextId);
+      writeFileSync(join(unitDir, 'agent-gone'), '');
+      const code = await Promise.race([
+        exited,
+        new Promise<'still running'>((done) => setTimeout(() => done('still running'), 15_000)),
+      ]);
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await host.close();
+      rmSync(unitDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
