@@ -1,0 +1,196 @@
+// The cluster accounts on this unit's instance: one for each ready peer's address (made before
+// unit-configure-ready promises them), and none for an address no peer asks for any more.
+import { type Charm, type HookRuntime, hashValue } from 'juju-reactive';
+import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { localClusterAddress } from './addresses.js';
+import { type ClusterBackend, ForeignAccountError } from './backend/types.js';
+import { effective as config, FOREIGN_ACCOUNT_KEY } from './config-checks.js';
+import { F } from './flags.js';
+import { adoptsPythonAccounts } from './migration.js';
+import { clusterPassword, passwordSource } from './password.js';
+
+/** Hooks after which the accounts on this unit's instance are reconciled with peer data. */
+const RECONCILE_HOOKS =
+  /^(cluster-relation-.*|leader-.*|config-changed|upgrade-charm|update-status|start)$/;
+
+/**
+ * Unit state: a hash of what the peers' accounts on this unit's instance were last all created
+ * for: the password's source (a secret id, never the password), the cluster user and the ready
+ * peers' addresses. Unset when an account was dropped or refused.
+ */
+const PEER_USERS_FOR = 'cluster.peer-users-for';
+/**
+ * Unit state: what the peers' accounts were last all created for (PEER_USERS_FOR) together with
+ * the digest of the ready summaries' addresses then. While both stand and every summary is
+ * ready, createPeerUsers would find nothing to do.
+ */
+const PEER_USERS_DIGEST = 'cluster.peer-users-digest';
+/**
+ * Unit state: the ready peers' addresses PEER_USERS_FOR was made for (its hash says so): a later
+ * pass with the same password source and user makes accounts only for addresses not in it.
+ */
+const PEER_USERS_ADDRESSES = 'cluster.peer-users-addresses';
+/**
+ * Unit state: the cluster user, this unit's address, the summaries' addresses and the accounts on
+ * this unit's instance when dropDepartedUsers last found nothing to drop. The same again: skip.
+ */
+const USERS_RECONCILED = 'cluster.users-reconciled';
+
+const peers = (rt: HookRuntime) => rt.endpoint(MySQLInnoDBClusterPeers);
+
+/** Makes (or re-passwords) one cluster account on this unit's instance. */
+export type EnsureAccount = (rt: HookRuntime, host: string) => Promise<boolean>;
+
+/**
+ * Create (or re-password) the cluster account for `host` on this unit's instance. An
+ * account of that name the charm did not create is never touched: logged, recorded for the
+ * blocked status, and skipped (false), not a failed hook.
+ */
+export function accountMaker(backendFor: (rt: HookRuntime) => ClusterBackend): EnsureAccount {
+  return async (rt: HookRuntime, host: string): Promise<boolean> => {
+    const account = { user: config(rt).user, host };
+    try {
+      const users = backendFor(rt).users;
+      // An account the Python charm created (before this unit was upgraded) carries no mark.
+      if (users.adoptClusterUser && adoptsPythonAccounts(rt, account.user, config(rt).user))
+        await users.adoptClusterUser(account);
+      await users.createClusterUser(account, clusterPassword(rt));
+      const named = `'${account.user}'@'${account.host}'`;
+      if (rt.state.get(FOREIGN_ACCOUNT_KEY) === named) rt.state.unset(FOREIGN_ACCOUNT_KEY);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ForeignAccountError)) throw error;
+      rt.log.warning(error.message);
+      rt.state.set(FOREIGN_ACCOUNT_KEY, `'${account.user}'@'${account.host}'`);
+      return false;
+    }
+  };
+}
+
+/** What the account handlers need from the charm. */
+export interface AccountDeps {
+  readonly backendFor: (rt: HookRuntime) => ClusterBackend;
+}
+
+/** The handlers that make every ready peer's account, then publish unit-configure-ready. */
+export function registerPeerAccounts(
+  charm: Charm,
+  deps: AccountDeps & { readonly ensureAccount: EnsureAccount },
+): void {
+  // 3. When enough peers are available, create the cluster user for every peer's address on
+  //    the local instance, then tell the peers this unit is ready to be configured. Runs again
+  //    when peer data changes (scale-out), and works (reads the password, touches MySQL) only
+  //    when the addresses, the user or the password's secret differ from the last time.
+  //    unit-configure-ready promises an account for every ready peer, and the leader acts on
+  //    it at any time: so every peer that is ready now gets one. The summaries name the ready
+  //    peers' addresses; a peer whose summary is not ready is read now (relation-get reads
+  //    current settings: worker/uniter/runner/context/relation.go), since it may have become
+  //    ready while its -changed hook waits in this unit's queue (worker/uniter/relation/
+  //    resolver.go): trusting that summary let the leader add this instance before it held
+  //    the leader's account (seed 4 of the 5-unit convergence test). In a settled cluster
+  //    every summary is ready: no read.
+  //    Once the accounts are made for the ready peers' addresses, while every summary is ready
+  //    and their addresses (a digest the interface keeps) are the same, nothing is to do: no
+  //    summary is decoded.
+  const createPeerUsers = async (rt: HookRuntime) => {
+    const made = rt.state.get(PEER_USERS_FOR);
+    const counts = peers(rt).peerCounts;
+    const madeFor = (addresses: string) =>
+      hashValue([made ?? null, passwordSource(rt) ?? null, config(rt).user, addresses]);
+    if (
+      rt.flags.isSet(F.peerUsersCreated) &&
+      made !== undefined &&
+      counts.ready === counts.peers &&
+      rt.state.get(PEER_USERS_DIGEST) === madeFor(counts.readyAddresses)
+    )
+      return;
+    const ready = peers(rt).peerSummaries.flatMap((p) => {
+      if (p.ready && p.address !== undefined) return [p.address];
+      const peer = peers(rt).peer(p.unitName);
+      return peer?.isReady() ? [peer.connectionInfo.address] : [];
+    });
+    const addresses = [...new Set(ready)].sort();
+    const wanted = hashValue([passwordSource(rt) ?? null, config(rt).user, addresses]);
+    // The ready addresses as this pass left the summaries (the peers read above replaced theirs).
+    const recordDigest = () =>
+      rt.state.set(
+        PEER_USERS_DIGEST,
+        hashValue([
+          wanted,
+          passwordSource(rt) ?? null,
+          config(rt).user,
+          peers(rt).peerCounts.readyAddresses,
+        ]),
+      );
+    if (rt.flags.isSet(F.peerUsersCreated) && made === wanted) {
+      recordDigest();
+      return;
+    }
+    // The accounts the last pass made, when `made` vouches for them (same password source,
+    // user and list): only the new addresses need one.
+    const before = rt.state.get(PEER_USERS_ADDRESSES);
+    const done = new Set(
+      made !== undefined &&
+        Array.isArray(before) &&
+        hashValue([passwordSource(rt) ?? null, config(rt).user, before]) === made
+        ? before.filter((a): a is string => typeof a === 'string')
+        : [],
+    );
+    let all = true;
+    for (const address of addresses) {
+      if (!done.has(address) && !(await deps.ensureAccount(rt, address))) all = false;
+    }
+    peers(rt).setUnitConfigureReady();
+    rt.flags.set(F.peerUsersCreated);
+    if (all) {
+      rt.state.set(PEER_USERS_FOR, wanted);
+      rt.state.set(PEER_USERS_ADDRESSES, addresses);
+      recordDigest();
+    } else {
+      rt.state.unset(PEER_USERS_FOR);
+      rt.state.unset(PEER_USERS_ADDRESSES);
+      rt.state.unset(PEER_USERS_DIGEST);
+    }
+  };
+  charm.when(F.userCreated, 'cluster.available').whenNot(F.peerUsersCreated).run(createPeerUsers);
+  charm
+    .when(F.userCreated, F.peerUsersCreated, 'cluster.available', 'endpoint.cluster.changed')
+    .run(createPeerUsers);
+}
+
+/** The handler that drops the accounts no joined peer asks for any more. */
+export function registerAccountReconcile(charm: Charm, deps: AccountDeps): void {
+  // Every unit keeps the accounts of its own instance and of its joined peers' current
+  // addresses, and drops any other account it created: a departed peer's, one for an address
+  // a peer no longer publishes, or one a failed hook created (the backend marks accounts on
+  // the instance before creating them, so the list holds those too). Reconciled on every hook
+  // that may follow such a change or failure, not only when a change is seen: the hook that
+  // saw it may have failed.
+  charm.when(F.userCreated).run(async function dropDepartedUsers(rt) {
+    if (!RECONCILE_HOOKS.test(rt.hookName)) return;
+    const backend = deps.backendFor(rt);
+    const { user } = config(rt);
+    // The summaries say whether any account is not a joined peer's; only then is every peer
+    // read again, and an account dropped on current data, never on a summary.
+    const self = localClusterAddress(rt);
+    const keepOf = (addresses: readonly string[]) => new Set([self, ...addresses]);
+    const hosts = await backend.users.listClusterUsers(user);
+    // The same accounts and summaries as when every account was kept: every one is kept now
+    // (what follows is a function of them), and no summary is decoded.
+    const reconciled = (left: readonly string[]) =>
+      hashValue([user, self, peers(rt).peerCounts.addresses, [...left].sort()]);
+    if (rt.state.get(USERS_RECONCILED) !== reconciled(hosts)) {
+      let keep = keepOf(peers(rt).peerSummaries.flatMap((p) => p.address ?? []));
+      if (hosts.some((host) => !keep.has(host)))
+        keep = keepOf(peers(rt).allJoinedUnits.flatMap((u) => u.clusterData.address ?? []));
+      for (const host of hosts) {
+        if (keep.has(host)) continue;
+        await backend.users.dropClusterUser({ user, host });
+        rt.state.unset(PEER_USERS_FOR); // a peer that comes back at this address needs it again
+      }
+      rt.state.set(USERS_RECONCILED, reconciled(hosts.filter((host) => keep.has(host))));
+    }
+    peers(rt).clearDepartedUnits();
+    rt.flags.clear('endpoint.cluster.departed');
+  });
+}
