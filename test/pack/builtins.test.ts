@@ -2,12 +2,9 @@
 // dynamic) reaches the builtin itself, whichever shim the bundler gives it (a prototype for the
 // plain ones like fs and crypto, the module as it is for events or process); import.meta is
 // the bundled main file's.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
+import { type InlineBundle, inlineBundle, runBundle } from './inline-bundle.js';
 
 const ENTRY = `import { createHash } from 'node:crypto';
 import fs, { existsSync, writeSync } from 'node:fs';
@@ -40,26 +37,17 @@ out.metaFile = import.meta.filename.endsWith('/dist/main.cjs') && import.meta.di
 writeSync(1, JSON.stringify(out));
 `;
 
-let dir: string;
-let start: string;
+let bundle: InlineBundle;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'builtins-bundle-'));
-  start = (
-    await bundleCharmEntry({
-      entry: { contents: ENTRY, resolveDir: dir },
-      outdir: join(dir, 'dist'),
-      minify: true,
-    })
-  ).start;
+  bundle = await inlineBundle('builtins-bundle', ENTRY);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => bundle.remove());
 
 describe('a hook bundle importing node builtins', () => {
   it('reaches each builtin itself through named, default, namespace and dynamic imports', () => {
-    const run = spawnSync(process.execPath, [start, start], { encoding: 'utf8', env: {} });
+    const run = runBundle(bundle.start, [bundle.start]);
     expect(run.stderr).toBe('');
-    const out = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(out).toEqual({
+    expect(run.out).toEqual({
       hash: 'ba7816bf',
       join: join('a', 'b'),
       ipv6: true,
@@ -93,16 +81,11 @@ writeSync(1, JSON.stringify(out));
 `;
 
   it('loads it when the hook first reads from it (crypto costs a hook about 5 ms to load)', async () => {
-    const lazyDir = mkdtempSync(join(tmpdir(), 'builtins-lazy-'));
+    const lazy = await inlineBundle('builtins-lazy', LAZY_ENTRY);
     try {
-      const bundle = await bundleCharmEntry({
-        entry: { contents: LAZY_ENTRY, resolveDir: lazyDir },
-        outdir: join(lazyDir, 'dist'),
-        minify: true,
-      });
-      const run = spawnSync(process.execPath, [bundle.start], { encoding: 'utf8', env: {} });
+      const run = runBundle(lazy.start);
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual({
+      expect(run.out).toEqual({
         atStart: [],
         hasPlatform: true,
         afterIn: ['NativeModule os'],
@@ -111,7 +94,7 @@ writeSync(1, JSON.stringify(out));
         spawn: 'function',
       });
     } finally {
-      rmSync(lazyDir, { recursive: true, force: true });
+      lazy.remove();
     }
   });
 });

@@ -1,15 +1,13 @@
 // In a hook bundle an Err of ts-results-es formats where it was made only when that is read:
 // a hook that makes no Err formats no stack (the module's own Err.EMPTY cost every hook ~1 ms),
 // and what unwrap() and .stack say is unchanged.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lazyErrStack } from '../../src/pack/lazy-err-stack.js';
-import { bundleCharmEntry } from '../../src/testing/charm-dir.js';
+import { type InlineBundle, inlineBundle, runBundle } from './inline-bundle.js';
 
 const ENTRY = `import { writeSync } from 'node:fs';
 import { Err, Ok } from 'ts-results-es';
@@ -36,20 +34,16 @@ out.ownKeys = Object.keys(err).sort();
 writeSync(1, JSON.stringify(out));
 `;
 
-let dir: string;
-let start: string;
+let bundle: InlineBundle;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lazy-err-stack-'));
-  start = (
-    await bundleCharmEntry({
-      // Resolved from this repository, where ts-results-es is installed.
-      entry: { contents: ENTRY, resolveDir: fileURLToPath(new URL('../..', import.meta.url)) },
-      outdir: join(dir, 'dist'),
-      minify: true,
-    })
-  ).start;
+  // Resolved from this repository, where ts-results-es is installed.
+  bundle = await inlineBundle(
+    'lazy-err-stack',
+    ENTRY,
+    fileURLToPath(new URL('../..', import.meta.url)),
+  );
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => bundle.remove());
 
 describe('ts-results-es in a hook bundle', () => {
   it('applies to the installed ts-results-es (both builds): a new version must be checked again', () => {
@@ -64,9 +58,9 @@ describe('ts-results-es in a hook bundle', () => {
   });
 
   it('formats no stack until one is read; then .stack and unwrap() name where the Err was made', () => {
-    const run = spawnSync(process.execPath, [start], { encoding: 'utf8', env: {} });
+    const run = runBundle(bundle.start);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({
+    expect(run.out).toEqual({
       atImport: 0,
       afterMaking: 0,
       stackNamesMaker: true,
