@@ -7,6 +7,7 @@
  */
 export {
   type ClusterConnectionInfo,
+  type ClusterPeerChanges,
   type ClusterPeerCounts,
   type ClusterPeerSummary,
   ClusterPeerUnit,

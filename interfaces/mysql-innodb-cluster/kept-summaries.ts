@@ -6,6 +6,7 @@ import type { UnitState } from 'juju-reactive';
 import {
   aggregateOf,
   count,
+  digestText,
   loadAggregate,
   type PeerAggregate,
   saveAggregate,
@@ -26,6 +27,8 @@ export class KeptSummaries {
   private counts: PeerAggregate | undefined | null = null;
   /** The counts were found to be those of the joined peers in this hook. */
   private checked = false;
+  /** The counts' digest as the hook found them: null until loaded, undefined when unknown. */
+  private startDigest: string | undefined | null = null;
   /** Moves with every change of the counts in this hook (for views made from them). */
   version = 0;
 
@@ -35,6 +38,11 @@ export class KeptSummaries {
     prefix: string,
     /** e.g. `endpoint.cluster.peer-counts` */
     private readonly countsKey: string,
+    /**
+     * e.g. `endpoint.cluster.peer-address.`: one key per address a summary holds, the number
+     * of summaries holding it as value. Part of the counts: moved and rebuilt with them.
+     */
+    private readonly addressPrefix: string,
   ) {
     this.store = new SummaryStore(state, prefix);
   }
@@ -64,6 +72,10 @@ export class KeptSummaries {
       else {
         if (old !== null) count(agg, id, old, -1);
         count(agg, id, summary, 1);
+        if (old?.address !== summary.address) {
+          this.moveAddress(old?.address, -1);
+          this.moveAddress(summary.address, 1);
+        }
         this.version++;
         saveAggregate(this.state, this.countsKey, agg);
       }
@@ -81,6 +93,7 @@ export class KeptSummaries {
       if (old === undefined) this.drop();
       else {
         count(agg, SummaryStore.id(relationId, unit), old, -1);
+        this.moveAddress(old.address, -1);
         this.version++;
         saveAggregate(this.state, this.countsKey, agg);
       }
@@ -131,10 +144,13 @@ export class KeptSummaries {
    * {@link set} move no counts meanwhile) and returns them by peer id; every other summary goes.
    */
   recount(fill: () => ReadonlyMap<string, PeerSummary>): PeerAggregate {
+    if (this.startDigest === null) this.startDigest = undefined;
     this.counts = undefined;
     const summaries = fill();
     this.store.retain(new Set(summaries.keys()));
     const agg = aggregateOf(summaries);
+    for (const key of this.state.keys(this.addressPrefix)) this.state.unset(key);
+    for (const summary of summaries.values()) this.moveAddress(summary.address, 1);
     this.version++;
     this.counts = agg;
     this.checked = true;
@@ -142,10 +158,40 @@ export class KeptSummaries {
     return agg;
   }
 
+  /**
+   * Whether a kept summary holds `address`, by the counts' address index (no summary decoded).
+   * Valid when the counts are: after {@link countsOf} answered, or a {@link recount}.
+   */
+  holdsAddress(address: string): boolean {
+    return this.state.has(this.addressPrefix + address);
+  }
+
+  /**
+   * The counts' digest (as text) when this hook first loaded them, before any summary moved;
+   * undefined when none were kept, or they were counted from scratch before being loaded.
+   */
+  digestAtStart(): string | undefined {
+    this.loaded();
+    return this.startDigest ?? undefined;
+  }
+
   /** The counts as stored (loaded once per hook). */
   private loaded(): PeerAggregate | undefined {
-    if (this.counts === null) this.counts = loadAggregate(this.state, this.countsKey);
+    if (this.counts === null) {
+      this.counts = loadAggregate(this.state, this.countsKey);
+      this.startDigest = this.counts === undefined ? undefined : digestText(this.counts.digest);
+    }
     return this.counts;
+  }
+
+  /** One more (`by` 1) or one fewer (-1) summary holds `address`. */
+  private moveAddress(address: string | undefined, by: 1 | -1): void {
+    if (address === undefined) return;
+    const key = this.addressPrefix + address;
+    const held = this.state.get(key);
+    const next = (typeof held === 'number' ? held : 0) + by;
+    if (next > 0) this.state.set(key, next);
+    else this.state.unset(key);
   }
 
   private drop(): void {

@@ -5,7 +5,12 @@ import type { HookRuntime, RelatedUnit } from 'juju-reactive';
 import { digestText, type PeerAggregate } from './aggregate.js';
 import { KeptSummaries, type ListedRelation } from './kept-summaries.js';
 import { PeerReader } from './peer-reader.js';
-import type { ClusterPeerCounts, ClusterPeerSummary, PeerClusterData } from './peer-units.js';
+import type {
+  ClusterPeerChanges,
+  ClusterPeerCounts,
+  ClusterPeerSummary,
+  PeerClusterData,
+} from './peer-units.js';
 import { isReadySummary, type PeerSummary, SummaryStore } from './summaries.js';
 
 /** What the book needs from its endpoint. */
@@ -64,6 +69,22 @@ export class PeerBook {
     });
     this.countsView = { agg, version: this.book.version, view };
     return view;
+  }
+
+  /** How the summaries moved in this hook so far (see ClusterPeerChanges). */
+  changes(): ClusterPeerChanges {
+    const refreshed: ClusterPeerSummary[] = [];
+    for (const [id, summary] of this.refreshed) {
+      const cut = id.indexOf(' ');
+      refreshed.push(summaryView(id.slice(cut + 1), id.slice(0, cut), summary, true));
+    }
+    return { digestAtStart: this.book.digestAtStart(), refreshed };
+  }
+
+  /** Whether a joined peer's summary holds this valid address (no summary decoded). */
+  holdsAddress(address: string): boolean {
+    if (this.countsOf(false) === undefined) this.rebuild(this.host.joinedUnits(), false);
+    return this.book.holdsAddress(address);
   }
 
   /** The stored counts when they are the joined peers' (see KeptSummaries.countsOf). */
@@ -144,10 +165,10 @@ export class PeerBook {
   /** One joined peer's view: refreshed this hook, else kept, else read now. */
   private summaryOf(unit: RelatedUnit): ClusterPeerSummary {
     const fresh = this.refreshed.get(SummaryStore.id(unit.relationId, unit.unitName));
-    if (fresh !== undefined) return summaryView(unit, fresh, true);
+    if (fresh !== undefined) return summaryView(unit.unitName, unit.relationId, fresh, true);
     const kept = this.kept(unit);
-    if (kept !== undefined) return summaryView(unit, kept, false);
-    return summaryView(unit, this.refresh(unit, undefined), true);
+    if (kept !== undefined) return summaryView(unit.unitName, unit.relationId, kept, false);
+    return summaryView(unit.unitName, unit.relationId, this.refresh(unit, undefined), true);
   }
 
   /** Keep a peer's new summary (the counts move with it). */
@@ -167,6 +188,7 @@ export class PeerBook {
       this.host.runtime.state,
       this.host.stateKey('peer.'),
       this.host.stateKey('peer-counts'),
+      this.host.stateKey('peer-address.'),
     );
     return this.keptSummaries;
   }
@@ -174,13 +196,14 @@ export class PeerBook {
 
 /** The public view of a kept summary. */
 function summaryView(
-  unit: RelatedUnit,
+  unitName: string,
+  relationId: string,
   summary: PeerSummary,
   readThisHook: boolean,
 ): ClusterPeerSummary {
   return {
-    unitName: unit.unitName,
-    relationId: unit.relationId,
+    unitName,
+    relationId,
     ...(summary.address === undefined ? {} : { address: summary.address }),
     ...(summary.user === undefined ? {} : { user: summary.user }),
     ready: isReadySummary(summary),

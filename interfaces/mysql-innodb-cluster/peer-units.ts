@@ -140,3 +140,19 @@ export interface ClusterPeerCounts {
   /** The same over the ready peers that published `unit-configure-ready: true`. */
   readonly configureReadyAddresses: string;
 }
+
+/**
+ * How the summaries moved in this hook so far. The summaries now are those the hook started
+ * with, less the departed ones, with `refreshed` in place of theirs: a handler that recorded
+ * `peerCounts.digest` when it last looked at every summary, and finds that digest equal to
+ * `digestAtStart`, has only `refreshed` left to look at.
+ */
+export interface ClusterPeerChanges {
+  /**
+   * `peerCounts.digest` as this hook found it, before any summary moved; undefined when no
+   * counts were kept (or they were counted again from scratch before being read).
+   */
+  readonly digestAtStart: string | undefined;
+  /** The summaries read from the relation in this hook so far, in the order read. */
+  readonly refreshed: readonly ClusterPeerSummary[];
+}

@@ -12,6 +12,7 @@ import {
 } from 'juju-reactive';
 import { PeerBook } from './peer-book.js';
 import {
+  type ClusterPeerChanges,
   type ClusterPeerCounts,
   type ClusterPeerSummary,
   ClusterPeerUnit,
@@ -118,6 +119,24 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
    */
   get peerCounts(): ClusterPeerCounts {
     return this.book.counts();
+  }
+
+  /**
+   * Whether a joined peer's summary holds this valid `cluster-address` (as fresh as
+   * {@link peerSummaries}), answered from an index kept with the counts: no summary is decoded.
+   * For checking what this unit holds per peer address (accounts, grants) against the peers.
+   */
+  hasPeerAddress(address: string): boolean {
+    return this.book.holdsAddress(address);
+  }
+
+  /**
+   * How the summaries moved in this hook so far: the counts' digest as the hook found it, and
+   * the summaries read since. For a handler that looked at every summary once and wants only
+   * what changed since (see {@link ClusterPeerChanges}).
+   */
+  get peerChanges(): ClusterPeerChanges {
+    return this.book.changes();
   }
 
   /**
@@ -242,11 +261,17 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
   private updateFlags(): void {
     const ctx = this.runtime.context;
     const rebuild = ctx.hookName === 'upgrade-charm' || this.sizeChanged();
-    const units = super.allJoinedUnits;
+    // Every joined peer as a unit view only where each one is looked at (a rebuild, a secret's
+    // peers, a warning); elsewhere the names Juju listed are enough.
+    let listed: readonly RelatedUnit[] | undefined;
+    const units = () => {
+      listed ??= super.allJoinedUnits;
+      return listed;
+    };
     const own = ctx.relation?.name === this.endpointName ? ctx.relation : undefined;
     if (!rebuild) {
       if (own !== undefined && ctx.remoteUnit !== undefined) {
-        const remote = units.find((u) => this.isRemoteUnit(u));
+        const remote = this.remoteJoinedUnit(own.id, ctx.remoteUnit);
         if (remote !== undefined) this.book.refresh(remote, this.book.kept(remote));
         else if (ctx.hookName.endsWith('-relation-departed'))
           this.book.forget(own.id, ctx.remoteUnit);
@@ -254,7 +279,7 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
       if (ctx.hookName === 'secret-changed' && ctx.secretId !== undefined) {
         const watched = this.runtime.state.get<string[]>(this.stateKey('peer-secrets')) ?? [];
         if (watched.includes(ctx.secretId)) {
-          for (const unit of units) {
+          for (const unit of units()) {
             const kept = this.book.kept(unit);
             if (kept?.secret !== undefined && this.secretMayHaveChanged(kept.secret))
               this.book.refresh(unit, kept);
@@ -268,16 +293,17 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     const verifyMembers = /-relation-(created|broken)$/.test(ctx.hookName);
     const counts =
       (rebuild ? undefined : this.book.countsOf(verifyMembers)) ??
-      this.book.rebuild(units, rebuild);
-    if (counts.problems > 0) this.book.warnProblems(units);
+      this.book.rebuild(units(), rebuild);
+    if (counts.problems > 0) this.book.warnProblems(units());
+    const joined = counts.n;
 
     const related = this.peerRelation !== undefined;
     const needed = this.minimumClusterSize - 1;
-    this.toggleFlag('{endpoint_name}.connected', units.length > 0);
+    this.toggleFlag('{endpoint_name}.connected', joined > 0);
     this.toggleFlag('{endpoint_name}.available', related && counts.ready >= needed);
     this.toggleFlag(
       '{endpoint_name}.clustered',
-      related && units.length >= needed && counts.clustered === units.length,
+      related && joined >= needed && counts.clustered === joined,
     );
     const state = this.runtime.state;
     if (this.sizeChanged())
@@ -291,14 +317,14 @@ export class MySQLInnoDBClusterPeers extends Endpoint {
     }
   }
 
-  /** `unit` is the remote unit of this endpoint's relation hook. */
-  private isRemoteUnit(unit: RelatedUnit): boolean {
-    const ctx = this.runtime.context;
-    return (
-      ctx.relation?.name === this.endpointName &&
-      ctx.relation.id === unit.relationId &&
-      ctx.remoteUnit === unit.unitName
-    );
+  /**
+   * The remote unit of this endpoint's relation hook as a joined peer, or undefined when Juju
+   * does not list it (a -departed hook's unit is left out: see Relation.joinedUnitNames).
+   */
+  private remoteJoinedUnit(relationId: string, unitName: string): RelatedUnit | undefined {
+    const relation = this.relations.find((r) => r.relationId === relationId);
+    if (relation === undefined || !relation.joinedUnitNames.includes(unitName)) return undefined;
+    return relation.unit(unitName);
   }
 
   /** A new revision of this secret may be out: this hook is its secret-changed (or an upgrade). */

@@ -31,6 +31,12 @@ const PEER_USERS_DIGEST = 'cluster.peer-users-digest';
  */
 const PEER_USERS_ADDRESSES = 'cluster.peer-users-addresses';
 /**
+ * Unit state: the summaries' digest (peerCounts.digest) when a pass last found an account made
+ * for every ready summary's address. A later pass that finds the hook started with that digest
+ * has only the summaries read in this hook left to look at (peerChanges).
+ */
+const PEER_USERS_SEEN = 'cluster.peer-users-seen';
+/**
  * Unit state: the cluster user, this unit's address, the summaries' addresses and the accounts on
  * this unit's instance when dropDepartedUsers last found nothing to drop. The same again: skip.
  */
@@ -95,50 +101,46 @@ export function registerPeerAccounts(
   const createPeerUsers = async (rt: HookRuntime) => {
     const made = rt.state.get(PEER_USERS_FOR);
     const counts = peers(rt).peerCounts;
-    const madeFor = (addresses: string) =>
-      hashValue([made ?? null, passwordSource(rt) ?? null, config(rt).user, addresses]);
+    const source = passwordSource(rt) ?? null;
+    const { user } = config(rt);
+    const madeFor = (addresses: string) => hashValue([made ?? null, source, user, addresses]);
     if (
       rt.flags.isSet(F.peerUsersCreated) &&
       made !== undefined &&
       counts.ready === counts.peers &&
       rt.state.get(PEER_USERS_DIGEST) === madeFor(counts.readyAddresses)
-    )
-      return;
-    const ready = peers(rt).peerSummaries.flatMap((p) => {
-      if (p.ready && p.address !== undefined) return [p.address];
-      const peer = peers(rt).peer(p.unitName);
-      return peer?.isReady() ? [peer.connectionInfo.address] : [];
-    });
-    const addresses = [...new Set(ready)].sort();
-    const wanted = hashValue([passwordSource(rt) ?? null, config(rt).user, addresses]);
-    // The ready addresses as this pass left the summaries (the peers read above replaced theirs).
-    const recordDigest = () =>
-      rt.state.set(
-        PEER_USERS_DIGEST,
-        hashValue([
-          wanted,
-          passwordSource(rt) ?? null,
-          config(rt).user,
-          peers(rt).peerCounts.readyAddresses,
-        ]),
-      );
-    if (rt.flags.isSet(F.peerUsersCreated) && made === wanted) {
-      recordDigest();
+    ) {
+      noteSummariesSeen(rt);
       return;
     }
     // The accounts the last pass made, when `made` vouches for them (same password source,
     // user and list): only the new addresses need one.
     const before = rt.state.get(PEER_USERS_ADDRESSES);
-    const done = new Set(
-      made !== undefined &&
-        Array.isArray(before) &&
-        hashValue([passwordSource(rt) ?? null, config(rt).user, before]) === made
+    const done =
+      made !== undefined && Array.isArray(before) && hashValue([source, user, before]) === made
         ? before.filter((a): a is string => typeof a === 'string')
-        : [],
-    );
+        : undefined;
+    const addresses =
+      (rt.flags.isSet(F.peerUsersCreated) && done !== undefined && counts.ready === counts.peers
+        ? readySinceLastPass(rt, done)
+        : undefined) ?? readyNow(rt);
+    const wanted = hashValue([source, user, addresses]);
+    // The ready addresses as this pass left the summaries (the peers read above replaced theirs).
+    const recordDigest = () => {
+      rt.state.set(
+        PEER_USERS_DIGEST,
+        hashValue([wanted, source, user, peers(rt).peerCounts.readyAddresses]),
+      );
+      noteSummariesSeen(rt);
+    };
+    if (rt.flags.isSet(F.peerUsersCreated) && made === wanted) {
+      recordDigest();
+      return;
+    }
+    const skip = new Set(done ?? []);
     let all = true;
     for (const address of addresses) {
-      if (!done.has(address) && !(await deps.ensureAccount(rt, address))) all = false;
+      if (!skip.has(address) && !(await deps.ensureAccount(rt, address))) all = false;
     }
     peers(rt).setUnitConfigureReady();
     rt.flags.set(F.peerUsersCreated);
@@ -150,12 +152,49 @@ export function registerPeerAccounts(
       rt.state.unset(PEER_USERS_FOR);
       rt.state.unset(PEER_USERS_ADDRESSES);
       rt.state.unset(PEER_USERS_DIGEST);
+      rt.state.unset(PEER_USERS_SEEN);
     }
   };
   charm.when(F.userCreated, 'cluster.available').whenNot(F.peerUsersCreated).run(createPeerUsers);
   charm
     .when(F.userCreated, F.peerUsersCreated, 'cluster.available', 'endpoint.cluster.changed')
     .run(createPeerUsers);
+}
+
+/**
+ * Every ready peer's address, sorted and once each. A peer whose summary is not ready is read
+ * now: it may have become ready while its -changed hook waits in this unit's queue (see
+ * registerPeerAccounts).
+ */
+function readyNow(rt: HookRuntime): string[] {
+  const ready = peers(rt).peerSummaries.flatMap((p) => {
+    if (p.ready && p.address !== undefined) return [p.address];
+    const peer = peers(rt).peer(p.unitName);
+    return peer?.isReady() ? [peer.connectionInfo.address] : [];
+  });
+  return [...new Set(ready)].sort();
+}
+
+/**
+ * The addresses `done` with those of the ready summaries read in this hook, sorted and once
+ * each, when that is every ready peer's: the hook started with the summaries the last pass saw
+ * (PEER_USERS_SEEN), and only the ones read since can hold a new address. Else undefined. The
+ * caller has checked that every summary is ready (none to read again). It may hold the address
+ * of a peer that left or moved: its account is still there (dropping one forgets `done`).
+ */
+function readySinceLastPass(rt: HookRuntime, done: readonly string[]): string[] | undefined {
+  const changes = peers(rt).peerChanges;
+  if (changes.digestAtStart === undefined) return undefined;
+  if (changes.digestAtStart !== rt.state.get(PEER_USERS_SEEN)) return undefined;
+  const fresh = changes.refreshed.flatMap((p) => (p.ready && p.address ? [p.address] : []));
+  if (fresh.every((a) => done.includes(a))) return [...done];
+  return [...new Set([...done, ...fresh])].sort();
+}
+
+/** Record that every ready summary's address has its account, as the summaries stand now. */
+function noteSummariesSeen(rt: HookRuntime): void {
+  const digest = peers(rt).peerCounts.digest;
+  if (rt.state.get(PEER_USERS_SEEN) !== digest) rt.state.set(PEER_USERS_SEEN, digest);
 }
 
 /** The handler that drops the accounts no joined peer asks for any more. */
@@ -170,25 +209,31 @@ export function registerAccountReconcile(charm: Charm, deps: AccountDeps): void 
     if (!RECONCILE_HOOKS.test(rt.hookName)) return;
     const backend = deps.backendFor(rt);
     const { user } = config(rt);
-    // The summaries say whether any account is not a joined peer's; only then is every peer
-    // read again, and an account dropped on current data, never on a summary.
     const self = localClusterAddress(rt);
-    const keepOf = (addresses: readonly string[]) => new Set([self, ...addresses]);
     const hosts = await backend.users.listClusterUsers(user);
     // The same accounts and summaries as when every account was kept: every one is kept now
-    // (what follows is a function of them), and no summary is decoded.
+    // (what follows is a function of them). Hashing the list costs less than looking each
+    // account up.
     const reconciled = (left: readonly string[]) =>
       hashValue([user, self, peers(rt).peerCounts.addresses, [...left].sort()]);
     if (rt.state.get(USERS_RECONCILED) !== reconciled(hosts)) {
-      let keep = keepOf(peers(rt).peerSummaries.flatMap((p) => p.address ?? []));
-      if (hosts.some((host) => !keep.has(host)))
-        keep = keepOf(peers(rt).allJoinedUnits.flatMap((u) => u.clusterData.address ?? []));
-      for (const host of hosts) {
-        if (keep.has(host)) continue;
-        await backend.users.dropClusterUser({ user, host });
-        rt.state.unset(PEER_USERS_FOR); // a peer that comes back at this address needs it again
+      // The summaries say whether any account is not a joined peer's (an index the interface
+      // keeps: no summary is decoded); only then is every peer read again, and an account
+      // dropped on current data, never on a summary.
+      let left = hosts;
+      if (hosts.some((host) => host !== self && !peers(rt).hasPeerAddress(host))) {
+        const keep = new Set([
+          self,
+          ...peers(rt).allJoinedUnits.flatMap((u) => u.clusterData.address ?? []),
+        ]);
+        for (const host of hosts) {
+          if (keep.has(host)) continue;
+          await backend.users.dropClusterUser({ user, host });
+          rt.state.unset(PEER_USERS_FOR); // a peer that comes back at this address needs it again
+        }
+        left = hosts.filter((host) => keep.has(host));
       }
-      rt.state.set(USERS_RECONCILED, reconciled(hosts.filter((host) => keep.has(host))));
+      rt.state.set(USERS_RECONCILED, reconciled(left));
     }
     peers(rt).clearDepartedUnits();
     rt.flags.clear('endpoint.cluster.departed');

@@ -7,6 +7,7 @@
 // secret-changed, a new minimumClusterSize, handlers that read a peer outside relation hooks,
 // and a state whose counts were lost.
 import {
+  type ClusterPeerChanges,
   type ClusterPeerCounts,
   MySQLInnoDBClusterPeers,
 } from 'juju-reactive/interfaces/mysql-innodb-cluster';
@@ -37,6 +38,17 @@ import {
 
 const COUNTS_KEY = 'endpoint.cluster.peer-counts';
 const PREFIX = 'endpoint.cluster.peer.';
+const ADDRESS_PREFIX = 'endpoint.cluster.peer-address.';
+
+/** What the handlers saw in the last hook. */
+interface Seen {
+  /** Read one peer now in update-status. */
+  unit?: string;
+  /** peerCounts after that read. */
+  counts?: ClusterPeerCounts;
+  /** peerChanges at the end of the hook. */
+  changes?: ClusterPeerChanges;
+}
 
 /** A peer's fields at random: valid, incomplete, invalid, with its password in a secret. */
 function randomFields(n: number, r: () => number): PeerFields {
@@ -52,16 +64,19 @@ function randomFields(n: number, r: () => number): PeerFields {
 }
 
 /** A charm whose update-status handler reads one peer now (as the example's handlers do). */
-function charmFor(size: number, readOnUpdate: { unit?: string; counts?: ClusterPeerCounts }) {
-  return peerCharm({ minimumClusterSize: size }, (c) =>
+function charmFor(size: number, readOnUpdate: Seen) {
+  return peerCharm({ minimumClusterSize: size }, (c) => {
     c.hook('update-status').run(function readOne(rt) {
       const cluster = rt.endpoint(MySQLInnoDBClusterPeers);
       // Asked before and after a read that may change a summary: the second answer is moved.
       void cluster.peerCounts;
       if (readOnUpdate.unit !== undefined) void cluster.peer(readOnUpdate.unit)?.clusterData;
       readOnUpdate.counts = cluster.peerCounts;
-    }),
-  );
+    });
+    c.hook('*').run(function recordChanges(rt) {
+      readOnUpdate.changes = rt.endpoint(MySQLInnoDBClusterPeers).peerChanges;
+    });
+  });
 }
 
 /** Every kept summary, decoded, and the counts stored next to them. */
@@ -73,7 +88,18 @@ function kept(h: PeerHarness) {
     const [relationId, unit] = key.slice(PREFIX.length).split(' ') as [string, string];
     summaries.set(SummaryStore.id(relationId, unit), store.get(relationId, unit));
   }
-  return { summaries, counts: loadAggregate(state, COUNTS_KEY) };
+  const addressIndex = Object.fromEntries(
+    state.keys(ADDRESS_PREFIX).map((key) => [key.slice(ADDRESS_PREFIX.length), state.get(key)]),
+  );
+  return { summaries, counts: loadAggregate(state, COUNTS_KEY), addressIndex };
+}
+
+/** How many summaries hold each address. */
+function addressesOf(summaries: ReadonlyMap<string, PeerSummary | undefined>) {
+  const held: Record<string, number> = {};
+  for (const s of summaries.values())
+    if (s?.address !== undefined) held[s.address] = (held[s.address] ?? 0) + 1;
+  return held;
 }
 
 const plain = (a: PeerAggregate | undefined) =>
@@ -85,22 +111,29 @@ async function runSequence(seed: number, steps: number): Promise<number> {
   const rel = world.relations[REL];
   if (rel === undefined) throw new Error('no relation');
   let size = 1 + Math.floor(r() * 3);
-  const readOnUpdate: { unit?: string; counts?: ClusterPeerCounts } = {};
+  const readOnUpdate: Seen = {};
   let h = peerHarness(charmFor(size, readOnUpdate), world);
   let next = 1;
   let checked = 0;
+  let changesChecked = 0;
   const joined = () => Object.keys(rel.units);
   const any = (units: string[]) => units[Math.floor(r() * units.length)];
   for (let step = 0; step < steps; step++) {
     const roll = r();
     let flagsUpdated = true;
+    const before = kept(h);
+    readOnUpdate.changes = undefined;
+    let oneHook = true;
     if (roll < 0.25 || joined().length === 0) {
       const n = next++;
       const unit = `mysql/${n}`;
       world.secrets[`secret:peer${n}`] = { password: peerPassword(n) };
       rel.units[unit] = peerData(n, randomFields(n, r));
       expect((await h.relationHook('joined', unit)).ok).toBe(true);
-      if (r() < 0.8) expect((await h.relationHook('changed', unit)).ok).toBe(true);
+      if (r() < 0.8) {
+        expect((await h.relationHook('changed', unit)).ok).toBe(true);
+        oneHook = false;
+      }
     } else if (roll < 0.55) {
       const unit = any(joined()) as string;
       rel.units[unit] = peerData(
@@ -141,7 +174,22 @@ async function runSequence(seed: number, steps: number): Promise<number> {
       expect((await h.relationHook('changed', unit)).ok).toBe(true);
     }
 
-    const { summaries, counts } = kept(h);
+    const { summaries, counts, addressIndex } = kept(h);
+    // The address index (hasPeerAddress) holds what a recount over the summaries holds.
+    expect(addressIndex).toEqual(addressesOf(summaries));
+    // peerChanges: the digest the hook started with, and every summary that differs from
+    // then among the ones read in the hook.
+    const changes = readOnUpdate.changes as ClusterPeerChanges | undefined;
+    if (oneHook && changes !== undefined && before.counts !== undefined) {
+      const startedWith = digestText(before.counts.digest);
+      if (changes.digestAtStart !== undefined) {
+        expect(changes.digestAtStart).toBe(startedWith);
+        changesChecked++;
+      }
+      const refreshed = new Set(changes.refreshed.map((x) => `${x.relationId} ${x.unitName}`));
+      for (const [id, summary] of summaries)
+        if (!refreshed.has(id)) expect(summary).toEqual(before.summaries.get(id));
+    }
     if (!flagsUpdated && readOnUpdate.counts !== undefined) {
       // What a handler reads (peerCounts) is the recount too.
       const all = [...summaries.values()] as PeerSummary[];
@@ -186,6 +234,7 @@ async function runSequence(seed: number, steps: number): Promise<number> {
       checked++;
     }
   }
+  expect(changesChecked).toBeGreaterThan(steps / 2);
   return checked;
 }
 
