@@ -3,6 +3,7 @@
 // costs what it changes, not the size of the whole state: nothing is parsed or re-encoded
 // unless someone reads `data`, which is decoded (a fresh copy) on first read.
 import type { JsonValue } from '../util/json.js';
+import type { StringTable } from '../util/string-table.js';
 import type { StateSnapshot } from './store.js';
 
 /** Each key's value as JSON text. Never mutated once attached to a snapshot. */
@@ -141,6 +142,17 @@ export class LayeredData implements ReadonlyMap<string, string> {
     }
   }
 
+  /**
+   * The same data, its changes' keys and values taken from `table` (the base's were, when it
+   * was interned itself).
+   */
+  interned(table: StringTable): LayeredData {
+    const changes = new Map<string, string | undefined>();
+    for (const [key, value] of this.changes)
+      changes.set(table.intern(key), value === undefined ? undefined : table.intern(value));
+    return new LayeredData(this.base, changes);
+  }
+
   /** The same keys and values in one flat map, keys sorted (made once). */
   flatten(): ReadonlyMap<string, string> {
     if (this.flat !== undefined) return this.flat;
@@ -175,4 +187,21 @@ export class LayeredData implements ReadonlyMap<string, string> {
   [Symbol.iterator](): MapIterator<[string, string]> {
     return this.entries();
   }
+}
+
+/**
+ * `data` with its strings taken from `table`: a layer's changes only (its base was interned
+ * when it was made), every entry of a flat map (a fold makes one every ~4·√(size) changes).
+ * `before` is the data this replaces: a flat map it already was is returned as it is.
+ */
+export function internData(
+  data: EncodedData,
+  table: StringTable,
+  before: EncodedData | undefined,
+): EncodedData {
+  if (data instanceof LayeredData) return data.interned(table);
+  if (data === before) return data;
+  const out = new Map<string, string>();
+  for (const [key, value] of data) out.set(table.intern(key), table.intern(value));
+  return out;
 }

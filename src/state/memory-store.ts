@@ -1,7 +1,8 @@
 // An in-memory unit-state store: for the simulator and tests. Keeps what was saved as each
 // value's JSON text (state/encoded.ts), so later changes to a working state never leak into the
 // committed one, and a load or save costs nothing per key the hook did not change.
-import { type EncodedData, encodeData, encodedSnapshot } from './encoded.js';
+import type { StringTable } from '../util/string-table.js';
+import { type EncodedData, encodeData, encodedSnapshot, internData } from './encoded.js';
 import { emptySnapshot, type StateSnapshot, type StateStore } from './store.js';
 
 /**
@@ -19,8 +20,15 @@ export class MemoryStateStore implements StateStore {
   /** How many times save() was called (each one a committed hook). */
   saves = 0;
 
-  /** Start from `initial` (default: no flags, no data). */
-  constructor(initial: StateSnapshot = emptySnapshot(), location = 'memory') {
+  /**
+   * Start from `initial` (default: no flags, no data). With `strings`, what is saved takes its
+   * strings from that table (the simulator gives every unit's store the model's table).
+   */
+  constructor(
+    initial: StateSnapshot = emptySnapshot(),
+    location = 'memory',
+    private readonly strings?: StringTable,
+  ) {
     this.flags = [...initial.flags];
     this.data = encodeData(initial);
     this.location = location;
@@ -34,8 +42,33 @@ export class MemoryStateStore implements StateStore {
   /** Keep a copy of `snapshot` as the committed state. */
   save(snapshot: StateSnapshot): void {
     const data = encodeData(snapshot);
-    this.flags = [...snapshot.flags];
-    this.data = data;
+    const strings = this.strings;
+    if (strings === undefined) {
+      this.flags = [...snapshot.flags];
+      this.data = data;
+    } else {
+      this.flags = internedFlags(snapshot.flags, this.flags, strings);
+      this.data = internData(data, strings, this.data);
+    }
     this.saves++;
   }
+}
+
+/**
+ * `flags` (sorted) with each one not already among `before` (sorted, interned) taken from
+ * `table`: a walk of both lists, most of them the very strings saved before.
+ */
+function internedFlags(
+  flags: readonly string[],
+  before: readonly string[],
+  table: StringTable,
+): string[] {
+  const out: string[] = new Array(flags.length);
+  let j = 0;
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i] as string;
+    while (j < before.length && (before[j] as string) < flag) j++;
+    out[i] = j < before.length && before[j] === flag ? (before[j] as string) : table.intern(flag);
+  }
+  return out;
 }

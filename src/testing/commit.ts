@@ -2,6 +2,7 @@
 // leader settings, secrets, Juju unit state), the trace of what changed, and the hooks those
 // changes cause on other units. Only ever called for a hook that succeeded.
 import type { Redactor } from '../juju/redact.js';
+import type { StringTable } from '../util/string-table.js';
 import { enqueue, relationEvent, relationHook } from './hook-queue.js';
 import { optional, ownValue, setOwn } from './optional.js';
 import { networkSettings } from './scope.js';
@@ -24,6 +25,8 @@ export class Committer {
     private readonly world: World,
     private readonly recorder: TraceRecorder,
     private readonly redactor: Redactor,
+    /** The model's shared strings: the flag names a timeline entry keeps come from it. */
+    private readonly strings?: StringTable,
   ) {}
 
   /** Trace the net flag changes a hook committed and note them on its timeline entry. */
@@ -37,8 +40,13 @@ export class Committer {
     if (before === after || sameFlags(before, after)) return;
     const was = new Set(before);
     const now = new Set(after);
+    const table = this.strings;
     const set = after.filter((f) => !was.has(f));
     const cleared = before.filter((f) => !now.has(f));
+    if (table !== undefined) {
+      for (let i = 0; i < set.length; i++) set[i] = table.intern(set[i] as string);
+      for (let i = 0; i < cleared.length; i++) cleared[i] = table.intern(cleared[i] as string);
+    }
     draft.flagsSet = set;
     draft.flagsCleared = cleared;
     for (const flag of set) {

@@ -87,7 +87,7 @@ export function addUnitTo(parts: ModelParts, app: AppRecord): string {
   } else {
     charmDir = app.charmDir ?? join(parts.placeholderDir, app.name);
     store = new UnitStore(
-      new MemoryStateStore(undefined, `memory:${name}`),
+      new MemoryStateStore(undefined, `memory:${name}`, parts.strings),
       app.charm?.options.stateStore === 'juju',
     );
   }

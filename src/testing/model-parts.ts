@@ -5,6 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redactor } from '../juju/redact.js';
+import { StringTable } from '../util/string-table.js';
 import type { ActionResult } from './action-run.js';
 import { VirtualClock } from './clock.js';
 import { Committer } from './commit.js';
@@ -38,6 +39,8 @@ export interface ModelParts {
   readonly placeholderDir: string;
   /** The process host of units run as processes, started on first use. */
   readonly hosts: HostSlot;
+  /** The strings the in-process units' stores share (state/memory-store.ts). */
+  readonly strings: StringTable;
 }
 
 /** The model's one process host (agent socket and tool dir), started when first needed. */
@@ -92,7 +95,8 @@ export function assembleModel(options: ModelOptions): ModelParts {
   const world = new World();
   const redactor = new Redactor();
   const recorder = new TraceRecorder(redactor, options.trace ?? 'full', options.traceLimit);
-  const committer = new Committer(world, recorder, redactor);
+  const strings = new StringTable();
+  const committer = new Committer(world, recorder, redactor, strings);
   const runner = new HookRunner({
     world,
     recorder,
@@ -138,6 +142,7 @@ export function assembleModel(options: ModelOptions): ModelParts {
     unitOrder,
     actionResults,
     placeholderDir: join(tmpdir(), 'juju-reactive-model', name),
+    strings,
     hosts,
   };
 }
