@@ -1,7 +1,7 @@
 // Entry point for running the example as real hook processes WITHOUT MySQL: the charm with the
 // simulated InnoDB cluster, which every unit's process shares through the JSON file named by
-// SIM_CLUSTER_STATE (loaded at hook start, saved after every backend call and at hook end;
-// hooks of a simulated model run one at a time). For tests and benchmarks only:
+// SIM_CLUSTER_STATE (loaded at hook start, saved after every backend call that changed it and at
+// hook end; hooks of a simulated model run one at a time). For tests and benchmarks only:
 //   juju-reactive pack examples/mysql-innodb-cluster --entry src/main-simulated.ts --out <dir>
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { main } from 'juju-reactive';
@@ -30,19 +30,20 @@ function load(path: string): SimulatedInnoDBCluster {
 
 const cluster = load(statePath);
 
-/** What the shared file holds, as this process last read or wrote it (none: no file yet). */
-let savedText: string | undefined = existsSync(statePath)
-  ? JSON.stringify(cluster.snapshot())
-  : undefined;
+/**
+ * `cluster.changes` when the shared file last held this process's cluster (none yet: no file).
+ * Counting changes, not comparing texts, keeps a backend call that changes nothing (a listing,
+ * a status) free of encoding the whole cluster, which grows with the square of the units.
+ */
+let savedAt: number | undefined = existsSync(statePath) ? cluster.changes : undefined;
 
 /** Save the cluster as it is now, when it changed (a temp file renamed over the shared one). */
 function save(path: string): void {
-  const text = JSON.stringify(cluster.snapshot());
-  if (text === savedText) return;
+  if (savedAt === cluster.changes) return;
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text, { mode: 0o600 });
+  writeFileSync(temp, JSON.stringify(cluster.snapshot()), { mode: 0o600 });
   renameSync(temp, path);
-  savedText = text;
+  savedAt = cluster.changes;
 }
 
 /**
@@ -73,5 +74,5 @@ await main(
     backendFor: (rt) => writeThrough(cluster.backendFor(localClusterAddress(rt)), statePath),
   }),
 );
-// And once more at the end, for what changed outside a backend call.
+// And once more at the end, for a change made outside a backend call.
 save(statePath);

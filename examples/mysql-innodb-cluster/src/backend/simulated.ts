@@ -81,6 +81,11 @@ export class SimulatedInnoDBCluster {
   private readonly states = new Map<string, MemberState>();
   /** Every operation, in order, for assertions and the demo's output. */
   readonly log: string[] = [];
+  /**
+   * Moves with every change made through this object (each change is recorded in `log`, or is
+   * a new instance): a process sharing the cluster through a file saves it only when this moved.
+   */
+  changes = 0;
 
   /** A cluster in the state a snapshot recorded. */
   static fromSnapshot(snapshot: SimulatedClusterSnapshot): SimulatedInnoDBCluster {
@@ -154,6 +159,7 @@ export class SimulatedInnoDBCluster {
     if (!i) {
       i = { users: new Map(), created: new Set(), configured: false };
       this.instances.set(address, i);
+      this.changes++;
     }
     return i;
   }
@@ -161,6 +167,7 @@ export class SimulatedInnoDBCluster {
   /** An account that exists on an instance before the charm runs (root, an application's). */
   seedAccount(address: string, account: string, password: string): void {
     this.instance(address).users.set(account, password);
+    this.changes++;
   }
 
   /** Every distinct password the cluster accounts were created with (for leak checks in tests). */
@@ -212,6 +219,7 @@ export class SimulatedInnoDBCluster {
 
   record(entry: string): void {
     this.log.push(entry);
+    this.changes++;
   }
 
   getCluster(): ClusterRecord | undefined {
@@ -267,6 +275,7 @@ class SimulatedUsers implements UserBackend {
     const key = `${account.user}@${account.host}`;
     if (!instance.created.has(key)) return;
     if (instance.users.delete(key)) this.model.record(`${this.address}: DROP USER ${key}`);
+    else this.model.changes++;
     instance.created.delete(key);
     listings.delete(instance);
   }
