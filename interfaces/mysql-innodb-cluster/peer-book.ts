@@ -13,6 +13,9 @@ import type {
 } from './peer-units.js';
 import { isReadySummary, type PeerSummary, SummaryStore } from './summaries.js';
 
+/** A peer by name and relation. */
+type Peer = Pick<RelatedUnit, 'unitName' | 'relationId'>;
+
 /** What the book needs from its endpoint. */
 export interface PeerBookHost {
   readonly runtime: HookRuntime;
@@ -31,7 +34,10 @@ export interface PeerBookHost {
 export class PeerBook {
   private reader: PeerReader | undefined;
   /** Summaries refreshed from the relation in this hook, by `relation id + ' ' + unit`. */
-  private readonly refreshed = new Map<string, PeerSummary>();
+  private readonly refreshed = new Map<
+    string,
+    { readonly peer: Peer; readonly summary: PeerSummary }
+  >();
   /** `summaries()` as last built in this hook; dropped when a summary is refreshed. */
   private summaryList: readonly ClusterPeerSummary[] | undefined;
   /** The summaries kept in the unit state, and the counts over them. */
@@ -53,7 +59,7 @@ export class PeerBook {
 
   /** The counts over the same summaries (a frozen view, made again when they move). */
   counts(): ClusterPeerCounts {
-    const agg = this.countsOf(false) ?? this.rebuild(this.host.joinedUnits(), false);
+    const agg = this.vouchedCounts();
     const made = this.countsView;
     if (made !== undefined && made.agg === agg && made.version === this.book.version)
       return made.view;
@@ -73,18 +79,19 @@ export class PeerBook {
 
   /** How the summaries moved in this hook so far (see ClusterPeerChanges). */
   changes(): ClusterPeerChanges {
-    const refreshed: ClusterPeerSummary[] = [];
-    for (const [id, summary] of this.refreshed) {
-      const cut = id.indexOf(' ');
-      refreshed.push(summaryView(id.slice(cut + 1), id.slice(0, cut), summary, true));
-    }
+    const refreshed = [...this.refreshed.values()].map((r) => summaryView(r.peer, r.summary, true));
     return { digestAtStart: this.book.digestAtStart(), refreshed };
   }
 
   /** Whether a joined peer's summary holds this valid address (no summary decoded). */
   holdsAddress(address: string): boolean {
-    if (this.countsOf(false) === undefined) this.rebuild(this.host.joinedUnits(), false);
+    this.vouchedCounts();
     return this.book.holdsAddress(address);
+  }
+
+  /** The counts of the joined peers: the stored ones when they can be vouched for, else new. */
+  private vouchedCounts(): PeerAggregate {
+    return this.countsOf(false) ?? this.rebuild(this.host.joinedUnits(), false);
   }
 
   /** The stored counts when they are the joined peers' (see KeptSummaries.countsOf). */
@@ -152,7 +159,7 @@ export class PeerBook {
       for (const unit of units) {
         const id = SummaryStore.id(unit.relationId, unit.unitName);
         const kept = this.kept(unit);
-        const fresh = this.refreshed.get(id);
+        const fresh = this.refreshed.get(id)?.summary;
         summaries.set(
           id,
           fresh ?? (rereadAll || kept === undefined ? this.refresh(unit, kept) : kept),
@@ -165,15 +172,15 @@ export class PeerBook {
   /** One joined peer's view: refreshed this hook, else kept, else read now. */
   private summaryOf(unit: RelatedUnit): ClusterPeerSummary {
     const fresh = this.refreshed.get(SummaryStore.id(unit.relationId, unit.unitName));
-    if (fresh !== undefined) return summaryView(unit.unitName, unit.relationId, fresh, true);
+    if (fresh !== undefined) return summaryView(unit, fresh.summary, true);
     const kept = this.kept(unit);
-    if (kept !== undefined) return summaryView(unit.unitName, unit.relationId, kept, false);
-    return summaryView(unit.unitName, unit.relationId, this.refresh(unit, undefined), true);
+    if (kept !== undefined) return summaryView(unit, kept, false);
+    return summaryView(unit, this.refresh(unit, undefined), true);
   }
 
   /** Keep a peer's new summary (the counts move with it). */
   private remember(unit: RelatedUnit, summary: PeerSummary): void {
-    this.refreshed.set(SummaryStore.id(unit.relationId, unit.unitName), summary);
+    this.refreshed.set(SummaryStore.id(unit.relationId, unit.unitName), { peer: unit, summary });
     this.summaryList = undefined;
     this.book.set(unit.relationId, unit.unitName, summary);
   }
@@ -195,15 +202,10 @@ export class PeerBook {
 }
 
 /** The public view of a kept summary. */
-function summaryView(
-  unitName: string,
-  relationId: string,
-  summary: PeerSummary,
-  readThisHook: boolean,
-): ClusterPeerSummary {
+function summaryView(peer: Peer, summary: PeerSummary, readThisHook: boolean): ClusterPeerSummary {
   return {
-    unitName,
-    relationId,
+    unitName: peer.unitName,
+    relationId: peer.relationId,
     ...(summary.address === undefined ? {} : { address: summary.address }),
     ...(summary.user === undefined ? {} : { user: summary.user }),
     ready: isReadySummary(summary),
