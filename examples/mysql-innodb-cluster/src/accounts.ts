@@ -4,6 +4,7 @@ import { type Charm, type HookRuntime, hashValue } from 'juju-reactive';
 import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { localClusterAddress } from './addresses.js';
 import { type ClusterBackend, ForeignAccountError } from './backend/types.js';
+import { stayingUnitsNotIn } from './cluster-members.js';
 import { effective as config, FOREIGN_ACCOUNT_KEY } from './config-checks.js';
 import { F } from './flags.js';
 import { adoptsPythonAccounts } from './migration.js';
@@ -41,6 +42,14 @@ const PEER_USERS_SEEN = 'cluster.peer-users-seen';
  * this unit's instance when dropDepartedUsers last found nothing to drop. The same again: skip.
  */
 const USERS_RECONCILED = 'cluster.users-reconciled';
+/**
+ * Unit state: the units Juju means to keep whose connection info this unit has not seen, when
+ * createPeerUsers last held unit-configure-ready back for them: [count, first few names], for
+ * the workload status. Unset once the promise is made.
+ */
+export const PROMISE_WAITS_FOR = 'cluster.promise-waits-for';
+/** How many of the units waited for the status names. */
+const NAMED_WAITS = 3;
 
 const peers = (rt: HookRuntime) => rt.endpoint(MySQLInnoDBClusterPeers);
 
@@ -95,17 +104,31 @@ export function registerPeerAccounts(
   //    resolver.go): trusting that summary let the leader add this instance before it held
   //    the leader's account (seed 4 of the 5-unit convergence test). In a settled cluster
   //    every summary is ready: no read.
+  //    The first promise also waits until every unit Juju means to keep (goal-state) is a
+  //    joined peer whose connection info this unit has seen, and so holds its account: the
+  //    leader acts on the promise, and the leader may be a unit this unit has not met yet
+  //    (relation-list names a peer only once its -joined hook ran here: worker/uniter/relation/
+  //    statetracker.go CommitHook; a unit can run other peers' hooks first), or one it met
+  //    before that unit published. Promising earlier let the leader reach this instance before
+  //    it held the leader's account (4 units seed 54, 6 units seed 119: one failed hook each).
+  //    The Python charm waits the same way, over the joined units only (`cluster.available`
+  //    before `set_unit_configure_ready`).
   //    Once the accounts are made for the ready peers' addresses, while every summary is ready
   //    and their addresses (a digest the interface keeps) are the same, nothing is to do: no
   //    summary is decoded.
   const createPeerUsers = async (rt: HookRuntime) => {
+    const promised = rt.flags.isSet(F.peerUsersCreated);
+    // Before the promise, nothing to do while a unit Juju keeps has not even joined (names
+    // only: no summary is decoded, no peer read; no peer needs an account here before then).
+    const joined = new Set(peers(rt).peerRelation?.joinedUnitNames);
+    if (!promised && !everyStayingUnitSeen(rt, joined)) return;
     const made = rt.state.get(PEER_USERS_FOR);
     const counts = peers(rt).peerCounts;
     const source = passwordSource(rt) ?? null;
     const { user } = config(rt);
     const madeFor = (addresses: string) => hashValue([made ?? null, source, user, addresses]);
     if (
-      rt.flags.isSet(F.peerUsersCreated) &&
+      promised &&
       made !== undefined &&
       counts.ready === counts.peers &&
       rt.state.get(PEER_USERS_DIGEST) === madeFor(counts.readyAddresses)
@@ -120,10 +143,12 @@ export function registerPeerAccounts(
       made !== undefined && Array.isArray(before) && hashValue([source, user, before]) === made
         ? before.filter((a): a is string => typeof a === 'string')
         : undefined;
-    const addresses =
-      (rt.flags.isSet(F.peerUsersCreated) && done !== undefined && counts.ready === counts.peers
+    const sinceLastPass =
+      promised && done !== undefined && counts.ready === counts.peers
         ? readySinceLastPass(rt, done)
-        : undefined) ?? readyNow(rt);
+        : undefined;
+    const now = sinceLastPass === undefined ? readyNow(rt) : undefined;
+    const addresses = sinceLastPass ?? now?.addresses ?? [];
     const wanted = hashValue([source, user, addresses]);
     // The ready addresses as this pass left the summaries (the peers read above replaced theirs).
     const recordDigest = () => {
@@ -133,7 +158,7 @@ export function registerPeerAccounts(
       );
       noteSummariesSeen(rt);
     };
-    if (rt.flags.isSet(F.peerUsersCreated) && made === wanted) {
+    if (promised && made === wanted) {
       recordDigest();
       return;
     }
@@ -142,8 +167,10 @@ export function registerPeerAccounts(
     for (const address of addresses) {
       if (!skip.has(address) && !(await deps.ensureAccount(rt, address))) all = false;
     }
-    peers(rt).setUnitConfigureReady();
-    rt.flags.set(F.peerUsersCreated);
+    if (promised || (now !== undefined && everyStayingUnitSeen(rt, now.units))) {
+      peers(rt).setUnitConfigureReady();
+      rt.flags.set(F.peerUsersCreated);
+    }
     if (all) {
       rt.state.set(PEER_USERS_FOR, wanted);
       rt.state.set(PEER_USERS_ADDRESSES, addresses);
@@ -162,17 +189,37 @@ export function registerPeerAccounts(
 }
 
 /**
- * Every ready peer's address, sorted and once each. A peer whose summary is not ready is read
- * now: it may have become ready while its -changed hook waits in this unit's queue (see
- * registerPeerAccounts).
+ * Every ready peer's address, sorted and once each, and those peers' unit names. A peer whose
+ * summary is not ready is read now: it may have become ready while its -changed hook waits in
+ * this unit's queue (see registerPeerAccounts).
  */
-function readyNow(rt: HookRuntime): string[] {
+function readyNow(rt: HookRuntime): { addresses: string[]; units: Set<string> } {
+  const units = new Set<string>();
   const ready = peers(rt).peerSummaries.flatMap((p) => {
-    if (p.ready && p.address !== undefined) return [p.address];
+    if (p.ready && p.address !== undefined) {
+      units.add(p.unitName);
+      return [p.address];
+    }
     const peer = peers(rt).peer(p.unitName);
-    return peer?.isReady() ? [peer.connectionInfo.address] : [];
+    if (!peer?.isReady()) return [];
+    units.add(p.unitName);
+    return [peer.connectionInfo.address];
   });
-  return [...new Set(ready)].sort();
+  return { addresses: [...new Set(ready)].sort(), units };
+}
+
+/**
+ * Whether every unit Juju means to keep is among `ready` (see registerPeerAccounts); the ones
+ * that are not are kept for the status (PROMISE_WAITS_FOR).
+ */
+function everyStayingUnitSeen(rt: HookRuntime, ready: ReadonlySet<string>): boolean {
+  const missing = stayingUnitsNotIn(rt, ready);
+  if (missing.length === 0) {
+    if (rt.state.get(PROMISE_WAITS_FOR) !== undefined) rt.state.unset(PROMISE_WAITS_FOR);
+    return true;
+  }
+  rt.state.set(PROMISE_WAITS_FOR, [missing.length, missing.slice(0, NAMED_WAITS)]);
+  return false;
 }
 
 /**

@@ -314,9 +314,12 @@ export function createCharm(given: Partial<MySQLCharmOptions> = {}): Charm {
         return;
       }
       // The summaries say whether any peer waits (no hook-tool call when none does); each
-      // one that may is read again, and added only as its current data says.
+      // one that may is read again, and added only as its current data says. That includes a
+      // ready peer whose summary has no promise yet: it may have promised since, its -changed
+      // hook still queued here, and adding every promised peer in one hook spares each unit a
+      // leader-settings-changed per peer added.
       const waiting = peers(rt)
-        .peerSummaries.filter((p) => p.ready && p.configureReady && !isClustered(p.address ?? ''))
+        .peerSummaries.filter((p) => p.ready && !isClustered(p.address ?? ''))
         .flatMap((p) => peers(rt).peer(p.unitName) ?? [])
         .filter((peer) => peer.isReady())
         .filter((peer) => peer.configureReady && !isClustered(peer.connectionInfo.address));

@@ -29,12 +29,22 @@ export function clusterMember(rt: HookRuntime, self: string): string | undefined
  * its connection info: then every instance that could hold the cluster can be asked.
  */
 export function everyStayingUnitReady(rt: HookRuntime): boolean {
+  const ready = rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.map((p) => p.unitName);
+  return stayingUnitsNotIn(rt, new Set(ready)).length === 0;
+}
+
+/**
+ * The other units Juju means to keep (goal-state: neither dying nor gone) that are not in
+ * `units`, in goal-state order. Goal-state names a unit as soon as Juju means to have it, before
+ * this unit has run its -joined hook (relation-list names a peer only once that hook committed:
+ * worker/uniter/relation/statetracker.go CommitHook).
+ */
+export function stayingUnitsNotIn(rt: HookRuntime, units: ReadonlySet<string>): string[] {
   const goal = rt.juju.goalState();
   if (goal.isErr()) throw goal.error;
-  const ready = new Set(rt.endpoint(MySQLInnoDBClusterPeers).readyPeers.map((p) => p.unitName));
-  return Object.entries(goal.value.units).every(
-    ([unit, { status }]) => unit === rt.unitName || status === 'dying' || ready.has(unit),
-  );
+  return Object.entries(goal.value.units)
+    .filter(([unit, { status }]) => unit !== rt.unitName && status !== 'dying' && !units.has(unit))
+    .map(([unit]) => unit);
 }
 
 /**

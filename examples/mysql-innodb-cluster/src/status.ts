@@ -6,6 +6,7 @@ import {
   MySQLInnoDBClusterPeers,
   type PasswordTransport,
 } from 'juju-reactive/interfaces/mysql-innodb-cluster';
+import { PROMISE_WAITS_FOR } from './accounts.js';
 import { instanceKey } from './addresses.js';
 import { blockedBy } from './config-checks.js';
 import { F, PASSWORD_SHARED } from './flags.js';
@@ -47,6 +48,9 @@ export function assess(
       `Waiting for ${missing} more peer${missing === 1 ? '' : 's'} to share cluster connection info`,
     ];
   }
+  const unseen = f.isSet(F.peerUsersCreated) ? undefined : unseenUnits(rt);
+  if (unseen !== undefined)
+    return ['waiting', `Waiting for ${unseen} to share cluster connection info`];
   if (!f.isSet('leadership.set.cluster-created'))
     return ['waiting', 'Waiting for the leader to create the cluster'];
   if (!f.isSet(F.clusteredSignalled))
@@ -54,6 +58,22 @@ export function assess(
   if (!f.isSet('cluster.clustered') && !everyPeerRecordedClustered(rt))
     return ['waiting', 'Waiting for every peer to join the cluster'];
   return ['active', 'Unit is ready and clustered'];
+}
+
+/**
+ * The units this unit's unit-configure-ready waits for (accounts.ts), as the status names them:
+ * "mysql/3", "mysql/3, mysql/4 and 1 more unit". Undefined when it waits for none.
+ */
+function unseenUnits(rt: HookRuntime): string | undefined {
+  const waits = rt.state.get(PROMISE_WAITS_FOR);
+  if (!Array.isArray(waits) || typeof waits[0] !== 'number' || !Array.isArray(waits[1]))
+    return undefined;
+  const [count, named] = [waits[0], waits[1].filter((u): u is string => typeof u === 'string')];
+  if (named.length === 0) return undefined;
+  const more = count - named.length;
+  return more > 0
+    ? `${named.join(', ')} and ${more} more unit${more === 1 ? '' : 's'}`
+    : named.join(', ');
 }
 
 /**
