@@ -96,4 +96,27 @@ describe('the example promises unit-configure-ready only once it has met every u
         message: 'Unit is ready and clustered',
       });
   });
+
+  it('a unit waited for that Juju removes before it ever joined is waited for no more', async () => {
+    const { model, app } = await deploySimulated({ units: 4, seed: 5 });
+    const [first, second, third, late] = model.units(app) as [string, string, string, string];
+    for (let ran = true; ran; ) {
+      ran = false;
+      for (const unit of [first, second, third]) if (await model.step(unit)) ran = true;
+    }
+    expect(model.unit(first).status.message).toBe(
+      `Waiting for ${late} to share cluster connection info`,
+    );
+    model.removeUnit(late);
+    // Goal-state no longer names it; the next hook that is not a peer's arrival looks again
+    // (update-status at the latest: every 5 minutes).
+    const report = await model.advance({ minutes: 5 });
+    expect(report).toMatchObject({ settled: true, hooksFailed: 0 });
+    expect(model.units(app)).toEqual([first, second, third]);
+    for (const unit of model.units(app))
+      expect(model.unit(unit).status, unit).toEqual({
+        status: 'active',
+        message: 'Unit is ready and clustered',
+      });
+  });
 });

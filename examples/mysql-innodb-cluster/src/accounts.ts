@@ -48,6 +48,8 @@ const USERS_RECONCILED = 'cluster.users-reconciled';
  * the workload status. Unset once the promise is made.
  */
 export const PROMISE_WAITS_FOR = 'cluster.promise-waits-for';
+/** Hooks that bring a peer or its data, never a unit's removal. */
+const ARRIVAL_HOOK = /-relation-(joined|changed)$/;
 /** How many of the units waited for the status names. */
 const NAMED_WAITS = 3;
 
@@ -211,8 +213,20 @@ function readyNow(rt: HookRuntime): { addresses: string[]; units: Set<string> } 
 /**
  * Whether every unit Juju means to keep is among `ready` (see registerPeerAccounts); the ones
  * that are not are kept for the status (PROMISE_WAITS_FOR).
+ *
+ * In a -joined or -changed hook, a unit named the last time that is still not among `ready`
+ * answers no without goal-state: those hooks take no unit out of what Juju keeps. A unit Juju
+ * removes is seen in the -departed hook it brings (once it joined) or in any other hook kind.
  */
 function everyStayingUnitSeen(rt: HookRuntime, ready: ReadonlySet<string>): boolean {
+  const last = rt.state.get(PROMISE_WAITS_FOR);
+  if (
+    ARRIVAL_HOOK.test(rt.hookName) &&
+    Array.isArray(last) &&
+    Array.isArray(last[1]) &&
+    last[1].some((unit) => typeof unit === 'string' && !ready.has(unit))
+  )
+    return false;
   const missing = stayingUnitsNotIn(rt, ready);
   if (missing.length === 0) {
     if (rt.state.get(PROMISE_WAITS_FOR) !== undefined) rt.state.unset(PROMISE_WAITS_FOR);
