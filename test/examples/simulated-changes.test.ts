@@ -4,7 +4,10 @@
 // encoding the whole cluster, which grows with the square of the units; every call that
 // changes what a later hook reads must move it, or a hook killed after it would lose it.
 import { describe, expect, it } from 'vitest';
-import { SimulatedInnoDBCluster } from '../../examples/mysql-innodb-cluster/src/backend/simulated.js';
+import {
+  SimulatedInnoDBCluster,
+  SNAPSHOT_LOG_ENTRIES,
+} from '../../examples/mysql-innodb-cluster/src/backend/simulated.js';
 
 const A = '10.0.0.1';
 const B = '10.0.0.2';
@@ -70,5 +73,25 @@ describe('SimulatedInnoDBCluster.changes (what main-simulated saves on)', () => 
     }
     // The reads and the repeated calls leave it where it was.
     expect(reads).toBeGreaterThanOrEqual(6);
+  });
+
+  it('a snapshot keeps only the latest operations of the log, and restores the same accounts and members', async () => {
+    const cluster = new SimulatedInnoDBCluster();
+    const a = cluster.backendFor(A);
+    const hosts = Array.from(
+      { length: SNAPSHOT_LOG_ENTRIES + 50 },
+      (_, i) => `10.1.${i >> 8}.${i & 255}`,
+    );
+    for (const host of hosts)
+      await a.users.createClusterUser({ user: 'clusteruser', host }, CREDS.password);
+    const snapshot = cluster.snapshot();
+    expect(cluster.log.length).toBeGreaterThan(SNAPSHOT_LOG_ENTRIES);
+    expect(snapshot.log).toEqual(cluster.log.slice(-SNAPSHOT_LOG_ENTRIES));
+    const restored = SimulatedInnoDBCluster.fromSnapshot(snapshot);
+    expect(restored.usersOn(A)).toEqual(cluster.usersOn(A));
+    expect(await restored.backendFor(A).users.listClusterUsers('clusteruser')).toEqual(
+      await a.users.listClusterUsers('clusteruser'),
+    );
+    expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(snapshot));
   });
 });
