@@ -64,20 +64,33 @@ function bound(list: readonly QueuedHook[], name: string, after: boolean): numbe
  * The owed hooks of one relation that the relations resolver orders (not replayed, slot
  * Slot.relations), one list per event. Each list is sorted by remote unit name in byte order
  * (as Go sorts strings, and as the resolver breaks ties: an absent name sorts as ''), hooks
- * about the same name in the order owed. Changed only by OwedHooks; read-only elsewhere.
+ * about the same name in the order owed.
  */
-export class OwedRelation {
+export interface OwedRelation {
+  /** The relation id as the unit sees it (`''` for hooks without one). */
+  readonly id: string;
   /** How many hooks are owed in all the lists below. */
+  readonly size: number;
+  readonly joined: readonly QueuedHook[];
+  /** -relation-changed about a remote unit. */
+  readonly changed: readonly QueuedHook[];
+  /** -relation-changed about the remote application's data (no remote unit). */
+  readonly appChanged: readonly QueuedHook[];
+  readonly departed: readonly QueuedHook[];
+  readonly broken: readonly QueuedHook[];
+  /** The -relation-changed about remote unit `name` (the earliest owed if several), or undefined. */
+  changedAbout(name: string): QueuedHook | undefined;
+}
+
+/** An OwedRelation as OwedHooks keeps it in step. */
+class RelationHooks implements OwedRelation {
   size = 0;
   joined: QueuedHook[] = [];
-  /** -relation-changed about a remote unit. */
   changed: QueuedHook[] = [];
-  /** -relation-changed about the remote application's data (no remote unit). */
   appChanged: QueuedHook[] = [];
   departed: QueuedHook[] = [];
   broken: QueuedHook[] = [];
 
-  /** `id`: the relation id as the unit sees it (`''` for hooks without one). */
   constructor(readonly id: string) {}
 
   /** The -relation-changed about remote unit `name` (the earliest owed if several), or undefined. */
@@ -135,7 +148,7 @@ export class OwedHooks implements Iterable<QueuedHook> {
   /** The owed hooks not kept per relation (other slots, replayed hooks), in the order owed. */
   private rest = new Set<QueuedHook>();
   /** Relation hooks per relation id; a relation with none owed has no entry. */
-  private readonly byRelation = new Map<string, OwedRelation>();
+  private readonly byRelation = new Map<string, RelationHooks>();
   /** How many owed, not replayed hooks have each key. */
   private readonly counts = new Map<string, number>();
   /** How many replayed hooks are owed (they are never coalesced). */
@@ -254,7 +267,7 @@ export class OwedHooks implements Iterable<QueuedHook> {
     const id = item.relationId ?? '';
     let relation = this.byRelation.get(id);
     if (relation === undefined) {
-      relation = new OwedRelation(id);
+      relation = new RelationHooks(id);
       this.byRelation.set(id, relation);
     }
     relation.add(item);
