@@ -22,6 +22,7 @@
 // coalesced: Juju compares versions, so N changes give one hook. Where Juju is unpredictable
 // (Go map order over relations, which unit runs first, which unit a lease expiry elects) the
 // model's seeded generator chooses, so the same seed replays the same trace.
+import type { OwedRelation } from './owed-hooks.js';
 import { type Random, randomIndex } from './random.js';
 import type { QueuedAction, QueuedHook, UnitRecord, World } from './world.js';
 
@@ -93,21 +94,34 @@ function relationRank(unit: UnitRecord, item: QueuedHook): number {
   return 4; // joined
 }
 
+/**
+ * The hook of one relation the unit runs first, in relationRank's order; ties by remote unit
+ * name, then the earliest owed. OwedRelation keeps each event's hooks in that tie order, so this
+ * reads the head of a list, or looks a name up, instead of scanning the relation's hooks.
+ */
+function nextHookOfRelation(unit: UnitRecord, owed: OwedRelation): QueuedHook | undefined {
+  // The view of the hooks' relation (a relation hook always has an id; '' finds no view).
+  const view = unit.relations.get(owed.id);
+  const pending = view?.changedPending;
+  if (pending !== undefined) {
+    const changed = owed.changedAbout(pending);
+    if (changed !== undefined) return changed;
+  }
+  const first = owed.departed[0] ?? owed.broken[0] ?? owed.appChanged[0] ?? owed.joined[0];
+  if (first !== undefined) return first;
+  // Changes of members before those of units not (or no longer) joined here.
+  if (view !== undefined) {
+    for (const item of owed.changed) {
+      if (view.members.has(item.remoteUnit as string)) return item;
+    }
+  }
+  return owed.changed[0];
+}
+
 function byteCompare(a: string | undefined, b: string | undefined): number {
   const x = a ?? '';
   const y = b ?? '';
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** True when `item` (of relation rank `rank`) runs before `best` within one relation. */
-function runsBefore(
-  item: QueuedHook,
-  rank: number,
-  best: QueuedHook | undefined,
-  bestRank: number,
-): boolean {
-  if (best === undefined || rank < bestRank) return true;
-  return rank === bestRank && byteCompare(item.remoteUnit, best.remoteUnit) < 0;
 }
 
 /** Why a hook owed to a unit cannot run now (and is dropped), or undefined when it can. */
@@ -151,15 +165,20 @@ function gated(unit: UnitRecord, item: QueuedHook, slot: number): boolean {
   // worker/uniter/storage/resolver.go: storage-attached runs before install, and install
   // waits (ErrWaiting) while the unit's initial storage is not attached yet.
   if (!unit.installed && slot === Slot.storage) return false;
-  if (
-    slot === Slot.install &&
-    unit.queue.some((q) => q.storageId !== undefined && slotOf(q) === Slot.storage)
-  ) {
+  if (slot === Slot.install && hasStorageHook(unit)) {
     return true;
   }
   if (!unit.installed && slot !== Slot.install && slot < Slot.stop) return true;
   // The queued start runs once the first config-changed committed (operation/runhook.go).
   if (item.hook === 'start' && !unit.configured) return true;
+  return false;
+}
+
+/** True when a storage hook is owed to the unit (they are never relation hooks). */
+function hasStorageHook(unit: UnitRecord): boolean {
+  for (const q of unit.queue.others()) {
+    if (q.storageId !== undefined && slotOf(q) === Slot.storage) return true;
+  }
   return false;
 }
 
@@ -191,16 +210,14 @@ export class Resolver {
     let best: QueuedHook | undefined;
     let bestSlot = Number.POSITIVE_INFINITY;
     let staleCount = 0;
-    for (const item of queue) {
+    // Relation hooks are ordered by nextRelationHook, not here: this scans the others only.
+    for (const item of queue.others()) {
       const slot = slotOf(item);
       if (slot === Slot.leadership && stale(unit, item)) {
         staleCount++;
         continue;
       }
-      // Relation hooks are ordered by nextRelationHook, not here.
-      const better =
-        slot < bestSlot ||
-        (slot === bestSlot && slot !== Slot.relations && withinSlot(item, best) < 0);
+      const better = slot < bestSlot || (slot === bestSlot && withinSlot(item, best) < 0);
       if (better && !gated(unit, item, slot)) {
         best = item;
         bestSlot = slot;
@@ -209,7 +226,8 @@ export class Resolver {
     if (staleCount > 0) {
       queue.retain((item) => slotOf(item) !== Slot.leadership || !stale(unit, item));
     }
-    if (bestSlot !== Slot.relations) return best;
+    // Every relation hook is gated alike (gated(): only until install committed).
+    if (bestSlot < Slot.relations || queue.relations().size === 0 || !unit.installed) return best;
     return this.nextRelationHook(unit);
   }
 
@@ -233,51 +251,28 @@ export class Resolver {
    * takes the first relation with a hook to run; within it, nextHookForRelation's order.
    */
   private nextRelationHook(unit: UnitRecord): QueuedHook | undefined {
-    // One pass while every relation hook owed is of one relation (the common case); a second
-    // relation seen sends it to chooseRelation, then to the pass over the chosen one.
-    let chosen: string | undefined;
-    let best: QueuedHook | undefined;
-    let bestRank = 0;
-    for (const item of unit.queue) {
-      if (item.replay === true || slotOf(item) !== Slot.relations) continue;
-      const id = item.relationId ?? '';
-      if (chosen === undefined) chosen = id;
-      else if (id !== chosen) return this.nextHookOfRelation(unit, this.chooseRelation(unit));
-      const rank = relationRank(unit, item);
-      if (runsBefore(item, rank, best, bestRank)) {
-        best = item;
-        bestRank = rank;
-      }
+    const relations = unit.queue.relations();
+    if (relations.size === 1) {
+      for (const owed of relations.values()) return nextHookOfRelation(unit, owed);
     }
-    return best;
-  }
-
-  /** The hook of relation `chosen` the unit runs first (nextHookForRelation's order). */
-  private nextHookOfRelation(unit: UnitRecord, chosen: string | undefined): QueuedHook | undefined {
-    if (chosen === undefined) return undefined;
-    let best: QueuedHook | undefined;
-    let bestRank = 0;
-    for (const item of unit.queue) {
-      if (item.replay === true || slotOf(item) !== Slot.relations) continue;
-      if ((item.relationId ?? '') !== chosen) continue;
-      const rank = relationRank(unit, item);
-      if (runsBefore(item, rank, best, bestRank)) {
-        best = item;
-        bestRank = rank;
-      }
-    }
-    return best;
+    const chosen = relations.get(this.chooseRelation(unit) ?? '');
+    return chosen === undefined ? undefined : nextHookOfRelation(unit, chosen);
   }
 
   /** Several relations have a hook to run: one of them, as Go's map order would pick it. */
   private chooseRelation(unit: UnitRecord): string | undefined {
-    const seen = new Set<string>();
-    for (const item of unit.queue) {
-      if (item.replay !== true && slotOf(item) === Slot.relations) seen.add(item.relationId ?? '');
+    const num = (id: string) => this.world.relation(id)?.num ?? 0;
+    let ids = [...unit.queue.relations().keys()].sort((a, b) => num(a) - num(b));
+    if (ids.some((id, i) => i > 0 && num(id) === num(ids[i - 1] as string))) {
+      // Ids of one number (hooks of a relation the model does not know): in the order their
+      // first hook was owed, as a stable sort of the ids seen in the queue leaves them.
+      const seen = new Set<string>();
+      for (const item of unit.queue) {
+        if (item.replay === true || slotOf(item) !== Slot.relations) continue;
+        seen.add(item.relationId ?? '');
+      }
+      ids = [...seen].sort((a, b) => num(a) - num(b));
     }
-    const ids = [...seen].sort(
-      (a, b) => (this.world.relation(a)?.num ?? 0) - (this.world.relation(b)?.num ?? 0),
-    );
     return this.random === undefined || ids.length < 2
       ? ids[0]
       : ids[randomIndex(this.random, ids.length)];
