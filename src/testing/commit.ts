@@ -8,7 +8,7 @@ import { optional, ownValue, setOwn } from './optional.js';
 import { networkSettings } from './scope.js';
 import { SecretLifecycle } from './secrets.js';
 import { StorageModel } from './storage.js';
-import type { TraceRecorder } from './trace.js';
+import { notePublished, type TraceRecorder } from './trace.js';
 import { applyValues, type HookTransaction } from './transaction.js';
 import {
   addMember,
@@ -107,7 +107,7 @@ export class Committer {
         seq: draft.seq,
       });
       if (keys !== undefined)
-        draft.published.push({ relationId: staged.relationId, app: staged.app, keys });
+        notePublished(draft, { relationId: staged.relationId, app: staged.app, keys });
     }
 
     this.commitSecrets(unit, tx);
@@ -141,7 +141,7 @@ export class Committer {
       if (relation === undefined || relation.removed) continue;
       const values = new Map(Object.entries(networkSettings(unit, relation)));
       const keys = this.applyBag(unit, relation, false, values, { item, seq: draft.seq });
-      if (keys !== undefined) draft.published.push({ relationId, app: false, keys });
+      if (keys !== undefined) notePublished(draft, { relationId, app: false, keys });
     }
   }
 

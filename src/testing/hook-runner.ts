@@ -162,7 +162,7 @@ export class HookRunner {
     if (unit.app.mode === 'process' || unit.store.jujuBacked) unit.store.refresh();
     draft.ok = outcome.ok;
     if (outcome.error !== undefined) draft.error = redactor.redact(firstLine(outcome.error));
-    if (outcome.handlers !== undefined) draft.handlers = outcome.handlers;
+    if (outcome.handlers !== undefined) draft.handlers = recorder.handlerList(outcome.handlers);
     recorder.push({
       kind: 'hook-end',
       unit: unit.name,

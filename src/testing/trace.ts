@@ -213,10 +213,23 @@ export type TraceLevel = 'full' | 'hooks';
 
 type WithoutSeq<E> = E extends TraceEvent ? Omit<E, 'seq'> : never;
 
+/**
+ * One empty list for every timeline entry with nothing in a list (most entries, most lists): a
+ * model of 1,000 units keeps millions of entries. Frozen: a list is replaced, never pushed to.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+/** Past this many shared texts and lists, the recorder starts sharing afresh (bounds its map). */
+const MAX_SHARED = 100_000;
+
 /** Records trace events and timelines; redacts every text with the model's redactor. */
 export class TraceRecorder {
   private readonly log: TraceEvent[] = [];
   private readonly timelines = new Map<string, Draft[]>();
+  /**
+   * The texts and lists timeline entries repeat (hook names, labels, relation ids, handler
+   * lists), one copy each: a label like `cluster-relation-changed app/7` recurs on every unit.
+   */
+  private readonly shared = new Map<string, string | readonly string[]>();
   private seq = 0;
 
   constructor(
@@ -263,20 +276,20 @@ export class TraceRecorder {
     const seq = this.push({ kind: 'hook', ...event });
     const draft: Draft = {
       seq,
-      unit: event.unit,
-      hook: event.hook,
-      label: hookLabel(event.hook, event.remoteUnit, event.remoteApp),
+      unit: this.text(event.unit),
+      hook: this.text(event.hook),
+      label: this.text(hookLabel(event.hook, event.remoteUnit, event.remoteApp)),
       attempt: event.attempt,
       ok: false,
-      flagsSet: [],
-      flagsCleared: [],
-      published: [],
-      leaderKeys: [],
+      flagsSet: NONE,
+      flagsCleared: NONE,
+      published: NONE as unknown as Draft['published'],
+      leaderKeys: NONE,
       toolCalls: 0,
     };
     for (const key of ['relationId', 'remoteUnit', 'remoteApp', 'departingUnit'] as const) {
       const value = event[key];
-      if (value !== undefined) draft[key] = value;
+      if (value !== undefined) draft[key] = this.text(value);
     }
     let list = this.timelines.get(event.unit);
     if (list === undefined) {
@@ -288,6 +301,30 @@ export class TraceRecorder {
     return draft;
   }
 
+  /** The handlers a hook ran, as a list shared by every entry that ran the same ones. */
+  handlerList(handlers: readonly string[]): readonly string[] {
+    if (handlers.length === 0) return NONE;
+    const key = `\u0000${handlers.join('\u0000')}`;
+    const kept = this.shared.get(key);
+    if (Array.isArray(kept)) return kept;
+    const list = Object.freeze([...handlers]);
+    this.keep(key, list);
+    return list;
+  }
+
+  /** `value`, or the equal text an earlier entry holds. */
+  private text(value: string): string {
+    const kept = this.shared.get(value);
+    if (typeof kept === 'string') return kept;
+    this.keep(value, value);
+    return value;
+  }
+
+  private keep(key: string, value: string | readonly string[]): void {
+    if (this.shared.size >= MAX_SHARED) this.shared.clear();
+    this.shared.set(key, value);
+  }
+
   timeline(unit: string): readonly TimelineEntry[] {
     const list = this.timelines.get(unit);
     return list === undefined ? [] : trimmed(list, this.limit, 0);
@@ -296,6 +333,15 @@ export class TraceRecorder {
   timelineUnits(): string[] {
     return [...this.timelines.keys()];
   }
+}
+
+/** Note on a hook's timeline entry a bag its commit published. */
+export function notePublished(
+  draft: Pick<Draft, 'published'>,
+  bag: Draft['published'][number],
+): void {
+  if ((draft.published as readonly unknown[]) === NONE) draft.published = [bag];
+  else draft.published.push(bag);
 }
 
 /**

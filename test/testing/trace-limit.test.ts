@@ -55,4 +55,28 @@ describe('a bounded trace (traceLimit, for big models)', () => {
     await full.close();
     await bounded.close();
   });
+
+  it('timeline entries share what they repeat: one empty list, one copy of each handler list, while each keeps its own effects', async () => {
+    const { model } = await settled({});
+    const entries = model.units().flatMap((unit) => [...model.timeline(unit)]);
+    const quiet = entries.filter((e) => e.published.length === 0);
+    const publishing = entries.filter((e) => e.published.length > 0);
+    expect(quiet.length).toBeGreaterThan(0);
+    expect(publishing.length).toBeGreaterThan(0);
+    // Nothing published: the same frozen empty list, which no later commit wrote into.
+    expect(new Set(quiet.map((e) => e.published)).size).toBe(1);
+    expect(Object.isFrozen(quiet[0]?.published)).toBe(true);
+    // Entries that ran the same handlers hold one list between them.
+    const byHandlers = new Map<string, Set<readonly string[]>>();
+    for (const e of entries) {
+      if (e.handlers === undefined) continue;
+      const key = e.handlers.join(',');
+      byHandlers.set(key, (byHandlers.get(key) ?? new Set()).add(e.handlers));
+    }
+    expect(byHandlers.size).toBeGreaterThan(0);
+    for (const [key, lists] of byHandlers) expect(lists.size, key).toBe(1);
+    // Each publishing entry lists its own bags (peer-echo publishes to its peer relation).
+    for (const e of publishing) expect(e.published.every((p) => p.keys.length > 0)).toBe(true);
+    await model.close();
+  });
 });
