@@ -6,7 +6,7 @@
 // unit promised before it met the leader, and the leader's hook failed (4 units seed 54).
 import { describe, expect, it } from 'vitest';
 import { deploySimulated } from '../../examples/mysql-innodb-cluster/src/simulate.js';
-import type { TraceEvent } from '../../src/testing/index.js';
+import type { Model, TraceEvent } from '../../src/testing/index.js';
 
 const CONFIGURE_READY = 'unit-configure-ready';
 
@@ -35,6 +35,14 @@ function earlyPromises(trace: readonly TraceEvent[], units: readonly string[]): 
     if (missing.length > 0) early.push(`${event.unit} before ${missing.join(', ')}`);
   }
   return early;
+}
+
+/** Run the hooks of `units` only, in turn, until none of them has one to run. */
+async function runOnly(model: Model, units: readonly string[]): Promise<void> {
+  for (let ran = true; ran; ) {
+    ran = false;
+    for (const unit of units) if (await model.step(unit)) ran = true;
+  }
 }
 
 describe('the example promises unit-configure-ready only once it has met every unit Juju keeps', () => {
@@ -76,11 +84,8 @@ describe('the example promises unit-configure-ready only once it has met every u
   it('a unit that has not met a unit goal-state names waits, says which, and promises once it has', async () => {
     const { model, app } = await deploySimulated({ units: 4, seed: 3 });
     const [first, second, third, late] = model.units(app) as [string, string, string, string];
-    // Run every hook of three units, none of the fourth's: they cannot meet it.
-    for (let ran = true; ran; ) {
-      ran = false;
-      for (const unit of [first, second, third]) if (await model.step(unit)) ran = true;
-    }
+    // Every hook of three units, none of the fourth's: they cannot meet it.
+    await runOnly(model, [first, second, third]);
     for (const unit of [first, second, third]) {
       expect(model.unit(unit).status, unit).toEqual({
         status: 'waiting',
@@ -100,10 +105,7 @@ describe('the example promises unit-configure-ready only once it has met every u
   it('a unit waited for that Juju removes before it ever joined is waited for no more', async () => {
     const { model, app } = await deploySimulated({ units: 4, seed: 5 });
     const [first, second, third, late] = model.units(app) as [string, string, string, string];
-    for (let ran = true; ran; ) {
-      ran = false;
-      for (const unit of [first, second, third]) if (await model.step(unit)) ran = true;
-    }
+    await runOnly(model, [first, second, third]);
     expect(model.unit(first).status.message).toBe(
       `Waiting for ${late} to share cluster connection info`,
     );
