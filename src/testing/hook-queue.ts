@@ -22,13 +22,28 @@ export function relationHook(
   const endpoint = relation.sideOf(app)?.endpoint ?? '';
   // Absent fields stay undefined (not left out): one object shape, and owedHook() copies it.
   return {
-    hook: `${endpoint}-relation-${event}`,
+    hook: relationHookName(endpoint, event),
     relationId: relation.idFor(app),
     endpoint,
     remoteUnit,
     remoteApp: relation.remoteAppOf(app),
     departingUnit,
   };
+}
+
+/**
+ * `<endpoint>-relation-<event>`, one string per name however many hooks are owed with it (a peer
+ * relation of 1,000 units owes about two million at once).
+ */
+const hookNames = new Map<string, string>();
+function relationHookName(endpoint: string, event: RelationEvent): string {
+  const key = `${endpoint}\u0000${event}`;
+  let name = hookNames.get(key);
+  if (name === undefined) {
+    name = `${endpoint}-relation-${event}`;
+    if (hookNames.size < 10_000) hookNames.set(key, name);
+  }
+  return name;
 }
 
 /** The event of a relation hook name (`joined`, `changed`, …), or undefined. */

@@ -39,7 +39,9 @@ export function owedHook(spec: HookSpec): QueuedHook {
 }
 
 /** The list of its relation a relation-slot hook is kept in (its name ends with the event). */
-function listOf(item: QueuedHook): 'joined' | 'changed' | 'appChanged' | 'departed' | 'broken' {
+function listOf(
+  item: Pick<QueuedHook, 'hook' | 'remoteUnit'>,
+): 'joined' | 'changed' | 'appChanged' | 'departed' | 'broken' {
   const hook = item.hook;
   if (hook.endsWith('-changed')) return item.remoteUnit === undefined ? 'appChanged' : 'changed';
   if (hook.endsWith('-departed')) return 'departed';
@@ -99,6 +101,23 @@ class RelationHooks implements OwedRelation {
     return item !== undefined && item.remoteUnit === name ? item : undefined;
   }
 
+  /** True when a hook like `spec` (same hook, remote unit and application) is here. */
+  holds(spec: HookSpec): boolean {
+    const list = this[listOf(spec)];
+    for (let i = bound(list, spec.remoteUnit ?? '', false); i < list.length; i++) {
+      const item = list[i] as QueuedHook;
+      if ((item.remoteUnit ?? '') !== (spec.remoteUnit ?? '')) return false;
+      if (
+        item.remoteUnit === spec.remoteUnit &&
+        item.hook === spec.hook &&
+        item.relationId === spec.relationId &&
+        item.remoteApp === spec.remoteApp
+      )
+        return true;
+    }
+    return false;
+  }
+
   add(item: QueuedHook): void {
     const list = this[listOf(item)];
     // After every hook about the same name: those were owed earlier.
@@ -149,7 +168,11 @@ export class OwedHooks implements Iterable<QueuedHook> {
   private rest = new Set<QueuedHook>();
   /** Relation hooks per relation id; a relation with none owed has no entry. */
   private readonly byRelation = new Map<string, RelationHooks>();
-  /** How many owed, not replayed hooks have each key. */
+  /**
+   * How many owed hooks in `rest` (not replayed) have each key. A relation hook is looked up in
+   * its relation's lists instead: a peer relation of 1,000 units owes each unit about 2,000 of
+   * them at once, and a key string each would cost about 100 bytes a hook.
+   */
   private readonly counts = new Map<string, number>();
   /** How many replayed hooks are owed (they are never coalesced). */
   private replays = 0;
@@ -190,7 +213,10 @@ export class OwedHooks implements Iterable<QueuedHook> {
 
   /** True when a hook like `spec` (not replayed) is owed. */
   has(spec: HookSpec): boolean {
-    return this.counts.has(keyOf(spec));
+    if (spec.replay === true) return false;
+    // The same hook may be owed in either place (a queued relation hook is not in the lists).
+    if (this.byRelation.get(spec.relationId ?? '')?.holds(spec) === true) return true;
+    return this.counts.size > 0 && this.counts.has(keyOf(spec));
   }
 
   /** True when any replayed hook is owed. */
@@ -215,10 +241,10 @@ export class OwedHooks implements Iterable<QueuedHook> {
       this.replays++;
       return;
     }
-    const key = keyOf(spec);
-    if (this.counts.has(key)) return;
-    this.insert(owedHook(spec));
-    this.counts.set(key, 1);
+    if (this.has(spec)) return;
+    const item = owedHook(spec);
+    this.insert(item);
+    this.counted(item, 1);
   }
 
   /** Drop one owed hook (it ran, or was skipped). */
@@ -286,6 +312,7 @@ export class OwedHooks implements Iterable<QueuedHook> {
       this.replays += by;
       return;
     }
+    if (indexed(item)) return; // looked up in its relation's lists (has)
     const key = keyOf(item);
     const n = (this.counts.get(key) ?? 0) + by;
     if (n > 0) this.counts.set(key, n);

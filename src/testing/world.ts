@@ -283,6 +283,11 @@ export interface RelationSide {
 export class RelationRecord {
   readonly unitBags = new Map<string, RelationData>();
   readonly appBags = new Map<string, RelationData>();
+  /**
+   * idFor's answers, one string each: every hook owed about this relation holds its id, and a
+   * peer relation of 1,000 units owes about two million of them at once.
+   */
+  private readonly idsByApp = new Map<string, string>();
   /** Set by removeRelation: units are leaving it; nobody new joins. */
   removed = false;
 
@@ -294,8 +299,13 @@ export class RelationRecord {
 
   /** The relation id as units of `app` see it: `<their endpoint>:<number>`. */
   idFor(app: string): string {
-    const side = this.sideOf(app) ?? this.sides[0];
-    return `${side?.endpoint ?? 'relation'}:${this.num}`;
+    let id = this.idsByApp.get(app);
+    if (id === undefined) {
+      const side = this.sideOf(app) ?? this.sides[0];
+      id = `${side?.endpoint ?? 'relation'}:${this.num}`;
+      this.idsByApp.set(app, id);
+    }
+    return id;
   }
 
   /** Every id string this relation is known by. */

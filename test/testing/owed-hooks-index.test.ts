@@ -297,6 +297,7 @@ describe('owed hooks indexed per relation (the resolver reads them, worker/unite
       const mine = counting(seed * 7919);
       const ref = counting(seed * 7919);
       const resolver = new Resolver(s.world, seed % 5 === 0 ? undefined : mine.random);
+      const probes = mulberry32(seed * 31);
       const reference = seed % 5 === 0 ? undefined : ref.random;
       for (let step = 0; step < 300; step++) {
         mutate(script, s);
@@ -315,6 +316,21 @@ describe('owed hooks indexed per relation (the resolver reads them, worker/unite
         choices += mine.draws() - before;
         const drift = indexDrift(s.unit.queue);
         if (drift !== '') expect(drift, `seed ${seed} step ${step}`).toBe('');
+        // Coalescing: "is a hook like this owed" agrees with a scan (relation hooks are looked
+        // up in their relation's lists, the others by key).
+        const probe = randomSpec(probes, s.ids);
+        const scanned =
+          probe.replay !== true &&
+          s.unit.queue.some(
+            (q) =>
+              q.replay !== true &&
+              q.hook === probe.hook &&
+              q.relationId === probe.relationId &&
+              q.remoteUnit === probe.remoteUnit &&
+              q.remoteApp === probe.remoteApp,
+          );
+        if (s.unit.queue.has(probe) !== scanned)
+          expect(s.unit.queue.has(probe), `seed ${seed} step ${step}: has`).toBe(scanned);
         picks++;
         if (got !== undefined && slotOf(got) === Slot.relations && got.replay !== true) {
           relationPicks++;
