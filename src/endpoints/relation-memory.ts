@@ -158,6 +158,28 @@ function isSorted(list: readonly string[], compare: (a: string, b: string) => nu
   return true;
 }
 
+/**
+ * `sorted` with `item` inserted where `compare` puts it (a copy): a peer joining a relation of N
+ * units costs one search and one copy, not a sort of N names.
+ */
+function insertSorted(
+  sorted: readonly string[],
+  item: string,
+  compare: (a: string, b: string) => number,
+): string[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(sorted[mid] as string, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = sorted.slice(0, lo);
+  out.push(item);
+  for (let i = lo; i < sorted.length; i++) out.push(sorted[i] as string);
+  return out;
+}
+
 const sameList = (a: readonly string[], b: readonly string[] | undefined): boolean =>
   b !== undefined && (a === b || (a.length === b.length && a.every((x, i) => x === b[i])));
 
@@ -305,7 +327,7 @@ export class RelationMemory implements KnownRelations {
     const remote = this.context.remoteUnit;
     if (this.event?.relationId !== relationId || remote === undefined) return before;
     if (this.event.kind === 'joined' && !before.includes(remote))
-      return [...before, remote].sort(compareUnitNames);
+      return insertSorted(before, remote, compareUnitNames);
     if (this.event.kind === 'departed') return before.filter((u) => u !== remote);
     return before;
   }
@@ -350,8 +372,11 @@ export class RelationMemory implements KnownRelations {
       const members =
         answered ?? (stored === undefined ? undefined : this.membersDuringHook(relationId, stored));
       if (members === undefined) continue;
-      // A record carried over unchanged is already sorted (it was stored sorted).
-      next.members[relationId] = members === stored ? stored : [...members].sort(compareUnitNames);
+      // A record carried over is sorted already (it was stored sorted), and so is the copy a
+      // -joined or -departed hook made of it (membersDuringHook); Juju's answer is copied.
+      next.members[relationId] = (
+        answered === undefined ? members : [...members].sort(compareUnitNames)
+      ) as string[];
     }
     // Own bags: a bag this hook wrote is read again by the next hook that needs it.
     const written = new Set(report.relationWrites.filter((w) => !w.app).map((w) => w.relationId));
