@@ -94,4 +94,28 @@ describe('SimulatedInnoDBCluster.changes (what main-simulated saves on)', () => 
     );
     expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(snapshot));
   });
+
+  it('a restored cluster gives back the same snapshot, whether an instance was used since or not', async () => {
+    const cluster = new SimulatedInnoDBCluster();
+    for (const [on, hosts] of [
+      [A, [A, B]],
+      [B, [A, B, '10.0.0.3']],
+    ] as const)
+      for (const host of hosts)
+        await cluster
+          .backendFor(on)
+          .users.createClusterUser({ user: 'clusteruser', host }, CREDS.password);
+    const text = JSON.stringify(cluster.snapshot());
+    const restored = SimulatedInnoDBCluster.fromSnapshot(JSON.parse(text));
+    expect(JSON.stringify(restored.snapshot())).toBe(text);
+    // Use one instance only: the other is still given back as it was recorded.
+    expect(await restored.backendFor(B).users.listClusterUsers('clusteruser')).toEqual([
+      A,
+      B,
+      '10.0.0.3',
+    ]);
+    expect(JSON.stringify(restored.snapshot())).toBe(text);
+    expect(restored.changes).toBe(SimulatedInnoDBCluster.fromSnapshot(JSON.parse(text)).changes);
+    expect(restored.passwordsSeen()).toEqual([CREDS.password]);
+  });
 });
