@@ -122,8 +122,8 @@ export function registerPeerAccounts(
     const promised = rt.flags.isSet(F.peerUsersCreated);
     // Before the promise, nothing to do while a unit Juju keeps has not even joined (names
     // only: no summary is decoded, no peer read; no peer needs an account here before then).
-    const joined = new Set(peers(rt).peerRelation?.joinedUnitNames);
-    if (!promised && !everyStayingUnitSeen(rt, joined)) return;
+    if (!promised && !everyStayingUnitSeen(rt, new Set(peers(rt).peerRelation?.joinedUnitNames)))
+      return;
     const made = rt.state.get(PEER_USERS_FOR);
     const counts = peers(rt).peerCounts;
     const source = passwordSource(rt) ?? null;

@@ -1,7 +1,7 @@
 // Which instances hold the cluster, read from what Juju committed: leader settings (which
 // instances the leader clustered), goal-state (which units Juju keeps) and peer data. Used by
 // the leader's handlers in charm.ts; no hook-tool call beyond those reads.
-import { type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
+import { type GoalState, type HookRuntime, leaderGet, leaderSet } from 'juju-reactive';
 import { MySQLInnoDBClusterPeers } from 'juju-reactive/interfaces/mysql-innodb-cluster';
 import { INSTANCE_KEY_PREFIX, instanceKey, localClusterAddress } from './addresses.js';
 import { isTrue } from './migration.js';
@@ -40,9 +40,7 @@ export function everyStayingUnitReady(rt: HookRuntime): boolean {
  * worker/uniter/relation/statetracker.go CommitHook).
  */
 export function stayingUnitsNotIn(rt: HookRuntime, units: ReadonlySet<string>): string[] {
-  const goal = rt.juju.goalState();
-  if (goal.isErr()) throw goal.error;
-  return Object.entries(goal.value.units)
+  return Object.entries(goalUnits(rt))
     .filter(([unit, { status }]) => unit !== rt.unitName && status !== 'dying' && !units.has(unit))
     .map(([unit]) => unit);
 }
@@ -70,14 +68,20 @@ export function forgetLostCluster(rt: HookRuntime): void {
 /** Of `units`, those Juju means to keep (goal-state): neither dying nor gone. */
 export function stayingUnits(rt: HookRuntime, units: readonly string[]): Set<string> {
   if (units.length === 0) return new Set();
-  const goal = rt.juju.goalState();
-  if (goal.isErr()) throw goal.error;
+  const goal = goalUnits(rt);
   return new Set(
     units.filter((unit) => {
-      const status = goal.value.units[unit]?.status;
+      const status = goal[unit]?.status;
       return status !== undefined && status !== 'dying';
     }),
   );
+}
+
+/** The units goal-state names (a failed call fails the hook: it cannot be decided without). */
+function goalUnits(rt: HookRuntime): GoalState['units'] {
+  const goal = rt.juju.goalState();
+  if (goal.isErr()) throw goal.error;
+  return goal.value.units;
 }
 
 /** Deletions of the per-instance leader settings whose key passes `select`. */
