@@ -1,13 +1,23 @@
 // The one bundler of this project (esbuild): turns a charm entry into the bundle dir (a charm's
 // dist/) that its dispatch runs. `juju-reactive pack`, the simulator's process mode and the
 // process tests use it. Writes only inside the bundle dir it is given.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { PACKED_METADATA } from '../charm/main.js';
 import type { CharmMetadata } from '../juju/metadata.js';
+import { writePackedCodeCache } from './code-cache.js';
 import { type Chunk, dependenciesPlugin, hookPlugin, libraryPlugin } from './plugins.js';
 import {
+  bundleId,
   CHUNKS,
   LEGACY_START,
   LEGACY_START_FILE,
@@ -81,6 +91,13 @@ export interface BundleOptions {
    * stack is formatted; a module bundle has its map inline.
    */
   readonly sourceMaps?: boolean;
+  /**
+   * A hook bundle's code cache (PACKED_CODE_CACHE_FILE, every function compiled): made by this
+   * Node (the default: the Node that packs), by the Node at the path given (the one the hooks
+   * will run), or not made (`false`). A unit whose Node is another one finds it rejected by V8
+   * and learns a cache of its own, as it does without one.
+   */
+  readonly codeCache?: string | false;
 }
 
 /** What {@link bundleCharm} (or `bundleCharmEntry`) wrote. */
@@ -211,7 +228,10 @@ export async function bundleCharmEntry(options: BundleOptions): Promise<CharmBun
     });
   }
   const start = join(outdir, START_FILE);
-  writeFileSync(start, startSource(options.metadata?.name, options.sourceMaps === true));
+  const id = bundleId(readFileSync(main, 'utf8'));
+  writeFileSync(start, startSource(id, options.metadata?.name, options.sourceMaps === true));
+  if (options.codeCache !== false)
+    writePackedCodeCache(outdir, options.codeCache ?? process.execPath);
   writeFileSync(join(outdir, LEGACY_START_FILE), LEGACY_START);
   return { start, main, files: listFiles(outdir) };
 }

@@ -20,6 +20,7 @@ import { readMetadata } from '../juju/metadata.js';
 import { writeCharmArchive } from './archive.js';
 import { bundleCharmEntry, listFiles } from './bundle.js';
 import { type CharmProject, type Platform, readCharmProject } from './charm-project.js';
+import { writePackedCodeCache } from './code-cache.js';
 import { dispatchScript, VENDORED_NODE } from './dispatch.js';
 import { libraryVersion } from './library.js';
 import { manifestYaml } from './manifest.js';
@@ -173,6 +174,8 @@ async function buildTree(
     outdir: join(stage, 'dist'),
     metadata,
     minify: options.minify ?? true,
+    // A charm carrying its Node gets its code cache made by that Node, per platform.
+    ...(vendored ? { codeCache: false as const } : {}),
   });
   for (const [file, text] of Object.entries(project.files)) writeFileSync(join(stage, file), text);
   const warnings: string[] = [];
@@ -276,6 +279,15 @@ export async function packCharmArchives(options: PackArchiveOptions): Promise<Pa
           join(tree, 'node'),
           options.cacheDir ?? defaultCacheDir(),
         );
+        // The shipped code cache must be made by the Node the hooks run: this platform's.
+        try {
+          writePackedCodeCache(join(tree, 'dist'), join(tree, VENDORED_NODE));
+        } catch {
+          built.warnings.push(
+            `no code cache in the ${platform.label} charm: its Node does not run on this machine ` +
+              "(each unit makes its own in its first hooks, which then compile the bundle's code)",
+          );
+        }
       }
       const packer = `juju-reactive ${libraryVersion()}`;
       writeFileSync(join(tree, 'manifest.yaml'), manifestYaml(platform, startedAt, packer));

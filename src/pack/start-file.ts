@@ -1,5 +1,6 @@
 // The files a hook bundle starts from: the START_FILE that `dispatch` runs (checks Node, then
 // runs the bundled charm through V8's code cache) and the legacy ES-module starter. Text only.
+import { createHash } from 'node:crypto';
 
 /** What `dispatch` runs, inside the bundle dir: checks the Node version, then runs main.cjs. */
 export const START_FILE = 'charm.cjs';
@@ -12,32 +13,75 @@ export const CHUNKS = 'chunks';
 
 /** Where a unit keeps V8's code cache of its bundle, inside its charm dir. */
 export const CODE_CACHE_FILE = '.juju-reactive-cache/main.cjs.v8';
+/** The code cache `pack` makes (every function of MAIN_FILE compiled), inside the bundle dir. */
+export const PACKED_CODE_CACHE_FILE = `${MAIN_FILE}.v8`;
 /**
- * The first line of CODE_CACHE_FILE, before the kinds of hook that ran with it (space
- * separated, e.g. `hooks/install actions/backup`) and a newline; V8's data follows.
+ * The first line of a code cache file starts with this, then the id of the bundle it was made
+ * from (see {@link bundleId}), a colon, the kinds of hook that ran with it (space separated,
+ * e.g. `hooks/install actions/backup`; `*` for a cache made at pack time, which holds every
+ * function) and a newline; V8's data follows.
  */
-export const CODE_CACHE_HEADER = 'juju-reactive code cache 1:';
+export const CODE_CACHE_HEADER = 'juju-reactive code cache 2:';
+/** The kind list of a cache that holds every function of the bundle (made by `pack`). */
+export const EVERY_KIND = '*';
+/**
+ * Next to CODE_CACHE_FILE, with this added to its name: the kinds of hook that ran once from
+ * PACKED_CODE_CACHE_FILE (first line as CODE_CACHE_HEADER's, no V8 data). PACKED_REJECTED in
+ * the list: this unit's Node rejected that cache.
+ */
+export const SEEN_SUFFIX = '.seen';
+/** In the SEEN_SUFFIX file: the unit's Node rejects the cache `pack` made. */
+export const PACKED_REJECTED = '!';
 /** Kinds of hook a cache learns from (a rewrite each): enough for any charm's hooks. */
 export const MAX_CACHED_KINDS = 64;
+/**
+ * What MAIN_FILE's text is wrapped in to run as a function, as Node wraps a CommonJS module.
+ * The start file and the pack-time cache compile the very same text: V8 accepts a cache for a
+ * source of the same length only.
+ */
+export const MAIN_WRAPPER = [
+  '(function (exports, require, module, __filename, __dirname) {',
+  '\n})',
+] as const;
+
+/** The id of a bundle: a digest of MAIN_FILE's text, kept in every code cache made from it. */
+export function bundleId(mainText: string): string {
+  return createHash('sha256').update(mainText).digest('hex').slice(0, 16);
+}
 
 /**
  * The START_FILE. Refuses a Node.js older than 20 with one clear line (plain old syntax, so any
  * Node parses it; checking here costs no second process, a `node --version` in dispatch costs
- * about 3 ms). Then runs MAIN_FILE through V8's code cache, kept per unit in CODE_CACHE_FILE
- * and rewritten at exit when missing or stale (another Node, another bundle): from a unit's
- * second hook on, most of the bundle's compiling is skipped (about 9 ms a hook on the bench
- * machine). Node 22's module.enableCompileCache() does the same; Node 20 has no such thing.
- * V8's cache holds the functions compiled when it was made, so a cache made by `install` lacks
- * what a relation hook runs (which then compiled it on every hook: about 12 ms of the example's
- * cluster-relation-changed). The cache's first line (CODE_CACHE_HEADER) lists the kinds of
- * hook (JUJU_DISPATCH_PATH) that ran with it; the first hook of a kind not listed rewrites it
- * at exit, with what it compiled added: at most MAX_CACHED_KINDS rewrites in a unit's life.
+ * about 3 ms). Then runs MAIN_FILE through V8's code cache (Node 22's
+ * module.enableCompileCache() does the same; Node 20 has no such thing). V8's cache holds the
+ * functions compiled when it was made; what it lacks, a hook compiles as it first calls it.
+ * - `pack` ships PACKED_CODE_CACHE_FILE, made by the Node the hooks run with, holding every
+ *   function of the bundle: the first hook of each kind (JUJU_DISPATCH_PATH) compiles nothing.
+ *   It is nearly twice the size of what one kind of hook runs (the example: 817 against
+ *   458 KB), and reading it costs a few ms more than a cache of just that.
+ * - So the second hook of a kind compiles what it runs and adds it to the unit's own cache,
+ *   CODE_CACHE_FILE, whose first line lists the kinds it holds; from the third on, that lean
+ *   cache serves. A kind that runs once (install, start) never pays the compile. At most
+ *   MAX_CACHED_KINDS rewrites in a unit's life.
+ * - A unit whose Node rejects the pack's cache (another Node) notes that once (next to its
+ *   cache, see SEEN_SUFFIX) and from then on learns every kind on its first hook.
+ * Each cache names the bundle it was made from (`bundle`, from {@link bundleId}). V8 checks
+ * only the length of the source: after `juju refresh` to a bundle of the same length (a
+ * version string bumped), it would run the old bundle's code. Juju keeps files a charm wrote in
+ * its charm dir across a refresh (worker/uniter/charm/manifest_deployer.go removes only the
+ * old charm's own files), so the unit's cache outlives the bundle it was made from.
  */
-export function startSource(charmName: string | undefined, sourceMaps = false): string {
+export function startSource(
+  bundle: string,
+  charmName: string | undefined,
+  sourceMaps = false,
+): string {
   const who = JSON.stringify(charmName ?? 'juju-reactive charm');
   return `'use strict';
 // Generated by juju-reactive: the file \`dispatch\` runs. Checks the Node.js version, then runs
-// ./${MAIN_FILE} through V8's code cache ($JUJU_CHARM_DIR/${CODE_CACHE_FILE}).
+// ./${MAIN_FILE} through V8's code cache (./${PACKED_CODE_CACHE_FILE}, or the unit's own
+// $JUJU_CHARM_DIR/${CODE_CACHE_FILE}).
+var BUNDLE = ${JSON.stringify(bundle)};
 var major = Number(process.versions.node.split('.')[0]);
 if (major >= 20) {
   ${sourceMaps ? 'mapStacks();\n  ' : ''}runMain();
@@ -59,44 +103,71 @@ const CACHED_RUN_MAIN = `function runMain() {
   var cacheFile = charmDir ? path.join(charmDir, '${CODE_CACHE_FILE}') : undefined;
   // The kind of hook this is (hooks/install, actions/backup), if it is a plain word.
   var kind = /^[A-Za-z0-9_./-]{1,200}$/.test(process.env.JUJU_DISPATCH_PATH || '') ? process.env.JUJU_DISPATCH_PATH : '';
-  var cached;
-  var kinds = [];
-  if (cacheFile) {
+  var prefix = '${CODE_CACHE_HEADER}' + BUNDLE + ':';
+  // A cache file's kinds and V8 data, if it was made from this bundle.
+  function readCache(name) {
     try {
-      var data = fs.readFileSync(cacheFile);
+      var data = fs.readFileSync(name);
       var end = data.indexOf(10);
-      var header = end > 0 ? data.toString('latin1', 0, end) : '';
-      if (header.indexOf('${CODE_CACHE_HEADER}') === 0) {
-        kinds = header.slice(${CODE_CACHE_HEADER.length}).split(' ').filter(Boolean);
-        cached = data.subarray(end + 1);
-      }
-    } catch (e) {}
+      if (end <= 0 || data.toString('latin1', 0, end).indexOf(prefix) !== 0) return undefined;
+      return { kinds: data.toString('latin1', prefix.length, end).split(' ').filter(Boolean), data: data.subarray(end + 1) };
+    } catch (e) {
+      return undefined;
+    }
   }
-  var options = { filename: file };
-  if (cached) options.cachedData = cached;
-  if (vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER) {
-    options.importModuleDynamically = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  }
-  var wrapper = '(function (exports, require, module, __filename, __dirname) {';
-  var script = new vm.Script(wrapper + fs.readFileSync(file, 'utf8') + '\\n})', options);
-  var stale = !cached || script.cachedDataRejected;
-  if (stale) kinds = [];
-  var learn = kind !== '' && kinds.indexOf(kind) < 0 && kinds.length < ${MAX_CACHED_KINDS};
-  if (cacheFile && (stale || learn)) {
+  // Atomically replace \`name\` with \`bytes\` at exit. A full disk: never leave the partial temp
+  // file (it would fill the disk for good).
+  function writeAtExit(name, bytes) {
     process.once('exit', function () {
-      var temp = cacheFile + '.' + process.pid;
+      var temp = name + '.' + process.pid;
       try {
-        var head = '${CODE_CACHE_HEADER}' + kinds.concat(learn ? [kind] : []).join(' ') + '\\n';
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        fs.writeFileSync(temp, Buffer.concat([Buffer.from(head, 'latin1'), script.createCachedData()]));
-        fs.renameSync(temp, cacheFile);
+        fs.mkdirSync(path.dirname(name), { recursive: true });
+        fs.writeFileSync(temp, bytes());
+        fs.renameSync(temp, name);
       } catch (e) {
-        // A full disk: never leave the partial temp file (it would fill the disk for good).
         try {
           fs.unlinkSync(temp);
         } catch (e2) {}
       }
     });
+  }
+  var unit = cacheFile && readCache(cacheFile);
+  var cache = unit;
+  var packed;
+  var seenFile = cacheFile && cacheFile + '${SEEN_SUFFIX}';
+  var seen = [];
+  if (!(unit && kind !== '' && unit.kinds.indexOf(kind) >= 0)) {
+    // Not learned yet: the first hook of a kind runs from the cache pack made (unless this
+    // unit's Node rejected it, '${PACKED_REJECTED}'); its second one learns it.
+    seen = (seenFile && readCache(seenFile) || { kinds: [] }).kinds;
+    if (seen.indexOf('${PACKED_REJECTED}') < 0 && (kind === '' || seen.indexOf(kind) < 0)) {
+      packed = readCache(path.join(__dirname, '${PACKED_CODE_CACHE_FILE}'));
+      if (packed) cache = packed;
+    }
+  }
+  var options = { filename: file };
+  if (cache) options.cachedData = cache.data;
+  if (vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER) {
+    options.importModuleDynamically = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  }
+  var script = new vm.Script(${JSON.stringify(MAIN_WRAPPER[0])} + fs.readFileSync(file, 'utf8') + ${JSON.stringify(MAIN_WRAPPER[1])}, options);
+  if (packed && seenFile) {
+    var mark = script.cachedDataRejected ? '${PACKED_REJECTED}' : kind;
+    if (mark !== '' && seen.length < ${MAX_CACHED_KINDS}) {
+      writeAtExit(seenFile, function () {
+        return Buffer.from(prefix + seen.concat([mark]).join(' ') + '\\n', 'latin1');
+      });
+    }
+  } else if (cacheFile) {
+    var stale = !cache || script.cachedDataRejected;
+    var kinds = stale ? [] : cache.kinds;
+    var learn = kind !== '' && kinds.indexOf(kind) < 0 && kinds.length < ${MAX_CACHED_KINDS};
+    if (stale || learn) {
+      writeAtExit(cacheFile, function () {
+        var head = prefix + kinds.concat(learn ? [kind] : []).join(' ') + '\\n';
+        return Buffer.concat([Buffer.from(head, 'latin1'), script.createCachedData()]);
+      });
+    }
   }
   var module = { exports: {}, id: file, filename: file };
   // This file's own require serves ${MAIN_FILE}: both are in this dir (createRequire would load

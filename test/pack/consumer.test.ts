@@ -137,6 +137,7 @@ describe('a project made by `juju-reactive init`', () => {
       // zod, loaded only when an action runs (its params are checked against actions.yaml).
       'dist/chunks/zod.cjs',
       'dist/main.cjs',
+      'dist/main.cjs.v8',
       'manifest.yaml',
       'metadata.yaml',
       'node/LICENSE',
@@ -209,6 +210,13 @@ describe('a project made by `juju-reactive init`', () => {
       expect(calls).toContain('status-set -- maintenance installing');
       expect(calls).toContain('leader-set team=team-hello-0');
       expect(calls).toContain('status-set -- active hello from team-hello-0');
+      // It ran from the code cache pack made with that Node: V8 accepted it (a rejection would
+      // be noted as "!"), so the unit has learned nothing of its own yet.
+      const cacheDir = join(unit, '.juju-reactive-cache');
+      expect(readdirSync(cacheDir)).toEqual(['main.cjs.v8.seen']);
+      expect(readFileSync(join(cacheDir, 'main.cjs.v8.seen'), 'latin1')).toMatch(
+        /^juju-reactive code cache 2:[0-9a-f]{16}:hooks\/install\n$/,
+      );
     });
 
     it('runs a peer relation-changed hook: exit 0', () => {

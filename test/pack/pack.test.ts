@@ -116,6 +116,7 @@ describe('pack to .charm files', () => {
       // zod, loaded only when an action runs (its params are checked against actions.yaml).
       'dist/chunks/zod.cjs',
       'dist/main.cjs',
+      'dist/main.cjs.v8',
       'manifest.yaml',
       'metadata.yaml',
     ]);

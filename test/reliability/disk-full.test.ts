@@ -21,7 +21,10 @@ const unitDirs: string[] = [];
 beforeAll(async () => {
   bundleDir = mkdtempSync(join(tmpdir(), 'disk-full-charm-'));
   const out = join(bundleDir, 'dist');
-  start = (await bundleCharmEntry({ entry: join(charmDir, 'main.ts'), outdir: out })).start;
+  // No code cache from pack: the unit writes its own on its first hook (what is tested here).
+  start = (
+    await bundleCharmEntry({ entry: join(charmDir, 'main.ts'), outdir: out, codeCache: false })
+  ).start;
 });
 afterAll(() => {
   rmSync(bundleDir, { recursive: true, force: true });
