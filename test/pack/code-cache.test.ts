@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCharmEntry } from '../../src/pack/bundle.js';
+import { writePackedCodeCache } from '../../src/pack/code-cache.js';
 import { HOOK_NODE_OPTIONS } from '../../src/pack/dispatch.js';
 import {
   bundleId,
@@ -135,6 +136,19 @@ describe("the code cache pack ships (V8's, every function compiled)", () => {
     expect(statSync(unitCache(unit)).size).toBeGreaterThan(1000);
   });
 
+  it('is noted as rejected when it is cut short (a disk that filled while unpacking), and the hook runs', () => {
+    const dist = join(root, 'truncated', 'dist');
+    cpSync(bundles.new, dist, { recursive: true });
+    const packed = join(dist, PACKED_CODE_CACHE_FILE);
+    const whole = readFileSync(packed);
+    writeFileSync(packed, whole.subarray(0, Math.floor(whole.length / 2)));
+    const unit = unitDir();
+    expect(hook(dist, unit, 'hooks/install')).toBe('version 1.2.4');
+    expect(firstLine(seenFile(unit))).toBe(`${prefix(dist)}${PACKED_REJECTED}`);
+    hook(dist, unit, 'hooks/install');
+    expect(firstLine(unitCache(unit))).toBe(`${prefix(dist)}hooks/install`);
+  });
+
   it('is noted once as rejected by a unit whose Node keys caches otherwise, which then learns each kind on its first hook', () => {
     const dist = bundles.new;
     const unit = unitDir();
@@ -146,6 +160,17 @@ describe("the code cache pack ships (V8's, every function compiled)", () => {
     expect(firstLine(unitCache(unit))).toBe(`${prefix(dist)}hooks/install`);
     hook(dist, unit, 'hooks/start', '');
     expect(firstLine(unitCache(unit))).toBe(`${prefix(dist)}hooks/install hooks/start`);
+  });
+});
+
+describe('writePackedCodeCache', () => {
+  it('refuses with the reason when the Node it is given cannot run here, and leaves no cache', () => {
+    const dist = join(root, 'no-node', 'dist');
+    cpSync(bundles.new, dist, { recursive: true });
+    expect(() => writePackedCodeCache(dist, join(root, 'no-such-node'))).toThrow(
+      /^cannot make the code cache of .*main\.cjs with .*no-such-node: .*ENOENT/,
+    );
+    expect(existsSync(join(dist, PACKED_CODE_CACHE_FILE))).toBe(false);
   });
 });
 
