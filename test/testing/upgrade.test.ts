@@ -2,13 +2,14 @@
 // (worker/uniter/operation/runhook.go Commit), for units in process and run as processes, and
 // layer-basic's config flags across config-changed and an upgrade (layer-basic
 // lib/charms/layer/basic.py init_config_states, as src/layers/config.ts implements them).
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Charm } from '../../src/charm/charm.js';
 import { configFlags } from '../../src/index.js';
 import type { CharmMetadata, ConfigOption } from '../../src/juju/metadata.js';
+import { bundleCharm } from '../../src/testing/charm-dir.js';
 import { Model } from '../../src/testing/index.js';
 import { fixtureCharm, hooksRun } from './helpers.js';
 
@@ -114,6 +115,71 @@ describe('upgradeCharm for units run as processes', () => {
     );
     return dir;
   }
+
+  /** A charm whose every hook reports `build <version>`; its install writes a file of its own. */
+  function stampCharm(version: string): string {
+    const dir = mkdtempSync(join(tmpdir(), `stamp-${version}-`));
+    dirs.push(dir);
+    const probe = fixtureCharm('probe');
+    copyFileSync(join(probe, 'metadata.yaml'), join(dir, 'metadata.yaml'));
+    // Its dispatch runs node without the options pack's dispatch passes: V8 rejects the cache
+    // pack made, and the unit learns one of its own in its charm dir, kind by kind.
+    copyFileSync(join(probe, 'dispatch'), join(dir, 'dispatch'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(
+      join(dir, 'src', 'charm.ts'),
+      [
+        "import { existsSync, readFileSync, writeFileSync } from 'node:fs';",
+        "import { join } from 'node:path';",
+        "import { Charm } from 'juju-reactive';",
+        'export function createCharm(): Charm {',
+        '  const charm = new Charm();',
+        "  const notes = join(process.env['JUJU_CHARM_DIR'] ?? '.', 'notes.txt');",
+        "  charm.hook('install').run(() => writeFileSync(notes, 'mine'));",
+        "  charm.hook('upgrade-charm').run((rt) => {",
+        "    rt.state.set('notes', existsSync(notes) ? readFileSync(notes, 'utf8') : 'gone');",
+        '  });',
+        "  charm.hook('{install,start,config-changed,upgrade-charm,update-status}').run((rt) => {",
+        `    rt.status('active', 'build ${version}');`,
+        '  });',
+        '  return charm;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    return dir;
+  }
+
+  it('runs the new bundle after a refresh to one of the same length, the unit keeping its code cache and files (worker/uniter/charm/manifest_deployer.go)', async () => {
+    const v1 = stampCharm('1.0.1');
+    const v2 = stampCharm('1.0.2');
+    // V8 checks only a source's length before it uses a cache: these two bundles match in it.
+    const lengths = await Promise.all(
+      [v1, v2].map(async (dir) => {
+        const out = join(dir, 'bundled');
+        await bundleCharm(dir, out);
+        return readFileSync(join(out, 'main.cjs'), 'utf8').length;
+      }),
+    );
+    expect(lengths[0]).toBe(lengths[1]);
+    const model = new Model();
+    try {
+      await model.deploy('stamp', { charmDir: v1, processes: true });
+      expect(await model.settle()).toMatchObject({ settled: true });
+      await model.advance({ minutes: 5 }); // a second update-status: the unit's cache holds it
+      expect(model.unit('stamp/0').status).toEqual({ status: 'active', message: 'build 1.0.1' });
+
+      await model.upgradeCharm('stamp', { charmDir: v2 });
+      expect(await model.settle()).toMatchObject({ settled: true });
+      expect(model.unit('stamp/0').status).toEqual({ status: 'active', message: 'build 1.0.2' });
+      expect(model.unit('stamp/0').data['notes']).toBe('mine');
+      await model.advance({ minutes: 5 });
+      expect(hooksRun(model, 'stamp/0').at(-1)).toBe('update-status');
+      expect(model.unit('stamp/0').status).toEqual({ status: 'active', message: 'build 1.0.2' });
+    } finally {
+      await model.close();
+    }
+  }, 60_000);
 
   it('runs the new charm’s dispatch for upgrade-charm then config-changed, keeping each unit’s state', async () => {
     const model = new Model();

@@ -141,7 +141,10 @@ export class ProcessHost {
     const dir = join(this.root, 'units', unit.replace('/', '-'));
     mkdirSync(dir, { recursive: true });
     for (const entry of readdirSync(source.charmDir)) {
-      if (!PRIVATE_ENTRIES.has(entry)) symlinkSync(join(source.charmDir, entry), join(dir, entry));
+      if (PRIVATE_ENTRIES.has(entry)) continue;
+      // The charm's file replaces one the unit wrote under the same name, as Juju's does.
+      rmSync(join(dir, entry), { recursive: true, force: true });
+      symlinkSync(join(source.charmDir, entry), join(dir, entry));
     }
     symlinkSync(source.dist, join(dir, 'dist'));
     const dispatch = join(source.charmDir, 'dispatch');
@@ -163,9 +166,13 @@ export class ProcessHost {
    * outlives an upgrade. Returns the dir (the same path).
    */
   refreshUnitDir(app: string, unit: string, dir: string): string {
-    for (const entry of readdirSync(dir)) {
+    // Juju removes the old charm's own files and keeps what the charm wrote in its dir
+    // (worker/uniter/charm/manifest_deployer.go removeDiff): here, the links to the old charm
+    // and the dispatch written for it go; the state file, a code cache and any file of the
+    // charm's own stay.
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
       // rmSync removes a symlink itself, never what it points to.
-      if (entry !== STATE_FILE_NAME) rmSync(join(dir, entry), { recursive: true, force: true });
+      if (entry.isSymbolicLink() || entry.name === 'dispatch') rmSync(join(dir, entry.name));
     }
     return this.createUnitDir(app, unit);
   }
