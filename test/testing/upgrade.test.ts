@@ -83,20 +83,27 @@ describe('upgradeCharm for units run as processes', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A v2 of the probe charm: same endpoints, a new option, new handlers. */
-  function probeV2(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'probe-v2-'));
+  /**
+   * A charm dir with the probe's metadata and dispatch (which runs node without the options
+   * pack's dispatch passes: V8 rejects the cache pack made, and each unit learns one of its own
+   * in its charm dir, kind by kind), and `source` as its src/charm.ts.
+   */
+  function probeLike(name: string, source: readonly string[], configYaml?: string): string {
+    const dir = mkdtempSync(join(tmpdir(), `${name}-`));
     dirs.push(dir);
     const probe = fixtureCharm('probe');
     copyFileSync(join(probe, 'metadata.yaml'), join(dir, 'metadata.yaml'));
     copyFileSync(join(probe, 'dispatch'), join(dir, 'dispatch'));
-    writeFileSync(
-      join(dir, 'config.yaml'),
-      'options:\n  payload:\n    type: string\n    default: ""\n  mode:\n    type: string\n    default: fast\n',
-    );
+    if (configYaml !== undefined) writeFileSync(join(dir, 'config.yaml'), configYaml);
     mkdirSync(join(dir, 'src'));
-    writeFileSync(
-      join(dir, 'src', 'charm.ts'),
+    writeFileSync(join(dir, 'src', 'charm.ts'), source.join('\n'));
+    return dir;
+  }
+
+  /** A v2 of the probe charm: same endpoints, a new option, new handlers. */
+  function probeV2(): string {
+    return probeLike(
+      'probe-v2',
       [
         "import { Charm } from 'juju-reactive';",
         'export function createCharm(): Charm {',
@@ -111,43 +118,31 @@ describe('upgradeCharm for units run as processes', () => {
         '  return charm;',
         '}',
         '',
-      ].join('\n'),
+      ],
+      'options:\n  payload:\n    type: string\n    default: ""\n  mode:\n    type: string\n    default: fast\n',
     );
-    return dir;
   }
 
   /** A charm whose every hook reports `build <version>`; its install writes a file of its own. */
   function stampCharm(version: string): string {
-    const dir = mkdtempSync(join(tmpdir(), `stamp-${version}-`));
-    dirs.push(dir);
-    const probe = fixtureCharm('probe');
-    copyFileSync(join(probe, 'metadata.yaml'), join(dir, 'metadata.yaml'));
-    // Its dispatch runs node without the options pack's dispatch passes: V8 rejects the cache
-    // pack made, and the unit learns one of its own in its charm dir, kind by kind.
-    copyFileSync(join(probe, 'dispatch'), join(dir, 'dispatch'));
-    mkdirSync(join(dir, 'src'));
-    writeFileSync(
-      join(dir, 'src', 'charm.ts'),
-      [
-        "import { existsSync, readFileSync, writeFileSync } from 'node:fs';",
-        "import { join } from 'node:path';",
-        "import { Charm } from 'juju-reactive';",
-        'export function createCharm(): Charm {',
-        '  const charm = new Charm();',
-        "  const notes = join(process.env['JUJU_CHARM_DIR'] ?? '.', 'notes.txt');",
-        "  charm.hook('install').run(() => writeFileSync(notes, 'mine'));",
-        "  charm.hook('upgrade-charm').run((rt) => {",
-        "    rt.state.set('notes', existsSync(notes) ? readFileSync(notes, 'utf8') : 'gone');",
-        '  });',
-        "  charm.hook('{install,start,config-changed,upgrade-charm,update-status}').run((rt) => {",
-        `    rt.status('active', 'build ${version}');`,
-        '  });',
-        '  return charm;',
-        '}',
-        '',
-      ].join('\n'),
-    );
-    return dir;
+    return probeLike(`stamp-${version}`, [
+      "import { existsSync, readFileSync, writeFileSync } from 'node:fs';",
+      "import { join } from 'node:path';",
+      "import { Charm } from 'juju-reactive';",
+      'export function createCharm(): Charm {',
+      '  const charm = new Charm();',
+      "  const notes = join(process.env['JUJU_CHARM_DIR'] ?? '.', 'notes.txt');",
+      "  charm.hook('install').run(() => writeFileSync(notes, 'mine'));",
+      "  charm.hook('upgrade-charm').run((rt) => {",
+      "    rt.state.set('notes', existsSync(notes) ? readFileSync(notes, 'utf8') : 'gone');",
+      '  });',
+      "  charm.hook('{install,start,config-changed,upgrade-charm,update-status}').run((rt) => {",
+      `    rt.status('active', 'build ${version}');`,
+      '  });',
+      '  return charm;',
+      '}',
+      '',
+    ]);
   }
 
   it('runs the new bundle after a refresh to one of the same length, the unit keeping its code cache and files (worker/uniter/charm/manifest_deployer.go)', async () => {
