@@ -7,9 +7,9 @@ import { HOOK_NODE_OPTIONS } from './dispatch.js';
 import {
   bundleId,
   CODE_CACHE_HEADER,
+  compileMainJs,
   EVERY_KIND,
   MAIN_FILE,
-  MAIN_WRAPPER,
   PACKED_CODE_CACHE_FILE,
 } from './start-file.js';
 
@@ -26,12 +26,8 @@ var vm = require('node:vm');
 var v8 = require('node:v8');
 var dir = process.argv[1];
 var file = path.join(dir, ${JSON.stringify(MAIN_FILE)});
-var options = { filename: file };
-if (vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER) {
-  options.importModuleDynamically = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-}
 v8.setFlagsFromString('--no-lazy');
-var script = new vm.Script(${JSON.stringify(MAIN_WRAPPER[0])} + fs.readFileSync(file, 'utf8') + ${JSON.stringify(MAIN_WRAPPER[1])}, options);
+${compileMainJs('undefined')}
 v8.setFlagsFromString('--lazy');
 var head = Buffer.from(${JSON.stringify(CODE_CACHE_HEADER)} + process.argv[2] + ':${EVERY_KIND}\\n', 'latin1');
 fs.writeFileSync(path.join(dir, ${JSON.stringify(PACKED_CODE_CACHE_FILE)}), Buffer.concat([head, script.createCachedData()]));

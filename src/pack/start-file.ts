@@ -35,14 +35,20 @@ export const PACKED_REJECTED = '!';
 /** Kinds of hook a cache learns from (a rewrite each): enough for any charm's hooks. */
 export const MAX_CACHED_KINDS = 64;
 /**
- * What MAIN_FILE's text is wrapped in to run as a function, as Node wraps a CommonJS module.
- * The start file and the pack-time cache compile the very same text: V8 accepts a cache for a
- * source of the same length only.
+ * JavaScript (ES5, for the start file and the pack-time cache maker alike) that compiles
+ * MAIN_FILE, at the path in `file`, into `script`, wrapped as Node wraps a CommonJS module, with
+ * V8's cached data from the expression `cachedData` when it gives any. One text for both: V8
+ * accepts a cache only for a source of the same length, compiled with the same options.
  */
-export const MAIN_WRAPPER = [
-  '(function (exports, require, module, __filename, __dirname) {',
-  '\n})',
-] as const;
+export function compileMainJs(cachedData: string): string {
+  return `var options = { filename: file };
+  var cachedData = ${cachedData};
+  if (cachedData) options.cachedData = cachedData;
+  if (vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER) {
+    options.importModuleDynamically = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  }
+  var script = new vm.Script(${JSON.stringify('(function (exports, require, module, __filename, __dirname) {')} + fs.readFileSync(file, 'utf8') + ${JSON.stringify('\n})')}, options);`;
+}
 
 /** The id of a bundle: a digest of MAIN_FILE's text, kept in every code cache made from it. */
 export function bundleId(mainText: string): string {
@@ -145,12 +151,7 @@ const CACHED_RUN_MAIN = `function runMain() {
       if (packed) cache = packed;
     }
   }
-  var options = { filename: file };
-  if (cache) options.cachedData = cache.data;
-  if (vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER) {
-    options.importModuleDynamically = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  }
-  var script = new vm.Script(${JSON.stringify(MAIN_WRAPPER[0])} + fs.readFileSync(file, 'utf8') + ${JSON.stringify(MAIN_WRAPPER[1])}, options);
+  ${compileMainJs('cache && cache.data')}
   if (packed && seenFile) {
     var mark = script.cachedDataRejected ? '${PACKED_REJECTED}' : kind;
     if (mark !== '' && seen.length < ${MAX_CACHED_KINDS}) {
