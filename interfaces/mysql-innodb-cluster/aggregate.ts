@@ -102,9 +102,21 @@ export function aggregateOf(summaries: Iterable<readonly [string, PeerSummary]>)
   return agg;
 }
 
+/**
+ * The texts of digests made in this process, by digest: a digest moves as a new pair (moved()),
+ * so a pair's text never changes, and the counts' view, made again each time a summary moves,
+ * asks for the same pairs' texts over and over.
+ */
+const digestTexts = new WeakMap<readonly [number, number], string>();
+
 /** A digest as text. */
 export function digestText(digest: readonly [number, number]): string {
-  return digest.map((x) => x.toString(16).padStart(12, '0')).join('');
+  let text = digestTexts.get(digest);
+  if (text === undefined) {
+    text = digest[0].toString(16).padStart(12, '0') + digest[1].toString(16).padStart(12, '0');
+    digestTexts.set(digest, text);
+  }
+  return text;
 }
 
 /** Two aggregates count the same. */

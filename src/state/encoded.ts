@@ -144,12 +144,20 @@ export class LayeredData implements ReadonlyMap<string, string> {
 
   /**
    * The same data, its changes' keys and values taken from `table` (the base's were, when it
-   * was interned itself).
+   * was interned itself). A change carried over from `before` (the interned layer this one
+   * was made from: same base, same value) keeps `before`'s strings: only this hook's writes
+   * are looked up, not every change since the last fold.
    */
-  interned(table: StringTable): LayeredData {
+  interned(table: StringTable, before: EncodedData | undefined): LayeredData {
+    const prior =
+      before instanceof LayeredData && before.base === this.base ? before.changes : undefined;
     const changes = new Map<string, string | undefined>();
-    for (const [key, value] of this.changes)
-      changes.set(table.intern(key), value === undefined ? undefined : table.intern(value));
+    for (const [key, value] of this.changes) {
+      const carried = value === undefined ? undefined : prior?.get(key);
+      // A carried change's key is `before`'s own key object (copied with its Map).
+      if (carried !== undefined && carried === value) changes.set(key, carried);
+      else changes.set(table.intern(key), value === undefined ? undefined : table.intern(value));
+    }
     return new LayeredData(this.base, changes);
   }
 
@@ -199,7 +207,7 @@ export function internData(
   table: StringTable,
   before: EncodedData | undefined,
 ): EncodedData {
-  if (data instanceof LayeredData) return data.interned(table);
+  if (data instanceof LayeredData) return data.interned(table, before);
   if (data === before) return data;
   const out = new Map<string, string>();
   for (const [key, value] of data) out.set(table.intern(key), table.intern(value));

@@ -71,6 +71,30 @@ describe('unit stores sharing a table (the simulator gives every in-process unit
     });
   });
 
+  it('a save looks up only what its hook wrote, not every change kept since the last fold', () => {
+    // A table that counts what it is asked for.
+    class CountingTable extends StringTable {
+      asked = 0;
+      override intern(text: string): string {
+        this.asked++;
+        return super.intern(text);
+      }
+    }
+    const table = new CountingTable();
+    const store = new MemoryStateStore(undefined, 'memory', table);
+    // A base to layer on, folded by a first save of many keys.
+    hook(store, Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`base.${i}`, i])), 'f');
+    const asked: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      table.asked = 0;
+      hook(store, { [`new.${i}`]: `value ${i}` }, 'f'); // one more change kept in the layer
+      asked.push(table.asked);
+    }
+    // One key and one value a hook, however many changes the layer carries.
+    expect(asked).toEqual(asked.map(() => 2));
+    expect(store.load().data).toMatchObject({ 'new.0': 'value 0', 'new.29': 'value 29' });
+  });
+
   it('a store without a table and one with it commit the same states, hook after hook', () => {
     const plain = new MemoryStateStore();
     const shared = new MemoryStateStore(undefined, 'memory', new StringTable(64));
