@@ -36,10 +36,13 @@ type Deploy = (units: number, seed: number, options?: ModelOptions) => Promise<M
 
 /**
  * Above this many units a full trace of every hook does not fit in memory (a peer relation runs
- * ~2.8 hooks per pair of units): those runs keep the last TRACE_LIMIT events (traceLimit).
+ * ~2.8 hooks per pair of units): those runs keep the last TRACE_LIMIT events, and the last
+ * TRACE_LIMIT timeline entries of each unit (traceLimit). The limit is per unit: at 1,000 units
+ * a limit of 10,000 kept every entry (~3,300 hooks a unit, ~200 bytes each: ~650 MB in
+ * all).
  */
 const FULL_TRACE_UNITS = 200;
-const TRACE_LIMIT = 10_000;
+const TRACE_LIMIT = 500;
 
 async function simRun(units: number, runs: number, deploy: Deploy): Promise<SimRow> {
   let hooks = 0;
