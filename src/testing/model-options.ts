@@ -32,7 +32,9 @@ export interface ModelOptions {
   /**
    * Keep only the last `traceLimit` trace events, and the last `traceLimit` timeline entries of
    * each unit (default: everything). For big models: a peer relation of 1,000 units runs
-   * millions of hooks, and a full trace of them does not fit in memory.
+   * millions of hooks, and a full trace of them does not fit in memory. The timelines' share
+   * grows with the units (about 200 bytes an entry, up to twice the limit a unit before a
+   * trim): a few hundred suits 1,000 units, where 10,000 would keep every hook.
    */
   readonly traceLimit?: number;
   /** Process mode only: which fake hook-tool client to install. Default `auto` (C if `cc` works). */
